@@ -1,0 +1,60 @@
+/**
+ * Every error the library raises is a RemotingError with a stable, machine-readable `code`.
+ * Messages follow the Java originals where a RocketMQ user would grep for them.
+ */
+export class RemotingError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A frame or header that cannot be decoded or encoded (Java: RemotingCommandException). */
+export class RemotingCommandError extends RemotingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_COMMAND", message, options);
+  }
+}
+
+/** The connection to `addr` could not be opened (Java: RemotingConnectException). */
+export class RemotingConnectError extends RemotingError {
+  readonly addr: string;
+  constructor(addr: string, options?: { cause?: unknown; message?: string }) {
+    super("ERR_REMOTING_CONNECT", options?.message ?? `connect to ${addr} failed`, options);
+    this.addr = addr;
+  }
+}
+
+/** The request could not be sent, or its connection closed before the answer came. */
+export class RemotingSendRequestError extends RemotingError {
+  readonly addr: string;
+  constructor(addr: string, options?: { cause?: unknown; message?: string }) {
+    super("ERR_REMOTING_SEND_REQUEST", options?.message ?? `send request to ${addr} failed`, options);
+    this.addr = addr;
+  }
+}
+
+/** No answer within the caller's budget (Java: RemotingTimeoutException). */
+export class RemotingTimeoutError extends RemotingError {
+  readonly addr: string;
+  readonly timeoutMs: number;
+  constructor(addr: string, timeoutMs: number, options?: { cause?: unknown; message?: string }) {
+    super(
+      "ERR_REMOTING_TIMEOUT",
+      options?.message ?? `wait response on the channel ${addr} timeout, ${timeoutMs}(ms)`,
+      options,
+    );
+    this.addr = addr;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Flow control: no async/oneway permit was free (Java: RemotingTooMuchRequestException). */
+export class RemotingTooMuchRequestError extends RemotingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_TOO_MUCH_REQUEST", message, options);
+  }
+}

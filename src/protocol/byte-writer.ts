@@ -1,0 +1,54 @@
+/**
+ * A reusable, growable output buffer. Encoders reserve space, write, and back-patch lengths.
+ * `bytes` may be replaced by a larger array when it grows, so never keep a view of it across writes.
+ */
+export class ByteWriter {
+  bytes: Uint8Array;
+  pos = 0;
+
+  constructor(initialCapacity = 4096) {
+    this.bytes = new Uint8Array(initialCapacity);
+  }
+
+  /** Makes room for `n` more bytes after `pos`. */
+  ensure(n: number): void {
+    const needed = this.pos + n;
+    if (needed > this.bytes.length) this.grow(needed);
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.bytes.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.bytes.subarray(0, this.pos));
+    this.bytes = next;
+  }
+
+  /** Drops the content; keeps the memory unless it grew beyond `maxRetained` bytes. */
+  reset(maxRetained = 1 << 20): void {
+    this.pos = 0;
+    if (this.bytes.length > maxRetained) this.bytes = new Uint8Array(maxRetained);
+  }
+}
+
+export function writeInt16(b: Uint8Array, p: number, v: number): void {
+  b[p] = v >>> 8;
+  b[p + 1] = v;
+}
+
+export function writeInt32(b: Uint8Array, p: number, v: number): void {
+  b[p] = v >>> 24;
+  b[p + 1] = v >>> 16;
+  b[p + 2] = v >>> 8;
+  b[p + 3] = v;
+}
+
+/** Big-endian signed int32. */
+export function readInt32(b: Uint8Array, p: number): number {
+  return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+}
+
+/** Big-endian signed int16. */
+export function readInt16(b: Uint8Array, p: number): number {
+  return (((b[p]! << 24) >> 16) | b[p + 1]!);
+}

@@ -1,0 +1,138 @@
+import { RemotingCommandError } from "../errors.ts";
+
+/**
+ * Typed custom headers <-> extFields strings, as Java's makeCustomHeaderToNet /
+ * decodeCommandCustomHeader do it: every non-null field becomes `extFields[name] = String(value)`,
+ * and decoding converts each string back by the field's declared type.
+ *
+ * JavaScript has one number type, so a schema says what Java would have declared:
+ * "string", "int", "long" (decoded to bigint), "boolean" or "double"; a trailing "!" marks a
+ * required field (Java's @CFNotNull).
+ */
+export type HeaderFieldType = "string" | "int" | "long" | "boolean" | "double";
+export type HeaderSchema = Record<string, HeaderFieldType | `${HeaderFieldType}!`>;
+
+type BaseType<T> = T extends `${infer B}!` ? B : T;
+type FieldValue<T> = BaseType<T> extends "string"
+  ? string
+  : BaseType<T> extends "int" | "double"
+    ? number
+    : BaseType<T> extends "long"
+      ? bigint
+      : boolean;
+type RequiredKeys<S> = { [K in keyof S]: S[K] extends `${string}!` ? K : never }[keyof S];
+type OptionalKeys<S> = Exclude<keyof S, RequiredKeys<S>>;
+
+/** The object type a schema describes: required fields present, the others optional. */
+export type HeaderOf<S extends HeaderSchema> = { [K in RequiredKeys<S>]: FieldValue<S[K]> } & {
+  [K in OptionalKeys<S>]?: FieldValue<S[K]>;
+};
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const INTEGER = /^[+-]?\d+$/;
+
+/** Java's Double.toString: "1.0", "0.618", "1.0E10", "1.0E-5". */
+export function formatJavaDouble(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(x);
+    return s.includes(".") ? s : `${s}.0`;
+  }
+  const [mantissa, exponent] = x.toExponential().split("e") as [string, string];
+  const m = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
+  return `${m}E${exponent.startsWith("+") ? exponent.slice(1) : exponent}`;
+}
+
+function fieldToString(name: string, value: unknown, type: HeaderFieldType | undefined): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "bigint":
+      return value.toString();
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (type === "double" || !Number.isSafeInteger(value)) return formatJavaDouble(value);
+      return String(value);
+    default:
+      throw new RemotingCommandError(
+        `custom header field ${name}: cannot send a value of type ${typeof value} (use string, number, bigint or boolean)`,
+      );
+  }
+}
+
+function baseType(t: string): HeaderFieldType {
+  return (t.endsWith("!") ? t.slice(0, -1) : t) as HeaderFieldType;
+}
+
+/**
+ * A header object's fields as extFields strings. Null and undefined fields are left out, as in Java.
+ * With a schema, only the schema's fields are taken and "double" fields are written the Java way.
+ */
+export function encodeCustomHeader(header: object, schema?: HeaderSchema): Record<string, string> {
+  const out: Record<string, string> = {};
+  const values = header as Record<string, unknown>;
+  const names = schema === undefined ? Object.keys(header) : Object.keys(schema);
+  for (const name of names) {
+    const value = values[name];
+    if (value === null || value === undefined) continue;
+    out[name] = fieldToString(name, value, schema === undefined ? undefined : baseType(schema[name]!));
+  }
+  return out;
+}
+
+function parseField(name: string, raw: string, type: HeaderFieldType): unknown {
+  switch (type) {
+    case "string":
+      return raw;
+    case "boolean":
+      return raw.toLowerCase() === "true"; // Java's Boolean.parseBoolean
+    case "int": {
+      const n = INTEGER.test(raw) ? Number(raw) : NaN;
+      if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) {
+        throw new RemotingCommandError(`custom header field ${name}: "${raw}" is not an int`);
+      }
+      return n;
+    }
+    case "long": {
+      const n = INTEGER.test(raw) ? BigInt(raw) : null;
+      if (n === null || n < INT64_MIN || n > INT64_MAX) {
+        throw new RemotingCommandError(`custom header field ${name}: "${raw}" is not a long`);
+      }
+      return n;
+    }
+    case "double": {
+      const n = raw.trim() === "" ? NaN : Number(raw);
+      if (Number.isNaN(n) && raw !== "NaN") {
+        throw new RemotingCommandError(`custom header field ${name}: "${raw}" is not a double`);
+      }
+      return n;
+    }
+  }
+}
+
+/**
+ * The typed header carried in `extFields`. Throws RemotingCommandError when a required field is
+ * missing or a value does not parse as its type (Java only logs those and keeps the default).
+ */
+export function decodeCustomHeader<S extends HeaderSchema>(
+  extFields: Readonly<Record<string, string>> | null,
+  schema: S,
+): HeaderOf<S> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(schema)) {
+    const declared = schema[name]!;
+    const raw = extFields !== null && Object.hasOwn(extFields, name) ? extFields[name] : undefined;
+    if (raw === undefined || raw === null) {
+      if (declared.endsWith("!")) throw new RemotingCommandError(`the custom field ${name} is null`);
+      continue;
+    }
+    out[name] = parseField(name, raw, baseType(declared));
+  }
+  return out as HeaderOf<S>;
+}

@@ -1,0 +1,30 @@
+import { RemotingCommandError } from "../errors.ts";
+
+/**
+ * Stores one decoded ext field. A peer-chosen key "__proto__" must become an own property
+ * (as JSON.parse makes it), not a prototype assignment.
+ */
+export function setExtField(ext: Record<string, string>, key: string, value: string): void {
+  if (key.length === 9 && key === "__proto__") {
+    Object.defineProperty(ext, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    ext[key] = value;
+  }
+}
+
+/**
+ * An ext field value as the string that goes on the wire. Values are strings by contract; numbers,
+ * bigints and booleans are accepted and written as Java's String.valueOf would.
+ */
+export function extValueString(key: string, value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+    case "bigint":
+    case "boolean":
+      return String(value);
+    default:
+      throw new RemotingCommandError(`extFields.${key}: expected a string, got ${typeof value}`);
+  }
+}

@@ -1,0 +1,147 @@
+import { RemotingCommandError } from "../errors.ts";
+import { ByteWriter, readInt32, writeInt32 } from "./byte-writer.ts";
+import { decodeJsonHeader } from "./json-header-decode.ts";
+import { encodeJsonHeader } from "./json-header-encode.ts";
+import type { Command, RemotingCommand } from "./remoting-command.ts";
+import { decodeRocketmqHeader, encodeRocketmqHeader, fitsRocketmqHeader } from "./rocketmq-header.ts";
+import { SERIALIZE_TYPE_BYTE } from "./serialize-type.ts";
+
+/**
+ * Frame layout (big-endian):
+ *   frameLength int32 (= 4 + headerLength + bodyLength, not counting itself)
+ *   serializeType byte | headerLength uint24
+ *   header (JSON text or ROCKETMQ binary) | body (the rest of the frame)
+ *
+ * A command whose code or version does not fit the ROCKETMQ header's int16 fields (the POP codes,
+ * 200050 and up) is sent with a JSON header instead: Java would silently truncate the code
+ * (200050 arrives as 3442); the peer decodes each frame by its type byte, so JSON always works.
+ */
+export const FRAME_PREFIX_LENGTH = 4;
+/** Default maximum frame size, the 4-byte prefix included, as Java's NettyDecoder. */
+export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
+const MAX_HEADER_LENGTH = 0xffffff;
+
+function isInt32(v: number): boolean {
+  return (v | 0) === v;
+}
+
+function checkFields(cmd: RemotingCommand): void {
+  if (!isInt32(cmd.code) || !isInt32(cmd.opaque) || !isInt32(cmd.flag) || !isInt32(cmd.version)) {
+    throw new RemotingCommandError(
+      `cannot encode command: code, opaque, flag and version must be int32 (got ${cmd.code}, ${cmd.opaque}, ${cmd.flag}, ${cmd.version})`,
+    );
+  }
+}
+
+/**
+ * Appends the prefix and header of `cmd` at `w.pos` (lengths back-patched) and returns the body
+ * length; the caller appends the body itself, or sends it separately without a copy.
+ */
+export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand): number {
+  checkFields(cmd);
+  const start = w.pos;
+  w.ensure(8);
+  w.pos = start + 8;
+  const binary = cmd.serializeType === "ROCKETMQ" && fitsRocketmqHeader(cmd);
+  if (binary) encodeRocketmqHeader(w, cmd);
+  else encodeJsonHeader(w, cmd);
+  const headerLength = w.pos - start - 8;
+  if (headerLength > MAX_HEADER_LENGTH) {
+    w.pos = start;
+    throw new RemotingCommandError(`header of ${headerLength} bytes exceeds the 16 MiB - 1 a frame can carry`);
+  }
+  const bodyLength = cmd.body === null ? 0 : cmd.body.length;
+  const frameLength = 4 + headerLength + bodyLength;
+  if (frameLength > 0x7fffffff - FRAME_PREFIX_LENGTH) {
+    w.pos = start;
+    throw new RemotingCommandError(`frame of ${frameLength} bytes is too large`);
+  }
+  const b = w.bytes;
+  writeInt32(b, start, frameLength);
+  writeInt32(b, start + 4, headerLength);
+  b[start + 4] = binary ? SERIALIZE_TYPE_BYTE.ROCKETMQ : SERIALIZE_TYPE_BYTE.JSON;
+  return bodyLength;
+}
+
+/** Appends the whole frame of `cmd` (prefix, header, body) at `w.pos`. */
+export function encodeFrameInto(w: ByteWriter, cmd: RemotingCommand): void {
+  const bodyLength = encodeFrameHeader(w, cmd);
+  if (bodyLength > 0) {
+    w.ensure(bodyLength);
+    w.bytes.set(cmd.body!, w.pos);
+    w.pos += bodyLength;
+  }
+}
+
+const scratch = new ByteWriter(1024);
+
+/** The whole frame of `cmd`, 4-byte length prefix included, in a new array owned by the caller. */
+export function encodeFrame(cmd: RemotingCommand): Uint8Array {
+  scratch.reset(64 * 1024);
+  const bodyLength = encodeFrameHeader(scratch, cmd);
+  const headLength = scratch.pos;
+  const frame = new Uint8Array(headLength + bodyLength);
+  frame.set(scratch.bytes.subarray(0, headLength));
+  if (bodyLength > 0) frame.set(cmd.body!, headLength);
+  return frame;
+}
+
+/**
+ * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
+ * body. The body is a view into `b`.
+ */
+export function decodeFrameContent(b: Uint8Array, start: number, end: number): Command {
+  const length = end - start;
+  if (length < 4) throw new RemotingCommandError(`frame of ${length} bytes has no room for its 4-byte header length`);
+  const type = b[start]!;
+  const headerLength = (b[start + 1]! << 16) | (b[start + 2]! << 8) | b[start + 3]!;
+  const headerStart = start + 4;
+  const headerEnd = headerStart + headerLength;
+  if (headerLength > length - 4) {
+    throw new RemotingCommandError(`decode error, bad header length: ${headerLength} (frame has ${length - 4} bytes after the length word)`);
+  }
+  let cmd: Command;
+  if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) cmd = decodeRocketmqHeader(b, headerStart, headerEnd);
+  else if (type === SERIALIZE_TYPE_BYTE.JSON) cmd = decodeJsonHeader(b, headerStart, headerEnd);
+  else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
+  if (headerEnd < end) cmd.body = b.subarray(headerEnd, end);
+  return cmd;
+}
+
+/**
+ * Checks a frame's length field before anything is buffered: the frame (prefix included) must fit
+ * `maxFrameLength`, and must at least hold its header-length word.
+ */
+export function checkFrameLength(frameLength: number, maxFrameLength: number): void {
+  if (frameLength < 4) {
+    throw new RemotingCommandError(
+      frameLength < 0 ? `negative frame length ${frameLength}` : `frame length ${frameLength} is shorter than the 4-byte header length`,
+    );
+  }
+  if (frameLength > maxFrameLength - FRAME_PREFIX_LENGTH) {
+    throw new RemotingCommandError(
+      `Adjusted frame length exceeds ${maxFrameLength}: ${frameLength + FRAME_PREFIX_LENGTH}` +
+        describeProbe(frameLength),
+    );
+  }
+}
+
+/** Names the usual culprits when the "length" is really ASCII text from the wrong kind of client. */
+function describeProbe(frameLength: number): string {
+  const text = String.fromCharCode(frameLength >>> 24, (frameLength >>> 16) & 0xff, (frameLength >>> 8) & 0xff, frameLength & 0xff);
+  if (text === "PRI ") return " (an HTTP/2 or gRPC client is talking to this port)";
+  if (/^(GET |POST|PUT |HEAD)/.test(text)) return " (an HTTP client is talking to this port)";
+  if ((frameLength >>> 24) === 0x16) return " (a TLS handshake reached a plaintext port)";
+  return "";
+}
+
+/** Decodes one whole frame, 4-byte prefix included. The body is a view into `frame`. */
+export function decodeFrame(frame: Uint8Array, maxFrameLength = DEFAULT_MAX_FRAME_LENGTH): RemotingCommand {
+  if (frame.length < FRAME_PREFIX_LENGTH) throw new RemotingCommandError(`frame of ${frame.length} bytes is shorter than its 4-byte length prefix`);
+  const frameLength = readInt32(frame, 0);
+  checkFrameLength(frameLength, maxFrameLength);
+  if (frameLength !== frame.length - FRAME_PREFIX_LENGTH) {
+    throw new RemotingCommandError(`frame length field says ${frameLength} bytes but ${frame.length - FRAME_PREFIX_LENGTH} follow the prefix`);
+  }
+  return decodeFrameContent(frame, FRAME_PREFIX_LENGTH, frame.length);
+}

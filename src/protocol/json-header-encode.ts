@@ -1,0 +1,121 @@
+import { ByteWriter } from "./byte-writer.ts";
+import { extValueString } from "./ext-fields.ts";
+import type { RemotingCommand } from "./remoting-command.ts";
+import { utf8Bytes, writeUtf8 } from "./utf8.ts";
+
+/**
+ * The JSON header exactly as fastjson 1.x writes a Java RemotingCommand: no whitespace, keys in
+ * alphabetical order (code, extFields, flag, language, opaque, remark, serializeTypeCurrentRPC,
+ * version), ext fields in insertion order, null remark/extFields left out, non-ASCII as raw UTF-8.
+ */
+const ascii = (s: string): Uint8Array => utf8Bytes(s);
+const CODE = ascii('{"code":');
+const EXT_FIELDS = ascii(',"extFields":{');
+const FLAG = ascii(',"flag":');
+const LANGUAGE = ascii(',"language":');
+const OPAQUE = ascii(',"opaque":');
+const REMARK = ascii(',"remark":');
+const TAIL = ascii(',"serializeTypeCurrentRPC":"JSON","version":');
+
+/** Room for every fixed fragment and four integers. */
+const FIXED_ROOM = 160;
+
+function writeBytes(w: ByteWriter, bytes: Uint8Array): void {
+  const b = w.bytes;
+  let p = w.pos;
+  for (let i = 0; i < bytes.length; i++) b[p++] = bytes[i]!;
+  w.pos = p;
+}
+
+/** Writes an integer in decimal; the caller made room for 11 bytes. */
+function writeInt(w: ByteWriter, value: number): void {
+  const b = w.bytes;
+  let p = w.pos;
+  let v = value;
+  if (v < 0) {
+    b[p++] = 0x2d;
+    v = -v;
+  }
+  const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+  for (let i = p + digits - 1; i >= p; i--) {
+    const r = v % 10;
+    b[i] = 0x30 + r;
+    v = (v - r) / 10;
+  }
+  w.pos = p + digits;
+}
+
+/**
+ * Writes `s` as a JSON string literal. Plain ASCII is copied directly; anything that needs escaping
+ * or UTF-8 goes through JSON.stringify, which escapes exactly what fastjson escapes for these strings
+ * (quote, backslash, control characters as \b \f \n \r \t or \u00xx) and leaves the rest raw.
+ */
+function writeString(w: ByteWriter, s: string): void {
+  const n = s.length;
+  w.ensure(n + 2);
+  const b = w.bytes;
+  const p = w.pos;
+  b[p] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) {
+      writeEscaped(w, s);
+      return;
+    }
+    b[p + 1 + i] = c;
+  }
+  b[p + 1 + n] = 0x22;
+  w.pos = p + n + 2;
+}
+
+function writeEscaped(w: ByteWriter, s: string): void {
+  const literal = JSON.stringify(s);
+  w.ensure(literal.length * 3);
+  w.pos += writeUtf8(w.bytes, w.pos, literal);
+}
+
+function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
+  writeBytes(w, EXT_FIELDS);
+  let first = true;
+  for (const key in ext) {
+    const raw = ext[key];
+    if (raw === null || raw === undefined) continue; // fastjson leaves null map values out
+    if (!first) {
+      w.ensure(1);
+      w.bytes[w.pos++] = 0x2c;
+    }
+    first = false;
+    writeString(w, key);
+    w.ensure(1);
+    w.bytes[w.pos++] = 0x3a;
+    writeString(w, typeof raw === "string" ? raw : extValueString(key, raw));
+  }
+  w.ensure(1);
+  w.bytes[w.pos++] = 0x7d;
+}
+
+/** Appends the JSON header of `cmd` at `w.pos`. */
+export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
+  w.ensure(FIXED_ROOM);
+  writeBytes(w, CODE);
+  writeInt(w, cmd.code);
+  if (cmd.extFields !== null) {
+    writeExtFields(w, cmd.extFields);
+    w.ensure(FIXED_ROOM);
+  }
+  writeBytes(w, FLAG);
+  writeInt(w, cmd.flag);
+  writeBytes(w, LANGUAGE);
+  writeString(w, cmd.language);
+  w.ensure(FIXED_ROOM);
+  writeBytes(w, OPAQUE);
+  writeInt(w, cmd.opaque);
+  if (cmd.remark !== null) {
+    writeBytes(w, REMARK);
+    writeString(w, cmd.remark);
+    w.ensure(FIXED_ROOM);
+  }
+  writeBytes(w, TAIL);
+  writeInt(w, cmd.version);
+  w.bytes[w.pos++] = 0x7d;
+}

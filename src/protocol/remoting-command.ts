@@ -1,0 +1,113 @@
+import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
+import { encodeCustomHeader } from "./custom-header.ts";
+import type { SerializeType } from "./serialize-type.ts";
+
+/**
+ * One RocketMQ remoting command: a request or a response.
+ *
+ * Ownership: a decoded `body` is a view into the bytes the command was decoded from (the received
+ * chunk, or the decoder's reassembly buffer for a frame that arrived in pieces). The library never
+ * writes to those bytes again, so the view stays valid for as long as you hold it; holding it also
+ * keeps the whole underlying chunk (up to a few hundred KiB) alive, so copy small bodies you keep
+ * for a long time. A body you pass in for sending must not be mutated until the send completes.
+ */
+export interface RemotingCommand {
+  /** Request code (requests) or response code (responses). */
+  code: number;
+  /** LanguageCode name of the sender, e.g. "JAVA". */
+  language: string;
+  /** Sender's protocol version (the ordinal of its RocketMQ release). */
+  version: number;
+  /** Correlation id (int32); a response carries its request's opaque. */
+  opaque: number;
+  /** Bit 0 = response, bit 1 = oneway. */
+  flag: number;
+  remark: string | null;
+  extFields: Record<string, string> | null;
+  body: Uint8Array | null;
+  /** The header type this command was decoded from, or will be encoded with. */
+  serializeType: SerializeType;
+}
+
+/** Protocol versions (ordinals of RocketMQ's MQVersion enum) that change a peer's behaviour. */
+export const RemotingVersion = {
+  /** Name servers answer standard JSON route data from here on. */
+  V4_9_4: 401,
+  V5_0_0: 413,
+  /** The last version that a gracefully-stopping 5.2+ server does not answer with GO_AWAY. */
+  V5_3_1: 475,
+  V5_3_3: 479,
+} as const;
+
+/** Defaults of commands created by this library; every one can be overridden per command. */
+export const commandDefaults = {
+  language: "JAVA",
+  version: RemotingVersion.V5_3_3 as number,
+  serializeType: "JSON" as SerializeType,
+};
+
+/** The concrete class behind every command this library creates or decodes (one hidden class). */
+export class Command implements RemotingCommand {
+  constructor(
+    public code: number,
+    public language: string,
+    public version: number,
+    public opaque: number,
+    public flag: number,
+    public remark: string | null,
+    public extFields: Record<string, string> | null,
+    public body: Uint8Array | null,
+    public serializeType: SerializeType,
+  ) {}
+}
+
+let opaqueCounter = 0;
+
+/** A fresh opaque from the process-wide counter (int32, wraps to negative like Java's). */
+export function nextOpaque(): number {
+  const opaque = opaqueCounter;
+  opaqueCounter = (opaqueCounter + 1) | 0;
+  return opaque;
+}
+
+export interface CommandInit extends Partial<RemotingCommand> {
+  /** A typed custom header; its fields become extFields strings (see custom-header.ts). */
+  header?: object;
+}
+
+function mergeExtFields(init: CommandInit | undefined): Record<string, string> | null {
+  if (init === undefined) return null;
+  const ext = init.extFields ?? null;
+  if (init.header === undefined) return ext;
+  return ext === null ? encodeCustomHeader(init.header) : { ...encodeCustomHeader(init.header), ...ext };
+}
+
+/** A new request; its opaque is a fresh one unless `init.opaque` is given. */
+export function createRequest(code: number, init?: CommandInit): RemotingCommand {
+  return new Command(
+    code,
+    init?.language ?? commandDefaults.language,
+    init?.version ?? commandDefaults.version,
+    init?.opaque ?? nextOpaque(),
+    (init?.flag ?? 0) & ~RPC_TYPE_RESPONSE,
+    init?.remark ?? null,
+    mergeExtFields(init),
+    init?.body ?? null,
+    init?.serializeType ?? commandDefaults.serializeType,
+  );
+}
+
+/** A new response; the dispatch core sets its opaque to the request's before sending it. */
+export function createResponse(code: number, remark?: string | null, init?: CommandInit): RemotingCommand {
+  return new Command(
+    code,
+    init?.language ?? commandDefaults.language,
+    init?.version ?? commandDefaults.version,
+    init?.opaque ?? 0,
+    ((init?.flag ?? 0) | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY,
+    remark ?? init?.remark ?? null,
+    mergeExtFields(init),
+    init?.body ?? null,
+    init?.serializeType ?? commandDefaults.serializeType,
+  );
+}

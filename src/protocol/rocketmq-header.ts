@@ -1,0 +1,108 @@
+import { RemotingCommandError } from "../errors.ts";
+import { ByteWriter, readInt16, readInt32, writeInt16, writeInt32 } from "./byte-writer.ts";
+import { extValueString, setExtField } from "./ext-fields.ts";
+import { languageByte, languageName } from "./language-code.ts";
+import { Command, type RemotingCommand } from "./remoting-command.ts";
+import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
+
+/**
+ * The ROCKETMQ binary header (serialize type 1), RocketMQSerializable in Java:
+ *   code int16 | language byte | version int16 | opaque int32 | flag int32 |
+ *   remarkLength int32 | remark | extLength int32 | { keyLength int16 | key | valueLength int32 | value }*
+ * Zero lengths mean null: "" does not survive a round trip, as in Java 4.9.4+.
+ */
+export const ROCKETMQ_FIXED_HEADER_LENGTH = 21;
+
+/** Whether `code` and `version` fit the header's int16 fields. */
+export function fitsRocketmqHeader(cmd: RemotingCommand): boolean {
+  return cmd.code === ((cmd.code << 16) >> 16) && cmd.version === ((cmd.version << 16) >> 16);
+}
+
+/** Appends the header of `cmd` at `w.pos`; the caller checked fitsRocketmqHeader(cmd). */
+export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void {
+  const lang = languageByte(cmd.language);
+  if (lang < 0) throw new RemotingCommandError(`cannot encode language "${cmd.language}" in a ROCKETMQ header`);
+  const remark = cmd.remark;
+  w.ensure(ROCKETMQ_FIXED_HEADER_LENGTH + (remark === null ? 0 : maxUtf8Length(remark)));
+  let b = w.bytes;
+  let p = w.pos;
+  writeInt16(b, p, cmd.code);
+  b[p + 2] = lang;
+  writeInt16(b, p + 3, cmd.version);
+  writeInt32(b, p + 5, cmd.opaque);
+  writeInt32(b, p + 9, cmd.flag);
+  const remarkLength = remark === null ? 0 : writeUtf8(b, p + 17, remark);
+  writeInt32(b, p + 13, remarkLength);
+  p += 17 + remarkLength;
+  const ext = cmd.extFields;
+  const extLengthAt = p;
+  p += 4;
+  if (ext !== null) {
+    for (const key in ext) {
+      const raw = ext[key];
+      if (raw === null || raw === undefined) continue; // Java skips null values
+      const value = typeof raw === "string" ? raw : extValueString(key, raw);
+      w.pos = p;
+      w.ensure(6 + maxUtf8Length(key) + maxUtf8Length(value));
+      b = w.bytes;
+      const keyLength = writeUtf8(b, p + 2, key);
+      if (keyLength > 0x7fff) throw new RemotingCommandError(`extFields key too long for a ROCKETMQ header: ${keyLength} bytes`);
+      writeInt16(b, p, keyLength);
+      p += 2 + keyLength;
+      const valueLength = writeUtf8(b, p + 4, value);
+      writeInt32(b, p, valueLength);
+      p += 4 + valueLength;
+    }
+  }
+  writeInt32(b, extLengthAt, p - extLengthAt - 4);
+  w.pos = p;
+}
+
+function fail(message: string): never {
+  throw new RemotingCommandError(`ROCKETMQ header: ${message}`);
+}
+
+function decodeExtFields(b: Uint8Array, p: number, end: number): Record<string, string> {
+  const ext: Record<string, string> = {};
+  while (p < end) {
+    if (end - p < 2) fail(`truncated extFields entry at byte ${p}`);
+    const keyLength = readInt16(b, p);
+    p += 2;
+    if (keyLength < 0 || keyLength > end - p) fail(`extFields key length ${keyLength} exceeds the ${end - p} bytes left`);
+    const keyStart = p;
+    p += keyLength;
+    if (end - p < 4) fail(`truncated extFields value length at byte ${p}`);
+    const valueLength = readInt32(b, p);
+    p += 4;
+    if (valueLength < 0 || valueLength > end - p) fail(`extFields value length ${valueLength} exceeds the ${end - p} bytes left`);
+    // A zero-length key or value is null in Java; a null entry is simply absent here.
+    if (keyLength > 0 && valueLength > 0) setExtField(ext, readUtf8(b, keyStart, keyStart + keyLength), readUtf8(b, p, p + valueLength));
+    p += valueLength;
+  }
+  return ext;
+}
+
+/** Decodes the header in `b[p, end)`; every byte of it must be accounted for. */
+export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number): Command {
+  const length = end - p;
+  if (length < ROCKETMQ_FIXED_HEADER_LENGTH) fail(`${length} bytes is shorter than the 21-byte fixed part`);
+  const code = readInt16(b, p);
+  const language = languageName(b[p + 2]!);
+  const version = readInt16(b, p + 3);
+  const opaque = readInt32(b, p + 5);
+  const flag = readInt32(b, p + 9);
+  const remarkLength = readInt32(b, p + 13);
+  p += 17;
+  if (remarkLength < 0 || remarkLength > end - p - 4) fail(`remark length ${remarkLength} runs past the ${length}-byte header`);
+  const remark = remarkLength === 0 ? null : readUtf8(b, p, p + remarkLength);
+  p += remarkLength;
+  const extLength = readInt32(b, p);
+  p += 4;
+  if (extLength !== end - p) {
+    fail(extLength < 0 || extLength > end - p
+      ? `extFields length ${extLength} runs past the ${length}-byte header`
+      : `${end - p - extLength} unaccounted bytes after extFields`);
+  }
+  const extFields = extLength === 0 ? null : decodeExtFields(b, p, end);
+  return new Command(code, language, version, opaque, flag, remark, extFields, null, "ROCKETMQ");
+}

@@ -1,0 +1,85 @@
+/**
+ * UTF-8 helpers for header strings. Header strings are short and repeat a lot (ext field names,
+ * topics, groups), and creating a JS string costs far more than comparing a few bytes, so short
+ * strings are decoded through a small direct-mapped cache keyed by their bytes. Invalid UTF-8 turns
+ * into U+FFFD, as Java's decoder does.
+ */
+const textDecoder = new TextDecoder();
+const textEncoder = new TextEncoder();
+
+const CACHE_SLOTS = 4096; // power of two
+const CACHE_MAX_LEN = 48;
+const cacheBytes = new Uint8Array(CACHE_SLOTS * CACHE_MAX_LEN);
+const cacheLength = new Int32Array(CACHE_SLOTS).fill(-1);
+const cacheString: string[] = new Array<string>(CACHE_SLOTS).fill("");
+/** One-byte strings need no cache: SEND_MESSAGE_V2's keys are single letters, many values single digits. */
+const ASCII_CHARS: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
+/** Decodes `b[start, end)` and remembers it in `slot`. */
+function decodeAndCache(b: Uint8Array, start: number, end: number, slot: number): string {
+  const len = end - start;
+  let high = 0;
+  for (let i = start; i < end; i++) high |= b[i]!;
+  let s: string;
+  if (high < 0x80) {
+    s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+  } else {
+    s = textDecoder.decode(b.subarray(start, end));
+  }
+  const base = slot * CACHE_MAX_LEN;
+  for (let i = 0; i < len; i++) cacheBytes[base + i] = b[start + i]!;
+  cacheLength[slot] = len;
+  cacheString[slot] = s;
+  return s;
+}
+
+/**
+ * Decodes `b[start, end)` as UTF-8. The cache slot comes from the length and a few bytes at both
+ * ends and the middle (cheap, and enough to tell header strings apart); a hit is confirmed by
+ * comparing every byte.
+ */
+export function readUtf8(b: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len === 1) {
+    const c = b[start]!;
+    if (c < 0x80) return ASCII_CHARS[c]!;
+  } else if (len === 0) return "";
+  if (len > CACHE_MAX_LEN) return textDecoder.decode(b.subarray(start, end));
+  let h = Math.imul(len, 0x9e3779b1) ^ b[start]! ^ (b[end - 1]! << 8) ^ (b[start + (len >> 1)]! << 16) ^ (b[len > 1 ? end - 2 : start]! << 24);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
+  if (cacheLength[slot] === len) {
+    const delta = slot * CACHE_MAX_LEN - start;
+    let i = start;
+    while (i < end && cacheBytes[delta + i] === b[i]) i++;
+    if (i === end) return cacheString[slot]!;
+  }
+  return decodeAndCache(b, start, end, slot);
+}
+
+/** The most bytes `s` can take as UTF-8. */
+export function maxUtf8Length(s: string): number {
+  return s.length * 3;
+}
+
+/**
+ * Writes `s` as UTF-8 at `b[pos]` and returns the number of bytes written. The caller has made
+ * room for maxUtf8Length(s) bytes.
+ */
+export function writeUtf8(b: Uint8Array, pos: number, s: string): number {
+  const n = s.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    b[pos + i] = c;
+  }
+  if (i === n) return n;
+  return i + textEncoder.encodeInto(s.slice(i), b.subarray(pos + i)).written;
+}
+
+/** UTF-8 bytes of `s` as a new array (for the occasional slow path). */
+export function utf8Bytes(s: string): Uint8Array {
+  return textEncoder.encode(s);
+}

@@ -1,0 +1,129 @@
+import { describe, expect, test } from "bun:test";
+import {
+  createRequest,
+  createResponse,
+  decodeFrame,
+  encodeFrame,
+  isOneway,
+  isResponse,
+  LanguageCode,
+  markOneway,
+  RemotingCommandError,
+  RemotingSysResponseCode,
+  RequestCode,
+  ResponseCode,
+  SerializeType,
+} from "../../src/index.ts";
+import { fromHex } from "../helpers/vectors.ts";
+
+describe("commands", () => {
+  test("createRequest gives fresh, increasing opaques and never the response bit", () => {
+    const a = createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC);
+    const b = createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { flag: 1 });
+    expect(b.opaque).toBe((a.opaque + 1) | 0);
+    expect(isResponse(b)).toBe(false);
+    expect(a).toMatchObject({ code: 105, language: "JAVA", version: 479, remark: null, extFields: null, body: null, serializeType: "JSON" });
+  });
+
+  test("createResponse sets the response bit, clears oneway, and keeps code and remark", () => {
+    const r = createResponse(RemotingSysResponseCode.SYSTEM_BUSY, "busy", { flag: 2 });
+    expect(isResponse(r)).toBe(true);
+    expect(isOneway(r)).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.remark).toBe("busy");
+  });
+
+  test("flag helpers", () => {
+    const r = createRequest(1);
+    markOneway(r);
+    expect(isOneway(r)).toBe(true);
+    expect(r.flag).toBe(2);
+  });
+
+  test("a typed header becomes extFields strings; explicit extFields win", () => {
+    const r = createRequest(10, { header: { topic: "T", queueId: 3, offset: 1234567890123n, flag: true, skip: null }, extFields: { topic: "U" } });
+    expect(r.extFields).toEqual({ topic: "U", queueId: "3", offset: "1234567890123", flag: "true" });
+  });
+
+  test("constants match the spec", () => {
+    expect(RemotingSysResponseCode).toEqual({ SUCCESS: 0, SYSTEM_ERROR: 1, SYSTEM_BUSY: 2, REQUEST_CODE_NOT_SUPPORTED: 3, TRANSACTION_FAILED: 4 });
+    expect(ResponseCode.GO_AWAY).toBe(1500);
+    expect(ResponseCode.TOPIC_NOT_EXIST).toBe(17);
+    expect(LanguageCode.NODE_JS).toBe(13);
+    expect(RequestCode.POP_MESSAGE).toBe(200050);
+    expect(RequestCode.SEND_MESSAGE_V2).toBe(310);
+    expect(SerializeType.ROCKETMQ).toBe("ROCKETMQ");
+  });
+});
+
+describe("what a ROCKETMQ header cannot carry", () => {
+  test("a code above 32767 falls back to a JSON header instead of being truncated", () => {
+    const frame = encodeFrame(createRequest(RequestCode.POP_MESSAGE, { serializeType: "ROCKETMQ" }));
+    expect(frame[4]).toBe(0); // JSON type byte
+    const cmd = decodeFrame(frame);
+    expect(cmd.code).toBe(200050);
+    expect(cmd.serializeType).toBe("JSON");
+  });
+
+  test("a version above 32767 also falls back to JSON", () => {
+    expect(encodeFrame(createRequest(1, { version: 40000, serializeType: "ROCKETMQ" }))[4]).toBe(0);
+  });
+
+  test("negative int16 codes travel in ROCKETMQ and decode signed, as Java's short", () => {
+    const frame = encodeFrame(createRequest(-5, { serializeType: "ROCKETMQ" }));
+    expect(frame[4]).toBe(1);
+    expect(decodeFrame(frame).code).toBe(-5);
+  });
+
+  test("a language that has no byte is refused loudly", () => {
+    expect(() => encodeFrame(createRequest(1, { language: "KLINGON", serializeType: "ROCKETMQ" }))).toThrow(RemotingCommandError);
+    expect(() => encodeFrame(createRequest(1, { language: "KLINGON", serializeType: "ROCKETMQ" }))).toThrow('language "KLINGON"');
+  });
+
+  test("non-int32 numeric fields are refused, never wrapped", () => {
+    expect(() => encodeFrame(createRequest(1.5))).toThrow(RemotingCommandError);
+    expect(() => encodeFrame(createRequest(1, { opaque: 2 ** 31 }))).toThrow(/int32/);
+  });
+
+  test("an unknown ROCKETMQ language byte decodes visibly instead of failing", () => {
+    // V1-ROCKETMQ with language byte 99
+    const frame = fromHex("000000190100001500" + "0a63000000000000000000000000000000000000");
+    expect(decodeFrame(frame).language).toBe("UNKNOWN(99)");
+  });
+});
+
+describe("lenient JSON decoding, as fastjson", () => {
+  const jsonFrame = (text: string) => {
+    const header = new TextEncoder().encode(text);
+    const f = new Uint8Array(8 + header.length);
+    new DataView(f.buffer).setInt32(0, 4 + header.length);
+    new DataView(f.buffer).setInt32(4, header.length);
+    f.set(header, 8);
+    return f;
+  };
+
+  test("keys in any order and of any case, unknown keys ignored, numbers as strings", () => {
+    const cmd = decodeFrame(jsonFrame('{"OPAQUE":"12","Code":"105","x":[1,{"y":2}],"language":"go","extFields":{"n":7,"b":true,"z":null},"flag":1}'));
+    expect(cmd).toMatchObject({ code: 105, opaque: 12, flag: 1, language: "GO", version: 0, remark: null, extFields: { n: "7", b: "true" } });
+  });
+
+  test("missing fields take Java's defaults; a missing opaque draws a fresh one", () => {
+    const a = decodeFrame(jsonFrame("{}"));
+    const b = decodeFrame(jsonFrame("{}"));
+    expect(a).toMatchObject({ code: 0, language: "JAVA", version: 0, flag: 0, remark: null, extFields: null });
+    expect(b.opaque).not.toBe(a.opaque);
+  });
+
+  test("a language ordinal is read as fastjson does, and an impossible one is refused", () => {
+    expect(decodeFrame(jsonFrame('{"language":9}')).language).toBe("GO");
+    expect(() => decodeFrame(jsonFrame('{"language":99}'))).toThrow(RemotingCommandError);
+  });
+
+  test("type errors are RemotingCommandErrors that name the field", () => {
+    expect(() => decodeFrame(jsonFrame('{"code":1.5}'))).toThrow('"code" must be an int32');
+    expect(() => decodeFrame(jsonFrame('{"code":4294967296}'))).toThrow('"code" must be an int32');
+    expect(() => decodeFrame(jsonFrame('{"extFields":[1]}'))).toThrow('"extFields" must be an object');
+    expect(() => decodeFrame(jsonFrame("[1]"))).toThrow("expected an object");
+    expect(() => decodeFrame(jsonFrame('{"remark":{}}'))).toThrow('"remark" must be a string');
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, test } from "bun:test";
+import { createRequest, encodeFrame, FrameDecoder, RemotingCommandError, type RemotingCommand } from "../../src/index.ts";
+import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
+import { Random } from "../helpers/random.ts";
+import { plain } from "../helpers/vectors.ts";
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+describe("FrameDecoder on streams", () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    test(`random chunk splits of a long stream give every frame, in order (seed ${seed})`, () => {
+      const rng = new Random(seed);
+      const commands = Array.from({ length: 400 }, () => randomCommand(rng, { maxBody: rng.bool(0.05) ? 70_000 : 200 }));
+      const stream = concat(commands.map(encodeFrame));
+      const decoder = new FrameDecoder();
+      const out: RemotingCommand[] = [];
+      for (let off = 0; off < stream.length; ) {
+        // Mostly small chunks, some that hold many frames, some that cut a frame's prefix.
+        const size = rng.pick([1, 2, 3, 5, 64, 1000, 17_000, 200_000]);
+        out.push(...decoder.push(stream.subarray(off, off + size)));
+        off += size;
+      }
+      expect(decoder.bufferedBytes).toBe(0);
+      expect(out.map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
+    });
+  }
+
+  test("several frames in one chunk are decoded in place: bodies are views into the chunk", () => {
+    const frames = [1, 2, 3].map((i) => encodeFrame(createRequest(i, { body: new Uint8Array([i, i, i]) })));
+    const chunk = concat(frames);
+    const out = new FrameDecoder().push(chunk);
+    expect(out.map((c) => c.code)).toEqual([1, 2, 3]);
+    for (const cmd of out) expect(cmd.body!.buffer).toBe(chunk.buffer);
+    chunk[chunk.length - 1] = 99; // a view, not a copy
+    expect(out[2]!.body![2]).toBe(99);
+  });
+
+  test("a frame split across chunks is reassembled once, into a buffer of exactly its size", () => {
+    const frame = encodeFrame(createRequest(7, { body: new Uint8Array(5000).fill(4) }));
+    const decoder = new FrameDecoder();
+    expect(decoder.push(frame.subarray(0, 2))).toEqual([]);
+    expect(decoder.push(frame.subarray(2, 3000))).toEqual([]);
+    const [cmd] = decoder.push(frame.subarray(3000));
+    expect(cmd!.body!.length).toBe(5000);
+    expect(cmd!.body!.buffer.byteLength).toBe(frame.length - 4);
+  });
+
+  test("maxFrameLength counts the prefix, as Netty does", () => {
+    const frame = encodeFrame(createRequest(1, { body: new Uint8Array(100) }));
+    expect(new FrameDecoder({ maxFrameLength: frame.length }).push(frame).length).toBe(1);
+    expect(() => new FrameDecoder({ maxFrameLength: frame.length - 1 }).push(frame)).toThrow(RemotingCommandError);
+  });
+
+  test("an oversized frame is refused as soon as its length is known, whatever follows", () => {
+    const decoder = new FrameDecoder({ maxFrameLength: 1024 });
+    expect(() => decoder.push(new Uint8Array([0, 0]))).not.toThrow();
+    expect(() => decoder.push(new Uint8Array([4, 0]))).toThrow("Adjusted frame length exceeds 1024: 1028");
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  test("frames before a malformed one are delivered by feed, then the error is thrown", () => {
+    const good = encodeFrame(createRequest(1));
+    const bad = new Uint8Array([0, 0, 0, 4, 9, 0, 0, 0]);
+    const seen: number[] = [];
+    const decoder = new FrameDecoder();
+    expect(() => decoder.feed(concat([good, good, bad, good]), (c) => seen.push(c.code))).toThrow("unknown serialize type 9");
+    expect(seen).toEqual([1, 1]);
+    expect(() => decoder.push(good)).toThrow("unknown serialize type 9");
+  });
+
+  test("a frame too short for its header-length word is malformed", () => {
+    expect(() => new FrameDecoder().push(new Uint8Array([0, 0, 0, 3, 0, 0, 0]))).toThrow("shorter than the 4-byte header length");
+  });
+
+  test("bad options are refused with the option's name", () => {
+    expect(() => new FrameDecoder({ maxFrameLength: 3 })).toThrow(/maxFrameLength/);
+    expect(() => new FrameDecoder({ maxFrameLength: 1.5 })).toThrow(/maxFrameLength/);
+  });
+});

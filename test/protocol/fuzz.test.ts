@@ -1,0 +1,151 @@
+import { describe, expect, test } from "bun:test";
+import { encodeFrame, FrameDecoder, RemotingCommandError } from "../../src/index.ts";
+import { parseJsonHeaderFull } from "../../src/protocol/json-header-decode.ts";
+import { parseJsonHeaderFast } from "../../src/protocol/json-header-fast.ts";
+import { randomCommand } from "../helpers/commands.ts";
+import { Random } from "../helpers/random.ts";
+import { plain, positiveVectors } from "../helpers/vectors.ts";
+
+/** Frames a header (and body) with correct lengths, so that a mutated header reaches the parser. */
+function frame(type: number, header: Uint8Array, body: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const out = new Uint8Array(8 + header.length + body.length);
+  const view = new DataView(out.buffer);
+  view.setInt32(0, 4 + header.length + body.length);
+  view.setInt32(4, header.length);
+  out[4] = type;
+  out.set(header, 8);
+  out.set(body, 8 + header.length);
+  return out;
+}
+
+/** The header bytes of a whole frame. */
+function headerOf(f: Uint8Array): Uint8Array {
+  const headerLength = new DataView(f.buffer, f.byteOffset).getInt32(4) & 0xffffff;
+  return f.subarray(8, 8 + headerLength);
+}
+
+function mutate(rng: Random, input: Uint8Array): Uint8Array {
+  const bytes = Uint8Array.from(input);
+  switch (rng.int(0, 6)) {
+    case 0: // flip bits
+      for (let i = rng.int(1, 4); i > 0 && bytes.length > 0; i--) bytes[rng.int(0, bytes.length - 1)]! ^= 1 << rng.int(0, 7);
+      return bytes;
+    case 1: // overwrite bytes with interesting values
+      for (let i = rng.int(1, 4); i > 0 && bytes.length > 0; i--) bytes[rng.int(0, bytes.length - 1)] = rng.pick([0, 1, 0x7f, 0x80, 0xff, 0x22, 0x5c, 0x7b, 0x7d]);
+      return bytes;
+    case 2: // truncate
+      return bytes.subarray(0, rng.int(0, bytes.length));
+    case 3: { // insert random bytes
+      const at = rng.int(0, bytes.length);
+      const extra = rng.bytes(rng.int(1, 8));
+      const out = new Uint8Array(bytes.length + extra.length);
+      out.set(bytes.subarray(0, at));
+      out.set(extra, at);
+      out.set(bytes.subarray(at), at + extra.length);
+      return out;
+    }
+    case 4: // tamper with a length field: frame length, header length, or a ROCKETMQ inner length
+      if (bytes.length >= 8) {
+        const at = rng.pick([0, 4, 5, 6, 7, rng.int(8, Math.max(8, bytes.length - 1))]);
+        bytes[at] = rng.pick([0, 1, 0x7f, 0x80, 0xff, rng.int(0, 255)]);
+      }
+      return bytes;
+    case 5: // delete a span
+      if (bytes.length > 1) {
+        const a = rng.int(0, bytes.length - 1);
+        const b = rng.int(a, Math.min(bytes.length, a + 16));
+        const out = new Uint8Array(bytes.length - (b - a));
+        out.set(bytes.subarray(0, a));
+        out.set(bytes.subarray(b), a);
+        return out;
+      }
+      return bytes;
+    default: // pure noise
+      return rng.bytes(rng.int(0, 64));
+  }
+}
+
+/** Mutates the header text of a valid frame but keeps the lengths right, to reach deep parser paths. */
+function mutateHeader(rng: Random, source: Uint8Array): Uint8Array {
+  const header = headerOf(source);
+  return frame(source[4]!, mutate(rng, header), source.subarray(8 + header.length));
+}
+
+describe("fuzz: only RemotingCommandError ever escapes the decoder", () => {
+  test("300 000 random, mutated and re-framed inputs (seeded)", () => {
+    const rng = new Random(0x5eed);
+    const seeds = [...positiveVectors.map((v) => v.frame), ...Array.from({ length: 200 }, () => encodeFrame(randomCommand(rng)))];
+    const counts = { decoded: 0, rejected: 0 };
+    for (let i = 0; i < 300_000; i++) {
+      const source = rng.pick(seeds);
+      const input = rng.bool(0.5) ? mutate(rng, source) : mutateHeader(rng, source);
+      const decoder = new FrameDecoder({ maxFrameLength: rng.pick([64, 4096, 16 * 1024 * 1024]) });
+      try {
+        // Deliver in random pieces: the same input must fail (or pass) whatever the chunking.
+        for (let off = 0; off < input.length; ) {
+          const size = rng.int(1, input.length);
+          for (const cmd of decoder.push(input.subarray(off, off + size))) {
+            counts.decoded++;
+            encodeFrame(cmd); // whatever decodes must encode again
+          }
+          off += size;
+        }
+      } catch (error) {
+        if (!(error instanceof RemotingCommandError)) {
+          throw new Error(`input ${i} (${Buffer.from(input).toString("hex")}) raised ${error}`);
+        }
+        counts.rejected++;
+      }
+      expect(decoder.bufferedBytes).toBeLessThanOrEqual(decoder.maxFrameLength);
+    }
+    expect(counts.decoded).toBeGreaterThan(10_000);
+    expect(counts.rejected).toBeGreaterThan(10_000);
+  });
+});
+
+describe("fuzz: the fast JSON header parser agrees with the JSON.parse fallback", () => {
+  test("200 000 mutated JSON headers, with trailing body bytes after the header", () => {
+    const rng = new Random(42);
+    const texts = [
+      ...positiveVectors.filter((v) => v.command.serializeType === "JSON").map((v) => v.frame),
+      ...Array.from({ length: 100 }, () => encodeFrame(randomCommand(rng, { serializeType: "JSON" }))),
+    ].map((f) => headerOf(f).slice());
+    // Shapes other peers send: another key order, "" remark and {} extFields (Go), whitespace.
+    const encoder = new TextEncoder();
+    texts.push(
+      encoder.encode('{"code":105,"language":"GO","version":317,"opaque":5,"flag":0,"remark":"","extFields":{}}'),
+      encoder.encode(' { "code" : 1 , "extFields" : { "a" : "b" , "c" : null } , "remark" : null } '),
+    );
+    let agreed = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const header = rng.bool(0.2) ? rng.pick(texts) : mutate(rng, rng.pick(texts));
+      const trailing = rng.bytes(rng.int(0, 3));
+      const bytes = new Uint8Array(header.length + trailing.length);
+      bytes.set(header);
+      bytes.set(trailing, header.length);
+      const fast = parseJsonHeaderFast(bytes, 0, header.length);
+      if (fast === null) continue;
+      let full;
+      try {
+        full = parseJsonHeaderFull(bytes, 0, header.length);
+      } catch (error) {
+        throw new Error(`fast parser accepted what JSON.parse rejects: ${new TextDecoder().decode(header)} (${error})`);
+      }
+      const text = new TextDecoder().decode(header);
+      if (!text.includes('"opaque"')) full.opaque = fast.opaque; // both drew a fresh opaque
+      expect(plain(fast)).toEqual(plain(full));
+      agreed++;
+    }
+    expect(agreed).toBeGreaterThan(10_000);
+  });
+
+  test("the shapes real peers send take the fast path", () => {
+    const encoder = new TextEncoder();
+    const shapes = [
+      // V6 has escapes in its remark: that one is the fallback's job.
+      ...positiveVectors.filter((v) => v.command.serializeType === "JSON" && v.id !== "V6-JSON").map((v) => headerOf(v.frame)),
+      encoder.encode('{"code":105,"language":"GO","version":317,"opaque":5,"flag":0,"remark":"","extFields":{"topic":"T"}}'),
+    ];
+    for (const shape of shapes) expect(parseJsonHeaderFast(shape, 0, shape.length)).not.toBeNull();
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, test } from "bun:test";
+import { createRequest, decodeFrame, encodeFrame, FrameDecoder } from "../../src/index.ts";
+import { ByteWriter, encodeFrameInto } from "../../src/protocol/index.ts";
+import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
+import { Random } from "../helpers/random.ts";
+import { plain } from "../helpers/vectors.ts";
+
+describe("round trip over random commands", () => {
+  test("20 000 commands of both header types survive encode + decode", () => {
+    const rng = new Random(7);
+    for (let i = 0; i < 20_000; i++) {
+      const cmd = randomCommand(rng);
+      expect(plain(decodeFrame(encodeFrame(cmd)))).toEqual(plain(expectedAfterRoundTrip(cmd)));
+    }
+  });
+
+  test("large bodies (up to 4 MiB) travel intact, and the body is copied once into the frame", () => {
+    const rng = new Random(8);
+    for (const size of [65_536, 1 << 20, 4 << 20]) {
+      const body = rng.bytes(size);
+      for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
+        const frame = encodeFrame(createRequest(10, { body, serializeType }));
+        const [cmd] = new FrameDecoder().push(frame);
+        expect(cmd!.body!.length).toBe(size);
+        expect(Buffer.compare(cmd!.body!, body)).toBe(0);
+      }
+    }
+  });
+
+  test("ROCKETMQ: empty remark and extFields decode to null, JSON keeps them", () => {
+    for (const [type, remark, extFields] of [["ROCKETMQ", null, null], ["JSON", "", {}]] as const) {
+      const cmd = decodeFrame(encodeFrame(createRequest(1, { remark: "", extFields: {}, serializeType: type })));
+      expect(cmd.remark).toEqual(remark);
+      expect(cmd.extFields).toEqual(extFields);
+    }
+  });
+
+  test("encodeFrameInto appends frames to a shared writer, which grows as needed", () => {
+    const w = new ByteWriter(16);
+    const rng = new Random(9);
+    const commands = Array.from({ length: 50 }, () => randomCommand(rng));
+    for (const cmd of commands) encodeFrameInto(w, cmd);
+    const out = new FrameDecoder().push(w.bytes.subarray(0, w.pos));
+    expect(out.map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
+  });
+
+  test("a peer-chosen __proto__ ext key stays an own field and never touches the prototype", () => {
+    for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
+      const ext: Record<string, string> = {};
+      Object.defineProperty(ext, "__proto__", { value: "x", enumerable: true });
+      const cmd = decodeFrame(encodeFrame(createRequest(1, { extFields: ext, serializeType })));
+      expect(Object.getPrototypeOf(cmd.extFields)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(cmd.extFields, "__proto__")?.value).toBe("x");
+    }
+  });
+});
