@@ -58,3 +58,22 @@ export class RemotingTooMuchRequestError extends RemotingError {
     super("ERR_REMOTING_TOO_MUCH_REQUEST", message, options);
   }
 }
+
+/**
+ * Thrown by an RPC hook (or a processor) to refuse a request with a given response code and remark,
+ * without running the processor (Java 5.1+: AbortProcessException), e.g. a failed ACL check.
+ */
+export class RemotingAbortProcessError extends RemotingError {
+  readonly responseCode: number;
+  constructor(responseCode: number, message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_ABORT_PROCESS", message, options);
+    this.responseCode = responseCode;
+  }
+}
+
+/** The server or client was used after shutdown() began, or before start(). */
+export class RemotingLifecycleError extends RemotingError {
+  constructor(message: string) {
+    super("ERR_REMOTING_LIFECYCLE", message);
+  }
+}

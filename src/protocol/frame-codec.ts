@@ -2,7 +2,7 @@ import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt32, writeInt32 } from "./byte-writer.ts";
 import { decodeJsonHeader } from "./json-header-decode.ts";
 import { encodeJsonHeader } from "./json-header-encode.ts";
-import type { Command, RemotingCommand } from "./remoting-command.ts";
+import { Command, HeaderFields, ReceivedCommand, type RemotingCommand } from "./remoting-command.ts";
 import { decodeRocketmqHeader, encodeRocketmqHeader, fitsRocketmqHeader } from "./rocketmq-header.ts";
 import { SERIALIZE_TYPE_BYTE } from "./serialize-type.ts";
 
@@ -40,6 +40,15 @@ function checkFields(cmd: RemotingCommand): void {
 export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand): number {
   checkFields(cmd);
   const start = w.pos;
+  try {
+    return writeFrameHeader(w, cmd, start);
+  } catch (error) {
+    w.pos = start; // never leave half a frame in a shared writer
+    throw error;
+  }
+}
+
+function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number): number {
   w.ensure(8);
   w.pos = start + 8;
   const binary = cmd.serializeType === "ROCKETMQ" && fitsRocketmqHeader(cmd);
@@ -47,15 +56,11 @@ export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand): number {
   else encodeJsonHeader(w, cmd);
   const headerLength = w.pos - start - 8;
   if (headerLength > MAX_HEADER_LENGTH) {
-    w.pos = start;
     throw new RemotingCommandError(`header of ${headerLength} bytes exceeds the 16 MiB - 1 a frame can carry`);
   }
   const bodyLength = cmd.body === null ? 0 : cmd.body.length;
   const frameLength = 4 + headerLength + bodyLength;
-  if (frameLength > 0x7fffffff - FRAME_PREFIX_LENGTH) {
-    w.pos = start;
-    throw new RemotingCommandError(`frame of ${frameLength} bytes is too large`);
-  }
+  if (frameLength > 0x7fffffff - FRAME_PREFIX_LENGTH) throw new RemotingCommandError(`frame of ${frameLength} bytes is too large`);
   const b = w.bytes;
   writeInt32(b, start, frameLength);
   writeInt32(b, start + 4, headerLength);
@@ -86,11 +91,14 @@ export function encodeFrame(cmd: RemotingCommand): Uint8Array {
   return frame;
 }
 
+const fields = new HeaderFields();
+
 /**
  * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
- * body. The body is a view into `b`.
+ * body. The body is a view into `b`; with `lazyBody` the command is a ReceivedCommand whose view is
+ * made on first read.
  */
-export function decodeFrameContent(b: Uint8Array, start: number, end: number): Command {
+export function decodeFrameContent(b: Uint8Array, start: number, end: number, lazyBody = false): Command | ReceivedCommand {
   const length = end - start;
   if (length < 4) throw new RemotingCommandError(`frame of ${length} bytes has no room for its 4-byte header length`);
   const type = b[start]!;
@@ -100,12 +108,18 @@ export function decodeFrameContent(b: Uint8Array, start: number, end: number): C
   if (headerLength > length - 4) {
     throw new RemotingCommandError(`decode error, bad header length: ${headerLength} (frame has ${length - 4} bytes after the length word)`);
   }
-  let cmd: Command;
-  if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) cmd = decodeRocketmqHeader(b, headerStart, headerEnd);
-  else if (type === SERIALIZE_TYPE_BYTE.JSON) cmd = decodeJsonHeader(b, headerStart, headerEnd);
+  const h = fields;
+  if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h);
+  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h);
   else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
-  if (headerEnd < end) cmd.body = b.subarray(headerEnd, end);
-  return cmd;
+  const serializeType = type === SERIALIZE_TYPE_BYTE.ROCKETMQ ? "ROCKETMQ" : "JSON";
+  const hasBody = headerEnd < end;
+  if (lazyBody) {
+    const cmd = new ReceivedCommand(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, serializeType);
+    if (hasBody) cmd.setBodyRange(b, headerEnd, end);
+    return cmd;
+  }
+  return new Command(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, hasBody ? b.subarray(headerEnd, end) : null, serializeType);
 }
 
 /**

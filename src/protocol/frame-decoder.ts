@@ -6,6 +6,11 @@ import type { RemotingCommand } from "./remoting-command.ts";
 export interface FrameDecoderOptions {
   /** Largest accepted frame, 4-byte prefix included. Default 16 MiB, as in Java. */
   maxFrameLength?: number;
+  /**
+   * Give ReceivedCommands, whose body view is made on first read (what RemotingServer and
+   * RemotingClient use). Default false: plain commands with `body` set.
+   */
+  lazyBodies?: boolean;
 }
 
 /**
@@ -18,6 +23,7 @@ export interface FrameDecoderOptions {
  */
 export class FrameDecoder {
   readonly maxFrameLength: number;
+  private readonly lazyBodies: boolean;
   /** Reassembly buffer of the frame in progress (prefix excluded), and how much of it is filled. */
   private partial: Uint8Array | null = null;
   private partialFilled = 0;
@@ -32,6 +38,7 @@ export class FrameDecoder {
       throw new RangeError(`maxFrameLength must be an integer between 8 and 2147483647, got ${max}`);
     }
     this.maxFrameLength = max;
+    this.lazyBodies = options.lazyBodies === true;
   }
 
   /** Bytes held for an incomplete frame. */
@@ -74,7 +81,7 @@ export class FrameDecoder {
       if (off < 0) return;
       const frame = this.partial!;
       this.partial = null;
-      onFrame(decodeFrameContent(frame, 0, frame.length));
+      onFrame(decodeFrameContent(frame, 0, frame.length, this.lazyBodies));
     }
     const max = this.maxFrameLength;
     while (n - off >= FRAME_PREFIX_LENGTH) {
@@ -87,7 +94,7 @@ export class FrameDecoder {
         return;
       }
       off = end;
-      onFrame(decodeFrameContent(chunk, start, end));
+      onFrame(decodeFrameContent(chunk, start, end, this.lazyBodies));
     }
     for (; off < n; off++) this.prefix[this.prefixFilled++] = chunk[off]!;
   }

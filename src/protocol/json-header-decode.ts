@@ -3,7 +3,7 @@ import { setExtField } from "./ext-fields.ts";
 import { parseJsonHeaderFast } from "./json-header-fast.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
 import { LanguageCode } from "./language-code.ts";
-import { Command, nextOpaque } from "./remoting-command.ts";
+import { nextOpaque, type HeaderFields } from "./remoting-command.ts";
 
 /**
  * Decodes a JSON header (serialize type 0) leniently, as fastjson does for Java: keys in any order
@@ -65,7 +65,7 @@ function toExtFields(value: unknown): Record<string, string> | null {
   return ext;
 }
 
-function parseJsonHeaderFull(b: Uint8Array, start: number, end: number): Command {
+function parseJsonHeaderFull(b: Uint8Array, start: number, end: number, out: HeaderFields): void {
   const text = textDecoder.decode(b.subarray(start, end));
   let parsed: unknown;
   try {
@@ -74,7 +74,13 @@ function parseJsonHeaderFull(b: Uint8Array, start: number, end: number): Command
     fail(`not valid JSON (${(error as Error).message}): ${text.length > 80 ? `${text.slice(0, 80)}...` : text}`, error);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) fail(`expected an object, got ${text.slice(0, 80)}`);
-  const cmd = new Command(JSON_DEFAULTS.code, JSON_DEFAULTS.language, JSON_DEFAULTS.version, 0, JSON_DEFAULTS.flag, null, null, null, "JSON");
+  const cmd = out;
+  cmd.code = JSON_DEFAULTS.code;
+  cmd.language = JSON_DEFAULTS.language;
+  cmd.version = JSON_DEFAULTS.version;
+  cmd.flag = JSON_DEFAULTS.flag;
+  cmd.remark = null;
+  cmd.extFields = null;
   let opaque: number | undefined;
   const fields = parsed as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
@@ -106,12 +112,11 @@ function parseJsonHeaderFull(b: Uint8Array, start: number, end: number): Command
     }
   }
   cmd.opaque = opaque ?? nextOpaque();
-  return cmd;
 }
 
-/** Decodes the JSON header in `b[start, end)`. */
-export function decodeJsonHeader(b: Uint8Array, start: number, end: number): Command {
-  return parseJsonHeaderFast(b, start, end) ?? parseJsonHeaderFull(b, start, end);
+/** Decodes the JSON header in `b[start, end)` into `out`. */
+export function decodeJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): void {
+  if (!parseJsonHeaderFast(b, start, end, out)) parseJsonHeaderFull(b, start, end, out);
 }
 
 /** The general decoder alone; exported for the tests that hold the fast parser to it. */

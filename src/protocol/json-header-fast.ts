@@ -1,6 +1,6 @@
 import { setExtField } from "./ext-fields.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
-import { Command, nextOpaque } from "./remoting-command.ts";
+import { nextOpaque, type HeaderFields } from "./remoting-command.ts";
 import { readUtf8 } from "./utf8.ts";
 
 /**
@@ -133,8 +133,8 @@ function scanExtFields(b: Uint8Array, p: number, end: number): Record<string, st
   }
 }
 
-/** Parses the header in `b[start, end)`, or returns null when the full parser must decide. */
-export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number): Command | null {
+/** Parses the header in `b[start, end)` into `out`; false when the full parser must decide. */
+export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, out: HeaderFields): boolean {
   let code: number = JSON_DEFAULTS.code;
   let language: string = JSON_DEFAULTS.language;
   let version: number = JSON_DEFAULTS.version;
@@ -144,18 +144,18 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number): 
   let extFields: Record<string, string> | null = null;
 
   let p = skipWhitespace(b, start, end);
-  if (p >= end || b[p] !== OPEN) return null;
+  if (p >= end || b[p] !== OPEN) return false;
   p = skipWhitespace(b, p + 1, end);
   if (p < end && b[p] === CLOSE) p++;
   else {
     for (;;) {
-      if (p >= end || b[p] !== QUOTE) return null;
+      if (p >= end || b[p] !== QUOTE) return false;
       const keyEnd = closingQuote(b, p + 1, end);
-      if (keyEnd < 0) return null;
+      if (keyEnd < 0) return false;
       const key = identifyKey(b, p + 1, keyEnd - p - 1);
       p = keyEnd + 1;
       if (p < end && b[p] !== COLON) p = skipWhitespace(b, p, end);
-      if (p >= end || b[p] !== COLON) return null;
+      if (p >= end || b[p] !== COLON) return false;
       p++;
       if (p < end && b[p]! <= 0x20) p = skipWhitespace(b, p, end);
       if (key <= Key.Version) {
@@ -171,10 +171,10 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number): 
           i++;
         }
         const digits = i - first;
-        if (digits === 0 || digits > 10 || (digits > 1 && b[first] === 0x30)) return null;
-        if (i < end && (b[i] === 0x2e || b[i] === 0x65 || b[i] === 0x45)) return null;
+        if (digits === 0 || digits > 10 || (digits > 1 && b[first] === 0x30)) return false;
+        if (i < end && (b[i] === 0x2e || b[i] === 0x65 || b[i] === 0x45)) return false;
         if (negative) value = -value;
-        if (value > 2147483647 || value < -2147483648) return null;
+        if (value > 2147483647 || value < -2147483648) return false;
         value |= 0; // also turns -0 into 0
         p = i;
         if (key === Key.Code) code = value;
@@ -186,17 +186,17 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number): 
           extFields = null;
           p += 4;
         } else {
-          if (p >= end || b[p] !== OPEN) return null;
+          if (p >= end || b[p] !== OPEN) return false;
           const ext = scanExtFields(b, p, end);
-          if (ext === undefined) return null;
+          if (ext === undefined) return false;
           extFields = ext;
           p = extEnd.pos;
         }
       } else if (key === Key.Unknown) {
-        return null;
+        return false;
       } else if (p < end && b[p] === QUOTE) {
         const valueEnd = closingQuote(b, p + 1, end);
-        if (valueEnd < 0) return null;
+        if (valueEnd < 0) return false;
         // serializeTypeCurrentRPC is informational only: the frame's type byte decides.
         if (key === Key.Language) language = normalizeLanguage(readUtf8(b, p + 1, valueEnd));
         else if (key === Key.Remark) remark = readUtf8(b, p + 1, valueEnd);
@@ -205,17 +205,24 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number): 
         remark = null;
         p += 4;
       } else {
-        return null;
+        return false;
       }
       if (p < end && b[p] !== COMMA && b[p] !== CLOSE) p = skipWhitespace(b, p, end);
-      if (p >= end) return null;
+      if (p >= end) return false;
       const c = b[p++];
       if (c === CLOSE) break;
-      if (c !== COMMA) return null;
+      if (c !== COMMA) return false;
       p = skipWhitespace(b, p, end);
     }
   }
   p = skipWhitespace(b, p, end);
-  if (p !== end) return null;
-  return new Command(code, language, version, Number.isNaN(opaque) ? nextOpaque() : opaque, flag, remark, extFields, null, "JSON");
+  if (p !== end) return false;
+  out.code = code;
+  out.language = language;
+  out.version = version;
+  out.opaque = Number.isNaN(opaque) ? nextOpaque() : opaque;
+  out.flag = flag;
+  out.remark = remark;
+  out.extFields = extFields;
+  return true;
 }

@@ -61,6 +61,64 @@ export class Command implements RemotingCommand {
   ) {}
 }
 
+/**
+ * A command received by a RemotingServer or RemotingClient. Its `body` is a view into the received
+ * bytes like any decoded body, but the view is created on first read: a view costs far more than
+ * the rest of a small command in JavaScriptCore, and many callers never read the body (a send
+ * result, a heartbeat answer). Reading or assigning `body` behaves as on any command; the only
+ * difference is that `body` is an accessor, so `{ ...cmd }` and deep-equality against plain objects
+ * do not see it (read it explicitly).
+ */
+export class ReceivedCommand implements RemotingCommand {
+  #source: Uint8Array | null = null;
+  #start = 0;
+  #end = 0;
+  #body: Uint8Array | null = null;
+
+  constructor(
+    public code: number,
+    public language: string,
+    public version: number,
+    public opaque: number,
+    public flag: number,
+    public remark: string | null,
+    public extFields: Record<string, string> | null,
+    public serializeType: SerializeType,
+  ) {}
+
+  get body(): Uint8Array | null {
+    const source = this.#source;
+    if (source !== null) {
+      this.#body = source.subarray(this.#start, this.#end);
+      this.#source = null;
+    }
+    return this.#body;
+  }
+
+  set body(body: Uint8Array | null) {
+    this.#body = body;
+    this.#source = null;
+  }
+
+  /** The body is `bytes[start, end)`; its view is made when first read. */
+  setBodyRange(bytes: Uint8Array, start: number, end: number): void {
+    this.#source = bytes;
+    this.#start = start;
+    this.#end = end;
+  }
+}
+
+/** The header fields a header decoder fills in (one reused record: decoding allocates no extra object). */
+export class HeaderFields {
+  code = 0;
+  language = "JAVA";
+  version = 0;
+  opaque = 0;
+  flag = 0;
+  remark: string | null = null;
+  extFields: Record<string, string> | null = null;
+}
+
 let opaqueCounter = 0;
 
 /** A fresh opaque from the process-wide counter (int32, wraps to negative like Java's). */

@@ -2,7 +2,7 @@ import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt16, readInt32, writeInt16, writeInt32 } from "./byte-writer.ts";
 import { extValueString, setExtField } from "./ext-fields.ts";
 import { languageByte, languageName } from "./language-code.ts";
-import { Command, type RemotingCommand } from "./remoting-command.ts";
+import type { HeaderFields, RemotingCommand } from "./remoting-command.ts";
 import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
 
 /**
@@ -82,8 +82,8 @@ function decodeExtFields(b: Uint8Array, p: number, end: number): Record<string, 
   return ext;
 }
 
-/** Decodes the header in `b[p, end)`; every byte of it must be accounted for. */
-export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number): Command {
+/** Decodes the header in `b[p, end)` into `out`; every byte of it must be accounted for. */
+export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number, out: HeaderFields): void {
   const length = end - p;
   if (length < ROCKETMQ_FIXED_HEADER_LENGTH) fail(`${length} bytes is shorter than the 21-byte fixed part`);
   const code = readInt16(b, p);
@@ -103,6 +103,11 @@ export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number): Com
       ? `extFields length ${extLength} runs past the ${length}-byte header`
       : `${end - p - extLength} unaccounted bytes after extFields`);
   }
-  const extFields = extLength === 0 ? null : decodeExtFields(b, p, end);
-  return new Command(code, language, version, opaque, flag, remark, extFields, null, "ROCKETMQ");
+  out.extFields = extLength === 0 ? null : decodeExtFields(b, p, end);
+  out.code = code;
+  out.language = language;
+  out.version = version;
+  out.opaque = opaque;
+  out.flag = flag;
+  out.remark = remark;
 }

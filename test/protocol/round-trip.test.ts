@@ -54,3 +54,18 @@ describe("round trip over random commands", () => {
     }
   });
 });
+
+describe("a command that cannot be encoded", () => {
+  test("leaves a shared writer exactly as it was", () => {
+    const w = new ByteWriter(64);
+    encodeFrameInto(w, createRequest(1, { body: new Uint8Array([1, 2]) }));
+    const before = w.pos;
+    const bad = createRequest(2, { serializeType: "ROCKETMQ", language: "NOPE", extFields: { k: "v".repeat(500) } });
+    expect(() => encodeFrameInto(w, bad)).toThrow("NOPE");
+    const badValue = createRequest(3, { extFields: { k: {} as unknown as string } });
+    expect(() => encodeFrameInto(w, badValue)).toThrow("extFields.k");
+    expect(w.pos).toBe(before);
+    encodeFrameInto(w, createRequest(4));
+    expect(new FrameDecoder().push(w.bytes.subarray(0, w.pos)).map((c) => c.code)).toEqual([1, 4]);
+  });
+});

@@ -1,0 +1,79 @@
+import type { RequestTask } from "./request-task.ts";
+
+/**
+ * Where processors run (Java: the ExecutorService registered with a processor). An executor takes
+ * a task or refuses it when full, in which case the request is answered SYSTEM_BUSY "[OVERLOAD]".
+ */
+export interface RequestExecutor {
+  /** Takes the task and settles it (task.complete / task.fail) exactly once, now or later. */
+  execute(task: RequestTask): boolean;
+  /** Whether processors can be given by name (a worker group); plain executors take functions. */
+  readonly namedProcessors?: boolean;
+  /** Resolves when every accepted task has settled. */
+  idle(): Promise<void>;
+}
+
+export interface EventLoopExecutorOptions {
+  /** Processors running at once; an async processor holds its slot until its promise settles. */
+  maxInFlight: number;
+  /** Requests waiting for a slot; beyond this the executor is full. */
+  maxQueued: number;
+}
+
+/**
+ * The default executor: runs processors on the event loop, synchronously when a slot is free, so a
+ * synchronous processor costs no promise and no queue. Bounded, so overload is answered SYSTEM_BUSY
+ * instead of growing memory.
+ */
+export class EventLoopExecutor implements RequestExecutor {
+  private inFlight = 0;
+  private queue: RequestTask[] = [];
+  private queueHead = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly release = (): void => this.finished();
+
+  constructor(private readonly options: EventLoopExecutorOptions) {}
+
+  get stats(): { inFlight: number; queued: number } {
+    return { inFlight: this.inFlight, queued: this.queue.length - this.queueHead };
+  }
+
+  execute(task: RequestTask): boolean {
+    if (this.inFlight < this.options.maxInFlight) {
+      this.start(task);
+      return true;
+    }
+    if (this.queue.length - this.queueHead >= this.options.maxQueued) return false;
+    this.queue.push(task);
+    return true;
+  }
+
+  idle(): Promise<void> {
+    if (this.inFlight === 0 && this.queue.length === this.queueHead) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private start(task: RequestTask): void {
+    this.inFlight++;
+    const pending = task.run();
+    if (pending === undefined) this.finished();
+    else pending.then(this.release, this.release);
+  }
+
+  private finished(): void {
+    this.inFlight--;
+    if (this.queueHead < this.queue.length && this.inFlight < this.options.maxInFlight) {
+      const next = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined as unknown as RequestTask;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      }
+      this.start(next);
+    } else if (this.inFlight === 0 && this.queueHead === this.queue.length && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

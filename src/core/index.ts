@@ -1,0 +1,27 @@
+export { formatAddress, parseAddress, type HostPort } from "./address.ts";
+export type { ChannelEventListener, ChannelEventType } from "./channel-events.ts";
+export { coarseClock, type Clock } from "./clock.ts";
+export { EventLoopExecutor, type EventLoopExecutorOptions, type RequestExecutor } from "./executor.ts";
+export { defaultLogger, silentLogger, type Logger } from "./logger.ts";
+export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ClientOptions, type EndpointOptions, type ServerOptions } from "./options.ts";
+export type { InvokeCallback } from "./pending-request.ts";
+export type {
+  ProcessorContext,
+  ProcessorFunction,
+  ProcessorObject,
+  ProcessorResult,
+  RemotingChannel,
+  RequestProcessor,
+} from "./processor.ts";
+export { OVERLOAD_REMARK, REJECT_REQUEST_REMARK } from "./remoting-endpoint.ts";
+export type { RequestTask } from "./request-task.ts";
+export type { RPCHook } from "./rpc-hook.ts";
+export type {
+  ConnectOptions,
+  ListenOptions,
+  SocketHandler,
+  TlsOptions,
+  Transport,
+  TransportListener,
+  TransportSocket,
+} from "./transport.ts";

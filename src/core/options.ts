@@ -1,0 +1,168 @@
+import { DEFAULT_MAX_FRAME_LENGTH } from "../protocol/frame-codec.ts";
+import { commandDefaults } from "../protocol/remoting-command.ts";
+import type { SerializeType } from "../protocol/serialize-type.ts";
+import type { Clock } from "./clock.ts";
+import { defaultLogger, type Logger } from "./logger.ts";
+import type { TlsOptions } from "./transport.ts";
+
+/** Options shared by RemotingServer and RemotingClient. Times in ms, sizes in bytes. */
+export interface EndpointOptions {
+  /** Largest frame accepted or sent, 4-byte prefix included. Default 16 MiB (Java's frameMaxLength). */
+  maxFrameLength: number;
+  /** Concurrent invokeSync/invokeAsync calls (Java's semaphoreAsync); beyond: RemotingTooMuchRequestError. */
+  asyncSemaphoreValue: number;
+  /** Concurrent unsent invokeOneway calls (Java's semaphoreOneway). */
+  onewaySemaphoreValue: number;
+  /**
+   * Longest pause between two scans of pending calls (timeouts) and connections (idle). Deadlines
+   * are honoured to within ~10 ms regardless: the single scan timer is armed for the earliest one.
+   */
+  scanIntervalMs: number;
+  /** Close a connection with no traffic in either direction for this long; 0 disables. */
+  channelMaxIdleMs: number;
+  /** Unsent bytes above which a connection is unwritable: a server stops reading it, invokes on it wait. */
+  writeBufferHighWaterMark: number;
+  /** Unsent bytes at which an unwritable connection becomes writable again. */
+  writeBufferLowWaterMark: number;
+  /** Default executor: processors running at once (an async processor holds its slot until it settles). */
+  maxInFlightRequests: number;
+  /** Default executor: requests waiting for a slot; beyond this, SYSTEM_BUSY "[OVERLOAD]". */
+  maxQueuedRequests: number;
+  /** Header type of the responses the endpoint creates itself (errors, GO_AWAY). Java's default: JSON. */
+  serializeType: SerializeType;
+  /** LanguageCode name on commands the endpoint creates. */
+  language: string;
+  /** Protocol version on commands the endpoint creates (479 = RocketMQ 5.3.3). */
+  version: number;
+  /** Channel events waiting for the listener; beyond this they are dropped (and counted). */
+  channelEventQueueCapacity: number;
+  /** shutdown() waits this long for in-flight work before closing everything. */
+  shutdownTimeoutMs: number;
+  logger: Logger;
+  /** Testing aid: the time source for deadlines and idle checks (ms, monotonic). */
+  clock: Clock | null;
+}
+
+export interface ServerOptions extends EndpointOptions {
+  /** Address to bind. Default "0.0.0.0". */
+  host: string;
+  /** Port to bind; 0 picks a free one (read it from server.port after start()). */
+  port: number;
+  /** While shutting down, answer requests from clients newer than 5.3.1 with GO_AWAY (RocketMQ 5.2+ graceful shutdown). */
+  goAwayOnShutdown: boolean;
+}
+
+export interface ClientOptions extends EndpointOptions {
+  /** Budget for opening a connection (also bounded by each call's own deadline). */
+  connectTimeoutMs: number;
+  /** Close a connection whose invokeSync timed out with budget to spare (5.1.4+ rule). */
+  closeSocketIfTimeout: boolean;
+  /** On GO_AWAY, reconnect and re-send the call once. */
+  enableReconnectForGoAway: boolean;
+  /** TLS for every connection this client opens; null for plaintext. */
+  tls: TlsOptions | null;
+}
+
+const endpointDefaults: EndpointOptions = {
+  maxFrameLength: DEFAULT_MAX_FRAME_LENGTH,
+  asyncSemaphoreValue: 65535,
+  onewaySemaphoreValue: 65535,
+  scanIntervalMs: 1000,
+  channelMaxIdleMs: 120_000,
+  writeBufferHighWaterMark: 1024 * 1024,
+  writeBufferLowWaterMark: 256 * 1024,
+  maxInFlightRequests: 1024,
+  maxQueuedRequests: 10_000,
+  serializeType: commandDefaults.serializeType,
+  language: commandDefaults.language,
+  version: commandDefaults.version,
+  channelEventQueueCapacity: 10_000,
+  shutdownTimeoutMs: 5_000,
+  logger: defaultLogger,
+  clock: null,
+};
+
+export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
+  ...endpointDefaults,
+  // Java's server permits: it calls clients rarely (transaction checks, consumer queries).
+  asyncSemaphoreValue: 64,
+  onewaySemaphoreValue: 256,
+  host: "0.0.0.0",
+  port: 0,
+  goAwayOnShutdown: false,
+});
+
+export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
+  ...endpointDefaults,
+  connectTimeoutMs: 3_000,
+  closeSocketIfTimeout: true,
+  enableReconnectForGoAway: true,
+  tls: null,
+});
+
+type Check = (value: unknown) => string | null;
+
+const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
+  (v) =>
+    typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? null : `an integer from ${min} to ${max}`;
+const boolean: Check = (v) => (typeof v === "boolean" ? null : "true or false");
+const string: Check = (v) => (typeof v === "string" && v !== "" ? null : "a non-empty string");
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    values.includes(v as string) ? null : values.map((x) => `"${x}"`).join(" or ");
+const logger: Check = (v) =>
+  typeof v === "object" && v !== null && ["debug", "info", "warn", "error"].every((m) => typeof (v as Record<string, unknown>)[m] === "function")
+    ? null
+    : "an object with debug, info, warn and error methods";
+const functionOrNull: Check = (v) => (v === null || typeof v === "function" ? null : "a function or null");
+const objectOrNull: Check = (v) => (v === null || typeof v === "object" ? null : "an object or null");
+
+const endpointChecks: Record<keyof EndpointOptions, Check> = {
+  maxFrameLength: integer(64, 0x7fffffff),
+  asyncSemaphoreValue: integer(1),
+  onewaySemaphoreValue: integer(1),
+  scanIntervalMs: integer(1),
+  channelMaxIdleMs: integer(0),
+  writeBufferHighWaterMark: integer(1),
+  writeBufferLowWaterMark: integer(0),
+  maxInFlightRequests: integer(1),
+  maxQueuedRequests: integer(0),
+  serializeType: oneOf("JSON", "ROCKETMQ"),
+  language: string,
+  version: integer(-32768, 2147483647),
+  channelEventQueueCapacity: integer(1),
+  shutdownTimeoutMs: integer(0),
+  logger,
+  clock: functionOrNull,
+};
+
+function resolve<T extends EndpointOptions>(kind: string, defaults: Readonly<T>, checks: Record<keyof T, Check>, given: Partial<T> | undefined): T {
+  const options = { ...defaults } as T;
+  for (const [name, value] of Object.entries(given ?? {})) {
+    if (value === undefined) continue;
+    const check = checks[name as keyof T];
+    if (check === undefined) throw new TypeError(`${kind}: unknown option "${name}"`);
+    const expected = check(value);
+    if (expected !== null) throw new TypeError(`${kind}: option "${name}" must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+    (options as Record<string, unknown>)[name] = value;
+  }
+  if (options.writeBufferLowWaterMark > options.writeBufferHighWaterMark) {
+    throw new TypeError(`${kind}: option "writeBufferLowWaterMark" (${options.writeBufferLowWaterMark}) must not exceed "writeBufferHighWaterMark" (${options.writeBufferHighWaterMark})`);
+  }
+  return Object.freeze(options);
+}
+
+export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOptions {
+  return resolve("RemotingServer", SERVER_DEFAULTS, { ...endpointChecks, host: string, port: integer(0, 65535), goAwayOnShutdown: boolean }, given);
+}
+
+export function resolveClientOptions(given?: Partial<ClientOptions>): ClientOptions {
+  return resolve(
+    "RemotingClient",
+    CLIENT_DEFAULTS,
+    { ...endpointChecks, connectTimeoutMs: integer(1), closeSocketIfTimeout: boolean, enableReconnectForGoAway: boolean, tls: objectOrNull },
+    given,
+  );
+}

@@ -1,0 +1,145 @@
+import { RemotingLifecycleError } from "../errors.ts";
+import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import { Connection } from "./connection.ts";
+import { checkCallback, checkInvokeArgs } from "./invoke-args.ts";
+import { resolveServerOptions, type ServerOptions } from "./options.ts";
+import type { InvokeCallback } from "./pending-request.ts";
+import type { RemotingChannel } from "./processor.ts";
+import { RemotingEndpoint } from "./remoting-endpoint.ts";
+import type { Transport, TransportListener, TransportSocket } from "./transport.ts";
+
+export interface RemotingServerOptions extends Partial<ServerOptions> {
+  /** The sockets to use; each runtime's entry point supplies its own. */
+  transport: Transport;
+}
+
+type State = "new" | "starting" | "running" | "stopping" | "stopped";
+
+/**
+ * Accepts connections and serves requests with the registered processors (Java's
+ * NettyRemotingServer); it can also call its clients back on their connections.
+ */
+export class RemotingServer extends RemotingEndpoint {
+  protected readonly role = "server";
+  declare readonly options: ServerOptions;
+  private readonly transport: Transport;
+  private listener: TransportListener | null = null;
+  private state: State = "new";
+  private startPromise: Promise<void> | null = null;
+  private shutdownPromise: Promise<void> | null = null;
+
+  constructor(options: RemotingServerOptions) {
+    const { transport, ...rest } = options ?? ({} as RemotingServerOptions);
+    if (typeof transport?.listen !== "function") throw new TypeError("RemotingServer: option \"transport\" must be a Transport");
+    super(resolveServerOptions(rest));
+    this.transport = transport;
+  }
+
+  /** The bound port (after start()). */
+  get port(): number {
+    if (this.listener === null) throw new RemotingLifecycleError("server.port is known once start() has resolved");
+    return this.listener.port;
+  }
+
+  /** Resolves once listening. Calling it again returns the same promise. */
+  start(): Promise<void> {
+    if (this.state !== "new") {
+      if (this.startPromise !== null) return this.startPromise;
+      return Promise.reject(new RemotingLifecycleError(`cannot start a server that is ${this.state}`));
+    }
+    this.state = "starting";
+    this.startPromise = this.transport
+      .listen({ host: this.options.host, port: this.options.port }, (socket) => this.accept(socket))
+      .then((listener) => {
+        if (this.state !== "starting") {
+          listener.close();
+          return;
+        }
+        this.listener = listener;
+        this.state = "running";
+        this.startTimers();
+      })
+      .catch((error: unknown) => {
+        this.state = "stopped";
+        throw error;
+      });
+    return this.startPromise;
+  }
+
+  private accept(socket: TransportSocket): Connection {
+    const conn = new Connection(this, socket, socket.remoteAddress);
+    if (this.state !== "running" && this.state !== "starting") {
+      socket.destroy();
+      return conn;
+    }
+    this.connections.add(conn);
+    this.events.emit("CONNECT", conn.remoteAddress, conn);
+    return conn;
+  }
+
+  /** A connection this server accepted; anything else is a programming error. */
+  private own(method: string, channel: RemotingChannel): Connection {
+    if (!(channel instanceof Connection) || channel.endpoint !== this) {
+      throw new TypeError(`${method}: channel must be a connection of this server (ctx.channel)`);
+    }
+    return channel;
+  }
+
+  /** Calls the client on `channel` and resolves with its response. */
+  invokeSync(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    checkInvokeArgs("invokeSync", request, timeoutMs);
+    const conn = this.own("invokeSync", channel);
+    return new Promise((resolve, reject) => {
+      this.invokeOnConnection(conn, request, timeoutMs, false, (error, response) => (error === null ? resolve(response!) : reject(error)));
+    });
+  }
+
+  /** Calls the client on `channel`; `callback` gets the response or the error, once. */
+  invokeAsync(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number, callback: InvokeCallback): void {
+    checkInvokeArgs("invokeAsync", request, timeoutMs);
+    checkCallback("invokeAsync", callback);
+    this.invokeOnConnection(this.own("invokeAsync", channel), request, timeoutMs, false, callback);
+  }
+
+  /** Sends a request that is never answered; resolves once it is queued on the connection. */
+  invokeOneway(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number): Promise<void> {
+    checkInvokeArgs("invokeOneway", request, timeoutMs);
+    const conn = this.own("invokeOneway", channel);
+    return new Promise((resolve, reject) => {
+      this.invokeOnConnection(conn, request, timeoutMs, true, (error) => (error === null ? resolve() : reject(error)));
+    });
+  }
+
+  protected override onBackpressure(conn: Connection, writable: boolean): void {
+    if (writable) conn.socket.resume();
+    else conn.socket.pause();
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish (up to shutdownTimeoutMs), then closes every
+   * connection and fails what is still pending. Idempotent; always resolves.
+   */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.doShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(): Promise<void> {
+    const wasStarting = this.state === "starting";
+    this.state = "stopping";
+    if (wasStarting) await this.startPromise?.catch(() => {});
+    this.listener?.close();
+    this.goingAway = this.options.goAwayOnShutdown;
+    try {
+      await this.drain(this.options.shutdownTimeoutMs);
+    } finally {
+      this.stopTimers();
+      this.closeEverything("the server shut down");
+      this.state = "stopped";
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}

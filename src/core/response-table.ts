@@ -1,0 +1,115 @@
+import type { Connection } from "./connection.ts";
+import { PendingState, type PendingRequest } from "./pending-request.ts";
+
+const INITIAL_SLOTS = 1024;
+const MAX_SLOTS = 1 << 20;
+
+/**
+ * Outbound requests by opaque (Java's responseTable). Opaques come from one increasing counter, so
+ * `opaque & mask` spreads live requests over an array without hashing; the rare request that finds
+ * its slot taken (one that stayed pending while `slots.length` newer ones were issued) goes to an
+ * overflow map. The table doubles while more than half full.
+ */
+export class ResponseTable {
+  private slots: (PendingRequest | null)[] = new Array<PendingRequest | null>(INITIAL_SLOTS).fill(null);
+  private mask = INITIAL_SLOTS - 1;
+  private readonly overflow = new Map<number, PendingRequest>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(p: PendingRequest): void {
+    const i = p.opaque & this.mask;
+    if (this.slots[i] === null) this.slots[i] = p;
+    else this.overflow.set(p.opaque, p);
+    if (++this.count > this.slots.length >> 1 && this.slots.length < MAX_SLOTS) this.grow();
+  }
+
+  /** Removes and returns the request with this opaque, if it is pending. */
+  take(opaque: number): PendingRequest | undefined {
+    const i = opaque & this.mask;
+    const p = this.slots[i];
+    if (p !== null && p!.opaque === opaque) {
+      this.slots[i] = null;
+      this.count--;
+      return p!;
+    }
+    if (this.overflow.size === 0) return undefined;
+    const q = this.overflow.get(opaque);
+    if (q !== undefined) {
+      this.overflow.delete(opaque);
+      this.count--;
+    }
+    return q;
+  }
+
+  /** Removes a request that settles some other way (it may already be gone). */
+  remove(p: PendingRequest): void {
+    const i = p.opaque & this.mask;
+    if (this.slots[i] === p) {
+      this.slots[i] = null;
+      this.count--;
+    } else if (this.overflow.get(p.opaque) === p) {
+      this.overflow.delete(p.opaque);
+      this.count--;
+    }
+  }
+
+  /** Removes and returns every request matching `select`. */
+  drain(select: (p: PendingRequest) => boolean): PendingRequest[] {
+    const out: PendingRequest[] = [];
+    if (this.count === 0) return out;
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const p = slots[i]!;
+      if (p !== null && select(p)) {
+        slots[i] = null;
+        this.count--;
+        out.push(p);
+      }
+    }
+    for (const [opaque, p] of this.overflow) {
+      if (select(p)) {
+        this.overflow.delete(opaque);
+        this.count--;
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
+  /** Removes the requests whose deadline has passed; also tells the earliest deadline left. */
+  expire(now: number): { expired: PendingRequest[]; earliestLeft: number } {
+    let earliestLeft = Infinity;
+    const expired = this.drain((p) => {
+      if (p.deadline <= now) return true;
+      if (p.deadline < earliestLeft) earliestLeft = p.deadline;
+      return false;
+    });
+    return { expired, earliestLeft };
+  }
+
+  /** Removes and returns the requests bound to `conn` (sent, stalled, or waiting for it). */
+  ofConnection(conn: Connection): PendingRequest[] {
+    return this.drain((p) => p.conn === conn && p.state !== PendingState.Done);
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const size = old.length * 2;
+    this.slots = new Array<PendingRequest | null>(size).fill(null);
+    this.mask = size - 1;
+    const spilled = [...this.overflow.values()];
+    this.overflow.clear();
+    for (const p of old) if (p !== null) this.place(p);
+    for (const p of spilled) this.place(p);
+  }
+
+  private place(p: PendingRequest): void {
+    const i = p.opaque & this.mask;
+    if (this.slots[i] === null) this.slots[i] = p;
+    else this.overflow.set(p.opaque, p);
+  }
+}

@@ -1,0 +1,157 @@
+import { ByteWriter } from "../protocol/byte-writer.ts";
+import { encodeFrameHeader } from "../protocol/frame-codec.ts";
+import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import type { TransportSocket } from "./transport.ts";
+
+export interface WriteQueueOptions {
+  /** Above this many unsent bytes the queue reports itself unwritable. */
+  highWaterMark: number;
+  /** Once unwritable, it becomes writable again at or below this many. */
+  lowWaterMark: number;
+}
+
+/** Frames gathered past this size are written at once instead of at the end of the turn. */
+const FLUSH_THRESHOLD = 256 * 1024;
+/** Bodies this large go to the socket as they are, never copied into the batch. */
+export const LARGE_BODY_BYTES = 64 * 1024;
+const BATCH_CAPACITY = 16 * 1024;
+/** A batch buffer grown past this is dropped after use rather than kept per connection. */
+const BATCH_RETAINED = 1024 * 1024;
+
+/**
+ * A connection's outgoing bytes. Frames are encoded straight into one batch buffer and the batch
+ * goes to the socket in one write per event-loop turn (Bun's write is one syscall, with no corking).
+ * What the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
+ * itself. Large bodies skip the batch and go to the socket as views of the caller's bytes.
+ */
+export class WriteQueue {
+  private batch = new ByteWriter(BATCH_CAPACITY);
+  /** Bytes the socket refused, oldest first; a non-empty backlog means "wait for drain". */
+  private backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
+  private flushScheduled = false;
+  private closed = false;
+  /** False above the high-water mark, until the backlog falls to the low-water mark. */
+  writable = true;
+  private readonly flushTask = (): void => this.flush();
+
+  constructor(
+    private readonly socket: TransportSocket,
+    private readonly options: WriteQueueOptions,
+    /** Told when `writable` flips. */
+    private readonly onWritabilityChange: (writable: boolean) => void,
+  ) {}
+
+  /** Bytes accepted but not yet taken by the socket. */
+  get queuedBytes(): number {
+    return this.backlogBytes + this.batch.pos;
+  }
+
+  /**
+   * Encodes `cmd` into the queue. Throws RemotingCommandError if it cannot be encoded; the queue is
+   * then unchanged.
+   */
+  enqueue(cmd: RemotingCommand): void {
+    if (this.closed) return;
+    const w = this.batch;
+    const bodyLength = encodeFrameHeader(w, cmd);
+    if (bodyLength >= LARGE_BODY_BYTES) {
+      this.writeLarge(cmd.body!);
+      return;
+    }
+    if (bodyLength > 0) {
+      w.ensure(bodyLength);
+      w.bytes.set(cmd.body!, w.pos);
+      w.pos += bodyLength;
+    }
+    if (w.pos >= FLUSH_THRESHOLD) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushTask);
+    }
+  }
+
+  /** Writes what was gathered this turn (normally called from a microtask). */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.batch.pos === 0) return;
+    if (this.backlog.length > 0) {
+      this.pushBacklog(this.takeBatch());
+      this.updateWritability();
+      return;
+    }
+    const w = this.batch;
+    const length = w.pos;
+    const n = this.socket.write(w.bytes.subarray(0, length));
+    if (n === length && !this.socket.retainsWrittenBytes) {
+      w.reset(BATCH_RETAINED);
+      return;
+    }
+    const rest = this.takeBatch();
+    if (n < 0 || n === length) return; // closed: onClose follows; or fully taken by a retaining socket
+    this.pushBacklog(rest.subarray(n));
+    this.updateWritability();
+  }
+
+  /** The socket can take more: offer the backlog, then anything gathered since. */
+  onDrain(): void {
+    const backlog = this.backlog;
+    while (backlog.length > 0) {
+      const head = backlog[0]!;
+      const n = this.socket.write(head);
+      if (n < 0) return;
+      this.backlogBytes -= n;
+      if (n < head.length) {
+        backlog[0] = head.subarray(n);
+        this.updateWritability();
+        return;
+      }
+      backlog.shift();
+    }
+    this.flush();
+    this.updateWritability();
+  }
+
+  /** Forgets everything unsent; the connection is gone. */
+  close(): void {
+    this.closed = true;
+    this.backlog = [];
+    this.backlogBytes = 0;
+    this.batch = new ByteWriter(0);
+  }
+
+  /** Sends the header gathered so far, then the body itself, keeping whatever the socket refuses. */
+  private writeLarge(body: Uint8Array): void {
+    if (this.backlog.length === 0) this.flush();
+    if (this.backlog.length > 0) {
+      if (this.batch.pos > 0) this.pushBacklog(this.takeBatch());
+      this.pushBacklog(body);
+    } else {
+      const n = this.socket.write(body);
+      if (n >= 0 && n < body.length) this.pushBacklog(body.subarray(n));
+    }
+    this.updateWritability();
+  }
+
+  /** The batch's bytes, handed over for good; the queue continues with a fresh buffer. */
+  private takeBatch(): Uint8Array {
+    const w = this.batch;
+    const bytes = w.bytes.subarray(0, w.pos);
+    this.batch = new ByteWriter(BATCH_CAPACITY);
+    return bytes;
+  }
+
+  private pushBacklog(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.backlog.push(bytes);
+    this.backlogBytes += bytes.length;
+  }
+
+  private updateWritability(): void {
+    const queued = this.queuedBytes;
+    if (this.writable ? queued > this.options.highWaterMark : queued <= this.options.lowWaterMark) {
+      this.writable = !this.writable;
+      this.onWritabilityChange(this.writable);
+    }
+  }
+}
