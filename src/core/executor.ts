@@ -1,4 +1,8 @@
-import type { RequestTask } from "./request-task.ts";
+import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import type { Connection } from "./connection.ts";
+import type { RequestProcessor } from "./processor.ts";
+import type { RemotingEndpoint } from "./remoting-endpoint.ts";
+import { RequestTask, runRequest } from "./request-task.ts";
 
 /**
  * Where processors run (Java: the ExecutorService registered with a processor). An executor takes
@@ -43,6 +47,23 @@ export class EventLoopExecutor implements RequestExecutor {
       this.start(task);
       return true;
     }
+    return this.enqueue(task);
+  }
+
+  /**
+   * The dispatch core's entry: like execute, but a request that can run now runs without any task
+   * object (the common case: a synchronous processor with a free slot).
+   */
+  accept(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, processor: RequestProcessor): boolean {
+    if (this.inFlight >= this.options.maxInFlight) return this.enqueue(new RequestTask(endpoint, conn, request, processor));
+    this.inFlight++;
+    const pending = runRequest(endpoint, conn, request, processor);
+    if (pending === undefined) this.finished();
+    else pending.then(this.release, this.release);
+    return true;
+  }
+
+  private enqueue(task: RequestTask): boolean {
     if (this.queue.length - this.queueHead >= this.options.maxQueued) return false;
     this.queue.push(task);
     return true;

@@ -36,6 +36,8 @@ export class RemotingClient extends RemotingEndpoint {
   declare readonly options: ClientOptions;
   private readonly transport: Transport;
   private readonly channels = new Map<string, ChannelEntry>();
+  /** The last connected entry used: most clients call one address over and over. */
+  private lastRoute: ChannelEntry | null = null;
   private readonly nameServers = new NameServerList();
   private started = false;
   private shutdownPromise: Promise<void> | null = null;
@@ -115,8 +117,10 @@ export class RemotingClient extends RemotingEndpoint {
   }
 
   private route(addr: string, p: PendingRequest): void {
-    const entry = this.channels.get(addr);
+    const last = this.lastRoute;
+    const entry = last !== null && last.addr === addr ? last : this.channels.get(addr);
     if (entry !== undefined && entry.conn !== null && entry.conn.isActive) {
+      this.lastRoute = entry;
       this.dispatch(entry.conn, p);
       return;
     }
@@ -134,6 +138,12 @@ export class RemotingClient extends RemotingEndpoint {
     }
     p.addr = addr;
     this.route(addr, p);
+  }
+
+  /** Drops an entry from the table (if it is still the one there). */
+  private forget(entry: ChannelEntry): void {
+    if (this.channels.get(entry.addr) === entry) this.channels.delete(entry.addr);
+    if (this.lastRoute === entry) this.lastRoute = null;
   }
 
   private newEntry(addr: string): ChannelEntry {
@@ -191,7 +201,7 @@ export class RemotingClient extends RemotingEndpoint {
 
   private connectFailed(entry: ChannelEntry, error: unknown): void {
     entry.connecting = false;
-    if (this.channels.get(entry.addr) === entry && entry.conn === null) this.channels.delete(entry.addr);
+    if (entry.conn === null) this.forget(entry);
     this.nameServers.markDown(entry.addr);
     this.logger.info(`client: connect to ${entry.addr} failed: ${(error as Error)?.message ?? error}`);
     const waiters = entry.waiters;
@@ -222,7 +232,7 @@ export class RemotingClient extends RemotingEndpoint {
 
   override onConnectionClosed(conn: Connection, error?: Error): void {
     const entry = this.channels.get(conn.addr);
-    if (entry !== undefined && entry.conn === conn) this.channels.delete(conn.addr); // only the entry it closed
+    if (entry !== undefined && entry.conn === conn) this.forget(entry); // only the entry it closed
     super.onConnectionClosed(conn, error);
   }
 
@@ -247,7 +257,7 @@ export class RemotingClient extends RemotingEndpoint {
     }
     const entry = this.channels.get(conn.addr);
     if (entry !== undefined && entry.conn === conn) {
-      this.channels.delete(conn.addr);
+      this.forget(entry);
       if (conn.pendingOut === 0) conn.close();
       else this.closeWhenIdle(conn);
     }
@@ -297,7 +307,7 @@ export class RemotingClient extends RemotingEndpoint {
         for (const p of waiters) this.settle(p, this.stoppedError(entry.addr));
       }
       this.closeEverything("the client shut down");
-      this.channels.clear();
+      for (const entry of [...this.channels.values()]) this.forget(entry);
     }
   }
 

@@ -22,6 +22,8 @@ import { RequestTask } from "./request-task.ts";
 import { ResponseTable } from "./response-table.ts";
 import { RpcHooks, type RPCHook } from "./rpc-hook.ts";
 
+/** Request codes below this are looked up in an array (RocketMQ's codes are mostly below 1024). */
+const DIRECT_CODES = 1024;
 /** Deadlines closer together than this share one scan. */
 const MIN_SCAN_SPACING_MS = 10;
 /** The first version that understands GO_AWAY (5.3.2 and later advertise more than 475). */
@@ -52,6 +54,8 @@ export abstract class RemotingEndpoint {
   readonly defaultExecutor: EventLoopExecutor;
   readonly connections = new Set<Connection>();
   readonly now: Clock;
+  /** Processors by code: an array for the usual codes (0..DIRECT_CODES-1), a map for the rest. */
+  private readonly directProcessors: (ProcessorEntry | undefined)[] = new Array<ProcessorEntry | undefined>(DIRECT_CODES).fill(undefined);
   private readonly processors = new Map<number, ProcessorEntry>();
   private defaultProcessor: ProcessorEntry | null = null;
   private readonly executors = new Set<RequestExecutor>();
@@ -79,7 +83,9 @@ export abstract class RemotingEndpoint {
 
   registerProcessor(code: number, processor: RequestProcessor | string, executor?: RequestExecutor): void {
     if (!Number.isInteger(code)) throw new TypeError(`registerProcessor: code must be an integer, got ${code}`);
-    this.processors.set(code, this.processorEntry("registerProcessor", processor, executor));
+    const entry = this.processorEntry("registerProcessor", processor, executor);
+    if (code >= 0 && code < DIRECT_CODES) this.directProcessors[code] = entry;
+    else this.processors.set(code, entry);
   }
 
   registerDefaultProcessor(processor: RequestProcessor | string, executor?: RequestExecutor): void {
@@ -125,7 +131,8 @@ export abstract class RemotingEndpoint {
   }
 
   private processRequest(conn: Connection, request: RemotingCommand): void {
-    const entry = this.processors.get(request.code) ?? this.defaultProcessor;
+    const code = request.code;
+    const entry = (code >= 0 && code < DIRECT_CODES ? this.directProcessors[code] : this.processors.get(code)) ?? this.defaultProcessor;
     if (entry === null) {
       this.logger.debug(`${this.role}: no processor for request code ${request.code} from ${conn.remoteAddress}`);
       this.reply(conn, request, RemotingSysResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${request.code} not supported`);
@@ -148,9 +155,12 @@ export abstract class RemotingEndpoint {
         return;
       }
     }
-    if (!entry.executor.execute(new RequestTask(this, conn, request, entry.processor))) {
-      this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK);
-    }
+    const { executor, processor } = entry;
+    const accepted =
+      executor instanceof EventLoopExecutor && typeof processor !== "string"
+        ? executor.accept(this, conn, request, processor)
+        : executor.execute(new RequestTask(this, conn, request, processor));
+    if (!accepted) this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK);
   }
 
   private processResponse(conn: Connection, response: RemotingCommand): void {

@@ -14,17 +14,17 @@ export interface RPCHook {
 /** The registered hooks, in order; registering the same hook twice is a no-op, as in Java. */
 export class RpcHooks {
   private hooks: RPCHook[] = [];
-
-  get isEmpty(): boolean {
-    return this.hooks.length === 0;
-  }
+  /** A field, not a getter: it is read on every request. */
+  isEmpty = true;
 
   register(hook: RPCHook | null | undefined): void {
     if (hook != null && !this.hooks.includes(hook)) this.hooks = [...this.hooks, hook];
+    this.isEmpty = this.hooks.length === 0;
   }
 
   clear(): void {
     this.hooks = [];
+    this.isEmpty = true;
   }
 
   before(remoteAddr: string, request: RemotingCommand): void {

@@ -21,12 +21,8 @@ export const FRAME_PREFIX_LENGTH = 4;
 export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 const MAX_HEADER_LENGTH = 0xffffff;
 
-function isInt32(v: number): boolean {
-  return (v | 0) === v;
-}
-
 function checkFields(cmd: RemotingCommand): void {
-  if (!isInt32(cmd.code) || !isInt32(cmd.opaque) || !isInt32(cmd.flag) || !isInt32(cmd.version)) {
+  if ((cmd.code | 0) !== cmd.code || (cmd.opaque | 0) !== cmd.opaque || (cmd.flag | 0) !== cmd.flag || (cmd.version | 0) !== cmd.version) {
     throw new RemotingCommandError(
       `cannot encode command: code, opaque, flag and version must be int32 (got ${cmd.code}, ${cmd.opaque}, ${cmd.flag}, ${cmd.version})`,
     );

@@ -14,17 +14,22 @@ const EXT_FIELDS = ascii(',"extFields":{');
 const FLAG = ascii(',"flag":');
 const LANGUAGE = ascii(',"language":');
 const OPAQUE = ascii(',"opaque":');
+/** Nearly every peer says JAVA: one copy instead of three steps. */
+const JAVA_THEN_OPAQUE = ascii(',"language":"JAVA","opaque":');
 const REMARK = ascii(',"remark":');
 const TAIL = ascii(',"serializeTypeCurrentRPC":"JSON","version":');
 
 /** Room for every fixed fragment and four integers. */
 const FIXED_ROOM = 160;
 
+/** Copies a constant fragment; the caller made room. Short ones by hand, long ones natively. */
 function writeBytes(w: ByteWriter, bytes: Uint8Array): void {
+  const n = bytes.length;
   const b = w.bytes;
-  let p = w.pos;
-  for (let i = 0; i < bytes.length; i++) b[p++] = bytes[i]!;
-  w.pos = p;
+  const p = w.pos;
+  if (n > 24) b.set(bytes, p);
+  else for (let i = 0; i < n; i++) b[p + i] = bytes[i]!;
+  w.pos = p + n;
 }
 
 /** Writes an integer in decimal; the caller made room for 11 bytes. */
@@ -105,10 +110,13 @@ export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
   }
   writeBytes(w, FLAG);
   writeInt(w, cmd.flag);
-  writeBytes(w, LANGUAGE);
-  writeString(w, cmd.language);
-  w.ensure(FIXED_ROOM);
-  writeBytes(w, OPAQUE);
+  if (cmd.language === "JAVA") writeBytes(w, JAVA_THEN_OPAQUE);
+  else {
+    writeBytes(w, LANGUAGE);
+    writeString(w, cmd.language);
+    w.ensure(FIXED_ROOM);
+    writeBytes(w, OPAQUE);
+  }
   writeInt(w, cmd.opaque);
   if (cmd.remark !== null) {
     writeBytes(w, REMARK);

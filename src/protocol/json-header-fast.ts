@@ -33,14 +33,20 @@ const enum Key {
 }
 
 const te = new TextEncoder();
-const CODE = te.encode("code");
-const FLAG = te.encode("flag");
-const OPAQUE = te.encode("opaque");
-const REMARK = te.encode("remark");
-const VERSION = te.encode("version");
-const LANGUAGE = te.encode("language");
-const EXT_FIELDS = te.encode("extFields");
-const SERIALIZE_TYPE = te.encode("serializeTypeCurrentRPC");
+// Key names with their closing quote; common values with both quotes.
+const CODE = te.encode('code"');
+const FLAG = te.encode('flag"');
+const OPAQUE = te.encode('opaque"');
+const REMARK = te.encode('remark"');
+const VERSION = te.encode('version"');
+const LANGUAGE = te.encode('language"');
+const EXT_FIELDS = te.encode('extFields"');
+const SERIALIZE_TYPE = te.encode('serializeTypeCurrentRPC"');
+const JAVA = te.encode('"JAVA"');
+const JSON_VALUE = te.encode('"JSON"');
+
+/** Length of each key's name, by Key. */
+const KEY_LENGTH = [CODE, FLAG, OPAQUE, VERSION, EXT_FIELDS, LANGUAGE, REMARK, SERIALIZE_TYPE].map((k) => k.length - 1);
 
 function skipWhitespace(b: Uint8Array, p: number, end: number): number {
   while (p < end) {
@@ -66,25 +72,37 @@ function isNull(b: Uint8Array, p: number, end: number): boolean {
   return end - p >= 4 && b[p] === 0x6e && b[p + 1] === 0x75 && b[p + 2] === 0x6c && b[p + 3] === 0x6c;
 }
 
-function bytesEqual(b: Uint8Array, p: number, name: Uint8Array): boolean {
-  for (let i = 0; i < name.length; i++) if (b[p + i] !== name[i]) return false;
+/** Whether `b[p..]` holds `literal` (whose bytes are all ASCII). */
+function matches(b: Uint8Array, p: number, end: number, literal: Uint8Array): boolean {
+  const n = literal.length;
+  if (end - p < n) return false;
+  for (let i = 0; i < n; i++) if (b[p + i] !== literal[i]) return false;
   return true;
 }
 
-function identifyKey(b: Uint8Array, p: number, length: number): Key {
-  switch (length) {
-    case 4:
-      return bytesEqual(b, p, CODE) ? Key.Code : bytesEqual(b, p, FLAG) ? Key.Flag : Key.Unknown;
-    case 6:
-      return bytesEqual(b, p, OPAQUE) ? Key.Opaque : bytesEqual(b, p, REMARK) ? Key.Remark : Key.Unknown;
-    case 7:
-      return bytesEqual(b, p, VERSION) ? Key.Version : Key.Unknown;
-    case 8:
-      return bytesEqual(b, p, LANGUAGE) ? Key.Language : Key.Unknown;
-    case 9:
-      return bytesEqual(b, p, EXT_FIELDS) ? Key.ExtFields : Key.Unknown;
-    case 23:
-      return bytesEqual(b, p, SERIALIZE_TYPE) ? Key.SerializeType : Key.Unknown;
+/**
+ * Which key starts at the quote at `p`. Every known key has its own first letter, so one switch and
+ * one comparison of the rest (closing quote included) decide, without scanning for the quote first.
+ * Returns Unknown for anything else, including keys that merely start like a known one.
+ */
+function identifyKey(b: Uint8Array, p: number, end: number): Key {
+  switch (b[p + 1]) {
+    case 0x63: // c
+      return matches(b, p + 1, end, CODE) ? Key.Code : Key.Unknown;
+    case 0x65: // e
+      return matches(b, p + 1, end, EXT_FIELDS) ? Key.ExtFields : Key.Unknown;
+    case 0x66: // f
+      return matches(b, p + 1, end, FLAG) ? Key.Flag : Key.Unknown;
+    case 0x6c: // l
+      return matches(b, p + 1, end, LANGUAGE) ? Key.Language : Key.Unknown;
+    case 0x6f: // o
+      return matches(b, p + 1, end, OPAQUE) ? Key.Opaque : Key.Unknown;
+    case 0x72: // r
+      return matches(b, p + 1, end, REMARK) ? Key.Remark : Key.Unknown;
+    case 0x73: // s
+      return matches(b, p + 1, end, SERIALIZE_TYPE) ? Key.SerializeType : Key.Unknown;
+    case 0x76: // v
+      return matches(b, p + 1, end, VERSION) ? Key.Version : Key.Unknown;
     default:
       return Key.Unknown;
   }
@@ -150,10 +168,9 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
   else {
     for (;;) {
       if (p >= end || b[p] !== QUOTE) return false;
-      const keyEnd = closingQuote(b, p + 1, end);
-      if (keyEnd < 0) return false;
-      const key = identifyKey(b, p + 1, keyEnd - p - 1);
-      p = keyEnd + 1;
+      const key = identifyKey(b, p, end);
+      if (key === Key.Unknown) return false;
+      p += KEY_LENGTH[key]! + 2;
       if (p < end && b[p] !== COLON) p = skipWhitespace(b, p, end);
       if (p >= end || b[p] !== COLON) return false;
       p++;
@@ -192,8 +209,11 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
           extFields = ext;
           p = extEnd.pos;
         }
-      } else if (key === Key.Unknown) {
-        return false;
+      } else if (key === Key.Language && matches(b, p, end, JAVA)) {
+        language = "JAVA";
+        p += JAVA.length;
+      } else if (key === Key.SerializeType && matches(b, p, end, JSON_VALUE)) {
+        p += JSON_VALUE.length;
       } else if (p < end && b[p] === QUOTE) {
         const valueEnd = closingQuote(b, p + 1, end);
         if (valueEnd < 0) return false;
