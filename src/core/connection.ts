@@ -54,10 +54,14 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   onData(chunk: Uint8Array): void {
     if (!this.active) return;
     this.lastActive = this.endpoint.now();
+    const queue = this.queue;
+    queue.hold();
     try {
       this.decoder.feed(chunk, this.onFrame);
     } catch (error) {
       this.endpoint.onConnectionError(this, error);
+    } finally {
+      queue.release();
     }
   }
 

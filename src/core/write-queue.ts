@@ -30,6 +30,11 @@ export class WriteQueue {
   private backlog: Uint8Array[] = [];
   private backlogBytes = 0;
   private flushScheduled = false;
+  /**
+   * True while the connection handles its own incoming chunk: frames queued meanwhile (answers,
+   * follow-up calls) go out in one write at the end of that chunk, with no microtask in between.
+   */
+  private holding = false;
   private closed = false;
   /** False above the high-water mark, until the backlog falls to the low-water mark. */
   writable = true;
@@ -65,10 +70,21 @@ export class WriteQueue {
       w.pos += bodyLength;
     }
     if (w.pos >= FLUSH_THRESHOLD) this.flush();
-    else if (!this.flushScheduled) {
+    else if (!this.flushScheduled && !this.holding) {
       this.flushScheduled = true;
       queueMicrotask(this.flushTask);
     }
+  }
+
+  /** Defers flushing until release(): the caller is about to queue several frames. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Ends hold() and writes what was queued meanwhile. */
+  release(): void {
+    this.holding = false;
+    if (this.batch.pos > 0) this.flush();
   }
 
   /** Writes what was gathered this turn (normally called from a microtask). */

@@ -1,4 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
+import { allocUninitialized } from "./alloc.ts";
 import { readInt32 } from "./byte-writer.ts";
 import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH } from "./frame-codec.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
@@ -100,7 +101,7 @@ export class FrameDecoder {
   }
 
   private startPartial(frameLength: number, chunk: Uint8Array, from: number): void {
-    const partial = new Uint8Array(frameLength);
+    const partial = allocUninitialized(frameLength); // filled completely before it is decoded
     partial.set(chunk.subarray(from));
     this.partial = partial;
     this.partialFilled = chunk.length - from;
@@ -119,7 +120,7 @@ export class FrameDecoder {
       const frameLength = readInt32(this.prefix, 0);
       checkFrameLength(frameLength, this.maxFrameLength);
       this.prefixFilled = 0;
-      this.partial = new Uint8Array(frameLength);
+      this.partial = allocUninitialized(frameLength);
       this.partialFilled = 0;
     }
     const partial = this.partial;
