@@ -37,7 +37,11 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
     this.decoder = new FrameDecoder({ maxFrameLength: endpoint.options.maxFrameLength, lazyBodies: true });
     this.queue = new WriteQueue(
       socket,
-      { highWaterMark: endpoint.options.writeBufferHighWaterMark, lowWaterMark: endpoint.options.writeBufferLowWaterMark },
+      {
+        highWaterMark: endpoint.options.writeBufferHighWaterMark,
+        lowWaterMark: endpoint.options.writeBufferLowWaterMark,
+        maxFrameLength: endpoint.options.maxFrameLength,
+      },
       (writable) => endpoint.onWritabilityChange(this, writable),
     );
     this.lastActive = endpoint.now();
@@ -76,9 +80,10 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
     this.endpoint.onConnectionClosed(this, error);
   }
 
-  /** Queues a command for sending; throws RemotingCommandError if it cannot be encoded. */
+  /** Queues a command for sending; throws RemotingCommandError if it cannot be encoded or is too large. */
   send(cmd: RemotingCommand): void {
     this.queue.enqueue(cmd);
+    this.lastActive = this.endpoint.now(); // writing is activity too (Java's all-idle rule)
   }
 
   writeResponse(request: RemotingCommand, response: RemotingCommand): void {

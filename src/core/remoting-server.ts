@@ -44,8 +44,8 @@ export class RemotingServer extends RemotingEndpoint {
   /** Resolves once listening. Calling it again returns the same promise. */
   start(): Promise<void> {
     if (this.state !== "new") {
-      if (this.startPromise !== null) return this.startPromise;
-      return Promise.reject(new RemotingLifecycleError(`cannot start a server that is ${this.state}`));
+      if ((this.state === "starting" || this.state === "running") && this.startPromise !== null) return this.startPromise;
+      return Promise.reject(new RemotingLifecycleError(`cannot start a server that is ${this.state}; create a new RemotingServer`));
     }
     this.state = "starting";
     this.startPromise = this.transport

@@ -8,6 +8,8 @@ export interface WriteQueueOptions {
   highWaterMark: number;
   /** Once unwritable, it becomes writable again at or below this many. */
   lowWaterMark: number;
+  /** Largest frame to send, 4-byte prefix included; a larger one is refused (the peer would close). */
+  maxFrameLength: number;
 }
 
 /** Frames gathered past this size are written at once instead of at the end of the turn. */
@@ -59,7 +61,7 @@ export class WriteQueue {
   enqueue(cmd: RemotingCommand): void {
     if (this.closed) return;
     const w = this.batch;
-    const bodyLength = encodeFrameHeader(w, cmd);
+    const bodyLength = encodeFrameHeader(w, cmd, this.options.maxFrameLength);
     if (bodyLength >= LARGE_BODY_BYTES) {
       this.writeLarge(cmd.body!);
       return;

@@ -31,13 +31,19 @@ function checkFields(cmd: RemotingCommand): void {
 
 /**
  * Appends the prefix and header of `cmd` at `w.pos` (lengths back-patched) and returns the body
- * length; the caller appends the body itself, or sends it separately without a copy.
+ * length; the caller appends the body itself, or sends it separately without a copy. A frame over
+ * `maxFrameLength` (prefix included) is refused, leaving the writer as it was.
  */
-export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand): number {
+export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameLength = 0x7fffffff): number {
   checkFields(cmd);
   const start = w.pos;
   try {
-    return writeFrameHeader(w, cmd, start);
+    const bodyLength = writeFrameHeader(w, cmd, start);
+    const frameLength = w.pos - start + bodyLength;
+    if (frameLength > maxFrameLength) {
+      throw new RemotingCommandError(`frame of ${frameLength} bytes exceeds maxFrameLength ${maxFrameLength}; the peer would refuse it`);
+    }
+    return bodyLength;
   } catch (error) {
     w.pos = start; // never leave half a frame in a shared writer
     throw error;

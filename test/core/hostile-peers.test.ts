@@ -1,0 +1,250 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import {
+  createRequest,
+  createResponse,
+  encodeFrame,
+  RemotingSendRequestError,
+  type RemotingCommand,
+  type RemotingServer,
+} from "../../src/index.ts";
+import { addrOf, asyncCall, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { Random } from "../helpers/random.ts";
+import { RawClient, RawServer, type RawConnection } from "../helpers/raw-peers.ts";
+
+const ECHO = 10;
+const NEVER = 12;
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+const int32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+const text = (s: string): number[] => Array.from(new TextEncoder().encode(s));
+
+/** A well-formed JSON frame around an arbitrary header text. */
+function jsonFrame(header: string, body: number[] = []): Uint8Array {
+  const hb = text(header);
+  return new Uint8Array([...int32(4 + hb.length + body.length), 0, ...int32(hb.length).slice(1), ...hb, ...body]);
+}
+
+/** Byte streams a remoting server must refuse by closing the connection (§1.2, §8.5.4), never answering. */
+const hostileInputs: [string, Uint8Array][] = [
+  ["random garbage", new Random(42).bytes(2000)],
+  ["an HTTP request", new TextEncoder().encode("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")],
+  ["an HTTP/2 (gRPC) preface", new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")],
+  ["a TLS ClientHello", new Uint8Array([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, ...new Random(1).bytes(40)])],
+  ["a frame length over 16 MiB - 4", new Uint8Array([...int32(16_777_213), 0, 0, 0, 0])],
+  ["a negative frame length", new Uint8Array([...int32(0x80000000), 0, 0, 0, 0])],
+  ["a frame length below 4", new Uint8Array([...int32(2), 0, 0, 1, 2, 3, 4])],
+  ["serialize type byte 2", new Uint8Array([...int32(6), 2, 0, 0, 2, 0x7b, 0x7d])],
+  ["a header length beyond the frame", new Uint8Array([...int32(8), 0, 0, 0, 200, 0x7b, 0x7d, 0x20, 0x20])],
+  ["invalid JSON in the header", jsonFrame('{"code":10,"flag":0,"language":"JAVA","opaque":1,')],
+  ["a truncated ROCKETMQ header", new Uint8Array([...int32(8), 1, 0, 0, 4, 0, 10, 0, 1])],
+];
+
+/** A server with an echo processor, counting processor calls and closes. */
+async function targetServer(options = {}) {
+  const stats = { processed: 0, exceptions: 0, closes: 0 };
+  const server = await h.server(options, (s) => {
+    s.registerProcessor(ECHO, (ctx, req) => (stats.processed++, echo(ctx, req)));
+    s.setChannelEventListener({ onChannelException: () => stats.exceptions++, onChannelClose: () => stats.closes++ });
+  });
+  return { server, stats };
+}
+
+async function expectServing(server: RemotingServer, client: ReturnType<Harness["client"]>, tag: string): Promise<void> {
+  const t0 = performance.now();
+  const response = await client.invokeSync(addrOf(server), createRequest(ECHO, { extFields: { tag } }), 2000);
+  expect(response.extFields).toEqual({ tag });
+  expect(performance.now() - t0).toBeLessThan(1000);
+}
+
+// §1.2 and §8.5.4: malformed input closes that connection, with no error response ever; other
+// connections are not affected.
+describe("a server facing hostile bytes", () => {
+  for (const [name, bytes] of hostileInputs) {
+    test(`${name}: the connection is closed, nothing is sent back, other clients keep getting answers`, async () => {
+      const { server, stats } = await targetServer();
+      const good = h.client();
+      await expectServing(server, good, "before");
+      const raw = await RawClient.connect(server.port, h);
+      await raw.send(bytes);
+      await within(raw.closed.promise, 2000, `the server to close the connection after ${name}`);
+      expect(raw.bytesReceived).toBe(0);
+      expect(stats.processed).toBe(1); // only the good client's request
+      await expectServing(server, good, "after");
+      await waitFor(() => stats.exceptions === 1, "the EXCEPTION event");
+    });
+  }
+
+  test("maxFrameLength is enforced on receive", async () => {
+    const { server } = await targetServer({ maxFrameLength: 1024 });
+    const good = h.client();
+    const raw = await RawClient.connect(server.port, h);
+    await raw.sendFrame(createRequest(ECHO, { opaque: 1, body: new Uint8Array(900) })); // fits
+    expect((await raw.waitForFrames(1))[0]!.opaque).toBe(1);
+    await raw.sendFrame(createRequest(ECHO, { opaque: 2, body: new Uint8Array(1100) })); // too long
+    await within(raw.closed.promise, 2000, "the close for an oversized frame");
+    expect(raw.frames.length).toBe(1);
+    await expectServing(server, good, "still");
+  });
+
+  test("a valid request followed by garbage in the same write: no answer for the garbage, connection closed", async () => {
+    const { server, stats } = await targetServer();
+    const raw = await RawClient.connect(server.port, h);
+    const valid = encodeFrame(createRequest(ECHO, { opaque: 77 }));
+    await raw.send(new Uint8Array([...valid, ...int32(0x7fffffff), 1, 2, 3]));
+    await within(raw.closed.promise, 2000);
+    // Whatever was decoded before the bad bytes may be answered; nothing else is.
+    for (const frame of raw.frames) expect(frame.opaque).toBe(77);
+    expect(stats.processed).toBeLessThanOrEqual(1);
+  });
+});
+
+// §1.2 framing: a peer may vanish mid-frame or never send anything; neither may disturb others.
+describe("peers that stop or never start", () => {
+  test("a peer that closes mid-frame: the partial frame is never processed, others keep working", async () => {
+    const { server, stats } = await targetServer();
+    const good = h.client();
+    const raw = await RawClient.connect(server.port, h);
+    const frame = encodeFrame(createRequest(ECHO, { body: new Uint8Array(500) }));
+    await raw.send(frame.subarray(0, 300));
+    await sleep(20);
+    raw.end();
+    await waitFor(() => stats.closes === 1, "the server to see the close");
+    await expectServing(server, good, "ok");
+    expect(stats.processed).toBe(1);
+  });
+
+  test("a peer that announces a maximum-size frame and closes: the server frees it and goes on", async () => {
+    const { server, stats } = await targetServer();
+    const good = h.client();
+    const raw = await RawClient.connect(server.port, h);
+    await raw.send(new Uint8Array([...int32(16_777_212), 0, 0, 0, 2, 0x7b]));
+    await sleep(100);
+    expect(raw.isClosed).toBe(false); // at the limit, not over it: the server waits for the rest
+    raw.end();
+    await waitFor(() => stats.closes === 1, "the server to see the close");
+    await expectServing(server, good, "ok");
+  });
+
+  test("peers that connect and send nothing, or part of a length prefix, do not hold up others", async () => {
+    const { server, stats } = await targetServer();
+    const silent = await Promise.all(Array.from({ length: 5 }, () => RawClient.connect(server.port, h)));
+    const partial = await RawClient.connect(server.port, h);
+    await partial.send(new Uint8Array([0, 0, 1]));
+    const good = h.client();
+    for (let i = 0; i < 5; i++) await expectServing(server, good, `n${i}`);
+    expect(stats.processed).toBe(5);
+    for (const s of [...silent, partial]) expect(s.isClosed).toBe(false);
+  });
+
+  test("a stray response sent to the server is dropped; the connection stays usable", async () => {
+    const { server, stats } = await targetServer();
+    const raw = await RawClient.connect(server.port, h);
+    const stray = createResponse(0, "nobody asked");
+    stray.opaque = 123456;
+    await raw.sendFrame(stray);
+    await raw.sendFrame(createRequest(ECHO, { opaque: 5 }));
+    const [first] = await raw.waitForFrames(1);
+    expect(first!.opaque).toBe(5);
+    await sleep(50);
+    expect(raw.frames.length).toBe(1);
+    expect(raw.isClosed).toBe(false);
+    expect(stats.processed).toBe(1);
+  });
+});
+
+/** Answers a request with `response` carrying `opaque` (by default the request's). */
+function replyWith(conn: RawConnection, opaque: number, remark: string, flag = 1): void {
+  const response = createResponse(0, remark);
+  response.opaque = opaque;
+  response.flag = flag;
+  conn.write(encodeFrame(response));
+}
+
+// §3.3 and §2.2: the client matches responses by opaque, only on the connection the request went
+// out on; anything else is dropped without disturbing the connection.
+describe("a client facing a misbehaving server", () => {
+  test("responses with opaques the client never used are dropped; the real answer still settles the call", async () => {
+    const raw = RawServer.start(h, (conn, req) => {
+      replyWith(conn, req.opaque + 1_000_000, "bogus");
+      replyWith(conn, -req.opaque - 7, "bogus");
+      setTimeout(() => replyWith(conn, req.opaque, `real ${req.extFields?.n}`), 10);
+    });
+    const client = h.client();
+    const addr = `127.0.0.1:${raw.port}`;
+    for (let n = 0; n < 5; n++) expect((await client.invokeSync(addr, createRequest(ECHO, { extFields: { n: String(n) } }), 2000)).remark).toBe(`real ${n}`);
+    expect(raw.connections.length).toBe(1);
+    expect(raw.connections[0]!.isClosed).toBe(false);
+  });
+
+  test("a response to a pending opaque arriving on a different connection does not settle the call", async () => {
+    const requestsA: { conn: RawConnection; req: RemotingCommand }[] = [];
+    const requestsB: { conn: RawConnection; req: RemotingCommand }[] = [];
+    const a = RawServer.start(h, (conn, req) => requestsA.push({ conn, req }));
+    const b = RawServer.start(h, (conn, req) => requestsB.push({ conn, req }));
+    const client = h.client();
+    const callA = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${a.port}`, createRequest(ECHO), 5000, cb));
+    const callB = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${b.port}`, createRequest(ECHO), 5000, cb));
+    await waitFor(() => requestsA.length === 1 && requestsB.length === 1, "both requests");
+    // Server B answers A's opaque (and its own, with a request flag: not a response at all).
+    replyWith(requestsB[0]!.conn, requestsA[0]!.req.opaque, "forged by B");
+    await sleep(80);
+    expect(callA.calls()).toBe(0);
+    replyWith(requestsA[0]!.conn, requestsA[0]!.req.opaque, "from A");
+    const resultA = await within(callA.done, 2000);
+    expect(resultA.error).toBeNull();
+    expect(resultA.response!.remark).toBe("from A");
+    replyWith(requestsB[0]!.conn, requestsB[0]!.req.opaque, "from B");
+    expect((await within(callB.done, 2000)).response!.remark).toBe("from B");
+  });
+
+  test("a request that reuses a pending call's opaque is served as a request, not taken as the answer", async () => {
+    let pending: { conn: RawConnection; req: RemotingCommand } | null = null;
+    const raw = RawServer.start(h, (conn, req) => {
+      if ((req.flag & 1) === 0) pending = { conn, req };
+    });
+    const client = h.client();
+    const call = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${raw.port}`, createRequest(ECHO), 5000, cb));
+    await waitFor(() => pending !== null, "the request");
+    const { conn, req } = pending!;
+    replyWith(conn, req.opaque, "I am a request", 0); // flag 0: a request from the server
+    await waitFor(() => conn.frames.some((f) => (f.flag & 1) === 1), "the client's answer to that request");
+    const answer = conn.frames.find((f) => (f.flag & 1) === 1)!;
+    expect(answer.code).toBe(3); // the client has no processor for ECHO
+    expect(answer.opaque).toBe(req.opaque);
+    expect(call.calls()).toBe(0);
+    replyWith(conn, req.opaque, "the answer");
+    expect((await within(call.done, 2000)).response!.remark).toBe("the answer");
+  });
+
+  for (const [name, bytes] of hostileInputs.slice(0, 5)) {
+    test(`a server sending ${name}: the client closes, fails the pending calls at once, and reconnects next time`, async () => {
+      let garbage = true;
+      const raw = RawServer.start(h, (conn, req) => {
+        if (req.code === NEVER) return;
+        if (garbage) conn.write(bytes);
+        else replyWith(conn, req.opaque, "sane again");
+      });
+      const client = h.client();
+      const exceptions: Error[] = [];
+      client.setChannelEventListener({ onChannelException: (_a, _c, e) => exceptions.push(e!) });
+      const addr = `127.0.0.1:${raw.port}`;
+      const parked = rejectionOf(client.invokeSync(addr, createRequest(NEVER), 10_000));
+      await waitFor(() => raw.connections[0]?.frames.length === 1, "the parked request");
+      const t0 = performance.now();
+      expect(await within(rejectionOf(client.invokeSync(addr, createRequest(ECHO), 10_000)), 2000)).toBeInstanceOf(RemotingSendRequestError);
+      expect(await within(parked, 1000)).toBeInstanceOf(RemotingSendRequestError);
+      expect(performance.now() - t0).toBeLessThan(1000);
+      await waitFor(() => exceptions.length === 1, "the client's EXCEPTION event");
+      garbage = false;
+      expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).remark).toBe("sane again");
+      expect(raw.connections.length).toBe(2);
+    });
+  }
+});

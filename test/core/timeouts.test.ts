@@ -1,0 +1,240 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import {
+  createRequest,
+  createResponse,
+  RemotingClient,
+  RemotingServer,
+  RemotingTimeoutError,
+  silentLogger,
+  type RemotingChannel,
+} from "../../src/index.ts";
+import { addrOf, asyncCall, deferred, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { MemoryTransport } from "../helpers/memory-transport.ts";
+import { RawServer } from "../helpers/raw-peers.ts";
+
+const ECHO = 10;
+const NEVER = 12;
+const LATE = 13;
+/** A deadline may be observed this much early: the endpoint's clock is read once per event-loop turn. */
+const EARLY_SLACK_MS = 2;
+/** Generous upper bound on lateness, so a busy machine does not make the suite flaky. */
+const LATE_BOUND_MS = 500;
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+async function neverServer(extra?: (s: RemotingServer) => void): Promise<RemotingServer> {
+  return h.server({}, (s) => {
+    s.registerProcessor(ECHO, echo);
+    s.registerProcessor(NEVER, () => null);
+    extra?.(s);
+  });
+}
+
+function expectOnTime(elapsed: number, timeoutMs: number): void {
+  expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - EARLY_SLACK_MS);
+  expect(elapsed).toBeLessThan(timeoutMs + LATE_BOUND_MS);
+}
+
+// §3.5/§3.6 and §8.5.6: a call with no answer fails with RemotingTimeoutError ("wait response on
+// the channel <addr> timeout, <ms>(ms)") at its deadline; this port honours deadlines on time
+// (no +1 s scan grace), with one timer armed for the earliest deadline.
+describe("calls that get no answer time out on time", () => {
+  test("invokeSync: RemotingTimeoutError with Java's message, not before the timeout", async () => {
+    const server = await neverServer();
+    const client = h.client({ scanIntervalMs: 20 });
+    await client.invokeSync(addrOf(server), createRequest(ECHO), 3000); // connected
+    const t0 = performance.now();
+    const error = await rejectionOf(client.invokeSync(addrOf(server), createRequest(NEVER), 120));
+    const elapsed = performance.now() - t0;
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expect((error as RemotingTimeoutError).code).toBe("ERR_REMOTING_TIMEOUT");
+    expect((error as RemotingTimeoutError).timeoutMs).toBe(120);
+    expect(error.message).toBe(`wait response on the channel ${addrOf(server)} timeout, 120(ms)`);
+    expectOnTime(elapsed, 120);
+  });
+
+  test("invokeAsync: the callback gets RemotingTimeoutError once, on time", async () => {
+    const server = await neverServer();
+    const client = h.client({ scanIntervalMs: 20 });
+    const call = asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(NEVER), 100, cb));
+    const { error, response, at } = await call.done;
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expect(response).toBeUndefined();
+    expectOnTime(at - call.startedAt, 100);
+    await sleep(100);
+    expect(call.calls()).toBe(1);
+  });
+
+  test("a short deadline is honoured with the default 1 s scan interval, even behind a long one", async () => {
+    const server = await neverServer();
+    const client = h.client(); // scanIntervalMs: 1000
+    await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
+    const long = asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(NEVER), 5000, cb));
+    const short = asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(NEVER), 60, cb));
+    const { error, at } = await within(short.done, 2000);
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expectOnTime(at - short.startedAt, 60);
+    expect(long.calls()).toBe(0);
+  });
+
+  test("staggered deadlines each fire on time, in deadline order", async () => {
+    const server = await neverServer();
+    const client = h.client({ scanIntervalMs: 20 });
+    await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
+    const timeouts = [300, 40, 160, 80, 220, 120];
+    const calls = timeouts.map((t) => ({ t, call: asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(NEVER), t, cb)) }));
+    const results = await Promise.all(calls.map(async ({ t, call }) => ({ t, ...(await call.done), startedAt: call.startedAt })));
+    for (const r of results) {
+      expect(r.error).toBeInstanceOf(RemotingTimeoutError);
+      expectOnTime(r.at - r.startedAt, r.t);
+    }
+    const order = [...results].sort((a, b) => a.at - b.at).map((r) => r.t);
+    expect(order).toEqual([...timeouts].sort((a, b) => a - b));
+  });
+
+  test("server -> client calls time out too", async () => {
+    const channel = deferred<RemotingChannel>();
+    const server = await h.server({ scanIntervalMs: 20 }, (s) =>
+      s.registerProcessor(ECHO, (ctx, req) => {
+        channel.resolve(ctx.channel);
+        return echo(ctx, req);
+      }),
+    );
+    const client = h.client();
+    client.registerProcessor(NEVER, () => null);
+    await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
+    const ch = await channel.promise;
+    const t0 = performance.now();
+    const error = await rejectionOf(server.invokeSync(ch, createRequest(NEVER), 100));
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expectOnTime(performance.now() - t0, 100);
+  });
+});
+
+// §5.4 / §3.5: the whole budget starts at invoke, so time spent connecting counts against it.
+describe("the deadline starts at invoke", () => {
+  test("a raw server that accepts but never answers: the call fails at its timeout counted from invoke", async () => {
+    const raw = RawServer.start(h);
+    const client = h.client({ scanIntervalMs: 20 });
+    const t0 = performance.now();
+    const error = await rejectionOf(client.invokeSync(`127.0.0.1:${raw.port}`, createRequest(ECHO), 150));
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expectOnTime(performance.now() - t0, 150);
+    expect((await raw.firstRequest.promise).code).toBe(ECHO);
+  });
+
+  test("a connect that never completes: the call times out at its own deadline, not connectTimeoutMs", async () => {
+    const transport = new MemoryTransport();
+    const server = new RemotingServer({ transport, logger: silentLogger });
+    h.defer(() => server.shutdown());
+    server.registerProcessor(ECHO, echo);
+    await server.start();
+    transport.connectDelayMs = Infinity;
+    const client = new RemotingClient({ transport, logger: silentLogger, scanIntervalMs: 20, connectTimeoutMs: 10_000, shutdownTimeoutMs: 100 });
+    h.defer(() => client.shutdown());
+    const t0 = performance.now();
+    const call = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${server.port}`, createRequest(ECHO), 100, cb));
+    const { error, at } = await within(call.done, 2000);
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expectOnTime(at - t0, 100);
+  });
+
+  test("connecting time plus processing time beyond the budget is a timeout", async () => {
+    const transport = new MemoryTransport();
+    const server = new RemotingServer({ transport, logger: silentLogger });
+    h.defer(() => server.shutdown());
+    server.registerProcessor(LATE, async () => {
+      await sleep(100);
+      return createResponse(0, "late");
+    });
+    await server.start();
+    transport.connectDelayMs = 100;
+    const client = new RemotingClient({ transport, logger: silentLogger, scanIntervalMs: 20, shutdownTimeoutMs: 100 });
+    h.defer(() => client.shutdown());
+    // 100 ms connecting + 100 ms processing > 150 ms: the answer comes too late.
+    const t0 = performance.now();
+    const error = await rejectionOf(client.invokeSync(`127.0.0.1:${server.port}`, createRequest(LATE), 150));
+    expect(error).toBeInstanceOf(RemotingTimeoutError);
+    expectOnTime(performance.now() - t0, 150);
+  });
+});
+
+// §3.3 / §8.5.3: a response arriving after its call timed out matches nothing and is dropped; the
+// connection and later calls are unaffected, and the callback is not called again.
+describe("late responses", () => {
+  test("are dropped without affecting the connection or later calls", async () => {
+    let lateWritten = 0;
+    let connects = 0;
+    const server = await neverServer((s) => {
+      s.registerProcessor(LATE, async (_ctx, req) => {
+        await sleep(120);
+        lateWritten++;
+        return createResponse(0, `late answer ${req.extFields!.n}`);
+      });
+      s.setChannelEventListener({ onChannelConnect: () => connects++ });
+    });
+    const client = h.client({ scanIntervalMs: 20 });
+    const addr = addrOf(server);
+    const timedOut = [1, 2, 3].map((n) => asyncCall((cb) => client.invokeAsync(addr, createRequest(LATE, { extFields: { n: String(n) } }), 40, cb)));
+    for (const call of timedOut) expect((await call.done).error).toBeInstanceOf(RemotingTimeoutError);
+    await waitFor(() => lateWritten === 3, "the late answers");
+    await sleep(30);
+    for (let i = 0; i < 5; i++) {
+      const response = await client.invokeSync(addr, createRequest(ECHO, { extFields: { i: String(i) } }), 2000);
+      expect(response.extFields).toEqual({ i: String(i) });
+    }
+    for (const call of timedOut) expect(call.calls()).toBe(1);
+    expect(connects).toBe(1);
+  });
+});
+
+// §5.4 (5.1.4+ rule): an invokeSync timeout with budget to spare closes the connection (the next
+// call reconnects); closeSocketIfTimeout: false keeps it; async timeouts never close it.
+describe("close on timeout", () => {
+  async function countingServer() {
+    const events = { connects: 0, closes: 0 };
+    const server = await neverServer((s) =>
+      s.setChannelEventListener({ onChannelConnect: () => events.connects++, onChannelClose: () => events.closes++ }),
+    );
+    return { server, events };
+  }
+
+  test("invokeSync timeout closes the connection; the next call opens a new one", async () => {
+    const { server, events } = await countingServer();
+    const client = h.client({ scanIntervalMs: 20 });
+    const addr = addrOf(server);
+    await client.invokeSync(addr, createRequest(ECHO), 2000);
+    expect(await rejectionOf(client.invokeSync(addr, createRequest(NEVER), 200))).toBeInstanceOf(RemotingTimeoutError);
+    await waitFor(() => events.closes === 1, "server CLOSE event");
+    expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
+    await waitFor(() => events.connects === 2, "second connection");
+  });
+
+  test("closeSocketIfTimeout: false keeps the connection", async () => {
+    const { server, events } = await countingServer();
+    const client = h.client({ scanIntervalMs: 20, closeSocketIfTimeout: false });
+    const addr = addrOf(server);
+    await client.invokeSync(addr, createRequest(ECHO), 2000);
+    expect(await rejectionOf(client.invokeSync(addr, createRequest(NEVER), 200))).toBeInstanceOf(RemotingTimeoutError);
+    expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
+    await sleep(50);
+    expect(events).toEqual({ connects: 1, closes: 0 });
+  });
+
+  test("invokeAsync timeouts keep the connection", async () => {
+    const { server, events } = await countingServer();
+    const client = h.client({ scanIntervalMs: 20 });
+    const addr = addrOf(server);
+    const call = asyncCall((cb) => client.invokeAsync(addr, createRequest(NEVER), 200, cb));
+    expect((await call.done).error).toBeInstanceOf(RemotingTimeoutError);
+    expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
+    await sleep(50);
+    expect(events).toEqual({ connects: 1, closes: 0 });
+  });
+});
