@@ -46,8 +46,8 @@ export const commandDefaults = {
   serializeType: "JSON" as SerializeType,
 };
 
-/** The concrete class behind every command this library creates or decodes (one hidden class). */
-export class Command implements RemotingCommand {
+/** The header fields every command class carries; the classes differ only in how `body` is held. */
+abstract class CommandHeader {
   constructor(
     public code: number,
     public language: string,
@@ -56,9 +56,28 @@ export class Command implements RemotingCommand {
     public flag: number,
     public remark: string | null,
     public extFields: Record<string, string> | null,
-    public body: Uint8Array | null,
     public serializeType: SerializeType,
   ) {}
+}
+
+/** The class behind every command this library creates, and the codec's decoded commands. */
+export class Command extends CommandHeader implements RemotingCommand {
+  body: Uint8Array | null;
+
+  constructor(
+    code: number,
+    language: string,
+    version: number,
+    opaque: number,
+    flag: number,
+    remark: string | null,
+    extFields: Record<string, string> | null,
+    body: Uint8Array | null,
+    serializeType: SerializeType,
+  ) {
+    super(code, language, version, opaque, flag, remark, extFields, serializeType);
+    this.body = body;
+  }
 }
 
 /**
@@ -69,22 +88,11 @@ export class Command implements RemotingCommand {
  * difference is that `body` is an accessor, so `{ ...cmd }` and deep-equality against plain objects
  * do not see it (read it explicitly).
  */
-export class ReceivedCommand implements RemotingCommand {
+export class ReceivedCommand extends CommandHeader implements RemotingCommand {
   #source: Uint8Array | null = null;
   #start = 0;
   #end = 0;
   #body: Uint8Array | null = null;
-
-  constructor(
-    public code: number,
-    public language: string,
-    public version: number,
-    public opaque: number,
-    public flag: number,
-    public remark: string | null,
-    public extFields: Record<string, string> | null,
-    public serializeType: SerializeType,
-  ) {}
 
   get body(): Uint8Array | null {
     const source = this.#source;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -10,20 +10,14 @@ import {
   ResponseCode,
   silentLogger,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, echo, Harness, rejectionOf, sleep, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, closedPort, echo, useHarness, rejectionOf, sleep, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 import { RawServer } from "../helpers/raw-peers.ts";
 import { SpyTransport } from "../helpers/spy-transport.ts";
 
 const ECHO = 10;
 
-let h: Harness;
-afterEach(async () => {
-  await h.cleanup();
-});
-beforeEach(() => {
-  h = new Harness();
-});
+const h = useHarness();
 
 async function countingServer(remark = "ok") {
   const events = { connects: 0, closes: 0 };

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -7,21 +7,16 @@ import {
   RemotingError,
   RemotingSendRequestError,
   type RemotingChannel,
+  type RemotingClient,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
 import { RawServer } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const NEVER = 12;
 const CLOSE_ME = 14;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 /** A server whose NEVER requests are parked (their channels kept) and CLOSE_ME closes the connection. */
 async function parkingServer() {
@@ -43,7 +38,7 @@ async function parkingServer() {
 }
 
 /** Starts `n` pending calls (half sync, half async) with a long timeout. */
-function pendingCalls(client: ReturnType<Harness["client"]>, addr: string, n: number) {
+function pendingCalls(client: RemotingClient, addr: string, n: number) {
   return Array.from({ length: n }, (_, i) => {
     if (i % 2 === 0) {
       const startedAt = performance.now();

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -11,7 +11,7 @@ import {
   type ProcessorContext,
   type RemotingCommand,
 } from "../../src/index.ts";
-import { addrOf, deferred, echo, Harness, rejectionOf, sleep } from "../helpers/harness.ts";
+import { addrOf, deferred, echo, useHarness, rejectionOf, sleep } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 const TYPES = ["JSON", "ROCKETMQ"] as const;
@@ -19,13 +19,7 @@ const ECHO = 10;
 const SLOW = 11;
 const UNKNOWN = 4321;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 // §3.2 steps 1-2 and §8.5.1: the processor is chosen by request code, then the default processor;
 // with neither, code 3 with remark " request type N not supported".

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   decodeFrame,
@@ -13,18 +13,12 @@ import {
   RemotingTooMuchRequestError,
   type RemotingChannel,
 } from "../../src/index.ts";
-import { addrOf, closedPort, deferred, echo, Harness, rejectionOf, waitFor } from "../helpers/harness.ts";
+import { addrOf, closedPort, echo, useHarness, rejectionOf, waitFor, channelCatcher } from "../helpers/harness.ts";
 
 const ECHO = 10;
 const NEVER = 12;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 /** Expects `run` to throw (or return a promise that rejects) a TypeError whose message mentions `mention`. */
 async function expectTypeError(run: () => unknown, mention: string): Promise<void> {
@@ -155,10 +149,10 @@ describe("bad invoke arguments", () => {
   }
 
   test("the server's invokes check their arguments too", async () => {
-    const channel = deferred<RemotingChannel>();
-    const server = await h.server({}, (s) => s.registerProcessor(ECHO, (ctx, req) => (channel.resolve(ctx.channel), echo(ctx, req))));
+    const catcher = channelCatcher();
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, catcher.processor));
     await h.client().invokeSync(addrOf(server), createRequest(ECHO), 1000);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     await expectTypeError(() => server.invokeSync(ch, createRequest(ECHO), -5), "timeout");
     await expectTypeError(() => server.invokeAsync(ch, createRequest(ECHO), Number.NaN, () => {}), "timeout");
     await expectTypeError(() => server.invokeOneway(ch, createRequest(ECHO), -1), "timeout");

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -13,7 +13,7 @@ import {
   type RemotingCommand,
   type RPCHook,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
@@ -21,13 +21,7 @@ const NEVER = 12;
 const NULL = 13;
 const CLIENT_CODE = 40;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 interface HookCall {
   kind: "before" | "after";
@@ -263,9 +257,9 @@ const types = (l: { events: { type: string }[] }) => l.events.map((e) => e.type)
 describe("channel events", () => {
   test("server: CONNECT then CLOSE, for the channel processors see", async () => {
     const serverEvents = recordingListener();
-    const channel = deferred<RemotingChannel>();
+    const catcher = channelCatcher();
     const server = await h.server({}, (s) => {
-      s.registerProcessor(ECHO, (ctx, req) => (channel.resolve(ctx.channel), echo(ctx, req)));
+      s.registerProcessor(ECHO, catcher.processor);
       s.setChannelEventListener(serverEvents);
     });
     const client = h.client();
@@ -273,7 +267,7 @@ describe("channel events", () => {
     client.closeChannel(addrOf(server));
     await waitFor(() => types(serverEvents).includes("CLOSE"), "server CLOSE");
     expect(types(serverEvents)).toEqual(["CONNECT", "CLOSE"]);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     for (const e of serverEvents.events) {
       expect(e.channel).toBe(ch);
       expect(e.addr).toBe(ch.remoteAddress);
@@ -425,17 +419,17 @@ describe("idle connections", () => {
   });
 
   test("a connection on which only the server writes is not idle (traffic in either direction counts)", async () => {
-    const channel = deferred<RemotingChannel>();
+    const catcher = channelCatcher();
     const serverEvents = recordingListener();
     const server = await h.server({ channelMaxIdleMs: 150, scanIntervalMs: 20 }, (s) => {
-      s.registerProcessor(ECHO, (ctx, req) => (channel.resolve(ctx.channel), echo(ctx, req)));
+      s.registerProcessor(ECHO, catcher.processor);
       s.setChannelEventListener(serverEvents);
     });
     const client = h.client();
     let received = 0;
     client.registerProcessor(CLIENT_CODE, () => (received++, null));
     await client.invokeSync(addrOf(server), createRequest(ECHO), 2000);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     // The server pushes a oneway request every 30 ms for 500 ms; the client never sends anything.
     const end = performance.now() + 500;
     while (performance.now() < end && ch.isActive) {

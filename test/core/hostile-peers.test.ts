@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -6,21 +6,16 @@ import {
   RemotingSendRequestError,
   type RemotingCommand,
   type RemotingServer,
+  type RemotingClient,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
 import { RawClient, RawServer, type RawConnection } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const NEVER = 12;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 const int32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 const text = (s: string): number[] => Array.from(new TextEncoder().encode(s));
@@ -56,7 +51,7 @@ async function targetServer(options = {}) {
   return { server, stats };
 }
 
-async function expectServing(server: RemotingServer, client: ReturnType<Harness["client"]>, tag: string): Promise<void> {
+async function expectServing(server: RemotingServer, client: RemotingClient, tag: string): Promise<void> {
   const t0 = performance.now();
   const response = await client.invokeSync(addrOf(server), createRequest(ECHO, { extFields: { tag } }), 2000);
   expect(response.extFields).toEqual({ tag });

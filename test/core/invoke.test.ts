@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -9,8 +9,9 @@ import {
   RemotingTooMuchRequestError,
   type RemotingChannel,
   type RemotingCommand,
+  type RemotingClient,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
 
 const TYPES = ["JSON", "ROCKETMQ"] as const;
 const ECHO = 10;
@@ -18,13 +19,7 @@ const NEVER = 12;
 const CALL_CLIENT = 13;
 const CLIENT_CODE = 40;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 // §3.5 (invocation primitives) and RocketMQ's RemotingServerTest / NettyRPCTest: sync, async and
 // oneway calls from the client.
@@ -128,13 +123,8 @@ describe("server -> client on the same connection", () => {
   }
 
   test("server.invokeAsync and server.invokeOneway reach the client's processors", async () => {
-    const channel = deferred<RemotingChannel>();
-    const server = await h.server({}, (s) =>
-      s.registerProcessor(ECHO, (ctx, req) => {
-        channel.resolve(ctx.channel);
-        return echo(ctx, req);
-      }),
-    );
+    const catcher = channelCatcher();
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, catcher.processor));
     const client = h.client();
     const onewaySeen = deferred<RemotingCommand>();
     client.registerProcessor(CLIENT_CODE, (_ctx, req) => {
@@ -142,7 +132,7 @@ describe("server -> client on the same connection", () => {
       return createResponse(0, `client got ${req.extFields!.n}`);
     });
     await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     const call = asyncCall((cb) => server.invokeAsync(ch, createRequest(CLIENT_CODE, { extFields: { n: "async" } }), 3000, cb));
     const { error, response } = await call.done;
     expect(error).toBeNull();
@@ -153,31 +143,21 @@ describe("server -> client on the same connection", () => {
   });
 
   test("a client with no processor for the code answers REQUEST_CODE_NOT_SUPPORTED", async () => {
-    const channel = deferred<RemotingChannel>();
-    const server = await h.server({}, (s) =>
-      s.registerProcessor(ECHO, (ctx, req) => {
-        channel.resolve(ctx.channel);
-        return echo(ctx, req);
-      }),
-    );
+    const catcher = channelCatcher();
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, catcher.processor));
     const client = h.client();
     await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
-    const response = await server.invokeSync(await channel.promise, createRequest(999), 3000);
+    const response = await server.invokeSync(await catcher.channel, createRequest(999), 3000);
     expect(response.code).toBe(3);
     expect(response.remark).toBe(" request type 999 not supported");
   });
 
   test("server.invokeSync with a channel that is not one of its connections is a TypeError", async () => {
     const other = await h.server({}, (s) => s.registerProcessor(ECHO, echo));
-    const channel = deferred<RemotingChannel>();
-    const first = await h.server({}, (s) =>
-      s.registerProcessor(ECHO, (ctx, req) => {
-        channel.resolve(ctx.channel);
-        return echo(ctx, req);
-      }),
-    );
+    const catcher = channelCatcher();
+    const first = await h.server({}, (s) => s.registerProcessor(ECHO, catcher.processor));
     await h.client().invokeSync(addrOf(first), createRequest(ECHO), 3000);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     let thrown: unknown;
     try {
       await other.invokeSync(ch, createRequest(1), 1000);
@@ -206,7 +186,7 @@ describe("permits", () => {
   }
 
   /** Checks that exactly `n` async permits are free: n concurrent calls succeed, one more is refused. */
-  async function expectFreePermits(client: ReturnType<Harness["client"]>, addr: string, n: number): Promise<void> {
+  async function expectFreePermits(client: RemotingClient, addr: string, n: number): Promise<void> {
     const calls = Array.from({ length: n + 1 }, (_, i) => asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO, { extFields: { i: String(i) } }), 3000, cb)));
     const results = await Promise.all(calls.map((c) => within(c.done, 3000)));
     expect(results.filter((r) => r.error === null).length).toBe(n);

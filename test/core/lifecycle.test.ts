@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { fileURLToPath } from "node:url";
 import {
   createRequest,
@@ -9,22 +9,15 @@ import {
   RemotingServer,
   ResponseCode,
   silentLogger,
-  type RemotingChannel,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, Harness, HOST, rejectionOf, sleep, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, HOST, rejectionOf, sleep, within, channelCatcher } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const SLOW = 11;
 const NEVER = 12;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 // api.md "Server": start() resolves once listening and server.port is the bound port.
 describe("start", () => {
@@ -118,12 +111,12 @@ describe("server shutdown", () => {
   });
 
   test("the server's own calls to clients fail when it shuts down, and fail after it", async () => {
-    const channel = deferred<RemotingChannel>();
-    const server = await h.server({ shutdownTimeoutMs: 100 }, (s) => s.registerProcessor(ECHO, (ctx, req) => (channel.resolve(ctx.channel), echo(ctx, req))));
+    const catcher = channelCatcher();
+    const server = await h.server({ shutdownTimeoutMs: 100 }, (s) => s.registerProcessor(ECHO, catcher.processor));
     const client = h.client();
     client.registerProcessor(NEVER, () => null);
     await client.invokeSync(addrOf(server), createRequest(ECHO), 2000);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     const pending = rejectionOf(server.invokeSync(ch, createRequest(NEVER), 10_000));
     await within(server.shutdown(), 2000);
     expect(await within(pending, 1000)).toBeInstanceOf(RemotingError);

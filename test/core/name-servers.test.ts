@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createRequest, createResponse, RemotingConnectError, type RemotingServer } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, Harness, rejectionOf, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, closedPort, deferred, useHarness, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { SpyTransport } from "../helpers/spy-transport.ts";
 
 const GET_ROUTE = 105;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 /** A name server stand-in that says who it is. */
 async function nameServer(name: string) {

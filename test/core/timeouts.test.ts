@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -6,9 +6,8 @@ import {
   RemotingServer,
   RemotingTimeoutError,
   silentLogger,
-  type RemotingChannel,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, deferred, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 import { RawServer } from "../helpers/raw-peers.ts";
 
@@ -20,13 +19,7 @@ const EARLY_SLACK_MS = 2;
 /** Generous upper bound on lateness, so a busy machine does not make the suite flaky. */
 const LATE_BOUND_MS = 500;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 async function neverServer(extra?: (s: RemotingServer) => void): Promise<RemotingServer> {
   return h.server({}, (s) => {
@@ -99,17 +92,12 @@ describe("calls that get no answer time out on time", () => {
   });
 
   test("server -> client calls time out too", async () => {
-    const channel = deferred<RemotingChannel>();
-    const server = await h.server({ scanIntervalMs: 20 }, (s) =>
-      s.registerProcessor(ECHO, (ctx, req) => {
-        channel.resolve(ctx.channel);
-        return echo(ctx, req);
-      }),
-    );
+    const catcher = channelCatcher();
+    const server = await h.server({ scanIntervalMs: 20 }, (s) => s.registerProcessor(ECHO, catcher.processor));
     const client = h.client();
     client.registerProcessor(NEVER, () => null);
     await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
-    const ch = await channel.promise;
+    const ch = await catcher.channel;
     const t0 = performance.now();
     const error = await rejectionOf(server.invokeSync(ch, createRequest(NEVER), 100));
     expect(error).toBeInstanceOf(RemotingTimeoutError);

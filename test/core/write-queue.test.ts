@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -13,7 +13,7 @@ import {
 } from "../../src/index.ts";
 import { WriteQueue } from "../../src/core/write-queue.ts";
 import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
-import { addrOf, asyncCall, deferred, echo, Harness, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, deferred, echo, useHarness, sleep, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport, type MemorySocket } from "../helpers/memory-transport.ts";
 import { Random } from "../helpers/random.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
@@ -22,13 +22,7 @@ import { plain } from "../helpers/vectors.ts";
 const ECHO = 10;
 const BIG = 11;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 /** Server and client over one MemoryTransport (the test drives the "kernel" through it). */
 async function memoryPair(transport: MemoryTransport, serverOptions: object, setup: (s: RemotingServer) => void, clientOptions: object = {}) {

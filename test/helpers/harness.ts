@@ -1,3 +1,4 @@
+import { afterEach } from "bun:test";
 import {
   createResponse,
   type InvokeCallback,
@@ -5,6 +6,7 @@ import {
   RemotingServer,
   silentLogger,
   type ProcessorContext,
+  type RemotingChannel,
   type RemotingClientOptions,
   type RemotingCommand,
   type RemotingServerOptions,
@@ -113,6 +115,18 @@ export function echo(ctx: ProcessorContext, request: RemotingCommand): RemotingC
   });
 }
 
+/** An echo processor that also hands over the channel of the first request it serves. */
+export function channelCatcher(): { processor: (ctx: ProcessorContext, request: RemotingCommand) => RemotingCommand; channel: Promise<RemotingChannel> } {
+  const channel = deferred<RemotingChannel>();
+  return {
+    processor: (ctx, request) => {
+      channel.resolve(ctx.channel);
+      return echo(ctx, request);
+    },
+    channel: channel.promise,
+  };
+}
+
 /** A port on 127.0.0.1 that nothing listens on (bound, read, released). */
 export function closedPort(): number {
   const listener = Bun.listen({ hostname: HOST, port: 0, socket: { data() {} } });
@@ -167,4 +181,11 @@ export class Harness {
       }
     }
   }
+}
+
+/** One Harness for a test file, cleaned up after every test. */
+export function useHarness(): Harness {
+  const h = new Harness();
+  afterEach(() => h.cleanup());
+  return h;
 }
