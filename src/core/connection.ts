@@ -41,12 +41,19 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   frameStartedAt = IDLE;
   /** Frames decoded so far: tells a chunk that completed a frame and started the next from one that only continued it. */
   private framesIn = 0;
+  /**
+   * Server backpressure: frames that arrived while the write queue was over its high-water mark,
+   * processed in order once it drains. Holding them (instead of answering the rest of the chunk at
+   * once) keeps a peer that does not read from growing the queue by a whole chunk's worth of answers.
+   */
+  private held: RemotingCommand[] | null = null;
   private active = true;
   readonly remoteAddress: string;
   readonly localAddress: string;
   private readonly onFrame = (cmd: RemotingCommand): void => {
     this.framesIn++;
-    this.endpoint.onCommand(this, cmd);
+    if (this.held === null) this.endpoint.onCommand(this, cmd);
+    else this.held.push(cmd);
   };
 
   constructor(
@@ -125,6 +132,33 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
 
   onDrain(): void {
     this.queue.onDrain();
+  }
+
+  /** The write queue went over its high-water mark: stop reading, and hold what the current chunk still brings. */
+  holdInput(): void {
+    this.held ??= [];
+    this.socket.pause();
+  }
+
+  /** The write queue drained: process the held frames (stopping if they fill it up again), then read on. */
+  releaseInput(): void {
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    const queue = this.queue;
+    queue.hold();
+    try {
+      for (let i = 0; i < held.length; i++) {
+        if (this.held !== null) {
+          this.held = held.slice(i).concat(this.held); // over the mark again: the rest waits, still first in line
+          return;
+        }
+        this.endpoint.onCommand(this, held[i]!);
+      }
+    } finally {
+      queue.release();
+    }
+    if (this.held === null && this.active) this.socket.resume();
   }
 
   onClose(error?: Error): void {

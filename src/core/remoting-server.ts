@@ -136,8 +136,8 @@ export class RemotingServer extends RemotingEndpoint {
   }
 
   protected override onBackpressure(conn: Connection, writable: boolean): void {
-    if (writable) conn.socket.resume();
-    else conn.socket.pause();
+    if (writable) conn.releaseInput();
+    else conn.holdInput();
   }
 
   /**
