@@ -168,7 +168,8 @@ describe("frameTimeoutMs (slowloris)", () => {
   });
 
   test("a peer trickling one byte at a time is closed even though it is never idle", async () => {
-    const { server, stats } = await limitedServer({ frameTimeoutMs: 200, scanIntervalMs: 20, channelMaxIdleMs: 100 });
+    // Idle after 2 s: far longer than the frame may take, and than the 20 ms between bytes.
+    const { server, stats } = await limitedServer({ frameTimeoutMs: 200, scanIntervalMs: 20, channelMaxIdleMs: 2000 });
     const good = h.client();
     const raw = await RawClient.connect(server.port, h);
     const frame = encodeFrame(createRequest(ECHO, { body: new Uint8Array(200) }));
