@@ -71,6 +71,28 @@ export class RemotingAbortProcessError extends RemotingError {
   }
 }
 
+/**
+ * A configured limit was exceeded; `limit` names the option (maxConnections, frameTimeoutMs, ...).
+ * The server closes the offending connection with it (logged, and given to onChannelException).
+ */
+export class RemotingLimitError extends RemotingError {
+  readonly limit: string;
+  constructor(limit: string, message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_LIMIT", message, options);
+    this.limit = limit;
+  }
+}
+
+/**
+ * TLS failed or was refused: a failed handshake, a certificate that does not verify, or a client
+ * whose TLS-or-plaintext choice the server's tlsMode does not allow.
+ */
+export class RemotingTlsError extends RemotingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_TLS", message, options);
+  }
+}
+
 /** The server or client was used after shutdown() began, or before start(). */
 export class RemotingLifecycleError extends RemotingError {
   constructor(message: string) {

@@ -3,10 +3,21 @@ import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import type { PendingRequest } from "./pending-request.ts";
 import type { ProcessorContext, RemotingChannel } from "./processor.ts";
 import type { RemotingEndpoint } from "./remoting-endpoint.ts";
+import { decideTls, type TlsMode } from "./tls-mode.ts";
 import type { SocketHandler, TransportSocket } from "./transport.ts";
 import { WriteQueue } from "./write-queue.ts";
 
 let nextConnectionId = 1;
+
+/** A server connection's TLS rule, applied to its first byte. */
+export interface TlsGate {
+  mode: TlsMode;
+  /** The server has a certificate and the transport can start TLS on an accepted socket. */
+  canServeTls: boolean;
+}
+
+/** No frame (or TLS handshake) in progress. */
+const IDLE = -1;
 
 /**
  * One socket and everything the core keeps for it: its frame decoder, its write queue, and the
@@ -20,21 +31,43 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   stalled: PendingRequest[] = [];
   /** Outbound calls sent on this connection and not yet answered. */
   pendingOut = 0;
+  /** Inbound requests accepted for processing and not settled yet (maxPendingRequestsPerConnection). */
+  pendingIn = 0;
   lastActive: number;
+  /**
+   * When the frame now being received began (its first byte arrived), or the TLS handshake started;
+   * IDLE when none is in progress. The scan closes the connection after frameTimeoutMs (slowloris).
+   */
+  frameStartedAt = IDLE;
+  /** Frames decoded so far: tells a chunk that completed a frame and started the next from one that only continued it. */
+  private framesIn = 0;
+  /**
+   * Server backpressure: frames that arrived while the write queue was over its high-water mark,
+   * processed in order once it drains. Holding them (instead of answering the rest of the chunk at
+   * once) keeps a peer that does not read from growing the queue by a whole chunk's worth of answers.
+   */
+  private held: RemotingCommand[] | null = null;
   private active = true;
   readonly remoteAddress: string;
   readonly localAddress: string;
-  private readonly onFrame = (cmd: RemotingCommand): void => this.endpoint.onCommand(this, cmd);
+  private readonly onFrame = (cmd: RemotingCommand): void => {
+    this.framesIn++;
+    if (this.held === null) this.endpoint.onCommand(this, cmd);
+    else this.held.push(cmd);
+  };
 
   constructor(
     readonly endpoint: RemotingEndpoint,
     readonly socket: TransportSocket,
     /** The address the client dialled (client side), or the peer's address (server side). */
     readonly addr: string,
+    /** Server side: how to treat the first byte (TLS or plaintext); null: no sniffing. */
+    private tlsGate: TlsGate | null = null,
   ) {
     this.remoteAddress = socket.remoteAddress;
     this.localAddress = socket.localAddress;
-    this.decoder = new FrameDecoder({ maxFrameLength: endpoint.options.maxFrameLength, lazyBodies: true });
+    const o = endpoint.options;
+    this.decoder = new FrameDecoder({ maxFrameLength: o.maxFrameLength, maxHeaderLength: o.maxHeaderLength, lazyBodies: true });
     this.queue = new WriteQueue(
       socket,
       {
@@ -57,20 +90,75 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
 
   onData(chunk: Uint8Array): void {
     if (!this.active) return;
-    this.lastActive = this.endpoint.now();
+    if (this.tlsGate !== null) {
+      this.sniff(chunk, this.tlsGate);
+      return;
+    }
+    const now = this.endpoint.now();
+    this.lastActive = now;
     const queue = this.queue;
+    const decoder = this.decoder;
+    const framesBefore = this.framesIn;
     queue.hold();
     try {
-      this.decoder.feed(chunk, this.onFrame);
+      decoder.feed(chunk, this.onFrame);
     } catch (error) {
       this.endpoint.onConnectionError(this, error);
     } finally {
       queue.release();
     }
+    if (decoder.bufferedBytes === 0) this.frameStartedAt = IDLE;
+    else if (this.frameStartedAt === IDLE || this.framesIn !== framesBefore) this.frameStartedAt = now;
+  }
+
+  /** The first bytes of a server connection: plaintext goes on here, TLS goes to the transport, or the connection is refused. */
+  private sniff(chunk: Uint8Array, gate: TlsGate): void {
+    if (chunk.length === 0) return;
+    this.tlsGate = null;
+    const decision = decideTls(gate.mode, chunk[0]!, gate.canServeTls);
+    if (decision.action === "plaintext") {
+      this.onData(chunk);
+    } else if (decision.action === "tls") {
+      this.lastActive = this.frameStartedAt = this.endpoint.now(); // the handshake must finish within frameTimeoutMs
+      this.socket.startTls!(chunk);
+    } else {
+      this.endpoint.onTlsRefused(this, decision.reason);
+    }
+  }
+
+  onSecure(): void {
+    this.frameStartedAt = IDLE;
   }
 
   onDrain(): void {
     this.queue.onDrain();
+  }
+
+  /** The write queue went over its high-water mark: stop reading, and hold what the current chunk still brings. */
+  holdInput(): void {
+    this.held ??= [];
+    this.socket.pause();
+  }
+
+  /** The write queue drained: process the held frames (stopping if they fill it up again), then read on. */
+  releaseInput(): void {
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    const queue = this.queue;
+    queue.hold();
+    try {
+      for (let i = 0; i < held.length; i++) {
+        if (this.held !== null) {
+          this.held = held.slice(i).concat(this.held); // over the mark again: the rest waits, still first in line
+          return;
+        }
+        this.endpoint.onCommand(this, held[i]!);
+      }
+    } finally {
+      queue.release();
+    }
+    if (this.held === null && this.active) this.socket.resume();
   }
 
   onClose(error?: Error): void {
@@ -95,6 +183,11 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
     if (!this.active) return;
     this.queue.flush();
     this.socket.end();
+  }
+
+  /** An inbound request accepted for processing has settled (answered, failed or refused by a hook). */
+  requestSettled(): void {
+    this.pendingIn--;
   }
 
   /** Closes at once, dropping anything unsent. */

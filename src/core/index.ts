@@ -13,12 +13,16 @@ export type {
   RemotingChannel,
   RequestProcessor,
 } from "./processor.ts";
-export { OVERLOAD_REMARK, REJECT_REQUEST_REMARK } from "./remoting-endpoint.ts";
+export { CONNECTION_BUSY_REMARK, OVERLOAD_REMARK, REJECT_REQUEST_REMARK } from "./remoting-endpoint.ts";
 export type { RequestTask } from "./request-task.ts";
-export type { RPCHook } from "./rpc-hook.ts";
+export type { RequestDirection, RPCHook } from "./rpc-hook.ts";
+export { decideTls, TLS_HANDSHAKE_BYTE, TLS_MODES, type TlsDecision, type TlsMode } from "./tls-mode.ts";
 export type {
+  ClientTlsOptions,
   ConnectOptions,
   ListenOptions,
+  Pem,
+  ServerTlsOptions,
   SocketHandler,
   TlsOptions,
   Transport,

@@ -3,12 +3,26 @@ import { commandDefaults } from "../protocol/remoting-command.ts";
 import type { SerializeType } from "../protocol/serialize-type.ts";
 import type { Clock } from "./clock.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
-import type { TlsOptions } from "./transport.ts";
+import { TLS_MODES, type TlsMode } from "./tls-mode.ts";
+import type { ClientTlsOptions, ServerTlsOptions } from "./transport.ts";
 
 /** Options shared by RemotingServer and RemotingClient. Times in ms, sizes in bytes. */
 export interface EndpointOptions {
   /** Largest frame accepted or sent, 4-byte prefix included. Default 16 MiB (Java's frameMaxLength). */
   maxFrameLength: number;
+  /** Largest header accepted (JSON text or ROCKETMQ bytes); a longer one closes the connection. */
+  maxHeaderLength: number;
+  /**
+   * Once a frame's first byte arrived, the rest must follow within this many ms (slowloris); also the
+   * budget for a server-side TLS handshake. Checked by the scan, so enforced within scanIntervalMs.
+   * 0 disables.
+   */
+  frameTimeoutMs: number;
+  /**
+   * Requests of one connection being processed at once (running or queued for an executor); beyond
+   * this, requests are answered SYSTEM_BUSY, so one connection cannot take all of the executor.
+   */
+  maxPendingRequestsPerConnection: number;
   /** Concurrent invokeSync/invokeAsync calls (Java's semaphoreAsync); beyond: RemotingTooMuchRequestError. */
   asyncSemaphoreValue: number;
   /** Concurrent unsent invokeOneway calls (Java's semaphoreOneway). */
@@ -50,6 +64,16 @@ export interface ServerOptions extends EndpointOptions {
   port: number;
   /** While shutting down, answer requests from clients newer than 5.3.1 with GO_AWAY (RocketMQ 5.2+ graceful shutdown). */
   goAwayOnShutdown: boolean;
+  /** Open connections at once; a connection beyond this is closed as soon as it is accepted (logged). */
+  maxConnections: number;
+  /**
+   * Java's tls.server.mode: "permissive" (the default) serves TLS and plaintext clients on the same
+   * port, told apart by their first byte; "enforcing" closes plaintext clients; "disabled" closes TLS
+   * clients. TLS needs `tls` (key and cert); without it TLS clients are refused.
+   */
+  tlsMode: TlsMode;
+  /** The server's certificate and key (and, for mutual TLS, the CA clients must be signed by). */
+  tls: ServerTlsOptions | null;
 }
 
 export interface ClientOptions extends EndpointOptions {
@@ -59,12 +83,17 @@ export interface ClientOptions extends EndpointOptions {
   closeSocketIfTimeout: boolean;
   /** On GO_AWAY, reconnect and re-send the call once. */
   enableReconnectForGoAway: boolean;
-  /** TLS for every connection this client opens; null for plaintext. */
-  tls: TlsOptions | null;
+  /** Java's useTLS: open every connection with TLS, verifying the server's certificate by default. */
+  useTLS: boolean;
+  /** TLS settings when useTLS is on: trusted CA, client certificate and key, rejectUnauthorized. */
+  tls: ClientTlsOptions | null;
 }
 
 const endpointDefaults: EndpointOptions = {
   maxFrameLength: DEFAULT_MAX_FRAME_LENGTH,
+  maxHeaderLength: 1024 * 1024,
+  frameTimeoutMs: 60_000,
+  maxPendingRequestsPerConnection: 4096,
   asyncSemaphoreValue: 65535,
   onewaySemaphoreValue: 65535,
   scanIntervalMs: 1000,
@@ -90,6 +119,9 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   host: "0.0.0.0",
   port: 0,
   goAwayOnShutdown: false,
+  maxConnections: 10_000,
+  tlsMode: "permissive",
+  tls: null,
 });
 
 export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
@@ -97,6 +129,7 @@ export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
   connectTimeoutMs: 3_000,
   closeSocketIfTimeout: true,
   enableReconnectForGoAway: true,
+  useTLS: false,
   tls: null,
 });
 
@@ -117,10 +150,39 @@ const logger: Check = (v) =>
     ? null
     : "an object with debug, info, warn and error methods";
 const functionOrNull: Check = (v) => (v === null || typeof v === "function" ? null : "a function or null");
-const objectOrNull: Check = (v) => (v === null || typeof v === "object" ? null : "an object or null");
+
+const pem = (v: unknown): boolean => typeof v === "string" || v instanceof Uint8Array;
+const pems = (v: unknown): boolean => pem(v) || (Array.isArray(v) && v.length > 0 && v.every(pem));
+const tlsFieldChecks: Record<string, (v: unknown) => boolean> = {
+  key: pems,
+  cert: pems,
+  ca: pems,
+  passphrase: (v) => typeof v === "string",
+  rejectUnauthorized: (v) => typeof v === "boolean",
+  requestCert: (v) => typeof v === "boolean",
+  serverName: (v) => typeof v === "string" && v !== "",
+};
+
+/** TLS options: null, or an object of known fields (PEM as a string, bytes, or an array of them). */
+const tlsOptions =
+  (fields: readonly string[], required: readonly string[]): Check =>
+  (v) => {
+    const expected = `null or an object with ${fields.join(", ")} (${required.length > 0 ? `${required.join(" and ")} required; ` : ""}PEM as a string, bytes or an array of them)`;
+    if (v === null) return null;
+    if (typeof v !== "object" || Array.isArray(v)) return expected;
+    const given = v as Record<string, unknown>;
+    for (const [name, value] of Object.entries(given)) {
+      if (value === undefined) continue;
+      if (!fields.includes(name) || !tlsFieldChecks[name]!(value)) return expected;
+    }
+    return required.every((name) => given[name] !== undefined) ? null : expected;
+  };
 
 const endpointChecks: Record<keyof EndpointOptions, Check> = {
   maxFrameLength: integer(64, 0x7fffffff),
+  maxHeaderLength: integer(64, 0xffffff),
+  frameTimeoutMs: integer(0),
+  maxPendingRequestsPerConnection: integer(1),
   asyncSemaphoreValue: integer(1),
   onewaySemaphoreValue: integer(1),
   scanIntervalMs: integer(1),
@@ -155,14 +217,43 @@ function resolve<T extends EndpointOptions>(kind: string, defaults: Readonly<T>,
 }
 
 export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOptions {
-  return resolve("RemotingServer", SERVER_DEFAULTS, { ...endpointChecks, host: string, port: integer(0, 65535), goAwayOnShutdown: boolean }, given);
+  const options = resolve(
+    "RemotingServer",
+    SERVER_DEFAULTS,
+    {
+      ...endpointChecks,
+      host: string,
+      port: integer(0, 65535),
+      goAwayOnShutdown: boolean,
+      maxConnections: integer(1),
+      tlsMode: oneOf(...TLS_MODES),
+      tls: tlsOptions(["key", "cert", "ca", "passphrase", "requestCert", "rejectUnauthorized"], ["key", "cert"]),
+    },
+    given,
+  );
+  if (options.tlsMode === "enforcing" && options.tls === null) {
+    throw new TypeError(`RemotingServer: option "tlsMode" is "enforcing" but option "tls" (key and cert) is not set`);
+  }
+  return options;
 }
 
 export function resolveClientOptions(given?: Partial<ClientOptions>): ClientOptions {
-  return resolve(
+  const options = resolve(
     "RemotingClient",
     CLIENT_DEFAULTS,
-    { ...endpointChecks, connectTimeoutMs: integer(1), closeSocketIfTimeout: boolean, enableReconnectForGoAway: boolean, tls: objectOrNull },
+    {
+      ...endpointChecks,
+      connectTimeoutMs: integer(1),
+      closeSocketIfTimeout: boolean,
+      enableReconnectForGoAway: boolean,
+      useTLS: boolean,
+      tls: tlsOptions(["key", "cert", "ca", "passphrase", "rejectUnauthorized", "serverName"], []),
+    },
     given,
   );
+  if (options.tls !== null && !options.useTLS) {
+    // Settings for TLS without TLS on would silently send plaintext: say so instead.
+    throw new TypeError(`RemotingClient: option "tls" is set but option "useTLS" is false; set useTLS: true to use TLS`);
+  }
+  return options;
 }

@@ -7,7 +7,7 @@ import { NameServerList } from "./name-server-list.ts";
 import { resolveClientOptions, type ClientOptions } from "./options.ts";
 import { PendingState, type InvokeCallback, type PendingRequest } from "./pending-request.ts";
 import { RemotingEndpoint } from "./remoting-endpoint.ts";
-import type { Transport } from "./transport.ts";
+import type { ClientTlsOptions, Transport } from "./transport.ts";
 
 export interface RemotingClientOptions extends Partial<ClientOptions> {
   /** The sockets to use; each runtime's entry point supplies its own. */
@@ -171,7 +171,7 @@ export class RemotingClient extends RemotingEndpoint {
     }
     let conn: Connection | null = null;
     this.transport
-      .connect({ host, port, timeoutMs: this.options.connectTimeoutMs, tls: this.options.tls }, (socket) => {
+      .connect({ host, port, timeoutMs: this.options.connectTimeoutMs, tls: this.clientTls() }, (socket) => {
         conn = new Connection(this, socket, entry.addr);
         this.connections.add(conn);
         return conn;
@@ -180,6 +180,11 @@ export class RemotingClient extends RemotingEndpoint {
         () => this.connected(entry, conn!),
         (error: unknown) => this.connectFailed(entry, error),
       );
+  }
+
+  /** useTLS with the given settings; none given means the defaults (system CAs, verification on). */
+  private clientTls(): ClientTlsOptions | null {
+    return this.options.useTLS ? (this.options.tls ?? {}) : null;
   }
 
   private connected(entry: ChannelEntry, conn: Connection): void {

@@ -1,8 +1,10 @@
 import {
   RemotingAbortProcessError,
   RemotingError,
+  RemotingLimitError,
   RemotingSendRequestError,
   RemotingTimeoutError,
+  RemotingTlsError,
   RemotingTooMuchRequestError,
 } from "../errors.ts";
 import { isOneway, RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../protocol/flags.ts";
@@ -31,6 +33,8 @@ const GO_AWAY_MIN_VERSION = 476;
 
 export const REJECT_REQUEST_REMARK = "[REJECTREQUEST]system busy, start flow control for a while";
 export const OVERLOAD_REMARK = "[OVERLOAD]system busy, start flow control for a while";
+/** The answer to a request beyond maxPendingRequestsPerConnection (SYSTEM_BUSY, so Java clients back off and retry). */
+export const CONNECTION_BUSY_REMARK = "[CONNECTION_BUSY]too many requests in progress on this connection, start flow control for a while";
 
 interface ProcessorEntry {
   processor: RequestProcessor | string;
@@ -155,12 +159,21 @@ export abstract class RemotingEndpoint {
         return;
       }
     }
+    if (conn.pendingIn >= this.options.maxPendingRequestsPerConnection) {
+      this.logger.debug(`${this.role}: ${conn.remoteAddress} has ${conn.pendingIn} requests in progress (maxPendingRequestsPerConnection); code ${code} answered SYSTEM_BUSY`);
+      this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, CONNECTION_BUSY_REMARK);
+      return;
+    }
+    conn.pendingIn++; // until the request settles (request-task.ts)
     const { executor, processor } = entry;
     const accepted =
       executor instanceof EventLoopExecutor && typeof processor !== "string"
         ? executor.accept(this, conn, request, processor)
         : executor.execute(new RequestTask(this, conn, request, processor));
-    if (!accepted) this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK);
+    if (!accepted) {
+      conn.pendingIn--;
+      this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK);
+    }
   }
 
   private processResponse(conn: Connection, response: RemotingCommand): void {
@@ -286,7 +299,7 @@ export abstract class RemotingEndpoint {
     const request = p.request;
     if (!this.hooks.isEmpty) {
       try {
-        this.hooks.before(conn.remoteAddress, request);
+        this.hooks.before(conn.remoteAddress, request, "outbound");
       } catch (error) {
         this.settle(p, new RemotingSendRequestError(p.addr, { cause: error, message: `send request to ${p.addr} failed: an RPC hook refused it: ${describeError(error)}` }));
         return;
@@ -360,7 +373,7 @@ export abstract class RemotingEndpoint {
   /** Server: stop and resume reading a connection that does not keep up with its responses. */
   protected onBackpressure(_conn: Connection, _writable: boolean): void {}
 
-  /** The connection sent bytes that are not the protocol: log, tell the listener, close it. */
+  /** The connection sent bytes that are not the protocol, or broke a limit: log, tell the listener, close it. */
   onConnectionError(conn: Connection, error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     this.logger.warn(`${this.role}: closing ${conn.remoteAddress}: ${err.message}`);
@@ -368,9 +381,19 @@ export abstract class RemotingEndpoint {
     conn.close();
   }
 
+  /** The first byte asked for TLS where the tlsMode forbids it, or the reverse. */
+  onTlsRefused(conn: Connection, reason: string): void {
+    this.onConnectionError(conn, new RemotingTlsError(reason));
+  }
+
   /** The socket is closed: every call still bound to it fails now, not at its deadline. */
   onConnectionClosed(conn: Connection, error?: Error): void {
-    this.connections.delete(conn);
+    if (!this.connections.delete(conn)) return; // refused at accept (maxConnections, shutting down): never announced
+    if (error instanceof RemotingTlsError) {
+      // A failed TLS handshake (or a refused client certificate) is worth a line, unlike a plain reset.
+      this.logger.warn(`${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
+      this.events.emit("EXCEPTION", conn.remoteAddress, conn, error);
+    }
     const failed = this.responseTable.ofConnection(conn);
     conn.stalled = [];
     for (const p of failed) {
@@ -418,7 +441,7 @@ export abstract class RemotingEndpoint {
     }
     if (now - this.lastIdleCheck >= this.options.scanIntervalMs) {
       this.lastIdleCheck = now;
-      this.closeIdleConnections(now);
+      this.checkConnections(now);
     }
     this.armScan(earliest);
   }
@@ -441,11 +464,15 @@ export abstract class RemotingEndpoint {
   /** Client: the 5.1.4+ close-on-timeout rule. */
   protected onCallTimeout(_p: PendingRequest): void {}
 
-  private closeIdleConnections(now: number): void {
-    const maxIdle = this.options.channelMaxIdleMs;
-    if (maxIdle === 0) return;
+  /** Closes connections idle for channelMaxIdleMs, and those stuck in a frame or handshake for frameTimeoutMs. */
+  private checkConnections(now: number): void {
+    const { channelMaxIdleMs: maxIdle, frameTimeoutMs } = this.options;
+    if (maxIdle === 0 && frameTimeoutMs === 0) return;
     for (const conn of this.connections) {
-      if (now - conn.lastActive >= maxIdle && conn.pendingOut === 0) {
+      if (frameTimeoutMs > 0 && conn.frameStartedAt >= 0 && now - conn.frameStartedAt >= frameTimeoutMs) {
+        const what = conn.decoder.bufferedBytes > 0 ? `a frame (${conn.decoder.bufferedBytes} bytes so far)` : "the TLS handshake";
+        this.onConnectionError(conn, new RemotingLimitError("frameTimeoutMs", `${what} was not completed within frameTimeoutMs ${frameTimeoutMs}`));
+      } else if (maxIdle > 0 && now - conn.lastActive >= maxIdle && conn.pendingOut === 0) {
         this.logger.info(`${this.role}: closing ${conn.remoteAddress}, idle for ${Math.round(now - conn.lastActive)} ms`);
         this.events.emit("IDLE", conn.remoteAddress, conn);
         conn.close();

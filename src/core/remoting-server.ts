@@ -1,6 +1,6 @@
 import { RemotingLifecycleError } from "../errors.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import { Connection } from "./connection.ts";
+import { Connection, type TlsGate } from "./connection.ts";
 import { checkCallback, checkInvokeArgs } from "./invoke-args.ts";
 import { resolveServerOptions, type ServerOptions } from "./options.ts";
 import type { InvokeCallback } from "./pending-request.ts";
@@ -27,6 +27,9 @@ export class RemotingServer extends RemotingEndpoint {
   private state: State = "new";
   private startPromise: Promise<void> | null = null;
   private shutdownPromise: Promise<void> | null = null;
+  /** Connections refused by maxConnections since the last warning (logged at most once a second). */
+  private refusedConnections = 0;
+  private lastRefusalLog = -Infinity;
 
   constructor(options: RemotingServerOptions) {
     const { transport, ...rest } = options ?? ({} as RemotingServerOptions);
@@ -49,7 +52,7 @@ export class RemotingServer extends RemotingEndpoint {
     }
     this.state = "starting";
     this.startPromise = this.transport
-      .listen({ host: this.options.host, port: this.options.port }, (socket) => this.accept(socket))
+      .listen({ host: this.options.host, port: this.options.port, tls: this.options.tls }, (socket) => this.accept(socket))
       .then((listener) => {
         if (this.state !== "starting") {
           listener.close();
@@ -67,14 +70,36 @@ export class RemotingServer extends RemotingEndpoint {
   }
 
   private accept(socket: TransportSocket): Connection {
-    const conn = new Connection(this, socket, socket.remoteAddress);
+    const conn = new Connection(this, socket, socket.remoteAddress, this.tlsGate(socket));
     if (this.state !== "running" && this.state !== "starting") {
       socket.destroy();
+      return conn;
+    }
+    if (this.connections.size >= this.options.maxConnections) {
+      this.refuseConnection(socket);
       return conn;
     }
     this.connections.add(conn);
     this.events.emit("CONNECT", conn.remoteAddress, conn);
     return conn;
+  }
+
+  private tlsGate(socket: TransportSocket): TlsGate {
+    return { mode: this.options.tlsMode, canServeTls: this.options.tls !== null && typeof socket.startTls === "function" };
+  }
+
+  /** Over maxConnections: close at once (RST frees the socket now), and say so without flooding the log. */
+  private refuseConnection(socket: TransportSocket): void {
+    socket.destroy();
+    this.refusedConnections++;
+    const now = this.now();
+    if (now - this.lastRefusalLog >= 1000) {
+      this.logger.warn(
+        `server: ${this.connections.size} connections open (maxConnections ${this.options.maxConnections}); closed ${this.refusedConnections} new connection(s), the last from ${socket.remoteAddress}`,
+      );
+      this.refusedConnections = 0;
+      this.lastRefusalLog = now;
+    }
   }
 
   /** A connection this server accepted; anything else is a programming error. */
@@ -111,8 +136,8 @@ export class RemotingServer extends RemotingEndpoint {
   }
 
   protected override onBackpressure(conn: Connection, writable: boolean): void {
-    if (writable) conn.socket.resume();
-    else conn.socket.pause();
+    if (writable) conn.releaseInput();
+    else conn.holdInput();
   }
 
   /**

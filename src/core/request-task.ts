@@ -10,6 +10,8 @@ import type { ProcessorResult, RequestProcessor } from "./processor.ts";
  * then the response; SYSTEM_ERROR (or an abort's code) when anything throws. The steps are plain
  * functions so that a synchronous processor on the event loop runs without any task object; a
  * RequestTask exists only for requests that wait in a queue or whose processor is async.
+ * Each accepted request settles exactly once here (a before-hook's refusal, completeRequest or
+ * failRequest), which is where its connection's pendingIn count is given back.
  */
 
 /** Runs the before-hooks; false when one refused the request (it has then been answered). */
@@ -17,9 +19,10 @@ export function beginRequest(endpoint: RemotingEndpoint, conn: Connection, reque
   const hooks = endpoint.hooks;
   if (hooks.isEmpty) return true;
   try {
-    hooks.before(conn.remoteAddress, request);
+    hooks.before(conn.remoteAddress, request, "inbound");
     return true;
   } catch (error) {
+    conn.requestSettled();
     const response = endpoint.errorResponseFor(error);
     try {
       hooks.after(conn.remoteAddress, request, response);
@@ -41,11 +44,13 @@ export function completeRequest(endpoint: RemotingEndpoint, conn: Connection, re
       return;
     }
   }
+  conn.requestSettled();
   if (response !== null) endpoint.writeResponse(conn, request, response);
 }
 
 /** The processor (or an after-hook) threw: answer SYSTEM_ERROR, or the code of an abort. */
 export function failRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, error: unknown): void {
+  conn.requestSettled();
   if (!(error instanceof RemotingAbortProcessError)) {
     endpoint.logger.warn(`processor for code ${request.code} from ${conn.remoteAddress} failed: ${describeError(error)}`);
   }

@@ -1,13 +1,22 @@
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 
 /**
+ * Which way a request goes: "inbound" requests arrived from the peer and are about to be processed
+ * here; "outbound" requests are about to be sent to the peer (servers call clients too).
+ */
+export type RequestDirection = "inbound" | "outbound";
+
+/**
  * Runs around every request. Server side: before the processor and after it (with its response,
  * possibly null). Client side: before sending, and after a response arrived (not for oneway calls,
  * nor for calls that failed). A hook may add extFields before the request is encoded (ACL
  * signatures), or throw RemotingAbortProcessError to refuse a request with a chosen code.
+ * Java's hooks cannot tell the two directions apart; `direction` lets a signing hook sign only
+ * what it sends and a verifying hook check only what it receives.
  */
 export interface RPCHook {
-  doBeforeRequest(remoteAddr: string, request: RemotingCommand): void;
+  /** `direction` is always given by this library; it is optional so that Java-shaped two-argument calls still type-check. */
+  doBeforeRequest(remoteAddr: string, request: RemotingCommand, direction?: RequestDirection): void;
   doAfterResponse(remoteAddr: string, request: RemotingCommand, response: RemotingCommand | null): void;
 }
 
@@ -27,8 +36,8 @@ export class RpcHooks {
     this.isEmpty = true;
   }
 
-  before(remoteAddr: string, request: RemotingCommand): void {
-    for (const hook of this.hooks) hook.doBeforeRequest(remoteAddr, request);
+  before(remoteAddr: string, request: RemotingCommand, direction: RequestDirection): void {
+    for (const hook of this.hooks) hook.doBeforeRequest(remoteAddr, request, direction);
   }
 
   after(remoteAddr: string, request: RemotingCommand, response: RemotingCommand | null): void {

@@ -27,6 +27,13 @@ export interface TransportSocket {
   /** "host:port" of the peer and of this end. */
   readonly remoteAddress: string;
   readonly localAddress: string;
+  /**
+   * Only on sockets accepted by a listener given `tls`: continues this connection as a TLS server,
+   * `initial` being the bytes received so far (the start of the ClientHello, which the core sniffed).
+   * From then on onData delivers decrypted bytes and write() encrypts; the handler's onSecure runs
+   * once the handshake is done, and a failed handshake closes the socket (onClose with the error).
+   */
+  startTls?(initial: Uint8Array): void;
 }
 
 /** What the core does with a socket's events; the transport calls these, onClose exactly once. */
@@ -34,13 +41,21 @@ export interface SocketHandler {
   onData(chunk: Uint8Array): void;
   onDrain(): void;
   onClose(error?: Error): void;
+  /** The TLS handshake started by startTls() succeeded (and the peer's certificate passed, if one was required). */
+  onSecure?(): void;
 }
 
+/** PEM text or its bytes. */
+export type Pem = string | Uint8Array;
+
+/** TLS material and checks, as node:tls and Bun name them; the client and server options below pick from it. */
 export interface TlsOptions {
-  /** PEM strings or bytes. */
-  key?: string | Uint8Array;
-  cert?: string | Uint8Array;
-  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /** Private key (PEM), encrypted with `passphrase` if set. */
+  key?: Pem | Pem[];
+  /** Certificate chain (PEM). */
+  cert?: Pem | Pem[];
+  /** Trusted CA certificates (PEM); replaces the default (Mozilla) list. */
+  ca?: Pem | Pem[];
   passphrase?: string;
   /** Verify the peer's certificate (client: the server's; server: clients', with requestCert). */
   rejectUnauthorized?: boolean;
@@ -48,18 +63,34 @@ export interface TlsOptions {
   serverName?: string;
 }
 
+/**
+ * Client TLS (used when `useTLS` is on). The server's certificate is verified unless
+ * `rejectUnauthorized: false` is given (for test set-ups with self-signed certificates only).
+ */
+export type ClientTlsOptions = Pick<TlsOptions, "key" | "cert" | "ca" | "passphrase" | "rejectUnauthorized" | "serverName">;
+
+/**
+ * Server TLS: its certificate and key, and optionally client-certificate checks (mutual TLS):
+ * `requestCert: true` asks clients for a certificate signed by `ca`, and refuses those without one
+ * unless `rejectUnauthorized: false`.
+ */
+export type ServerTlsOptions = Pick<TlsOptions, "ca" | "passphrase" | "rejectUnauthorized" | "requestCert"> & Required<Pick<TlsOptions, "key" | "cert">>;
+
 export interface ListenOptions {
   host: string;
   port: number;
   /** Several listeners may bind the same port (SO_REUSEPORT), e.g. one per I/O worker. */
   reusePort?: boolean;
+  /** The server's TLS material: accepted sockets then offer startTls(). */
+  tls?: ServerTlsOptions | null;
 }
 
 export interface ConnectOptions {
   host: string;
   port: number;
   timeoutMs: number;
-  tls?: TlsOptions | null;
+  /** TLS for this connection (null: plaintext); the promise resolves after the handshake. */
+  tls?: ClientTlsOptions | null;
 }
 
 export interface TransportListener {

@@ -19,7 +19,8 @@ import { SERIALIZE_TYPE_BYTE } from "./serialize-type.ts";
 export const FRAME_PREFIX_LENGTH = 4;
 /** Default maximum frame size, the 4-byte prefix included, as Java's NettyDecoder. */
 export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
-const MAX_HEADER_LENGTH = 0xffffff;
+/** The most a header's 24-bit length field can say. */
+export const MAX_HEADER_LENGTH = 0xffffff;
 
 function checkFields(cmd: RemotingCommand): void {
   if ((cmd.code | 0) !== cmd.code || (cmd.opaque | 0) !== cmd.opaque || (cmd.flag | 0) !== cmd.flag || (cmd.version | 0) !== cmd.version) {
@@ -98,9 +99,9 @@ const fields = new HeaderFields();
 /**
  * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
  * body. The body is a view into `b`; with `lazyBody` the command is a ReceivedCommand whose view is
- * made on first read.
+ * made on first read. A header longer than `maxHeaderLength` is refused before it is parsed.
  */
-export function decodeFrameContent(b: Uint8Array, start: number, end: number, lazyBody = false): Command | ReceivedCommand {
+export function decodeFrameContent(b: Uint8Array, start: number, end: number, lazyBody = false, maxHeaderLength = MAX_HEADER_LENGTH): Command | ReceivedCommand {
   const length = end - start;
   if (length < 4) throw new RemotingCommandError(`frame of ${length} bytes has no room for its 4-byte header length`);
   const type = b[start]!;
@@ -110,6 +111,7 @@ export function decodeFrameContent(b: Uint8Array, start: number, end: number, la
   if (headerLength > length - 4) {
     throw new RemotingCommandError(`decode error, bad header length: ${headerLength} (frame has ${length - 4} bytes after the length word)`);
   }
+  if (headerLength > maxHeaderLength) throw new RemotingCommandError(`header length ${headerLength} exceeds maxHeaderLength ${maxHeaderLength}`);
   const h = fields;
   if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h);
   else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h);

@@ -1,12 +1,14 @@
 import { RemotingCommandError } from "../errors.ts";
 import { allocUninitialized } from "./alloc.ts";
 import { readInt32 } from "./byte-writer.ts";
-import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH } from "./frame-codec.ts";
+import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH, MAX_HEADER_LENGTH } from "./frame-codec.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 
 export interface FrameDecoderOptions {
   /** Largest accepted frame, 4-byte prefix included. Default 16 MiB, as in Java. */
   maxFrameLength?: number;
+  /** Largest accepted header (its 24-bit length field); default: anything that fits the frame. */
+  maxHeaderLength?: number;
   /**
    * Give ReceivedCommands, whose body view is made on first read (what RemotingServer and
    * RemotingClient use). Default false: plain commands with `body` set.
@@ -24,6 +26,7 @@ export interface FrameDecoderOptions {
  */
 export class FrameDecoder {
   readonly maxFrameLength: number;
+  readonly maxHeaderLength: number;
   private readonly lazyBodies: boolean;
   /** Reassembly buffer of the frame in progress (prefix excluded), and how much of it is filled. */
   private partial: Uint8Array | null = null;
@@ -39,6 +42,7 @@ export class FrameDecoder {
       throw new RangeError(`maxFrameLength must be an integer between 8 and 2147483647, got ${max}`);
     }
     this.maxFrameLength = max;
+    this.maxHeaderLength = options.maxHeaderLength ?? MAX_HEADER_LENGTH;
     this.lazyBodies = options.lazyBodies === true;
   }
 
@@ -82,7 +86,7 @@ export class FrameDecoder {
       if (off < 0) return;
       const frame = this.partial!;
       this.partial = null;
-      onFrame(decodeFrameContent(frame, 0, frame.length, this.lazyBodies));
+      onFrame(decodeFrameContent(frame, 0, frame.length, this.lazyBodies, this.maxHeaderLength));
     }
     const max = this.maxFrameLength;
     while (n - off >= FRAME_PREFIX_LENGTH) {
@@ -95,7 +99,7 @@ export class FrameDecoder {
         return;
       }
       off = end;
-      onFrame(decodeFrameContent(chunk, start, end, this.lazyBodies));
+      onFrame(decodeFrameContent(chunk, start, end, this.lazyBodies, this.maxHeaderLength));
     }
     for (; off < n; off++) this.prefix[this.prefixFilled++] = chunk[off]!;
   }

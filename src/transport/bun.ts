@@ -1,14 +1,16 @@
 import type { Socket, SocketHandler as BunSocketHandler, TLSOptions as BunTlsOptions } from "bun";
 import { formatAddress } from "../core/address.ts";
 import type {
+  ClientTlsOptions,
   ConnectOptions,
   ListenOptions,
   SocketHandler,
-  TlsOptions,
   Transport,
   TransportListener,
   TransportSocket,
 } from "../core/transport.ts";
+import { RemotingTlsError } from "../errors.ts";
+import { serverTlsContext, TlsServerBridge, type RawSocket, type ServerTlsContext } from "./tls-bridge.ts";
 
 /** Per-socket state Bun keeps for us (Bun.listen's handlers are shared by every socket). */
 interface SocketData {
@@ -18,37 +20,73 @@ interface SocketData {
 /**
  * A Bun socket as the core sees it. Bun's write is a raw send: it returns what the kernel took
  * (0 when full, -1 when closed), keeps nothing, and copies before returning, so the core may reuse
- * its batch buffer at once.
+ * its batch buffer at once. After startTls() the same object speaks through the TLS bridge.
  */
 class BunSocket implements TransportSocket {
   readonly retainsWrittenBytes = false;
   readonly remoteAddress: string;
   readonly localAddress: string;
+  readonly startTls?: (initial: Uint8Array) => void;
+  private tls: TlsServerBridge | null = null;
 
-  constructor(private readonly socket: Socket<SocketData>) {
-    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
-    this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+  constructor(
+    private readonly socket: Socket<SocketData>,
+    /** The listener's TLS material: accepted sockets may then continue as TLS servers. */
+    serverTls: ServerTlsContext | null = null,
+  ) {
+    this.remoteAddress = addressOf(socket.remoteAddress, socket.remotePort);
+    this.localAddress = addressOf(socket.localAddress, socket.localPort);
+    if (serverTls !== null) this.startTls = (initial) => this.upgrade(serverTls, initial);
   }
 
   write(bytes: Uint8Array): number {
-    return this.socket.write(bytes);
+    const tls = this.tls;
+    return tls === null ? this.socket.write(bytes) : tls.write(bytes);
   }
 
   end(): void {
-    this.socket.end();
+    if (this.tls === null) this.socket.end();
+    else this.tls.end();
   }
 
   destroy(): void {
-    this.socket.terminate();
+    if (this.tls === null) this.socket.terminate();
+    else this.tls.destroy();
   }
 
   pause(): void {
-    this.socket.pause();
+    if (this.tls === null) this.socket.pause();
+    else this.tls.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    if (this.tls === null) this.socket.resume();
+    else this.tls.resume();
   }
+
+  /** From now on the raw socket's events go to the bridge, and the bridge reports to the core's handler. */
+  private upgrade(context: ServerTlsContext, initial: Uint8Array): void {
+    const data = this.socket.data;
+    if (this.tls !== null || data.handler === null) return;
+    const bridge = new TlsServerBridge(rawSocket(this.socket), context, data.handler, initial);
+    this.tls = bridge;
+    data.handler = bridge;
+  }
+}
+
+/** A socket reset before its `open` ran has no addresses any more (Bun gives undefined). */
+function addressOf(host: string | undefined, port: number | undefined): string {
+  return host === undefined ? "unknown:0" : formatAddress(host, port ?? 0);
+}
+
+function rawSocket(socket: Socket<SocketData>): RawSocket {
+  return {
+    write: (bytes) => socket.write(bytes),
+    end: () => socket.end(),
+    destroy: () => socket.terminate(),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+  };
 }
 
 const handlerOf = (socket: Socket<SocketData>): SocketHandler | null => socket.data?.handler ?? null;
@@ -74,30 +112,42 @@ function handlers(open: (socket: Socket<SocketData>) => void): BunSocketHandler<
       handler.onClose(error);
     },
     error(socket) {
-      // A handler threw (the core catches its own errors, so this is a bug): do not limp on.
+      // A TLS failure, or a handler threw (the core catches its own errors, so a bug): do not limp on.
       socket.terminate();
     },
   };
   return h as unknown as BunSocketHandler<SocketData>;
 }
 
-function bunTls(tls: TlsOptions | null | undefined): BunTlsOptions | undefined {
-  if (tls == null) return undefined;
-  const { key, cert, ca, passphrase, rejectUnauthorized, requestCert, serverName } = tls;
-  return { key, cert, ca, passphrase, rejectUnauthorized, requestCert, serverName } as BunTlsOptions;
+/**
+ * Bun's client TLS options. rejectUnauthorized is always spelled out: verification is on unless the
+ * caller turned it off, whatever NODE_TLS_REJECT_UNAUTHORIZED says (and Bun treats an empty `tls: {}`
+ * as no TLS at all).
+ */
+function bunClientTls(tls: ClientTlsOptions): BunTlsOptions {
+  const { key, cert, ca, passphrase, serverName } = tls;
+  return { key, cert, ca, passphrase, serverName, rejectUnauthorized: tls.rejectUnauthorized !== false } as BunTlsOptions;
+}
+
+/** Why a client handshake failed, from Bun's handshake(success, authorizationError) report. */
+function handshakeFailure(addr: string, success: boolean, authorizationError: Error | null, verify: boolean): RemotingTlsError | null {
+  if (success && (authorizationError === null || !verify)) return null;
+  const why = (authorizationError as { code?: string } | null)?.code ?? authorizationError?.message ?? "handshake failed";
+  return new RemotingTlsError(`TLS handshake with ${addr} failed: ${why}`, { cause: authorizationError ?? undefined });
 }
 
 export const bunTransport: Transport = {
   name: "bun",
 
   async listen(options: ListenOptions, accept: (socket: TransportSocket) => SocketHandler): Promise<TransportListener> {
+    const tls = options.tls == null ? null : serverTlsContext(options.tls);
     const listener = Bun.listen<SocketData>({
       hostname: options.host,
       port: options.port,
       ...(options.reusePort === true ? { reusePort: true } : {}),
       socket: handlers((socket) => {
         socket.data = { handler: null };
-        socket.data.handler = accept(new BunSocket(socket));
+        socket.data.handler = accept(new BunSocket(socket, tls));
       }),
     });
     return {
@@ -108,6 +158,7 @@ export const bunTransport: Transport = {
 
   connect(options: ConnectOptions, attach: (socket: TransportSocket) => SocketHandler): Promise<TransportSocket> {
     return new Promise((resolve, reject) => {
+      const addr = formatAddress(options.host, options.port);
       let settled = false;
       const fail = (error: Error): void => {
         if (settled) return;
@@ -116,9 +167,8 @@ export const bunTransport: Transport = {
         reject(error);
       };
       // One timer per connect attempt (connects are rare; requests never get timers).
-      const timer = setTimeout(() => fail(new Error(`connect to ${formatAddress(options.host, options.port)} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
-      const socketHandlers = handlers((socket) => {
-        socket.data = { handler: null };
+      const timer = setTimeout(() => fail(new Error(`connect to ${addr} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+      const ready = (socket: Socket<SocketData>): void => {
         if (settled) {
           socket.terminate(); // too late: the caller gave up
           return;
@@ -126,15 +176,43 @@ export const bunTransport: Transport = {
         settled = true;
         clearTimeout(timer);
         const adapter = new BunSocket(socket);
-        socket.data.handler = attach(adapter);
+        try {
+          socket.data.handler = attach(adapter);
+        } catch (error) {
+          socket.terminate();
+          reject(error);
+          return;
+        }
         resolve(adapter);
+      };
+      const tls = options.tls ?? null;
+      // With TLS, `open` comes before the handshake and writes would return 0: the core gets the
+      // socket only once the handshake (and the certificate check) succeeded.
+      const socketHandlers = handlers((socket) => {
+        socket.data = { handler: null };
+        if (tls === null) ready(socket);
       });
+      if (tls !== null) {
+        socketHandlers.handshake = (socket, success, authorizationError) => {
+          const failure = handshakeFailure(addr, success, authorizationError, tls.rejectUnauthorized !== false);
+          if (failure === null) {
+            ready(socket);
+          } else {
+            fail(failure);
+            socket.terminate();
+          }
+        };
+      }
       Bun.connect<SocketData>({
         hostname: options.host,
         port: options.port,
-        tls: bunTls(options.tls),
+        tls: tls === null ? undefined : bunClientTls(tls),
         socket: {
           ...socketHandlers,
+          close(socket, error) {
+            fail(error ?? (tls === null ? new Error(`connection to ${addr} closed while connecting`) : new RemotingTlsError(`connection to ${addr} closed during the TLS handshake`)));
+            socketHandlers.close?.(socket, error);
+          },
           connectError(_socket, error) {
             fail(error);
           },
