@@ -53,6 +53,8 @@ export interface ListenOptions {
   port: number;
   /** Several listeners may bind the same port (SO_REUSEPORT), e.g. one per I/O worker. */
   reusePort?: boolean;
+  /** Serve TLS; null or absent for plaintext. */
+  tls?: TlsOptions | null;
 }
 
 export interface ConnectOptions {
