@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import * as bunRoot from "../../src/index.ts";
 import * as nodeRoot from "../../src/node.ts";
 import { allGroups } from "./all.ts";
+import { nodeTransport } from "./node-transport.ts";
 import { registerScenarios, type TestApi } from "./scenario.ts";
 
 // The scenario suite under Bun, against the sources: once on Bun sockets (the package root under
@@ -13,4 +14,4 @@ const api: TestApi = { describe, test: (name, fn, timeoutMs) => test(name, fn, t
 const peer = fileURLToPath(new URL("./peer.ts", import.meta.url));
 
 registerScenarios(api, { name: "Bun transport (src)", lib: bunRoot, peer: { command: process.execPath, args: [peer, "--lib=bun"] } }, allGroups);
-registerScenarios(api, { name: "node:net transport on Bun (src)", lib: nodeRoot, peer: { command: process.execPath, args: [peer, "--lib=node"] } }, allGroups);
+registerScenarios(api, { name: "node:net transport on Bun (src)", lib: nodeRoot, peer: { command: process.execPath, args: [peer, "--lib=node"] } }, [...allGroups, nodeTransport]);
