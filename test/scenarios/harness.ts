@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { RemotingServer } from "../../src/surface.ts";
+import type { RemotingCommand, RemotingServer } from "../../src/surface.ts";
 import { addrOf, EndpointHarness, echoProcessor } from "../helpers/endpoint-harness.ts";
 import { within } from "../helpers/promises.ts";
 import { RawClient, RawServer, type RawConnection } from "./raw-peers.ts";
@@ -51,7 +51,7 @@ export class ScenarioHarness extends EndpointHarness {
     return raw;
   }
 
-  async rawServer(onRequest?: (conn: RawConnection, request: ReturnType<Lib["createRequest"]>) => void): Promise<RawServer> {
+  async rawServer(onRequest?: (conn: RawConnection, request: RemotingCommand) => void): Promise<RawServer> {
     const raw = await RawServer.start(this.lib, onRequest);
     this.defer(() => raw.stop());
     return raw;
