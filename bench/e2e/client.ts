@@ -2,7 +2,7 @@
  * The e2e bench measuring process: starts bench/e2e/server (same runtime, same library build) as a
  * child process, runs every case against it and prints one JSON ClientReport line. The process
  * affinity (taskset) is inherited by the server, so both share the CPU the runner picked.
- *   <runtime> client <server script> [--seconds S] [--warmup S] [--only name-substring]
+ *   <runtime> client <server script> [--seconds S] [--warmup S] [--only name-substring] [--pinned-cpu N]
  */
 import { spawn } from "node:child_process";
 import { createRequest, RemotingClient, silentLogger } from "bun-remoting";
@@ -19,6 +19,7 @@ const serverScript = args[0]!;
 const seconds = Number(option("seconds", "2"));
 const warmupSeconds = Number(option("warmup", "0.5"));
 const only = option("only", "");
+const pinnedCpu = option("pinned-cpu", "");
 
 const server = spawn(process.execPath, [serverScript], { stdio: ["pipe", "pipe", "inherit"] });
 const port = await new Promise<number>((resolve, reject) => {
@@ -89,7 +90,7 @@ async function measure(c: BenchCase): Promise<CaseResult> {
   const run = c.kind === "async" ? runAsync : runSync;
   await run(c, warmupSeconds, null);
   const samples = new LatencySamples();
-  const noise = startNoiseProbe([process.pid, server.pid!]);
+  const noise = startNoiseProbe([process.pid, server.pid!], pinnedCpu === "" ? null : Number(pinnedCpu));
   const { requests, errors, seconds: took } = await run(c, seconds, samples);
   return {
     name: c.name,

@@ -3,16 +3,19 @@
  * bundles of the bench processes, then runs the measuring client (which starts its own server) under
  * Bun (the sources, Bun sockets) and under Node (dist/, node:net), alternating the order each round,
  * and prints both side by side.
- *   bun bench/e2e/run.ts [--rounds 3] [--seconds 1] [--warmup 0.3] [--cpu 1] [--only text] [--json file]
+ *   bun bench/e2e/run.ts [--rounds 3] [--max-rounds 9] [--seconds 2] [--warmup 1] [--cpu 1] [--only text] [--json file]
  * Both processes of a pair are pinned to one CPU with taskset when it is available: unpinned runs on
- * a 2-vCPU VM swing 2.5-4x with the scheduler's placement (platform notes §0).
+ * a 2-vCPU VM swing 2.5-4x with the scheduler's placement (platform notes §0). A round in which
+ * other processes used that CPU (report.ts, NOISY_CPU_PCT) does not count: rounds go on until
+ * `--rounds` quiet ones are in, or `--max-rounds` were run; then the quiet rounds are reported, or
+ * all of them, marked noisy, when none was quiet.
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.ts";
 import type { ClientReport } from "./cases.ts";
-import { formatReport } from "./report.ts";
+import { formatReport, isQuiet, type Round } from "./report.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -20,7 +23,8 @@ const option = (name: string, fallback: string): string => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const rounds = Number(option("rounds", "3"));
-const clientArgs = ["--seconds", option("seconds", "1"), "--warmup", option("warmup", "0.3"), "--only", option("only", "")];
+const maxRounds = Math.max(rounds, Number(option("max-rounds", String(rounds * 3))));
+const clientArgs = ["--seconds", option("seconds", "2"), "--warmup", option("warmup", "1"), "--only", option("only", "")];
 const cpu = option("cpu", "1");
 const jsonOut = option("json", "");
 
@@ -39,26 +43,34 @@ await bundleForNode([`${here}client.ts`, `${here}server.ts`], nodeBuild);
 
 const pinned = spawnSync("taskset", ["-c", cpu, "true"]).status === 0;
 const pin = pinned ? ["taskset", "-c", cpu] : [];
+if (pinned) clientArgs.push("--pinned-cpu", cpu);
 const runtimes = {
   bun: [process.execPath, `${here}client.ts`, `${here}server.ts`],
   node: ["node", `${nodeBuild}client.js`, `${nodeBuild}server.js`],
 };
 
-const reports: Record<"bun" | "node", ClientReport[]> = { bun: [], node: [] };
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? (["bun", "node"] as const) : (["node", "bun"] as const);
-  for (const runtime of order) {
-    const [command, ...rest] = [...pin, ...runtimes[runtime], ...clientArgs];
-    const report = JSON.parse(run(command!, rest).trim().split("\n").pop()!) as ClientReport;
-    reports[runtime].push(report);
-    process.stderr.write(`round ${round + 1}/${rounds} ${runtime}: ${report.results.map((r) => `${r.name} ${Math.round(r.requestsPerSecond)}/s`).join(", ")}\n`);
-  }
+function measure(runtime: keyof typeof runtimes): ClientReport {
+  const [command, ...rest] = [...pin, ...runtimes[runtime], ...clientArgs];
+  return JSON.parse(run(command!, rest).trim().split("\n").pop()!) as ClientReport;
 }
 
-const bunVersion = reports.bun[0]?.version ?? "?";
-const nodeVersion = reports.node[0]?.version ?? "?";
+const all: Round[] = [];
+while (all.length < maxRounds && all.filter(isQuiet).length < rounds) {
+  // Alternate which runtime goes first, so neither always gets the warmer (or colder) machine.
+  const first = all.length % 2 === 0 ? "bun" : "node";
+  const a = measure(first);
+  const b = measure(first === "bun" ? "node" : "bun");
+  const round = first === "bun" ? { bun: a, node: b } : { bun: b, node: a };
+  all.push(round);
+  const rps = (r: ClientReport): string => r.results.map((c) => `${Math.round(c.requestsPerSecond / 1000)}k`).join(" ");
+  process.stderr.write(`round ${all.length}: bun ${rps(round.bun)} | node ${rps(round.node)}${isQuiet(round) ? "" : " (noisy)"}\n`);
+}
+
+const quiet = all.filter(isQuiet);
+const reported = quiet.length > 0 ? quiet : all;
 const header =
-  `e2e loopback, client and server processes of the same runtime; Bun ${bunVersion} (sources, Bun sockets) vs Node ${nodeVersion} (dist/, node:net); ` +
-  `${rounds} interleaved rounds of ${clientArgs[1]} s per case; ${pinned ? `both processes pinned to CPU ${cpu}` : "not pinned (no taskset)"}.`;
-console.log(formatReport(header, reports.bun, reports.node));
-if (jsonOut !== "") writeFileSync(jsonOut, JSON.stringify({ header, ...reports }, null, 2));
+  `e2e loopback, client and server processes of the same runtime; Bun ${all[0]!.bun.version} (sources, Bun sockets) vs Node ${all[0]!.node.version} (dist/, node:net); ` +
+  `${quiet.length > 0 ? `${quiet.length} quiet` : `no quiet round: all ${all.length} noisy`} of ${all.length} interleaved rounds, ${clientArgs[1]} s per case; ` +
+  `${pinned ? `both processes pinned to CPU ${cpu}` : "not pinned (no taskset)"}.`;
+console.log(formatReport(header, reported));
+if (jsonOut !== "") writeFileSync(jsonOut, JSON.stringify({ header, rounds: all }, null, 2));

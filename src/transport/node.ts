@@ -43,7 +43,9 @@ class NodeSocket implements TransportSocket {
     const socket = this.socket;
     this.handler = handler;
     // Each chunk is a Buffer over its own allocation (node:net never reuses it): views may be kept.
-    socket.on("data", (chunk: Buffer) => this.handler?.onData(chunk));
+    // The core gets a plain Uint8Array over the same bytes: decoded bodies are then plain arrays
+    // (whose slice() copies, unlike Buffer's) and views of them are cheaper to make.
+    socket.on("data", (chunk: Buffer) => this.handler?.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     socket.on("drain", () => {
       this.drainOwed = false;
       this.handler?.onDrain();

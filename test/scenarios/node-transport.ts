@@ -89,6 +89,8 @@ export const nodeTransport = group("node:net transport", (scenario) => {
     await waitFor(() => serverSide.received === taken, `all ${taken} bytes at the peer`, 10_000);
     const all = Buffer.concat(serverSide.chunks);
     assert.equal(Buffer.compare(all, pattern(taken, 0)), 0);
+    // Chunks reach the core as plain Uint8Arrays (not Buffers), so decoded bodies are plain too.
+    assert.ok(serverSide.chunks.every((c) => Object.getPrototypeOf(c) === Uint8Array.prototype));
   });
 
   scenario("end(): onClose runs at once, exactly once; writes then return -1; the peer still gets every byte, then the close", async (h) => {
