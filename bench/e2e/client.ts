@@ -5,21 +5,25 @@
  *   <runtime> client <server script> [--seconds S] [--warmup S] [--only name-substring] [--pinned-cpu N]
  */
 import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
 import { createRequest, RemotingClient, silentLogger } from "bun-remoting";
 import { CASES, ECHO_CODE, type BenchCase, type CaseResult, type ClientReport } from "./cases.ts";
 import { startNoiseProbe } from "./cpu-noise.ts";
 import { LatencySamples } from "./latency-samples.ts";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const serverScript = args[0]!;
-const seconds = Number(option("seconds", "2"));
-const warmupSeconds = Number(option("warmup", "0.5"));
-const only = option("only", "");
-const pinnedCpu = option("pinned-cpu", "");
+const { values: options, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    seconds: { type: "string", default: "2" },
+    warmup: { type: "string", default: "1" },
+    only: { type: "string", default: "" },
+    "pinned-cpu": { type: "string" },
+  },
+});
+const serverScript = positionals[0]!;
+const seconds = Number(options.seconds);
+const warmupSeconds = Number(options.warmup);
+const pinnedCpu = options["pinned-cpu"] === undefined ? null : Number(options["pinned-cpu"]);
 
 const server = spawn(process.execPath, [serverScript], { stdio: ["pipe", "pipe", "inherit"] });
 const port = await new Promise<number>((resolve, reject) => {
@@ -93,7 +97,7 @@ async function measure(c: BenchCase): Promise<CaseResult> {
   const run = c.kind === "async" ? runAsync : runSync;
   await run(c, warmupSeconds, null);
   const samples = new LatencySamples();
-  const noise = startNoiseProbe([process.pid, server.pid!], pinnedCpu === "" ? null : Number(pinnedCpu));
+  const noise = startNoiseProbe([process.pid, server.pid!], pinnedCpu);
   const { requests, errors, seconds: took } = await run(c, seconds, samples);
   return {
     name: c.name,
@@ -112,7 +116,7 @@ const report: ClientReport = {
   version: process.versions.bun ?? process.versions.node,
   results: [],
 };
-for (const c of CASES) if (c.name.includes(only)) report.results.push(await measure(c));
+for (const c of CASES) if (c.name.includes(options.only)) report.results.push(await measure(c));
 await client.shutdown();
 server.stdin!.end();
 console.log(JSON.stringify(report));

@@ -13,20 +13,27 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { bundleForNode } from "../../scripts/node-bundle.ts";
 import type { ClientReport } from "./cases.ts";
 import { formatReport, isQuiet, type Round } from "./report.ts";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const rounds = Number(option("rounds", "3"));
-const maxRounds = Math.max(rounds, Number(option("max-rounds", String(rounds * 3))));
-const clientArgs = ["--seconds", option("seconds", "2"), "--warmup", option("warmup", "1"), "--only", option("only", "")];
-const cpu = option("cpu", "1");
-const jsonOut = option("json", "");
+const { values: options } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    "max-rounds": { type: "string" },
+    seconds: { type: "string", default: "2" },
+    warmup: { type: "string", default: "1" },
+    cpu: { type: "string", default: "1" },
+    only: { type: "string", default: "" },
+    json: { type: "string", default: "" },
+  },
+});
+const rounds = Number(options.rounds);
+const maxRounds = Math.max(rounds, Number(options["max-rounds"] ?? rounds * 3));
+const clientArgs = ["--seconds", options.seconds, "--warmup", options.warmup, "--only", options.only];
+const cpu = options.cpu;
+const jsonOut = options.json;
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const here = `${root}bench/e2e/`;
