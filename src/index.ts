@@ -2,29 +2,16 @@
  * bun-remoting: Apache RocketMQ's remoting protocol for Bun. This is the package root under Bun:
  * the protocol, the runtime-free core, and RemotingServer / RemotingClient on Bun sockets.
  */
-import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/remoting-client.ts";
-import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/remoting-server.ts";
+import { endpointsOn, type RemotingClient as Client, type RemotingServer as Server } from "./surface.ts";
 import { bunTransport } from "./transport/bun.ts";
 
-export * from "./protocol/index.ts";
-export * from "./core/index.ts";
-export * from "./errors.ts";
-export * from "./acl/index.ts";
+export * from "./surface.ts";
 export { bunTransport };
 
-export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;
-export type RemotingClientOptions = Omit<CoreClientOptions, "transport"> & Partial<Pick<CoreClientOptions, "transport">>;
-
+const endpoints = endpointsOn(bunTransport);
 /** A RemotingServer on Bun sockets (pass `transport` to use another). */
-export class RemotingServer extends CoreRemotingServer {
-  constructor(options: RemotingServerOptions = {}) {
-    super({ ...options, transport: options.transport ?? bunTransport });
-  }
-}
-
+export const RemotingServer = endpoints.RemotingServer;
+export type RemotingServer = Server;
 /** A RemotingClient on Bun sockets (pass `transport` to use another). */
-export class RemotingClient extends CoreRemotingClient {
-  constructor(options: RemotingClientOptions = {}) {
-    super({ ...options, transport: options.transport ?? bunTransport });
-  }
-}
+export const RemotingClient = endpoints.RemotingClient;
+export type RemotingClient = Client;

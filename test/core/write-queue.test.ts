@@ -276,20 +276,25 @@ describe("slow reader on real sockets", () => {
   }, 20_000);
 });
 
-/** A socket that takes what `accept` allows per write and records the bytes, in order. */
+/**
+ * A socket that takes what `accept` allows per write and records the bytes, in order. A retaining
+ * one (like Node's) records the very arrays it was given, so later changes to them would show.
+ */
 class ScriptedSocket implements TransportSocket {
-  readonly retainsWrittenBytes = false;
   readonly remoteAddress = "127.0.0.1:1";
   readonly localAddress = "127.0.0.1:2";
   readonly written: Uint8Array[] = [];
   writes = 0;
   closed = false;
-  constructor(public accept: (length: number) => number) {}
+  constructor(
+    public accept: (length: number) => number,
+    readonly retainsWrittenBytes = false,
+  ) {}
   write(bytes: Uint8Array): number {
     if (this.closed) return -1;
     this.writes++;
     const n = Math.min(bytes.length, this.accept(bytes.length));
-    if (n > 0) this.written.push(bytes.slice(0, n));
+    if (n > 0) this.written.push(this.retainsWrittenBytes ? bytes.subarray(0, n) : bytes.slice(0, n));
     return n;
   }
   end(): void {}
@@ -342,6 +347,27 @@ describe("WriteQueue", () => {
       socket.accept = (n) => n;
       while (queue.queuedBytes > 0) queue.onDrain();
       expect(queue.writable).toBe(true);
+      expect(socket.decode().map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
+    });
+  }
+
+  for (const seed of [6, 7, 8]) {
+    test(`a socket that keeps the arrays it is given (Node) never sees them change (seed ${seed})`, async () => {
+      const rng = new Random(seed);
+      const socket = new ScriptedSocket(() => (rng.bool(0.3) ? 0 : rng.bool(0.7) ? Infinity : rng.int(1, 40_000)), true);
+      const queue = new WriteQueue(socket, { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, maxFrameLength: 16 * 1024 * 1024 }, () => {});
+      const commands: RemotingCommand[] = [];
+      for (let turn = 0; turn < 40; turn++) {
+        for (let k = rng.int(1, 10); k > 0; k--) {
+          const cmd = randomCommand(rng, { maxBody: rng.bool(0.1) ? 100_000 : 3000 });
+          commands.push(cmd);
+          queue.enqueue(cmd);
+        }
+        await microtask();
+        for (let d = rng.int(0, 3); d > 0; d--) queue.onDrain();
+      }
+      socket.accept = (n) => n;
+      while (queue.queuedBytes > 0) queue.onDrain();
       expect(socket.decode().map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
     });
   }

@@ -1,0 +1,13 @@
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import * as lib from "bun-remoting";
+import { allGroups } from "../scenarios/all.ts";
+import { nodeTransport } from "../scenarios/node-transport.ts";
+import { registerScenarios } from "../scenarios/scenario.ts";
+
+// The scenario suite under Node, against the built package: "bun-remoting" resolves to dist/ here.
+registerScenarios(
+  { describe, test: (name, fn, timeout) => test(name, { timeout }, fn) },
+  { name: "Node build (dist)", lib, peer: { command: process.execPath, args: [fileURLToPath(new URL("./peer.js", import.meta.url))] } },
+  [...allGroups, nodeTransport],
+);

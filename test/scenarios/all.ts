@@ -1,0 +1,13 @@
+import { backpressure } from "./backpressure.ts";
+import { connectionClose } from "./connection-close.ts";
+import { dispatch } from "./dispatch.ts";
+import { hostilePeers } from "./hostile-peers.ts";
+import { invoke, serverCalls } from "./invoke.ts";
+import { largeBodies } from "./large-bodies.ts";
+import { nameServers } from "./name-servers.ts";
+import type { ScenarioGroup } from "./scenario.ts";
+import { shutdown } from "./shutdown.ts";
+import { timeouts } from "./timeouts.ts";
+
+/** Every scenario group, in the order they run. */
+export const allGroups: readonly ScenarioGroup[] = [dispatch, invoke, serverCalls, timeouts, connectionClose, nameServers, largeBodies, hostilePeers, backpressure, shutdown];

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { deferred, sleep, waitFor, within } from "../helpers/promises.ts";
+import { group } from "./scenario.ts";
+
+const ECHO = 10;
+const BIG = 11;
+
+// Spec §3.8 (write water marks): a peer that stops reading makes its connection unwritable; the
+// server stops reading that peer instead of buffering without bound, the client holds calls back;
+// nothing is lost or reordered once the peer reads again. On Node this runs through node:net's own
+// buffering and 'drain' events.
+export const backpressure = group("backpressure on real sockets", (scenario) => {
+  scenario("a client that stops reading: the server stops processing it, serves others, and delivers every answer in order on resume", async (h) => {
+    let processed = 0;
+    const RESPONSE = 16 * 1024;
+    const responseBody = new Uint8Array(RESPONSE).fill(3);
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(BIG, () => (processed++, h.lib.createResponse(0, null, { body: responseBody })));
+      s.registerProcessor(ECHO, h.echo);
+    });
+    const raw = await h.rawClient(server.port);
+    raw.pause();
+    const N = 2000; // 2000 x 16 KiB = 31 MiB of answers
+    const requestBody = new Uint8Array(1024);
+    const frames = Array.from({ length: N }, (_, i) => h.lib.encodeFrame(h.lib.createRequest(BIG, { opaque: 100_000 + i, body: requestBody })));
+    const sending = raw.send(Buffer.concat(frames));
+    await waitFor(() => processed > 0, "the server to start processing");
+    // Wait until the server stops reading the stuck client (processed stays put).
+    let last = -1;
+    for (let i = 0; i < 100 && processed !== last; i++) {
+      last = processed;
+      await sleep(30);
+    }
+    const stalledAt = processed;
+    assert.ok(stalledAt < N / 2, `the server stopped after ${stalledAt} of ${N} requests`);
+    const other = h.client();
+    assert.deepEqual((await other.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { x: "1" } }), 2000)).extFields, { x: "1" });
+    await sleep(50);
+    assert.equal(processed, stalledAt);
+    raw.resume();
+    await sending;
+    const got = await raw.waitForFrames(N, 20_000);
+    assert.equal(got.length, N);
+    assert.ok(got.every((f, i) => f.opaque === 100_000 + i && f.body?.length === RESPONSE), "every answer, in order");
+    assert.equal(processed, N);
+  }, 30_000);
+
+  scenario("a server that stops reading: the channel becomes unwritable, calls wait, and all complete in order once it reads", async (h) => {
+    const firstRequest = deferred();
+    const order: number[] = [];
+    const raw = await h.rawServer((conn, request) => {
+      if (!firstRequest.settled) {
+        conn.pause();
+        firstRequest.resolve();
+      }
+      order.push(Number(request.extFields!.i));
+      conn.reply(request);
+    });
+    const client = h.client();
+    const addr = `127.0.0.1:${raw.port}`;
+    const N = 300;
+    const body = new Uint8Array(64 * 1024); // 300 x 64 KiB = 19 MiB against a 1 MiB high-water mark
+    let done = 0;
+    const errors: Error[] = [];
+    const all = deferred();
+    let sawUnwritable = false;
+    for (let i = 0; i < N; i++) {
+      client.invokeAsync(addr, h.lib.createRequest(ECHO, { body, extFields: { i: String(i) } }), 20_000, (error) => {
+        if (error !== null) errors.push(error);
+        if (++done === N) all.resolve();
+      });
+      if (i === 0) await firstRequest.promise;
+      if (!client.isChannelWritable(addr)) sawUnwritable = true;
+    }
+    await waitFor(() => !client.isChannelWritable(addr) || sawUnwritable, "the channel to become unwritable");
+    assert.ok(done < N);
+    raw.connections[0]!.resume();
+    await within(all.promise, 20_000, "every call");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(order, Array.from({ length: N }, (_, i) => i));
+    assert.equal(client.isChannelWritable(addr), true);
+  }, 30_000);
+});

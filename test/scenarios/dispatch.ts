@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { deferred, rejectionOf, sleep, waitFor } from "../helpers/promises.ts";
+import { unusedPort } from "../helpers/unused-port.ts";
+import { group } from "./scenario.ts";
+
+const TYPES = ["JSON", "ROCKETMQ"] as const;
+const ECHO = 10;
+const SLOW = 11;
+const UNKNOWN = 4321;
+
+// Spec §3.2 and §8.5: the processor is chosen by code, then the default processor; refusals and
+// failures come back as Java's system response codes with Java's remarks.
+export const dispatch = group("dispatch and response codes", (scenario) => {
+  for (const type of TYPES) {
+    scenario(`${type}: the registered processor answers with the request's extFields and body, remark "Hi <addr>"`, async (h) => {
+      const { createRequest } = h.lib;
+      const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo));
+      const body = new Uint8Array([0, 1, 2, 3, 250, 255]);
+      const response = await h.client().invokeSync(h.addrOf(server), createRequest(ECHO, { extFields: { count: "1", messageTitle: "Welcome" }, body, serializeType: type }), 3000);
+      assert.equal(response.code, 0);
+      assert.equal(response.language, "JAVA");
+      assert.deepEqual(response.extFields, { count: "1", messageTitle: "Welcome" });
+      assert.deepEqual(Array.from(response.body!), Array.from(body));
+      assert.equal(response.serializeType, type);
+      assert.match(response.remark!, /^Hi 127\.0\.0\.1:\d+$/);
+      assert.equal(response.flag & 1, 1);
+    });
+
+    scenario(`${type}: no processor -> REQUEST_CODE_NOT_SUPPORTED (3) with Java's remark`, async (h) => {
+      const { createRequest, RemotingSysResponseCode } = h.lib;
+      const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo));
+      const client = h.client();
+      for (const code of [UNKNOWN, 0, 32767]) {
+        const response = await client.invokeSync(h.addrOf(server), createRequest(code, { serializeType: type }), 3000);
+        assert.equal(response.code, RemotingSysResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+        assert.equal(response.code, 3);
+        assert.equal(response.remark, ` request type ${code} not supported`);
+      }
+    });
+
+    scenario(`${type}: a throwing processor -> SYSTEM_ERROR (1) naming the error; RemotingAbortProcessError -> its own code`, async (h) => {
+      const { createRequest, RemotingAbortProcessError } = h.lib;
+      const server = await h.server({}, (s) => {
+        s.registerProcessor(ECHO, () => {
+          throw new Error("disk on fire");
+        });
+        s.registerProcessor(SLOW, async () => {
+          throw new RemotingAbortProcessError(16, "no permission");
+        });
+      });
+      const client = h.client();
+      const failed = await client.invokeSync(h.addrOf(server), createRequest(ECHO, { serializeType: type }), 3000);
+      assert.equal(failed.code, 1);
+      assert.match(failed.remark!, /disk on fire/);
+      const aborted = await client.invokeSync(h.addrOf(server), createRequest(SLOW, { serializeType: type }), 3000);
+      assert.equal(aborted.code, 16);
+      assert.match(aborted.remark!, /no permission/);
+      // The connection survived both.
+      server.registerProcessor(UNKNOWN, h.echo);
+      assert.equal((await client.invokeSync(h.addrOf(server), createRequest(UNKNOWN), 3000)).code, 0);
+    });
+  }
+
+  scenario("the default processor takes unregistered codes; a code's own processor wins", async (h) => {
+    const { createRequest, createResponse } = h.lib;
+    const seen: number[] = [];
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, () => createResponse(0, "specific"));
+      s.registerDefaultProcessor((_ctx, req) => {
+        seen.push(req.code);
+        return createResponse(0, `default ${req.code}`);
+      });
+    });
+    const client = h.client();
+    assert.equal((await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000)).remark, "specific");
+    assert.equal((await client.invokeSync(h.addrOf(server), createRequest(UNKNOWN), 3000)).remark, `default ${UNKNOWN}`);
+    assert.deepEqual(seen, [UNKNOWN]);
+  });
+
+  scenario("rejectRequest() true -> SYSTEM_BUSY (2) with [REJECTREQUEST], the processor does not run", async (h) => {
+    const { createRequest, REJECT_REQUEST_REMARK } = h.lib;
+    let reject = true;
+    let processed = 0;
+    const server = await h.server({}, (s) =>
+      s.registerProcessor(ECHO, {
+        rejectRequest: () => reject,
+        processRequest: (ctx, req) => (processed++, h.echo(ctx, req)),
+      }),
+    );
+    const client = h.client();
+    const busy = await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000);
+    assert.equal(busy.code, 2);
+    assert.equal(busy.remark, REJECT_REQUEST_REMARK);
+    assert.equal(processed, 0);
+    reject = false;
+    assert.equal((await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000)).code, 0);
+    assert.equal(processed, 1);
+  });
+
+  scenario("a full executor (1 in flight, no queue) -> SYSTEM_BUSY (2) with [OVERLOAD]", async (h) => {
+    const { createRequest, createResponse, OVERLOAD_REMARK } = h.lib;
+    const release = deferred();
+    const started = deferred();
+    const server = await h.server({ maxInFlightRequests: 1, maxQueuedRequests: 0 }, (s) =>
+      s.registerProcessor(SLOW, async () => {
+        started.resolve();
+        await release.promise;
+        return createResponse(0, "slow done");
+      }),
+    );
+    const client = h.client();
+    const first = client.invokeSync(h.addrOf(server), createRequest(SLOW), 5000);
+    await started.promise;
+    const busy = await client.invokeSync(h.addrOf(server), createRequest(SLOW), 3000);
+    assert.equal(busy.code, 2);
+    assert.equal(busy.remark, OVERLOAD_REMARK);
+    release.resolve();
+    assert.equal((await first).remark, "slow done");
+  });
+
+  scenario("a processor returning null answers nothing; ctx.writeResponse answers later", async (h) => {
+    const { createRequest, createResponse } = h.lib;
+    const server = await h.server({}, (s) =>
+      s.registerProcessor(SLOW, (ctx, req) => {
+        setTimeout(() => ctx.writeResponse(req, createResponse(0, `later ${req.extFields!.n}`)), 20);
+        return null;
+      }),
+    );
+    const client = h.client();
+    const answers = await Promise.all(["a", "b", "c"].map((n) => client.invokeSync(h.addrOf(server), createRequest(SLOW, { extFields: { n } }), 3000)));
+    assert.deepEqual(answers.map((r) => r.remark), ["later a", "later b", "later c"]);
+  });
+
+  for (const type of TYPES) {
+    scenario(`${type}, raw peer: responses carry the request's opaque and the response flag; oneway requests get none`, async (h) => {
+      const { createRequest } = h.lib;
+      const server = await h.server({}, (s) => {
+        s.registerProcessor(ECHO, h.echo);
+        s.registerProcessor(SLOW, () => {
+          throw new Error("boom");
+        });
+      });
+      const raw = await h.rawClient(server.port);
+      const opaques = [7, -1, 2147483647, 0, -2147483648];
+      for (const opaque of opaques) await raw.sendFrame(createRequest(ECHO, { opaque, serializeType: type }));
+      // Oneway requests of every outcome (success, unknown code, throw) are never answered...
+      for (const code of [ECHO, UNKNOWN, SLOW]) await raw.sendFrame(Object.assign(createRequest(code, { opaque: 99, serializeType: type }), { flag: 2 }));
+      // ...as this last answer, arriving right after the first five, shows.
+      await raw.sendFrame(createRequest(ECHO, { opaque: 100, serializeType: type }));
+      const frames = await raw.waitForFrames(6);
+      await sleep(30);
+      assert.equal(raw.frames.length, 6);
+      assert.deepEqual(frames.map((f) => f.opaque), [...opaques, 100]);
+      for (const f of frames) assert.equal(f.flag & 1, 1);
+    });
+  }
+
+  scenario("errors are typed: connect, timeout, too many requests, send request, command; each with its stable code", async (h) => {
+    const lib = h.lib;
+    const { createRequest } = lib;
+    const parked: { close(): void }[] = [];
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, h.echo);
+      s.registerProcessor(SLOW, (ctx) => (parked.push(ctx.channel), null));
+    });
+    const client = h.client({ asyncSemaphoreValue: 2, scanIntervalMs: 20 });
+    const addr = h.addrOf(server);
+    const dead = `127.0.0.1:${await unusedPort()}`;
+    const connect = await rejectionOf(client.invokeSync(dead, createRequest(ECHO), 1000));
+    const timeout = await rejectionOf(client.invokeSync(addr, createRequest(SLOW), 50));
+    const holdA = rejectionOf(client.invokeSync(addr, createRequest(SLOW), 5000));
+    const holdB = rejectionOf(client.invokeSync(addr, createRequest(SLOW), 5000));
+    const tooMuch = await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 1000));
+    await waitFor(() => parked.length >= 3, "the parked requests");
+    parked[parked.length - 1]!.close();
+    const sendRequest = await holdA;
+    await holdB;
+    let command: unknown;
+    try {
+      lib.decodeFrame(new Uint8Array([0, 0, 0, 6, 2, 0, 0, 2, 0x7b, 0x7d]));
+    } catch (e) {
+      command = e;
+    }
+    const expected = [
+      [connect, lib.RemotingConnectError, "ERR_REMOTING_CONNECT"],
+      [timeout, lib.RemotingTimeoutError, "ERR_REMOTING_TIMEOUT"],
+      [tooMuch, lib.RemotingTooMuchRequestError, "ERR_REMOTING_TOO_MUCH_REQUEST"],
+      [sendRequest, lib.RemotingSendRequestError, "ERR_REMOTING_SEND_REQUEST"],
+      [command, lib.RemotingCommandError, "ERR_REMOTING_COMMAND"],
+    ] as const;
+    for (const [error, cls, code] of expected) {
+      assert.ok(error instanceof cls, `${String(error)} is a ${cls.name}`);
+      assert.ok(error instanceof lib.RemotingError);
+      assert.equal(error.code, code);
+      assert.equal(error.name, cls.name);
+    }
+    assert.equal((connect as Error).message, `connect to ${dead} failed`);
+    assert.equal((timeout as Error).message, `wait response on the channel ${addr} timeout, 50(ms)`);
+  });
+});

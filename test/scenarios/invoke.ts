@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import type { RemotingChannel, RemotingCommand } from "../../src/surface.ts";
+import { asyncCall, deferred, rejectionOf, sleep, waitFor, within } from "../helpers/promises.ts";
+import { unusedPort } from "../helpers/unused-port.ts";
+import { group } from "./scenario.ts";
+
+const TYPES = ["JSON", "ROCKETMQ"] as const;
+const ECHO = 10;
+const NEVER = 12;
+const CALL_CLIENT = 13;
+const CLIENT_CODE = 40;
+
+// Spec §3.5: the three invocation primitives from the client, and from the server to its clients
+// on the same connection (§3.1, §8.4).
+export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) => {
+  for (const type of TYPES) {
+    scenario(`${type}: invokeSync resolves with the matching response, 20 in a row`, async (h) => {
+      const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo));
+      const client = h.client();
+      for (let i = 0; i < 20; i++) {
+        const response = await client.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { i: String(i) }, serializeType: type }), 3000);
+        assert.deepEqual(response.extFields, { i: String(i) });
+      }
+    });
+
+    scenario(`${type}: invokeAsync calls back exactly once with (null, response)`, async (h) => {
+      const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo));
+      const client = h.client();
+      const call = asyncCall((cb) => client.invokeAsync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { k: "v" }, serializeType: type }), 3000, cb));
+      const { error, response } = await call.done;
+      assert.equal(error, null);
+      assert.deepEqual(response!.extFields, { k: "v" });
+      await sleep(30);
+      assert.equal(call.calls(), 1);
+    });
+
+    scenario(`${type}: invokeOneway arrives with the oneway flag and is never answered`, async (h) => {
+      const got = deferred<RemotingCommand>();
+      let answered = 0;
+      const server = await h.server({}, (s) =>
+        s.registerProcessor(ECHO, (ctx, req) => {
+          if (req.extFields?.oneway === "yes") got.resolve(req);
+          else answered++;
+          return h.echo(ctx, req);
+        }),
+      );
+      const client = h.client();
+      await client.invokeOneway(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { oneway: "yes" }, serializeType: type }), 3000);
+      const req = await within(got.promise, 2000, "the oneway request at the server");
+      assert.equal(req.flag & 3, 2);
+      // A sync call afterwards gets its own answer, not a (suppressed) oneway one.
+      const response = await client.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { oneway: "no" } }), 3000);
+      assert.deepEqual(response.extFields, { oneway: "no" });
+      assert.equal(answered, 1);
+    });
+
+    scenario(`${type}: 10 000 pipelined invokeAsync calls on one connection, each matched to its own answer`, async (h) => {
+      let connects = 0;
+      const server = await h.server({}, (s) => {
+        s.registerProcessor(ECHO, h.echo);
+        s.setChannelEventListener({ onChannelConnect: () => connects++ });
+      });
+      const client = h.client();
+      const N = 10_000;
+      const all = deferred();
+      const problems: string[] = [];
+      let done = 0;
+      for (let i = 0; i < N; i++) {
+        const body = new Uint8Array(8);
+        const view = new DataView(body.buffer);
+        view.setUint32(0, Math.imul(i, 2654435761));
+        view.setUint32(4, i);
+        client.invokeAsync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { i: String(i) }, body, serializeType: type }), 10_000, (error, response) => {
+          if (error !== null) problems.push(`${i}: ${error.message}`);
+          else if (response!.extFields?.i !== String(i) || Buffer.compare(response!.body!, body) !== 0) problems.push(`${i}: another call's answer`);
+          if (++done === N) all.resolve();
+        });
+      }
+      await within(all.promise, 15_000, "10 000 callbacks");
+      assert.deepEqual(problems, []);
+      await waitFor(() => connects > 0, "the CONNECT event");
+      assert.equal(connects, 1);
+    }, 25_000);
+  }
+
+  scenario("one command object reused for 200 concurrent calls: every call gets its own answer (the opaque belongs to the call)", async (h) => {
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, (_ctx, req) => h.lib.createResponse(0, `for ${req.opaque}`)));
+    const client = h.client();
+    const request = h.lib.createRequest(ECHO, { opaque: 5 });
+    const calls = Array.from({ length: 200 }, () => asyncCall((cb) => client.invokeAsync(h.addrOf(server), request, 3000, cb)));
+    const results = await Promise.all(calls.map((c) => within(c.done, 3000)));
+    for (const { error, response } of results) {
+      assert.equal(error, null);
+      assert.equal(response!.remark, `for ${response!.opaque}`);
+    }
+    assert.equal(new Set(results.map((r) => r.response!.opaque)).size, 200);
+  });
+
+  scenario("asyncSemaphoreValue 2: a third concurrent call fails at once with RemotingTooMuchRequestError; permits come back", async (h) => {
+    const parked: RemotingChannel[] = [];
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, h.echo);
+      s.registerProcessor(NEVER, (ctx) => (parked.push(ctx.channel), null));
+    });
+    const client = h.client({ asyncSemaphoreValue: 2 });
+    const addr = h.addrOf(server);
+    const held = [0, 1].map(() => asyncCall((cb) => client.invokeAsync(addr, h.lib.createRequest(NEVER), 10_000, cb)));
+    const third = await within(asyncCall((cb) => client.invokeAsync(addr, h.lib.createRequest(ECHO), 3000, cb)).done, 500, "the refusal");
+    assert.ok(third.error instanceof h.lib.RemotingTooMuchRequestError, String(third.error));
+    await waitFor(() => parked.length === 2, "both held calls at the server");
+    parked[0]!.close(); // fails both held calls, which returns their permits
+    for (const call of held) assert.ok((await within(call.done, 1000)).error instanceof h.lib.RemotingSendRequestError);
+    const again = await Promise.all([0, 1].map(() => client.invokeSync(addr, h.lib.createRequest(ECHO), 3000)));
+    assert.deepEqual(again.map((r) => r.code), [0, 0]);
+  });
+
+  scenario("a refused connect fails sync, async and oneway calls at once with RemotingConnectError", async (h) => {
+    const client = h.client();
+    const dead = `127.0.0.1:${await unusedPort()}`;
+    const t0 = performance.now();
+    assert.ok((await rejectionOf(client.invokeSync(dead, h.lib.createRequest(ECHO), 3000))) instanceof h.lib.RemotingConnectError);
+    const call = asyncCall((cb) => client.invokeAsync(dead, h.lib.createRequest(ECHO), 3000, cb));
+    assert.ok((await call.done).error instanceof h.lib.RemotingConnectError);
+    assert.ok((await rejectionOf(client.invokeOneway(dead, h.lib.createRequest(ECHO), 3000))) instanceof h.lib.RemotingConnectError);
+    assert.ok(performance.now() - t0 < 2000);
+  });
+});
+
+export const serverCalls = group("server -> client calls on the same connection", (scenario) => {
+  for (const type of TYPES) {
+    scenario(`${type}: a processor calls its client back with invokeSync; the original call then succeeds, on one connection`, async (h) => {
+      const { createRequest, createResponse } = h.lib;
+      const server = await h.server({}, (s) =>
+        s.registerProcessor(CALL_CLIENT, async (ctx, req) => {
+          const answer = await s.invokeSync(ctx.channel, createRequest(CLIENT_CODE, { extFields: { q: req.extFields!.q! }, serializeType: type }), 3000);
+          return createResponse(0, `client said: ${answer.remark}`, { serializeType: type });
+        }),
+      );
+      let connects = 0;
+      server.setChannelEventListener({ onChannelConnect: () => connects++ });
+      const client = h.client();
+      let clientSawAddr = "";
+      client.registerProcessor(CLIENT_CODE, (ctx, req) => {
+        clientSawAddr = ctx.remoteAddress;
+        return createResponse(0, `pong ${req.extFields!.q}`, { serializeType: type });
+      });
+      const response = await client.invokeSync(h.addrOf(server), createRequest(CALL_CLIENT, { extFields: { q: "ping" }, serializeType: type }), 3000);
+      assert.equal(response.remark, "client said: pong ping");
+      assert.equal(clientSawAddr, h.addrOf(server));
+      await waitFor(() => connects > 0, "the CONNECT event");
+      assert.equal(connects, 1);
+    });
+  }
+
+  scenario("server.invokeAsync and server.invokeOneway reach the client's processors; an unknown code is answered 3", async (h) => {
+    const { createRequest, createResponse } = h.lib;
+    const channel = deferred<RemotingChannel>();
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, (ctx, req) => (channel.resolve(ctx.channel), h.echo(ctx, req))));
+    const client = h.client();
+    const onewaySeen = deferred<RemotingCommand>();
+    client.registerProcessor(CLIENT_CODE, (_ctx, req) => {
+      if ((req.flag & 2) !== 0) onewaySeen.resolve(req);
+      return createResponse(0, `client got ${req.extFields!.n}`);
+    });
+    await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000);
+    const ch = await channel.promise;
+    const call = asyncCall((cb) => server.invokeAsync(ch, createRequest(CLIENT_CODE, { extFields: { n: "async" } }), 3000, cb));
+    const { error, response } = await call.done;
+    assert.equal(error, null);
+    assert.equal(response!.remark, "client got async");
+    await server.invokeOneway(ch, createRequest(CLIENT_CODE, { extFields: { n: "oneway" } }), 3000);
+    assert.deepEqual((await within(onewaySeen.promise, 2000)).extFields, { n: "oneway" });
+    const unknown = await server.invokeSync(ch, createRequest(999), 3000);
+    assert.equal(unknown.code, 3);
+    assert.equal(unknown.remark, " request type 999 not supported");
+  });
+});

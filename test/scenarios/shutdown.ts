@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { asyncCall, deferred, rejectionOf, sleep, within } from "../helpers/promises.ts";
+import { group } from "./scenario.ts";
+
+const ECHO = 10;
+const SLOW = 11;
+const NEVER = 12;
+
+// api.md: shutdown() is graceful, idempotent and always settles; spec §4.5: in-flight work may
+// finish within shutdownTimeoutMs, what is left then fails clearly; a process that shut down its
+// endpoints exits by itself.
+export const shutdown = group("start and shutdown", (scenario) => {
+  scenario("start() resolves once listening; a port in use makes start() reject", async (h) => {
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo));
+    assert.ok(server.port > 0);
+    assert.equal((await h.client().invokeSync(h.addrOf(server), h.lib.createRequest(ECHO), 3000)).code, 0);
+    const clash = h.newServer({ port: server.port });
+    assert.ok((await rejectionOf(clash.start())) instanceof Error);
+  });
+
+  scenario("server: an in-flight request that finishes within shutdownTimeoutMs is answered; new connections are refused", async (h) => {
+    const started = deferred();
+    const server = await h.server({ shutdownTimeoutMs: 3000 }, (s) =>
+      s.registerProcessor(SLOW, async () => {
+        started.resolve();
+        await sleep(150);
+        return h.lib.createResponse(0, "finished during shutdown");
+      }),
+    );
+    const call = h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 3000);
+    await started.promise;
+    const stopping = server.shutdown();
+    assert.equal(server.shutdown(), stopping);
+    assert.ok((await rejectionOf(h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 1000))) instanceof h.lib.RemotingConnectError);
+    assert.equal((await call).remark, "finished during shutdown");
+    await within(stopping, 2000, "shutdown");
+  });
+
+  scenario("server: a request that outlasts shutdownTimeoutMs fails clearly, and shutdown settles on time", async (h) => {
+    const started = deferred();
+    const server = await h.server({ shutdownTimeoutMs: 100 }, (s) =>
+      s.registerProcessor(SLOW, async () => {
+        started.resolve();
+        await sleep(2000);
+        return h.lib.createResponse(0, "too late");
+      }),
+    );
+    const call = rejectionOf(h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 10_000));
+    await started.promise;
+    const t0 = performance.now();
+    await within(server.shutdown(), 1500, "server shutdown");
+    assert.ok(performance.now() - t0 >= 90);
+    const error = await within(call, 1000, "the in-flight call");
+    assert.ok(error instanceof h.lib.RemotingError, String(error));
+    assert.match(error.message, /clos|shut/i);
+  });
+
+  scenario("client: pending calls fail after shutdownTimeoutMs, calls after shutdown fail with a RemotingError", async (h) => {
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, h.echo);
+      s.registerProcessor(NEVER, () => null);
+    });
+    const client = h.client({ shutdownTimeoutMs: 100 });
+    await client.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO), 3000);
+    const pending = asyncCall((cb) => client.invokeAsync(h.addrOf(server), h.lib.createRequest(NEVER), 60_000, cb));
+    const t0 = performance.now();
+    await within(client.shutdown(), 1500, "client shutdown");
+    assert.ok((await within(pending.done, 500)).error instanceof h.lib.RemotingError);
+    assert.ok(performance.now() - t0 < 1500);
+    assert.ok((await rejectionOf(client.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO), 1000))) instanceof h.lib.RemotingError);
+    await client.shutdown();
+  });
+
+  for (const variant of ["basic", "pending", "failures"]) {
+    scenario(`a process that shut down its server and client exits by itself (${variant})`, async (h) => {
+      const t0 = performance.now();
+      const result = await h.runPeer(["exit-after-shutdown", variant], 8000);
+      assert.deepEqual({ killed: result.killed, code: result.code, stderr: result.stderr.slice(0, 500) }, { killed: false, code: 0, stderr: "" });
+      assert.equal(result.stdout.trim(), `done ${variant}`);
+      assert.ok(performance.now() - t0 < 6000);
+    }, 12_000);
+  }
+});
