@@ -97,7 +97,9 @@ export class ReceivedCommand extends CommandHeader implements RemotingCommand {
   get body(): Uint8Array | null {
     const source = this.#source;
     if (source !== null) {
-      this.#body = source.subarray(this.#start, this.#end);
+      // A plain Uint8Array whatever the chunk's class (Bun hands out Buffers): the same type on
+      // every runtime, and slice() copies, as it does on any Uint8Array.
+      this.#body = new Uint8Array(source.buffer, source.byteOffset + this.#start, this.#end - this.#start);
       this.#source = null;
     }
     return this.#body;

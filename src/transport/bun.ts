@@ -93,7 +93,8 @@ const handlerOf = (socket: Socket<SocketData>): SocketHandler | null => socket.d
 
 /**
  * Events every Bun socket shares; `open` is what differs between accepted and dialled sockets.
- * Chunks arrive as plain Uint8Arrays (Bun's typings only describe the default, Buffer).
+ * Chunks arrive as Buffers (the cheapest for Bun to hand over, and views of them are cheap to make);
+ * the bodies handed to users are nevertheless plain Uint8Arrays (see ReceivedCommand).
  */
 function handlers(open: (socket: Socket<SocketData>) => void): BunSocketHandler<SocketData> {
   const h: BunSocketHandler<SocketData, "uint8array"> = {
