@@ -77,3 +77,13 @@ export class RemotingLifecycleError extends RemotingError {
     super("ERR_REMOTING_LIFECYCLE", message);
   }
 }
+
+/**
+ * A worker thread failed a request it held: it crashed, hung past taskTimeoutMs, could not load
+ * its module, or its group shut down. The request is answered SYSTEM_ERROR with this message.
+ */
+export class RemotingWorkerError extends RemotingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_WORKER", message, options);
+  }
+}

@@ -9,6 +9,7 @@ import { bunTransport } from "./transport/bun.ts";
 export * from "./protocol/index.ts";
 export * from "./core/index.ts";
 export * from "./errors.ts";
+export * from "./workers/index.ts";
 export { bunTransport };
 
 export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;

@@ -1,0 +1,67 @@
+import { integer, logger, moduleLocation, resolveOptions, string, type Check } from "../core/options.ts";
+import { defaultLogger, type Logger } from "../core/logger.ts";
+import { LARGE_BODY_BYTES } from "../core/write-queue.ts";
+
+/** Options of a WorkerExecutorGroup. Times in ms, sizes in bytes. */
+export interface WorkerExecutorGroupOptions {
+  /**
+   * The module every worker loads; its exports are the processors, by name. A URL (e.g.
+   * `new URL("./processors.ts", import.meta.url)`), a file: URL string, or an absolute path.
+   */
+  module: string | URL;
+  /** Worker threads. */
+  size: number;
+  /** Requests waiting for a worker, beyond those the workers hold; past it: SYSTEM_BUSY "[OVERLOAD]". */
+  queueCapacity: number;
+  /**
+   * Requests one worker holds at once: its own short queue (so it never waits for the I/O thread
+   * between two requests), and how many of its async processors run concurrently.
+   */
+  maxInFlightPerWorker: number;
+  /**
+   * A worker still holding a request this long after it was handed over (time spent behind the
+   * worker's other requests included) is hung: it is terminated and replaced, and every request it
+   * held is answered SYSTEM_ERROR. The server cannot know its clients' timeouts; keep this above
+   * the slowest legitimate processor and below what clients wait (RocketMQ clients: 3 s by default).
+   */
+  taskTimeoutMs: number;
+  /**
+   * Requests and responses up to this size (header and body) travel through shared memory; larger
+   * ones are transferred as ArrayBuffers. At most 64 KiB: a connection copies bodies that small into
+   * its own write buffer at once, so a slot can be reused as soon as its answer is queued.
+   */
+  slotBytes: number;
+  /** shutdown() waits this long for accepted requests before failing what is left. */
+  shutdownTimeoutMs: number;
+  /** Names the group's threads and its log lines. */
+  name: string;
+  logger: Logger;
+}
+
+export const WORKER_GROUP_DEFAULTS: Readonly<Omit<WorkerExecutorGroupOptions, "module">> = Object.freeze({
+  size: 1,
+  queueCapacity: 1024,
+  maxInFlightPerWorker: 16,
+  taskTimeoutMs: 10_000,
+  slotBytes: 16 * 1024,
+  shutdownTimeoutMs: 5_000,
+  name: "worker-group",
+  logger: defaultLogger,
+});
+
+const checks: Record<keyof WorkerExecutorGroupOptions, Check> = {
+  module: moduleLocation,
+  size: integer(1, 256),
+  queueCapacity: integer(0),
+  maxInFlightPerWorker: integer(1, 4096),
+  taskTimeoutMs: integer(1),
+  slotBytes: integer(256, LARGE_BODY_BYTES),
+  shutdownTimeoutMs: integer(0),
+  name: string,
+  logger,
+};
+
+export function resolveWorkerGroupOptions(given: Partial<WorkerExecutorGroupOptions> | undefined): WorkerExecutorGroupOptions {
+  if (given?.module === undefined) throw new TypeError(`WorkerExecutorGroup: option "module" is required: the module that exports the processors`);
+  return resolveOptions("WorkerExecutorGroup", { ...WORKER_GROUP_DEFAULTS, module: given.module }, checks, given);
+}

@@ -1,0 +1,3 @@
+export { WORKER_GROUP_DEFAULTS, type WorkerExecutorGroupOptions } from "./executor-options.ts";
+export { WorkerExecutorGroup, type WorkerExecutorGroupStats } from "./worker-executor-group.ts";
+export type { WorkerProcessor, WorkerProcessorContext, WorkerProcessorFunction, WorkerProcessorObject } from "./worker-processor.ts";
