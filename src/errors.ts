@@ -79,8 +79,9 @@ export class RemotingLifecycleError extends RemotingError {
 }
 
 /**
- * A worker thread failed a request it held: it crashed, hung past taskTimeoutMs, could not load
- * its module, or its group shut down. The request is answered SYSTEM_ERROR with this message.
+ * A worker thread failed: it crashed, hung past taskTimeoutMs, could not load its module, or its
+ * group shut down. A request it held is answered SYSTEM_ERROR with this message; an I/O worker that
+ * cannot start makes server.start() reject with it.
  */
 export class RemotingWorkerError extends RemotingError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -5,6 +5,7 @@
 import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/remoting-client.ts";
 import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/remoting-server.ts";
 import { bunTransport } from "./transport/bun.ts";
+import { launchIoWorkers } from "./workers/io-worker-pool.ts";
 
 export * from "./protocol/index.ts";
 export * from "./core/index.ts";
@@ -15,10 +16,10 @@ export { bunTransport };
 export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;
 export type RemotingClientOptions = Omit<CoreClientOptions, "transport"> & Partial<Pick<CoreClientOptions, "transport">>;
 
-/** A RemotingServer on Bun sockets (pass `transport` to use another). */
+/** A RemotingServer on Bun sockets (pass `transport` to use another); `ioWorkers` spreads it over threads. */
 export class RemotingServer extends CoreRemotingServer {
   constructor(options: RemotingServerOptions = {}) {
-    super({ ...options, transport: options.transport ?? bunTransport });
+    super({ ...options, transport: options.transport ?? bunTransport, ioWorkerLauncher: options.ioWorkerLauncher ?? launchIoWorkers });
   }
 }
 

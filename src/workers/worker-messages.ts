@@ -18,3 +18,25 @@ export type FromExecutorWorker =
   | { type: "ready" }
   | { type: "failed"; message: string; stack: string | null }
   | { type: "response"; slot: number; record: ArrayBuffer };
+
+/** What an I/O worker is started with (workerData). */
+export interface IoWorkerInit {
+  /** href of the setup module. */
+  module: string;
+  index: number;
+  count: number;
+  /** Where to listen (with reusePort): the server's port, or the one the first worker bound. */
+  host: string;
+  port: number;
+  /** The server's options that can cross threads (no logger, clock or I/O worker settings). */
+  options: Record<string, unknown>;
+}
+
+export type ToIoWorker = { type: "shutdown" };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export type FromIoWorker =
+  | { type: "listening"; port: number }
+  | { type: "failed"; message: string; stack: string | null }
+  | { type: "log"; level: LogLevel; message: string };
