@@ -110,17 +110,10 @@ export class ExecutorWorker {
     this.tasks[slot] = task;
     this.sentAt[slot] = performance.now();
     this.inFlight++;
-    const length = writer.length;
-    const mailbox = this.mailbox;
-    if (length <= mailbox.slotBytes) {
-      writer.copyTo(mailbox.bytes, mailbox.requestStart(slot));
-      mailbox.setRequestLength(slot, length);
-      mailbox.toWorker.push(slot);
-    } else {
-      const record = writer.toArrayBuffer();
-      const message: ToExecutorWorker = { type: "request", slot, record };
-      this.thread.postMessage(message, [record]);
-    }
+    if (this.mailbox.requests.put(slot, writer)) return;
+    const record = writer.toArrayBuffer();
+    const message: ToExecutorWorker = { type: "request", slot, record };
+    this.thread.postMessage(message, [record]);
   }
 
   /** When the longest-held request was handed over; Infinity when the worker holds none. */
@@ -156,7 +149,7 @@ export class ExecutorWorker {
 
   /** Reads answers from the mailbox for as long as the worker lives. */
   private async receive(): Promise<void> {
-    const queue = this.mailbox.toMain;
+    const queue = this.mailbox.responses.queue;
     while (this.state === "ready") {
       this.takeAnswers();
       const wait = queue.sleep();
@@ -165,12 +158,9 @@ export class ExecutorWorker {
   }
 
   private takeAnswers(): void {
-    const mailbox = this.mailbox;
+    const lane = this.mailbox.responses;
     let slot: number;
-    while ((slot = mailbox.toMain.take()) !== -1) {
-      const start = mailbox.responseStart(slot);
-      this.settle(slot, mailbox.bytes, start, start + mailbox.responseLength(slot));
-    }
+    while ((slot = lane.queue.take()) !== -1) this.settle(slot, lane.bytes, lane.start(slot), lane.end(slot));
   }
 
   /**
@@ -222,7 +212,7 @@ export class ExecutorWorker {
     const wasReady = this.state === "ready";
     this.state = "stopped"; // first: freed slots must not be refilled
     if (wasReady) this.takeAnswers();
-    this.mailbox.toMain.interrupt();
+    this.mailbox.responses.queue.interrupt();
     this.failAll(reason);
   }
 }

@@ -39,7 +39,7 @@ function ringSize(slots: number): number {
 
 export function createMailboxMemory(slots: number, slotBytes: number): MailboxInit {
   const ring = ringSize(slots);
-  const shared = new SharedArrayBuffer(CONTROL_BYTES + 2 * ring * 4 + 2 * slots * 4 + 2 * slots * slotBytes);
+  const shared = new SharedArrayBuffer(CONTROL_BYTES + 2 * (ring * 4 + slots * 4 + slots * slotBytes));
   return { shared, slots, slotBytes };
 }
 
@@ -102,59 +102,64 @@ class SlotQueue {
   }
 }
 
-/** The byte areas and queues over one mailbox's memory, as either side sees them. */
+/** What a lane copies into a slot: a record built by RecordWriter. */
+export interface SlotRecord {
+  readonly length: number;
+  copyTo(dst: Uint8Array, pos: number): void;
+}
+
+/** One direction: its slots' bytes and lengths, and its queue. */
+export class Lane {
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly lengths: Int32Array,
+    private readonly base: number,
+    private readonly slotBytes: number,
+    readonly queue: SlotQueue,
+  ) {}
+
+  /** Copies `record` into `slot` and queues it; false when it is larger than a slot (send it another way). */
+  put(slot: number, record: SlotRecord): boolean {
+    const length = record.length;
+    if (length > this.slotBytes) return false;
+    record.copyTo(this.bytes, this.start(slot));
+    this.lengths[slot] = length;
+    this.queue.push(slot);
+    return true;
+  }
+
+  /** Where the record in `slot` begins in `bytes`. */
+  start(slot: number): number {
+    return this.base + slot * this.slotBytes;
+  }
+
+  end(slot: number): number {
+    return this.start(slot) + this.lengths[slot]!;
+  }
+}
+
+/** The two lanes over one mailbox's memory, as either side sees them. */
 export class Mailbox {
-  readonly slots: number;
-  readonly slotBytes: number;
-  /** Request and response bytes: slot `s` of a direction is `bytes[start(s), start(s) + slotBytes)`. */
-  readonly bytes: Uint8Array;
-  /** Bytes used in each slot: requests at [s], responses at [slots + s]. */
-  private readonly lengths: Int32Array;
-  private readonly requestBase: number;
-  private readonly responseBase: number;
-  readonly toWorker: SlotQueue;
-  readonly toMain: SlotQueue;
+  /** I/O thread to worker. */
+  readonly requests: Lane;
+  /** Worker to I/O thread. */
+  readonly responses: Lane;
 
   constructor(init: MailboxInit) {
     const { shared, slots, slotBytes } = init;
     const ring = ringSize(slots);
     const control = new Int32Array(shared, 0, CONTROL_BYTES / 4);
+    const bytes = new Uint8Array(shared);
     let offset = CONTROL_BYTES;
-    this.toWorker = new SlotQueue(control, new Int32Array(shared, offset, ring), TO_WORKER_HEAD, TO_WORKER_ASLEEP);
-    offset += ring * 4;
-    this.toMain = new SlotQueue(control, new Int32Array(shared, offset, ring), TO_MAIN_HEAD, TO_MAIN_ASLEEP);
-    offset += ring * 4;
-    this.lengths = new Int32Array(shared, offset, 2 * slots);
-    offset += 2 * slots * 4;
-    this.bytes = new Uint8Array(shared);
-    this.requestBase = offset;
-    this.responseBase = offset + slots * slotBytes;
-    this.slots = slots;
-    this.slotBytes = slotBytes;
-  }
-
-  requestStart(slot: number): number {
-    return this.requestBase + slot * this.slotBytes;
-  }
-
-  responseStart(slot: number): number {
-    return this.responseBase + slot * this.slotBytes;
-  }
-
-  requestLength(slot: number): number {
-    return this.lengths[slot]!;
-  }
-
-  setRequestLength(slot: number, length: number): void {
-    this.lengths[slot] = length;
-  }
-
-  responseLength(slot: number): number {
-    return this.lengths[this.slots + slot]!;
-  }
-
-  setResponseLength(slot: number, length: number): void {
-    this.lengths[this.slots + slot] = length;
+    const lane = (head: number, asleep: number): Lane => {
+      const queue = new SlotQueue(control, new Int32Array(shared, offset, ring), head, asleep);
+      const lengths = new Int32Array(shared, offset + ring * 4, slots);
+      const base = offset + ring * 4 + slots * 4;
+      offset = base + slots * slotBytes;
+      return new Lane(bytes, lengths, base, slotBytes, queue);
+    };
+    this.requests = lane(TO_WORKER_HEAD, TO_WORKER_ASLEEP);
+    this.responses = lane(TO_MAIN_HEAD, TO_MAIN_ASLEEP);
   }
 }
 

@@ -68,15 +68,9 @@ function failureOf(error: unknown): FailureRecord {
 
 /** Sends the record in `writer` for `slot`: through the mailbox, or transferred if it is too large. */
 function deliver(slot: number): void {
-  const length = writer.length;
-  if (length <= mailbox.slotBytes) {
-    writer.copyTo(mailbox.bytes, mailbox.responseStart(slot));
-    mailbox.setResponseLength(slot, length);
-    mailbox.toMain.push(slot);
-  } else {
-    const record = writer.toArrayBuffer();
-    post({ type: "response", slot, record }, [record]);
-  }
+  if (mailbox.responses.put(slot, writer)) return;
+  const record = writer.toArrayBuffer();
+  post({ type: "response", slot, record }, [record]);
 }
 
 function fail(slot: number, error: unknown): void {
@@ -127,13 +121,11 @@ function handle(slot: number, b: Uint8Array, start: number, end: number): void {
 }
 
 async function serve(): Promise<void> {
-  const queue = mailbox.toWorker;
+  const lane = mailbox.requests;
+  const queue = lane.queue;
   for (;;) {
     let slot: number;
-    while ((slot = queue.take()) !== -1) {
-      const start = mailbox.requestStart(slot);
-      handle(slot, mailbox.bytes, start, start + mailbox.requestLength(slot));
-    }
+    while ((slot = queue.take()) !== -1) handle(slot, lane.bytes, lane.start(slot), lane.end(slot));
     const wait = queue.sleep();
     if (wait !== null) await wait;
   }

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { fileURLToPath } from "node:url";
 import {
   createRequest,
   createResponse,
@@ -10,7 +9,8 @@ import {
   type RemotingClient,
   type RemotingServerOptions,
 } from "../../src/index.ts";
-import { Harness, HOST, rejectionOf, within } from "../helpers/harness.ts";
+import { runFixture } from "../helpers/child-process.ts";
+import { Harness, HOST, rejectionOf } from "../helpers/harness.ts";
 
 const SETUP = new URL("../fixtures/io-worker-setup.ts", import.meta.url);
 
@@ -117,14 +117,8 @@ describe("I/O workers", () => {
   });
 
   test("a process that shut its I/O worker server down exits by itself", async () => {
-    const fixture = fileURLToPath(new URL("../fixtures/exit-after-io-workers.ts", import.meta.url));
-    const child = Bun.spawn([process.execPath, fixture], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
-    const code = await within(child.exited, 10_000, "the child process to exit").catch((error) => {
-      child.kill(9);
-      throw error;
-    });
-    const stderr = await new Response(child.stderr).text();
-    expect({ code, stderr: stderr.slice(0, 500) }).toEqual({ code: 0, stderr: "" });
-    expect((await new Response(child.stdout).text()).trim()).toBe("done");
+    const run = await runFixture(new URL("../fixtures/exit-after-io-workers.ts", import.meta.url));
+    expect({ killed: run.killed, code: run.code, stderr: run.stderr.slice(0, 500) }).toEqual({ killed: false, code: 0, stderr: "" });
+    expect(run.stdout.trim()).toBe("done");
   }, 15_000);
 });

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { fileURLToPath } from "node:url";
 import {
   createRequest,
   createResponse,
@@ -15,6 +14,7 @@ import {
   type RPCHook,
   type WorkerExecutorGroupOptions,
 } from "../../src/index.ts";
+import { runFixture } from "../helpers/child-process.ts";
 import { addrOf, asyncCall, deferred, Harness, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
 
@@ -354,18 +354,8 @@ describe("shutdown", () => {
   });
 
   test("a process that shut its group down exits by itself", async () => {
-    const fixture = fileURLToPath(new URL("../fixtures/exit-after-worker-shutdown.ts", import.meta.url));
-    const child = Bun.spawn([process.execPath, fixture], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill(9);
-    }, 10_000);
-    const code = await child.exited;
-    clearTimeout(timer);
-    const stdout = await new Response(child.stdout).text();
-    const stderr = await new Response(child.stderr).text();
-    expect({ killed, code, stderr: stderr.slice(0, 500) }).toEqual({ killed: false, code: 0, stderr: "" });
-    expect(stdout.trim()).toBe("done");
+    const run = await runFixture(new URL("../fixtures/exit-after-worker-shutdown.ts", import.meta.url));
+    expect({ killed: run.killed, code: run.code, stderr: run.stderr.slice(0, 500) }).toEqual({ killed: false, code: 0, stderr: "" });
+    expect(run.stdout.trim()).toBe("done");
   }, 15_000);
 });

@@ -1,0 +1,26 @@
+/**
+ * The server of bench/executors.bench.ts, in its own process: the same two processors inline and
+ * in worker groups of 1 and 2. Prints {"port": n} once listening; exits on SIGTERM.
+ */
+import { RemotingServer, silentLogger, WorkerExecutorGroup } from "../../src/index.ts";
+import { Code, heavy, trivial } from "./processors.ts";
+
+const module = new URL("./processors.ts", import.meta.url);
+const group1 = new WorkerExecutorGroup({ module, size: 1, name: "group-of-1" });
+const group2 = new WorkerExecutorGroup({ module, size: 2, name: "group-of-2" });
+await Promise.all([group1.ready(), group2.ready()]);
+
+const server = new RemotingServer({ host: "127.0.0.1", port: 0, logger: silentLogger, maxInFlightRequests: 4096 });
+server.registerProcessor(Code.HEAVY_INLINE, heavy);
+server.registerProcessor(Code.HEAVY_GROUP1, "heavy", group1);
+server.registerProcessor(Code.HEAVY_GROUP2, "heavy", group2);
+server.registerProcessor(Code.TRIVIAL_INLINE, trivial);
+server.registerProcessor(Code.TRIVIAL_GROUP1, "trivial", group1);
+await server.start();
+console.log(JSON.stringify({ port: server.port }));
+
+process.on("SIGTERM", async () => {
+  await server.shutdown();
+  await Promise.all([group1.shutdown(), group2.shutdown()]);
+  process.exit(0);
+});
