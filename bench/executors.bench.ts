@@ -7,31 +7,44 @@
  *
  * The server runs in its own process (bench/executors/server.ts), unpinned: a group of 2 needs
  * both cores. Scenarios are interleaved, `--rounds` times (default 3); each is a mitata measure()
- * of a burst of requests. Medians across rounds, [min – max] beside them.
- *   bun bench/executors.bench.ts [--rounds 5]
+ * of a burst of requests. Medians across rounds, [min – max] beside them. On a shared machine a
+ * run during which other processes used more than --max-others (default 10%) of a CPU is done
+ * again (up to 5 times; /proc/stat), and the table says how many were.
+ *   bun bench/executors.bench.ts [--rounds 5] [--max-others 0.1]
  */
 import { measure } from "mitata";
+import { readFileSync } from "node:fs";
 import { createRequest, RemotingClient, silentLogger } from "../src/index.ts";
 import { Code, heavy } from "./executors/processors.ts";
 
-const ROUNDS = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 3;
+const argument = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? fallback : Number(process.argv[at + 1]);
+};
+const ROUNDS = argument("--rounds", 3);
+const MAX_OTHERS = argument("--max-others", 0.1);
+const ATTEMPTS = 5;
 const HEAVY_TARGET_US = 200;
 
-/** Rounds of `heavy` that cost about HEAVY_TARGET_US here, and what they cost (median of 5 runs). */
+/**
+ * Rounds of `heavy` that cost about HEAVY_TARGET_US here, and what they cost. Timed in short runs
+ * and the fastest taken: on a shared machine the slower runs measure the neighbours.
+ */
 function calibrate(): { rounds: number; costUs: number } {
-  const request = createRequest(0, { body: new Uint8Array(1024).fill(1), extFields: { rounds: "100" } });
-  const costs: number[] = [];
-  for (let run = 0; run < 5; run++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 100; i++) heavy(null, request);
-    costs.push(((performance.now() - t0) * 1000) / 100 / 100);
-  }
-  const perRound = median(costs);
-  const rounds = Math.round(HEAVY_TARGET_US / perRound);
+  const request = createRequest(0, { body: new Uint8Array(1024).fill(1), extFields: { rounds: "200" } });
+  const fastest = (calls: number): number => {
+    let best = Infinity;
+    for (let run = 0; run < 15; run++) {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) heavy(null, request);
+      best = Math.min(best, ((performance.now() - t0) * 1000) / calls);
+    }
+    return best;
+  };
+  fastest(20); // warm up
+  const rounds = Math.round((HEAVY_TARGET_US / fastest(20)) * 200);
   request.extFields = { rounds: String(rounds) };
-  const t0 = performance.now();
-  for (let i = 0; i < 200; i++) heavy(null, request);
-  return { rounds, costUs: ((performance.now() - t0) * 1000) / 200 };
+  return { rounds, costUs: fastest(20) };
 }
 
 function median(values: number[]): number {
@@ -64,6 +77,20 @@ const scenarios: Scenario[] = [
   { name: "trivial, group of 1, 1 in flight", code: Code.TRIVIAL_GROUP1, window: 1, total: 256, heavy: false },
 ];
 
+/** CPU time (s) used by the whole machine, and by this process and the server's, from /proc. */
+function cpuSeconds(serverPid: number): { machine: number; ours: number } | null {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+    const ticks = (pid: number | "self"): number => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    };
+    return { machine: (user! + nice! + system! + irq! + softirq! + steal!) / 100, ours: (ticks("self") + ticks(serverPid)) / 100 };
+  } catch {
+    return null; // not Linux: no gating
+  }
+}
+
 interface Result {
   rate: number;
   p50: number;
@@ -71,6 +98,8 @@ interface Result {
   /** The trivial inline probe's latencies during the scenario (heavy scenarios only). */
   probeP50?: number;
   probeP99?: number;
+  /** CPUs the rest of the machine used meanwhile. */
+  others: number;
 }
 
 const { rounds, costUs } = calibrate();
@@ -124,13 +153,17 @@ function startProbe(latencies: number[]): () => Promise<void> {
   };
 }
 
-async function runScenario(s: Scenario): Promise<Result> {
+async function measureScenario(s: Scenario): Promise<Result> {
   const latencies: number[] = [];
   const probeLatencies: number[] = [];
+  const before = cpuSeconds(server.pid);
+  const t0 = performance.now();
   const stopProbe = s.heavy ? startProbe(probeLatencies) : null;
   const stats = await measure(() => stream(s, latencies), { min_cpu_time: 1e9 });
   await stopProbe?.();
-  const result: Result = { rate: (s.total / stats.avg) * 1e9, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  const after = cpuSeconds(server.pid);
+  const others = before === null || after === null ? 0 : Math.max(0, (after.machine - before.machine - (after.ours - before.ours)) / ((performance.now() - t0) / 1000));
+  const result: Result = { rate: (s.total / stats.avg) * 1e9, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), others };
   if (stopProbe !== null) {
     result.probeP50 = percentile(probeLatencies, 0.5);
     result.probeP99 = percentile(probeLatencies, 0.99);
@@ -138,9 +171,21 @@ async function runScenario(s: Scenario): Promise<Result> {
   return result;
 }
 
+let redone = 0;
+
+/** Measures `s` until the rest of the machine kept quiet meanwhile (or ATTEMPTS runs were disturbed). */
+async function runScenario(s: Scenario): Promise<Result> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await measureScenario(s);
+    if (result.others <= MAX_OTHERS || attempt === ATTEMPTS) return result;
+    redone++;
+    await Bun.sleep(1000);
+  }
+}
+
 await client.invokeSync(addr, createRequest(Code.TRIVIAL_GROUP1), 5000); // connected, workers warm
 await probe.invokeSync(addr, createRequest(Code.TRIVIAL_INLINE), 5000);
-console.log(`heavy processor: ${rounds} SHA-256 rounds over 1 KiB = ${costUs.toFixed(0)} µs of CPU here; ${ROUNDS} rounds of ${scenarios.length} scenarios\n`);
+console.log(`heavy processor: ${rounds} SHA-256 rounds over 1 KiB = ${costUs.toFixed(0)} µs of CPU here (fastest of 15 runs); ${ROUNDS} rounds of ${scenarios.length} scenarios\n`);
 
 const results = new Map<string, Result[]>(scenarios.map((s) => [s.name, []]));
 for (let round = 1; round <= ROUNDS; round++) {
@@ -155,10 +200,14 @@ const pick = (name: string, key: keyof Result) => of(name).map((r) => r[key]!);
 const ratio = (a: string, b: string, key: keyof Result) => of(a).map((r, i) => r[key]! / of(b)[i]![key]!);
 const diff = (a: string, b: string, f: (r: Result) => number) => of(a).map((r, i) => f(r) - f(of(b)[i]!));
 
-console.log(`\n${"scenario".padEnd(36)}${"requests/s".padEnd(26)}${"p50 ms".padEnd(22)}${"p99 ms".padEnd(22)}trivial inline probe p50 / p99 ms`);
+console.log(`\n${redone} runs done again because other processes used more than ${MAX_OTHERS} CPU meanwhile; others' CPU in the kept runs: ${spread([...results.values()].flat().map((r) => r.others), 2)}`);
+console.log(`\n${"scenario".padEnd(36)}${"requests/s".padEnd(28)}${"p50 ms".padEnd(26)}${"p99 ms".padEnd(26)}`);
 for (const s of scenarios) {
-  const probeColumn = s.heavy ? `${spread(pick(s.name, "probeP50"), 2)} / ${spread(pick(s.name, "probeP99"), 2)}` : "";
-  console.log(`${s.name.padEnd(36)}${spread(pick(s.name, "rate"), 0).padEnd(26)}${spread(pick(s.name, "p50"), 3).padEnd(22)}${spread(pick(s.name, "p99"), 3).padEnd(22)}${probeColumn}`);
+  console.log(`${s.name.padEnd(36)}${spread(pick(s.name, "rate"), 0).padEnd(28)}${spread(pick(s.name, "p50"), 3).padEnd(26)}${spread(pick(s.name, "p99"), 3).padEnd(26)}`);
+}
+console.log(`\nthe trivial inline code, called once a millisecond on another connection meanwhile:`);
+for (const s of scenarios.filter((s) => s.heavy)) {
+  console.log(`  during ${s.name.padEnd(26)} p50 ${spread(pick(s.name, "probeP50"), 2).padEnd(24)} p99 ${spread(pick(s.name, "probeP99"), 2)} ms`);
 }
 console.log(`
 group of 2 vs inline, heavy:     ${spread(ratio("heavy, group of 2", "heavy, inline", "rate"), 2)} x the throughput

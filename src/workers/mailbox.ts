@@ -63,10 +63,23 @@ class SlotQueue {
 
   /** Producer: queues `slot` and wakes the consumer if it is asleep. */
   push(slot: number): void {
-    const control = this.control;
+    this.publish(slot);
+    this.wake();
+  }
+
+  /**
+   * Producer: queues `slot` without waking the consumer. A consumer that is awake takes it anyway;
+   * one that sleeps does not see it until wake(), which the producer owes it soon.
+   */
+  publish(slot: number): void {
     this.ring[this.count & this.mask] = slot;
     this.count = (this.count + 1) | 0;
-    Atomics.store(control, this.head, this.count);
+    Atomics.store(this.control, this.head, this.count);
+  }
+
+  /** Producer: wakes the consumer if it said it is asleep (one atomic load when it is not). */
+  wake(): void {
+    const control = this.control;
     if (Atomics.load(control, this.asleep) !== 0 && Atomics.compareExchange(control, this.asleep, 1, 0) === 1) {
       Atomics.notify(control, this.head, 1);
     }
@@ -118,13 +131,17 @@ export class Lane {
     readonly queue: SlotQueue,
   ) {}
 
-  /** Copies `record` into `slot` and queues it; false when it is larger than a slot (send it another way). */
-  put(slot: number, record: SlotRecord): boolean {
+  /**
+   * Copies `record` into `slot` and queues it, waking the other side unless `wake` is false (see
+   * SlotQueue.publish). False when the record is larger than a slot (send it another way).
+   */
+  put(slot: number, record: SlotRecord, wake = true): boolean {
     const length = record.length;
     if (length > this.slotBytes) return false;
     record.copyTo(this.bytes, this.start(slot));
     this.lengths[slot] = length;
-    this.queue.push(slot);
+    if (wake) this.queue.push(slot);
+    else this.queue.publish(slot);
     return true;
   }
 
