@@ -184,6 +184,22 @@ describe("requests and responses", () => {
     expect(back.extFields).toEqual({ from: "server" });
   });
 
+  test("an answer does not wait for the long request queued after it in the same worker", async () => {
+    const group = newGroup({ size: 1 });
+    await group.ready();
+    const server = await serve(group, { 1: "echo", 2: "burn" });
+    const client = h.client();
+    await client.invokeSync(addrOf(server), createRequest(1), 3000); // connected, echo has run once
+    for (let round = 0; round < 2; round++) {
+      // Both land in the worker's mailbox together; the burn holds the thread for 300 ms.
+      const quick = asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(1), 5000, cb));
+      const slow = asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(2, { extFields: { us: "300000" } }), 5000, cb));
+      const [q, s] = await Promise.all([quick.done, slow.done]);
+      expect([q.response?.code, s.response?.code]).toEqual([SUCCESS, SUCCESS]);
+      expect(s.at - q.at).toBeGreaterThan(150);
+    }
+  });
+
   test("a function processor given with a group is answered SYSTEM_ERROR: only names reach workers", async () => {
     const group = newGroup();
     const server = await h.server({}, (s) => s.registerProcessor(1, () => createResponse(0), group));
