@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { Logger } from "../core/logger.ts";
 import type { RequestTask } from "../core/request-task.ts";
 import { RemotingAbortProcessError, RemotingWorkerError } from "../errors.ts";
 import { EXECUTOR_WORKER_ENTRY } from "./entry-points.ts";
@@ -21,6 +22,7 @@ export interface ExecutorWorkerEvents {
 
 export interface ExecutorWorkerConfig {
   groupName: string;
+  logger: Logger;
   index: number;
   moduleHref: string;
   slots: number;
@@ -138,7 +140,7 @@ export class ExecutorWorker {
       this.settle(message.slot, new Uint8Array(message.record), 0, message.record.byteLength);
     } else if (message.type === "ready") {
       this.state = "ready";
-      void this.receive();
+      this.receive().catch((error: unknown) => this.config.logger.error(`${this.config.groupName}: worker ${this.index} stopped reading answers`, error));
       this.events.onReady(this);
     } else {
       const error = new Error(message.message);
