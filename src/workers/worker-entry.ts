@@ -5,10 +5,11 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import { Mailbox, type SlotQueue } from "./mailbox.ts";
+import { Mailbox } from "./mailbox.ts";
+import { ProcessorTable, RequestContext, type ProcessorEntry } from "./processor-table.ts";
 import { readRequest, RecordWriter, writeFailure, writeResponse, type FailureRecord } from "./task-records.ts";
 import type { ExecutorWorkerInit, FromExecutorWorker, ToExecutorWorker } from "./worker-messages.ts";
-import type { WorkerProcessorContext, WorkerProcessorFunction } from "./worker-processor.ts";
+import { Waker } from "./waker.ts";
 
 const init = workerData as ExecutorWorkerInit;
 const port = parentPort!;
@@ -19,86 +20,8 @@ function post(message: FromExecutorWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-class RequestContext implements WorkerProcessorContext {
-  constructor(
-    readonly remoteAddress: string,
-    readonly processorName: string,
-  ) {}
-
-  get workerIndex(): number {
-    return init.workerIndex;
-  }
-}
-
-/** A processor, and how long its synchronous runs usually take (for the wake-up batching). */
-interface ProcessorEntry {
-  run: WorkerProcessorFunction;
-  /** Moving average of its synchronous run time (ms); Infinity until it has run once. */
-  averageMs: number;
-}
-
-/** The module's processors by export name, looked up once each. */
-class ProcessorTable {
-  private readonly resolved = new Map<string, ProcessorEntry>();
-
-  constructor(private readonly exports: Record<string, unknown>) {}
-
-  get(name: string): ProcessorEntry {
-    let entry = this.resolved.get(name);
-    if (entry === undefined) {
-      entry = { run: this.resolve(name), averageMs: Infinity };
-      this.resolved.set(name, entry);
-    }
-    return entry;
-  }
-
-  private resolve(name: string): WorkerProcessorFunction {
-    const value = this.exports[name];
-    if (typeof value === "function") return value as WorkerProcessorFunction;
-    if (typeof value === "object" && value !== null && typeof (value as { processRequest?: unknown }).processRequest === "function") {
-      const object = value as { processRequest: WorkerProcessorFunction };
-      return (ctx, request) => object.processRequest(ctx, request);
-    }
-    const names = Object.keys(this.exports).join(", ") || "nothing";
-    throw new TypeError(`module ${init.module} exports no processor named "${name}" (it exports ${names})`);
-  }
-}
-
-/** How long an answer may wait for others to wake the I/O thread with it, while requests are queued. */
-const WAKE_WINDOW_MS = 1;
-
-/**
- * Wakes the I/O thread for several answers at once while the worker works through queued requests:
- * each wake-up costs a system call here and a turn of the I/O thread's event loop (tens of µs
- * together), a large share of a short processor. Answers are published at once (an I/O thread that
- * is awake takes them), and the sleeping I/O thread is woken when the worker runs out of requests,
- * or before a request whose processor usually runs past what is left of WAKE_WINDOW_MS.
- */
-class Waker {
-  /** When the oldest answer published without a wake-up was; -1 when there is none. */
-  private since = -1;
-
-  constructor(private readonly queue: SlotQueue) {}
-
-  published(): void {
-    if (this.since < 0) this.since = performance.now();
-  }
-
-  /** Before running a processor that usually takes `expectedMs`. */
-  beforeRun(now: number, expectedMs: number): void {
-    if (this.since >= 0 && now - this.since + expectedMs > WAKE_WINDOW_MS) this.wake();
-  }
-
-  wake(): void {
-    if (this.since < 0) return;
-    this.since = -1;
-    this.queue.wake();
-  }
-}
-
-const waker = new Waker(mailbox.responses.queue);
-
 let processors: ProcessorTable;
+const waker = new Waker(mailbox.responses.queue);
 
 function failureOf(error: unknown): FailureRecord {
   if (!(error instanceof Error)) return { name: "", message: typeof error === "string" ? error : String(error), stack: null, responseCode: null };
@@ -161,7 +84,7 @@ function handle(slot: number, b: Uint8Array, start: number, end: number, queued:
     entry = processors.get(name);
     started = performance.now();
     if (queued) waker.beforeRun(started, entry.averageMs);
-    result = entry.run(new RequestContext(record.remoteAddress, name), record.request);
+    result = entry.run(new RequestContext(record.remoteAddress, name, init.workerIndex), record.request);
   } catch (error) {
     fail(slot, error, queued);
     return;
@@ -174,8 +97,7 @@ function handle(slot: number, b: Uint8Array, start: number, end: number, queued:
     );
     return;
   }
-  const took = performance.now() - started;
-  entry.averageMs = entry.averageMs === Infinity ? took : entry.averageMs + (took - entry.averageMs) / 8;
+  ProcessorTable.ran(entry, performance.now() - started);
   answer(slot, name, result as RemotingCommand | null | undefined, queued);
 }
 
@@ -197,7 +119,7 @@ port.on("message", (message: ToExecutorWorker) => {
 });
 
 try {
-  processors = new ProcessorTable((await import(init.module)) as Record<string, unknown>);
+  processors = new ProcessorTable((await import(init.module)) as Record<string, unknown>, init.module);
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));
   post({ type: "failed", message: e.message, stack: e.stack ?? null });
