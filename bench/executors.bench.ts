@@ -108,7 +108,7 @@ const heavyBody = new Uint8Array(1024).fill(1);
 const trivialExt = { a: "please_rename_unique_group_name", b: "TopicTest", c: "TBW102", d: "4", e: "3" };
 const trivialBody = new Uint8Array(64).fill(7);
 
-const server = Bun.spawn([process.execPath, new URL("./executors/server.ts", import.meta.url).pathname], { stdout: "pipe", stderr: "inherit" });
+const server = Bun.spawn([process.execPath, new URL("./executors/server.ts", import.meta.url).pathname], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
 const reader = server.stdout.getReader();
 const { value } = await reader.read();
 const { port } = JSON.parse(new TextDecoder().decode(value)) as { port: number };

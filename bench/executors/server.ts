@@ -1,6 +1,7 @@
 /**
  * The server of bench/executors.bench.ts, in its own process: the same two processors inline and
- * in worker groups of 1 and 2. Prints {"port": n} once listening; exits on SIGTERM.
+ * in worker groups of 1 and 2. Prints {"port": n} once listening; exits on SIGTERM, or when its
+ * standard input closes (the bench process is gone, however it ended).
  */
 import { RemotingServer, silentLogger, WorkerExecutorGroup } from "../../src/index.ts";
 import { Code, heavy, trivial } from "./processors.ts";
@@ -19,8 +20,11 @@ server.registerProcessor(Code.TRIVIAL_GROUP1, "trivial", group1);
 await server.start();
 console.log(JSON.stringify({ port: server.port }));
 
-process.on("SIGTERM", async () => {
+async function stop(): Promise<void> {
   await server.shutdown();
   await Promise.all([group1.shutdown(), group2.shutdown()]);
   process.exit(0);
-});
+}
+process.on("SIGTERM", () => void stop());
+process.stdin.on("close", () => void stop());
+process.stdin.resume();
