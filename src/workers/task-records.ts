@@ -1,3 +1,4 @@
+import { allocUninitialized } from "../protocol/alloc.ts";
 import { ByteWriter } from "../protocol/byte-writer.ts";
 import { decodeFrameContent, encodeFrameHeader, FRAME_PREFIX_LENGTH } from "../protocol/frame-codec.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
@@ -79,9 +80,9 @@ export class RecordWriter {
 
   /** The record in an ArrayBuffer of its own, to transfer (records larger than a slot). */
   toArrayBuffer(): ArrayBuffer {
-    const bytes = new Uint8Array(this.length);
+    const bytes = allocUninitialized(this.length); // not pooled: its buffer is exactly the record
     this.copyTo(bytes, 0);
-    return bytes.buffer;
+    return bytes.buffer as ArrayBuffer;
   }
 }
 
