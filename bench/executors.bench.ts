@@ -10,7 +10,7 @@
  * of a burst of requests. Medians across rounds, [min – max] beside them. On a shared machine a
  * run during which other processes used more than --max-others (default 10%) of a CPU is done
  * again (up to 5 times; /proc/stat), and the table says how many were.
- *   bun bench/executors.bench.ts [--rounds 5] [--max-others 0.1]
+ *   bun bench/executors.bench.ts [--rounds 5] [--max-others 0.1] [--niceness 10]   (the groups' niceness)
  */
 import { measure } from "mitata";
 import { readFileSync } from "node:fs";
@@ -23,6 +23,7 @@ const argument = (name: string, fallback: number): number => {
 };
 const ROUNDS = argument("--rounds", 3);
 const MAX_OTHERS = argument("--max-others", 0.1);
+const NICENESS = argument("--niceness", 10);
 const ATTEMPTS = 5;
 const HEAVY_TARGET_US = 200;
 
@@ -108,7 +109,7 @@ const heavyBody = new Uint8Array(1024).fill(1);
 const trivialExt = { a: "please_rename_unique_group_name", b: "TopicTest", c: "TBW102", d: "4", e: "3" };
 const trivialBody = new Uint8Array(64).fill(7);
 
-const server = Bun.spawn([process.execPath, new URL("./executors/server.ts", import.meta.url).pathname], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+const server = Bun.spawn([process.execPath, new URL("./executors/server.ts", import.meta.url).pathname, String(NICENESS)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
 const reader = server.stdout.getReader();
 const { value } = await reader.read();
 const { port } = JSON.parse(new TextDecoder().decode(value)) as { port: number };
@@ -185,7 +186,7 @@ async function runScenario(s: Scenario): Promise<Result> {
 
 await client.invokeSync(addr, createRequest(Code.TRIVIAL_GROUP1), 5000); // connected, workers warm
 await probe.invokeSync(addr, createRequest(Code.TRIVIAL_INLINE), 5000);
-console.log(`heavy processor: ${rounds} SHA-256 rounds over 1 KiB = ${costUs.toFixed(0)} µs of CPU here (fastest of 15 runs); ${ROUNDS} rounds of ${scenarios.length} scenarios\n`);
+console.log(`heavy processor: ${rounds} SHA-256 rounds over 1 KiB = ${costUs.toFixed(0)} µs of CPU here (fastest of 15 runs); ${ROUNDS} rounds of ${scenarios.length} scenarios; groups' niceness ${NICENESS}\n`);
 
 const results = new Map<string, Result[]>(scenarios.map((s) => [s.name, []]));
 for (let round = 1; round <= ROUNDS; round++) {

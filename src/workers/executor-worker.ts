@@ -27,6 +27,7 @@ export interface ExecutorWorkerConfig {
   moduleHref: string;
   slots: number;
   slotBytes: number;
+  niceness: number;
 }
 
 type State = "starting" | "ready" | "stopped";
@@ -80,7 +81,7 @@ export class ExecutorWorker {
     this.tasks = new Array<RequestTask | null>(config.slots).fill(null);
     this.sentAt = new Float64Array(config.slots);
     for (let slot = config.slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
-    const workerData: ExecutorWorkerInit = { mailbox: memory, module: config.moduleHref, workerIndex: config.index };
+    const workerData: ExecutorWorkerInit = { mailbox: memory, module: config.moduleHref, workerIndex: config.index, niceness: config.niceness };
     this.thread = new Worker(EXECUTOR_WORKER_ENTRY, { workerData, name: `${config.groupName}-${config.index}` });
     this.thread.on("message", (message: FromExecutorWorker) => this.onMessage(message));
     this.thread.on("error", (error: Error) => {

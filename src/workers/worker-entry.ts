@@ -3,6 +3,7 @@
  * thread puts in the mailbox, answering through the mailbox (or a transferred buffer for records
  * larger than a slot). Started by ExecutorWorker; never imported by the library itself.
  */
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -117,6 +118,15 @@ async function serve(): Promise<void> {
 port.on("message", (message: ToExecutorWorker) => {
   if (message.type === "request") handle(message.slot, new Uint8Array(message.record), 0, message.record.byteLength, false);
 });
+
+// Linux schedules threads alone: with pid 0 this concerns this thread only (elsewhere, the process).
+if (init.niceness !== 0 && process.platform === "linux") {
+  try {
+    setPriority(init.niceness);
+  } catch {
+    // not permitted (the process already runs nicer): the thread keeps the process's priority
+  }
+}
 
 try {
   processors = new ProcessorTable((await import(init.module)) as Record<string, unknown>, init.module);

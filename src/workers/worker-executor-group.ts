@@ -136,8 +136,9 @@ export class WorkerExecutorGroup implements RequestExecutor {
   }
 
   private spawn(index: number): ExecutorWorker {
-    const { name, logger, maxInFlightPerWorker, slotBytes } = this.options;
-    return new ExecutorWorker({ groupName: name, logger, index, moduleHref: this.moduleHref, slots: maxInFlightPerWorker, slotBytes }, this.events);
+    const { name, logger, maxInFlightPerWorker, slotBytes, niceness } = this.options;
+    const config = { groupName: name, logger, index, moduleHref: this.moduleHref, slots: maxInFlightPerWorker, slotBytes, niceness };
+    return new ExecutorWorker(config, this.events);
   }
 
   /** The ready worker with the most room, or null when none has any. */

@@ -6,6 +6,8 @@ export interface ExecutorWorkerInit {
   /** href of the processors' module. */
   module: string;
   workerIndex: number;
+  /** Scheduling niceness of the thread (Linux; 0: unchanged). */
+  niceness: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
 import {
   createRequest,
   createResponse,
@@ -198,6 +199,20 @@ describe("requests and responses", () => {
       expect([q.response?.code, s.response?.code]).toEqual([SUCCESS, SUCCESS]);
       expect(s.at - q.at).toBeGreaterThan(150);
     }
+  });
+
+  test.if(process.platform === "linux")("worker threads run at the group's niceness, the I/O thread at its own", async () => {
+    const niceOf = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+    const own = niceOf(String(process.pid)); // the test process may itself run niced
+    const group = newGroup({ name: "nice-test", size: 2, niceness: 7 });
+    await group.ready();
+    const threads = readdirSync("/proc/self/task").map((tid) => ({ name: readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(), nice: niceOf(tid) }));
+    const expected = Math.max(7, own); // a thread may not be made less nice than its process
+    expect(threads.filter((t) => t.name.startsWith("nice-test-"))).toEqual([
+      { name: "nice-test-0", nice: expected },
+      { name: "nice-test-1", nice: expected },
+    ]);
+    expect(niceOf(String(process.pid))).toBe(own);
   });
 
   test("a function processor given with a group is answered SYSTEM_ERROR: only names reach workers", async () => {
