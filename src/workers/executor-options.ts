@@ -72,7 +72,17 @@ const checks: Record<keyof WorkerExecutorGroupOptions, Check> = {
   logger,
 };
 
+/** Shared memory per worker is 2 × maxInFlightPerWorker × slotBytes; this much is surely a mistake. */
+const MAX_MAILBOX_BYTES = 256 * 1024 * 1024;
+
 export function resolveWorkerGroupOptions(given: Partial<WorkerExecutorGroupOptions> | undefined): WorkerExecutorGroupOptions {
   if (given?.module === undefined) throw new TypeError(`WorkerExecutorGroup: option "module" is required: the module that exports the processors`);
-  return resolveOptions("WorkerExecutorGroup", { ...WORKER_GROUP_DEFAULTS, module: given.module }, checks, given);
+  const options = resolveOptions("WorkerExecutorGroup", { ...WORKER_GROUP_DEFAULTS, module: given.module }, checks, given);
+  const mailboxBytes = 2 * options.maxInFlightPerWorker * options.slotBytes;
+  if (mailboxBytes > MAX_MAILBOX_BYTES) {
+    throw new TypeError(
+      `WorkerExecutorGroup: options "maxInFlightPerWorker" (${options.maxInFlightPerWorker}) and "slotBytes" (${options.slotBytes}) would give each worker ${mailboxBytes} bytes of shared memory (2 × one times the other); at most ${MAX_MAILBOX_BYTES}`,
+    );
+  }
+  return options;
 }

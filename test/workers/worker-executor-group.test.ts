@@ -334,6 +334,7 @@ describe("failures", () => {
     expect(make({ module: "/nonexistent/processors.ts" })).toThrow("no such file");
     expect(make({ module: MODULE, size: 0 })).toThrow(`option "size" must be an integer from 1`);
     expect(make({ module: MODULE, slotBytes: 1 << 20 })).toThrow(`option "slotBytes"`);
+    expect(make({ module: MODULE, slotBytes: 65536, maxInFlightPerWorker: 4096 })).toThrow(`shared memory`);
     expect(make({ module: MODULE, queueSize: 3 })).toThrow(`unknown option "queueSize"`);
   });
 });
