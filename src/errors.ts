@@ -99,3 +99,14 @@ export class RemotingLifecycleError extends RemotingError {
     super("ERR_REMOTING_LIFECYCLE", message);
   }
 }
+
+/**
+ * A worker thread failed: it crashed, hung past taskTimeoutMs, could not load its module, or its
+ * group shut down. A request it held is answered SYSTEM_ERROR with this message; an I/O worker that
+ * cannot start makes server.start() reject with it.
+ */
+export class RemotingWorkerError extends RemotingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_REMOTING_WORKER", message, options);
+  }
+}

@@ -4,12 +4,13 @@
  */
 import { endpointsOn, type RemotingClient as Client, type RemotingServer as Server } from "./surface.ts";
 import { bunTransport } from "./transport/bun.ts";
+import { launchIoWorkers } from "./workers/io-worker-pool.ts";
 
 export * from "./surface.ts";
 export { bunTransport };
 
-const endpoints = endpointsOn(bunTransport);
-/** A RemotingServer on Bun sockets (pass `transport` to use another). */
+const endpoints = endpointsOn(bunTransport, launchIoWorkers);
+/** A RemotingServer on Bun sockets (pass `transport` to use another); `ioWorkers` spreads it over threads. */
 export const RemotingServer = endpoints.RemotingServer;
 export type RemotingServer = Server;
 /** A RemotingClient on Bun sockets (pass `transport` to use another). */

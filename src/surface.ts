@@ -5,12 +5,14 @@
  */
 import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/remoting-client.ts";
 import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/remoting-server.ts";
+import type { IoWorkerLauncher } from "./core/io-workers.ts";
 import type { Transport } from "./core/transport.ts";
 
 export * from "./protocol/index.ts";
 export * from "./core/index.ts";
 export * from "./errors.ts";
 export * from "./acl/index.ts";
+export * from "./workers/index.ts";
 
 export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;
 export type RemotingClientOptions = Omit<CoreClientOptions, "transport"> & Partial<Pick<CoreClientOptions, "transport">>;
@@ -23,11 +25,12 @@ export interface Endpoints {
   RemotingClient: new (options?: RemotingClientOptions) => RemotingClient;
 }
 
-export function endpointsOn(transport: Transport): Endpoints {
+/** `ioWorkerLauncher`: how this runtime starts I/O worker threads (Bun); without it ioWorkers is refused. */
+export function endpointsOn(transport: Transport, ioWorkerLauncher?: IoWorkerLauncher): Endpoints {
   return {
     RemotingServer: class RemotingServer extends CoreRemotingServer {
       constructor(options: RemotingServerOptions = {}) {
-        super({ ...options, transport: options.transport ?? transport });
+        super({ ...options, transport: options.transport ?? transport, ioWorkerLauncher: options.ioWorkerLauncher ?? ioWorkerLauncher });
       }
     },
     RemotingClient: class RemotingClient extends CoreRemotingClient {

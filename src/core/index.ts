@@ -2,8 +2,9 @@ export { formatAddress, parseAddress, type HostPort } from "./address.ts";
 export type { ChannelEventListener, ChannelEventType } from "./channel-events.ts";
 export { coarseClock, type Clock } from "./clock.ts";
 export { EventLoopExecutor, type EventLoopExecutorOptions, type RequestExecutor } from "./executor.ts";
+export type { IoWorkerLauncher, IoWorkerPool } from "./io-workers.ts";
 export { defaultLogger, silentLogger, type Logger } from "./logger.ts";
-export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ClientOptions, type EndpointOptions, type ServerOptions } from "./options.ts";
+export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ModuleLocation, type ClientOptions, type EndpointOptions, type ServerOptions } from "./options.ts";
 export type { InvokeCallback } from "./pending-request.ts";
 export type {
   ProcessorContext,

@@ -74,6 +74,16 @@ export interface ServerOptions extends EndpointOptions {
   tlsMode: TlsMode;
   /** The server's certificate and key (and, for mutual TLS, the CA clients must be signed by). */
   tls: ServerTlsOptions | null;
+  /** Let other listeners bind the same port (SO_REUSEPORT): the kernel spreads connections over them. */
+  reusePort: boolean;
+  /**
+   * I/O threads: this many workers each run their own server on the port (reusePort), so
+   * connections spread over cores. 0 (the default) serves everything on this thread. Processors,
+   * hooks and listeners then come from `ioWorkerModule` (see the README's "I/O workers").
+   */
+  ioWorkers: number;
+  /** With ioWorkers: the module each I/O worker loads; it exports `setup(server, worker)`. A URL, a file: URL or an absolute path. */
+  ioWorkerModule: ModuleLocation | null;
 }
 
 export interface ClientOptions extends EndpointOptions {
@@ -122,6 +132,9 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   maxConnections: 10_000,
   tlsMode: "permissive",
   tls: null,
+  reusePort: false,
+  ioWorkers: 0,
+  ioWorkerModule: null,
 });
 
 export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
@@ -133,19 +146,20 @@ export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
   tls: null,
 });
 
-type Check = (value: unknown) => string | null;
+/** Validates one option: null when fine, else what the value must be. */
+export type Check = (value: unknown) => string | null;
 
-const integer =
+export const integer =
   (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
   (v) =>
     typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? null : `an integer from ${min} to ${max}`;
-const boolean: Check = (v) => (typeof v === "boolean" ? null : "true or false");
-const string: Check = (v) => (typeof v === "string" && v !== "" ? null : "a non-empty string");
+export const boolean: Check = (v) => (typeof v === "boolean" ? null : "true or false");
+export const string: Check = (v) => (typeof v === "string" && v !== "" ? null : "a non-empty string");
 const oneOf =
   (...values: string[]): Check =>
   (v) =>
     values.includes(v as string) ? null : values.map((x) => `"${x}"`).join(" or ");
-const logger: Check = (v) =>
+export const logger: Check = (v) =>
   typeof v === "object" && v !== null && ["debug", "info", "warn", "error"].every((m) => typeof (v as Record<string, unknown>)[m] === "function")
     ? null
     : "an object with debug, info, warn and error methods";
@@ -177,6 +191,16 @@ const tlsOptions =
     }
     return required.every((name) => given[name] !== undefined) ? null : expected;
   };
+/**
+ * Where a module to load in a worker is: a URL object (anything with an `href`, so that the
+ * declarations need no DOM or Node typings), a file: URL string or an absolute path.
+ */
+export type ModuleLocation = string | { readonly href: string };
+
+/** A module to load in a worker: a URL, a file: URL string or an absolute path (see workers/module-url.ts). */
+export const moduleLocation: Check = (v) =>
+  (typeof v === "string" && v !== "") || (typeof v === "object" && v !== null && typeof (v as { href?: unknown }).href === "string") ? null : "a URL or a path string";
+const moduleLocationOrNull: Check = (v) => (v === null ? null : moduleLocation(v));
 
 const endpointChecks: Record<keyof EndpointOptions, Check> = {
   maxFrameLength: integer(64, 0x7fffffff),
@@ -200,7 +224,8 @@ const endpointChecks: Record<keyof EndpointOptions, Check> = {
   clock: functionOrNull,
 };
 
-function resolve<T extends EndpointOptions>(kind: string, defaults: Readonly<T>, checks: Record<keyof T, Check>, given: Partial<T> | undefined): T {
+/** Defaults overlaid with `given`, each given option checked; frozen. `kind` names the owner in errors. */
+export function resolveOptions<T extends object>(kind: string, defaults: Readonly<T>, checks: Record<keyof T, Check>, given: Partial<T> | undefined): T {
   const options = { ...defaults } as T;
   for (const [name, value] of Object.entries(given ?? {})) {
     if (value === undefined) continue;
@@ -210,10 +235,15 @@ function resolve<T extends EndpointOptions>(kind: string, defaults: Readonly<T>,
     if (expected !== null) throw new TypeError(`${kind}: option "${name}" must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
     (options as Record<string, unknown>)[name] = value;
   }
+  return Object.freeze(options);
+}
+
+function resolve<T extends EndpointOptions>(kind: string, defaults: Readonly<T>, checks: Record<keyof T, Check>, given: Partial<T> | undefined): T {
+  const options = resolveOptions(kind, defaults, checks, given);
   if (options.writeBufferLowWaterMark > options.writeBufferHighWaterMark) {
     throw new TypeError(`${kind}: option "writeBufferLowWaterMark" (${options.writeBufferLowWaterMark}) must not exceed "writeBufferHighWaterMark" (${options.writeBufferHighWaterMark})`);
   }
-  return Object.freeze(options);
+  return options;
 }
 
 export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOptions {
@@ -228,11 +258,17 @@ export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOpti
       maxConnections: integer(1),
       tlsMode: oneOf(...TLS_MODES),
       tls: tlsOptions(["key", "cert", "ca", "passphrase", "requestCert", "rejectUnauthorized"], ["key", "cert"]),
+      reusePort: boolean,
+      ioWorkers: integer(0, 256),
+      ioWorkerModule: moduleLocationOrNull,
     },
     given,
   );
   if (options.tlsMode === "enforcing" && options.tls === null) {
     throw new TypeError(`RemotingServer: option "tlsMode" is "enforcing" but option "tls" (key and cert) is not set`);
+  }
+  if (options.ioWorkers > 0 && options.ioWorkerModule === null) {
+    throw new TypeError(`RemotingServer: option "ioWorkers" (${options.ioWorkers}) needs option "ioWorkerModule", the module that sets up each I/O worker's server`);
   }
   return options;
 }

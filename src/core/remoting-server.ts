@@ -1,16 +1,22 @@
 import { RemotingLifecycleError } from "../errors.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import type { ChannelEventListener } from "./channel-events.ts";
 import { Connection, type TlsGate } from "./connection.ts";
+import type { RequestExecutor } from "./executor.ts";
 import { checkCallback, checkInvokeArgs } from "./invoke-args.ts";
+import type { IoWorkerLauncher, IoWorkerPool } from "./io-workers.ts";
 import { resolveServerOptions, type ServerOptions } from "./options.ts";
 import type { InvokeCallback } from "./pending-request.ts";
-import type { RemotingChannel } from "./processor.ts";
+import type { RemotingChannel, RequestProcessor } from "./processor.ts";
 import { RemotingEndpoint } from "./remoting-endpoint.ts";
+import type { RPCHook } from "./rpc-hook.ts";
 import type { Transport, TransportListener, TransportSocket } from "./transport.ts";
 
 export interface RemotingServerOptions extends Partial<ServerOptions> {
   /** The sockets to use; each runtime's entry point supplies its own. */
   transport: Transport;
+  /** Starts I/O workers (option ioWorkers); supplied by the entry points of runtimes that have them. */
+  ioWorkerLauncher?: IoWorkerLauncher;
 }
 
 type State = "new" | "starting" | "running" | "stopping" | "stopped";
@@ -23,7 +29,9 @@ export class RemotingServer extends RemotingEndpoint {
   protected readonly role = "server";
   declare readonly options: ServerOptions;
   private readonly transport: Transport;
-  private listener: TransportListener | null = null;
+  private readonly ioWorkerLauncher: IoWorkerLauncher | null;
+  /** What listens: the transport's listener, or the I/O workers (each listening itself). */
+  private listener: TransportListener | IoWorkerPool | null = null;
   private state: State = "new";
   private startPromise: Promise<void> | null = null;
   private shutdownPromise: Promise<void> | null = null;
@@ -32,10 +40,41 @@ export class RemotingServer extends RemotingEndpoint {
   private lastRefusalLog = -Infinity;
 
   constructor(options: RemotingServerOptions) {
-    const { transport, ...rest } = options ?? ({} as RemotingServerOptions);
+    const { transport, ioWorkerLauncher, ...rest } = options ?? ({} as RemotingServerOptions);
     if (typeof transport?.listen !== "function") throw new TypeError("RemotingServer: option \"transport\" must be a Transport");
     super(resolveServerOptions(rest));
     this.transport = transport;
+    this.ioWorkerLauncher = ioWorkerLauncher ?? null;
+    if (this.options.ioWorkers > 0 && this.ioWorkerLauncher === null) {
+      throw new TypeError(`RemotingServer: option "ioWorkers" is not supported with the ${transport.name} transport on this runtime`);
+    }
+  }
+
+  /** With I/O workers, processors, hooks and listeners live in the workers (ioWorkerModule). */
+  private refuseWithIoWorkers(method: string): void {
+    if (this.options.ioWorkers > 0) {
+      throw new TypeError(`${method}: this server runs ${this.options.ioWorkers} I/O workers; register in the setup(server) of its ioWorkerModule instead`);
+    }
+  }
+
+  override registerProcessor(code: number, processor: RequestProcessor | string, executor?: RequestExecutor): void {
+    this.refuseWithIoWorkers("registerProcessor");
+    super.registerProcessor(code, processor, executor);
+  }
+
+  override registerDefaultProcessor(processor: RequestProcessor | string, executor?: RequestExecutor): void {
+    this.refuseWithIoWorkers("registerDefaultProcessor");
+    super.registerDefaultProcessor(processor, executor);
+  }
+
+  override registerRPCHook(hook: RPCHook): void {
+    this.refuseWithIoWorkers("registerRPCHook");
+    super.registerRPCHook(hook);
+  }
+
+  override setChannelEventListener(listener: ChannelEventListener | null): void {
+    this.refuseWithIoWorkers("setChannelEventListener");
+    super.setChannelEventListener(listener);
   }
 
   /** The bound port (after start()). */
@@ -51,14 +90,13 @@ export class RemotingServer extends RemotingEndpoint {
       return Promise.reject(new RemotingLifecycleError(`cannot start a server that is ${this.state}; create a new RemotingServer`));
     }
     this.state = "starting";
-    this.startPromise = this.transport
-      .listen({ host: this.options.host, port: this.options.port, tls: this.options.tls }, (socket) => this.accept(socket))
+    const { host, port, reusePort, ioWorkers, tls } = this.options;
+    const listening =
+      ioWorkers > 0 ? this.ioWorkerLauncher!(this.options) : this.transport.listen({ host, port, reusePort, tls }, (socket) => this.accept(socket));
+    this.startPromise = listening
       .then((listener) => {
-        if (this.state !== "starting") {
-          listener.close();
-          return;
-        }
         this.listener = listener;
+        if (this.state !== "starting") return; // shutdown() began meanwhile; it closes the listener
         this.state = "running";
         this.startTimers();
       })
@@ -153,7 +191,7 @@ export class RemotingServer extends RemotingEndpoint {
     const wasStarting = this.state === "starting";
     this.state = "stopping";
     if (wasStarting) await this.startPromise?.catch(() => {});
-    this.listener?.close();
+    await this.listener?.close(); // I/O workers: resolves once their servers shut down
     this.goingAway = this.options.goAwayOnShutdown;
     try {
       await this.drain(this.options.shutdownTimeoutMs);

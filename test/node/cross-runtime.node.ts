@@ -11,9 +11,10 @@ import { referenceChecks, referenceClient, startReferenceServer } from "../scena
 
 const bun = fileURLToPath(new URL("../node_modules/.bin/bun", import.meta.url));
 const bunPeer = { command: bun, args: [fileURLToPath(new URL("../test/scenarios/peer.ts", import.meta.url))] };
+const fixtures = fileURLToPath(new URL("../test/fixtures", import.meta.url));
 
 describe("a Node client (dist) against a Bun server (src)", () => {
-  const h = new ScenarioHarness(lib, bunPeer);
+  const h = new ScenarioHarness(lib, bunPeer, fixtures);
   let client: RemotingClient;
   let addr = "";
   before(async () => {
@@ -30,7 +31,7 @@ describe("a Node client (dist) against a Bun server (src)", () => {
 
 describe("a Bun client (src) against a Node server (dist)", () => {
   test("every reference check passes", { timeout: 60_000 }, async () => {
-    const h = new ScenarioHarness(lib, bunPeer);
+    const h = new ScenarioHarness(lib, bunPeer, fixtures);
     try {
       const server = await startReferenceServer(lib);
       h.defer(() => server.shutdown());

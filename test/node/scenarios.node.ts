@@ -8,6 +8,6 @@ import { registerScenarios } from "../scenarios/scenario.ts";
 // The scenario suite under Node, against the built package: "bun-remoting" resolves to dist/ here.
 registerScenarios(
   { describe, test: (name, fn, timeout) => test(name, { timeout }, fn) },
-  { name: "Node build (dist)", lib, peer: { command: process.execPath, args: [fileURLToPath(new URL("./peer.js", import.meta.url))] } },
+  { name: "Node build (dist)", lib, peer: { command: process.execPath, args: [fileURLToPath(new URL("./peer.js", import.meta.url))] }, fixtures: fileURLToPath(new URL("../test/fixtures", import.meta.url)) },
   [...allGroups, nodeTransport],
 );

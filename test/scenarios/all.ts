@@ -8,6 +8,7 @@ import { nameServers } from "./name-servers.ts";
 import type { ScenarioGroup } from "./scenario.ts";
 import { shutdown } from "./shutdown.ts";
 import { timeouts } from "./timeouts.ts";
+import { workerGroups } from "./worker-groups.ts";
 
 /** Every scenario group, in the order they run. */
-export const allGroups: readonly ScenarioGroup[] = [dispatch, invoke, serverCalls, timeouts, connectionClose, nameServers, largeBodies, hostilePeers, backpressure, shutdown];
+export const allGroups: readonly ScenarioGroup[] = [dispatch, invoke, serverCalls, timeouts, connectionClose, nameServers, largeBodies, hostilePeers, backpressure, shutdown, workerGroups];

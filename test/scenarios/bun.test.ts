@@ -12,6 +12,7 @@ import { registerScenarios, type TestApi } from "./scenario.ts";
 
 const api: TestApi = { describe, test: (name, fn, timeoutMs) => test(name, fn, timeoutMs) };
 const peer = fileURLToPath(new URL("./peer.ts", import.meta.url));
+const fixtures = fileURLToPath(new URL("../fixtures", import.meta.url));
 
-registerScenarios(api, { name: "Bun transport (src)", lib: bunRoot, peer: { command: process.execPath, args: [peer, "--lib=bun"] } }, allGroups);
-registerScenarios(api, { name: "node:net transport on Bun (src)", lib: nodeRoot, peer: { command: process.execPath, args: [peer, "--lib=node"] } }, [...allGroups, nodeTransport]);
+registerScenarios(api, { name: "Bun transport (src)", lib: bunRoot, peer: { command: process.execPath, args: [peer, "--lib=bun"] }, fixtures }, allGroups);
+registerScenarios(api, { name: "node:net transport on Bun (src)", lib: nodeRoot, peer: { command: process.execPath, args: [peer, "--lib=node"] }, fixtures }, [...allGroups, nodeTransport]);

@@ -36,6 +36,8 @@ export class ScenarioHarness extends EndpointHarness {
   constructor(
     readonly lib: Lib,
     private readonly peer: PeerCommand,
+    /** Absolute path of test/fixtures. */
+    readonly fixtures: string,
   ) {
     super(lib);
     this.echo = echoProcessor(lib.createResponse);

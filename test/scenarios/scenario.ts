@@ -46,6 +46,8 @@ export interface Target {
   lib: Lib;
   /** How to start test/scenarios/peer.ts on this runtime, with this build of the library. */
   peer: PeerCommand;
+  /** Absolute path of test/fixtures (scenarios may run from a bundle elsewhere). */
+  fixtures: string;
 }
 
 /** Registers every scenario of `groups` against `target`, each with a fresh harness cleaned up after it. */
@@ -57,7 +59,7 @@ export function registerScenarios(api: TestApi, target: Target, groups: readonly
           api.test(
             s.name,
             async () => {
-              const h = new ScenarioHarness(target.lib, target.peer);
+              const h = new ScenarioHarness(target.lib, target.peer, target.fixtures);
               try {
                 await s.run(h);
               } finally {

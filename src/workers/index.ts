@@ -1,0 +1,4 @@
+export { WORKER_GROUP_DEFAULTS, type WorkerExecutorGroupOptions } from "./executor-options.ts";
+export { WorkerExecutorGroup, type WorkerExecutorGroupStats } from "./worker-executor-group.ts";
+export type { WorkerProcessor, WorkerProcessorContext, WorkerProcessorFunction, WorkerProcessorObject } from "./worker-processor.ts";
+export type { IoWorkerCleanup, IoWorkerInfo, IoWorkerSetup } from "./io-worker-setup.ts";

@@ -1,0 +1,60 @@
+/**
+ * An I/O worker: runs one RemotingServer of a server with ioWorkers, listening on the shared port
+ * with reusePort, set up by the user's ioWorkerModule. Its log lines go to the main thread's
+ * logger. Started by IoWorkerPool; never imported by the library itself.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { Logger } from "../core/logger.ts";
+import { RemotingServer } from "../index.ts";
+import type { IoWorkerCleanup, IoWorkerSetup } from "./io-worker-setup.ts";
+import type { FromIoWorker, IoWorkerInit, LogLevel, ToIoWorker } from "./worker-messages.ts";
+
+const init = workerData as IoWorkerInit;
+const port = parentPort!;
+
+function post(message: FromIoWorker): void {
+  port.postMessage(message);
+}
+
+function describe(detail: unknown): string {
+  return detail instanceof Error ? (detail.stack ?? `${detail.name}: ${detail.message}`) : String(detail);
+}
+
+const forward =
+  (level: LogLevel) =>
+  (message: string, ...details: unknown[]): void =>
+    post({ type: "log", level, message: [message, ...details.map(describe)].join(" ") });
+
+const logger: Logger = { debug: forward("debug"), info: forward("info"), warn: forward("warn"), error: forward("error") };
+
+let server: RemotingServer | null = null;
+let cleanup: IoWorkerCleanup | null = null;
+
+async function stop(): Promise<void> {
+  try {
+    await server?.shutdown();
+    await cleanup?.();
+  } catch (error) {
+    logger.error("I/O worker cleanup failed", error);
+  }
+  process.exit(0);
+}
+
+port.on("message", (message: ToIoWorker) => {
+  if (message.type === "shutdown") void stop();
+});
+
+try {
+  server = new RemotingServer({ ...init.options, host: init.host, port: init.port, reusePort: true, logger });
+  const exports = (await import(init.module)) as { setup?: unknown; default?: unknown };
+  const setup = exports.setup ?? exports.default;
+  if (typeof setup !== "function") throw new TypeError(`ioWorkerModule ${init.module} must export a setup(server, worker) function (named "setup", or the default export)`);
+  const result = await (setup as IoWorkerSetup)(server, { index: init.index, count: init.count });
+  if (typeof result === "function") cleanup = result;
+  await server.start();
+  post({ type: "listening", port: server.port });
+} catch (error) {
+  const e = error instanceof Error ? error : new Error(String(error));
+  post({ type: "failed", message: e.message, stack: e.stack ?? null });
+  process.exit(1);
+}

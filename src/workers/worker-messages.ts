@@ -1,0 +1,44 @@
+import type { MailboxInit } from "./mailbox.ts";
+
+/** What an executor worker is started with (workerData). */
+export interface ExecutorWorkerInit {
+  mailbox: MailboxInit;
+  /** href of the processors' module. */
+  module: string;
+  workerIndex: number;
+  /** Scheduling niceness of the thread (Linux; 0: unchanged). */
+  niceness: number;
+}
+
+/**
+ * Messages besides the mailbox: lifecycle, and records larger than a slot (their ArrayBuffer is
+ * transferred, not copied).
+ */
+export type ToExecutorWorker = { type: "request"; slot: number; record: ArrayBuffer };
+
+export type FromExecutorWorker =
+  | { type: "ready" }
+  | { type: "failed"; message: string; stack: string | null }
+  | { type: "response"; slot: number; record: ArrayBuffer };
+
+/** What an I/O worker is started with (workerData). */
+export interface IoWorkerInit {
+  /** href of the setup module. */
+  module: string;
+  index: number;
+  count: number;
+  /** Where to listen (with reusePort): the server's port, or the one the first worker bound. */
+  host: string;
+  port: number;
+  /** The server's options that can cross threads (no logger, clock or I/O worker settings). */
+  options: Record<string, unknown>;
+}
+
+export type ToIoWorker = { type: "shutdown" };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export type FromIoWorker =
+  | { type: "listening"; port: number }
+  | { type: "failed"; message: string; stack: string | null }
+  | { type: "log"; level: LogLevel; message: string };
