@@ -1,19 +1,13 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createRequest, defaultLogger, RemotingServer, type Logger } from "../../src/index.ts";
-import { addrOf, Harness, waitFor } from "../helpers/harness.ts";
+import { addrOf, useHarness, waitFor } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 const THROW = 11;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 /** A logger that records every call, level by level. */
 function capture(): Logger & { lines: { level: string; message: string }[] } {

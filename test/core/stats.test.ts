@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -7,7 +7,7 @@ import {
   silentLogger,
   type RemotingStats,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, Harness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
@@ -16,13 +16,7 @@ const THROW = 11;
 const HANG = 12;
 const BUSY = 17;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 const EMPTY = { requests: 0, errors: 0, byCode: {} };
 

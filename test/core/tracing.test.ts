@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { AsyncLocalStorage } from "node:async_hooks";
 import dc from "node:diagnostics_channel";
 import {
@@ -10,21 +10,17 @@ import {
   type RemotingCommand,
   type RequestExecutor,
 } from "../../src/index.ts";
-import { addrOf, closedPort, echo, Harness, HOST, rejectionOf, sleep } from "../helpers/harness.ts";
+import { addrOf, closedPort, echo, useHarness, HOST, rejectionOf, sleep } from "../helpers/harness.ts";
 
 const ECHO = 10;
 const ASYNC = 11;
 const THROW = 12;
 
-let h: Harness;
+const h = useHarness();
 let unsubscribe: (() => void)[] = [];
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
+afterEach(() => {
   for (const u of unsubscribe) u();
   unsubscribe = [];
-  await h.cleanup();
 });
 
 type Event<C> = { event: string; ctx: C };
