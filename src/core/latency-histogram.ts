@@ -19,6 +19,9 @@ export interface LatencySummary {
   max: number;
 }
 
+/** Milliseconds rounded to whole microseconds (the clock's float noise is not information). */
+const toUs = (ms: number): number => Math.round(ms * 1000) / 1000;
+
 function bucketOf(us: number): number {
   if (us < SUB) return us;
   const octave = 31 - Math.clz32(us);
@@ -60,6 +63,6 @@ export class LatencyHistogram {
   }
 
   summary(): LatencySummary {
-    return { count: this.count, p50: this.percentile(0.5), p90: this.percentile(0.9), p99: this.percentile(0.99), max: this.maxMs };
+    return { count: this.count, p50: toUs(this.percentile(0.5)), p90: toUs(this.percentile(0.9)), p99: toUs(this.percentile(0.99)), max: toUs(this.maxMs) };
   }
 }
