@@ -3,7 +3,7 @@
  * in-memory transport, so the kernel's noise is out of the picture and the library's own work is
  * what is timed), 64 calls in flight per iteration, A/B interleaved in rounds.
  *
- *   bun bench/observability.bench.ts [--rounds N] [--baseline <another checkout's src/index.ts>]...
+ *   bun bench/observability.bench.ts [--rounds N] [--no-subscribed] [--baseline <another checkout's src/index.ts>]...
  *
  * Variants: "unsubscribed" (this code, nobody subscribed to the tracing channels: the default),
  * "subscribed" (no-op subscribers on both tracing channels), and with --baseline the same round
@@ -64,7 +64,10 @@ const setTraced = (on: boolean): void => {
   for (const channel of channels) (on ? channel.subscribe : channel.unsubscribe).call(channel, handlers);
 };
 
-const variants: Variant[] = [await variant("unsubscribed (default)", current, false), await variant("subscribed (no-op handlers)", current, true)];
+// --no-subscribed leaves the traced variant out: it shares this code's JIT feedback with the
+// unsubscribed one, which matters when comparing against a baseline.
+const variants: Variant[] = [await variant("unsubscribed (default)", current, false)];
+if (!argv.includes("--no-subscribed")) variants.push(await variant("subscribed (no-op handlers)", current, true));
 for (const [i, arg] of argv.entries()) {
   if (arg === "--baseline") variants.push(await variant(`baseline ${argv[i + 1]}`, (await import(argv[i + 1]!)) as Library, false));
 }
@@ -86,11 +89,19 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const reference = median(perCallNs[0]!);
-console.log(`in-process round trip per call, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds (median of per-round p50; min..max)`);
+const quartiles = (xs: number[]): [number, number] => {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[Math.floor((s.length - 1) / 4)]!, s[Math.ceil(((s.length - 1) * 3) / 4)]!];
+};
+const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+console.log(`in-process round trip per call, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds`);
+console.log(`  ${"variant".padEnd(34)} ${"median".padStart(8)}  ${"min..max".padEnd(13)}  vs unsubscribed, paired per round: median [quartiles]`);
 variants.forEach((v, i) => {
   const xs = perCallNs[i]!;
-  const m = median(xs);
-  const delta = ((m / reference - 1) * 100).toFixed(1);
-  console.log(`  ${v.name.padEnd(34)} ${m.toFixed(0).padStart(6)} ns  (${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)})  ${i === 0 ? "" : `${delta}% vs unsubscribed`}`);
+  // Neighbouring measurements share the machine's state, so compare within each round.
+  const ratios = xs.map((x, round) => x / perCallNs[0]![round]! - 1);
+  const [q1, q3] = quartiles(ratios);
+  const range = `${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)}`;
+  const paired = i === 0 ? "" : `${pct(median(ratios))} [${pct(q1)} .. ${pct(q3)}]`;
+  console.log(`  ${v.name.padEnd(34)} ${median(xs).toFixed(0).padStart(5)} ns  ${range.padEnd(13)}  ${paired}`);
 });
