@@ -430,7 +430,7 @@ export abstract class RemotingEndpoint {
     if (!this.connections.delete(conn)) return; // refused at accept (maxConnections, shutting down): never announced
     if (error instanceof RemotingTlsError) {
       // A failed TLS handshake (or a refused client certificate) is worth a line, unlike a plain reset.
-      this.logger.warn(`${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
+      this.peerWarnings.warn(this.logger, this.now(), `${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
       this.events.emit("EXCEPTION", conn.remoteAddress, conn, error);
     }
     const failed = this.responseTable.ofConnection(conn);
