@@ -1,40 +1,47 @@
 /**
  * What observability costs on the request path: in-process round trips (server and client over an
  * in-memory transport, so the kernel's noise is out of the picture and the library's own work is
- * what is timed), 64 calls in flight per iteration, A/B interleaved in rounds.
+ * what is timed), 64 calls in flight per iteration.
  *
- *   bun bench/observability.bench.ts [--rounds N] [--no-subscribed] [--baseline <another checkout's src/index.ts>]...
+ *   bun bench/observability.bench.ts [--rounds N] [--baseline <another checkout's src/index.ts>]...
  *
  * Variants: "unsubscribed" (this code, nobody subscribed to the tracing channels: the default),
- * "subscribed" (no-op subscribers on both tracing channels), and with --baseline the same round
- * trips through another version of the library (e.g. one without stats and tracing), which shows
- * what the always-on stats and the tracing checks cost together.
+ * "subscribed" (no-op subscribers on both tracing channels), and for each --baseline the same round
+ * trips through another version of the library (e.g. one without stats and tracing: what the
+ * always-on stats and the tracing checks cost together). Every measurement runs in a fresh process
+ * (so variants share no JIT feedback and no heap), A/B interleaved: each round runs every variant
+ * once, in a rotating order, and variants are compared round by round.
  */
 import dc from "node:diagnostics_channel";
 import { measure } from "mitata";
-import * as current from "../src/index.ts";
 import { MemoryTransport } from "../test/helpers/memory-transport.ts";
 
-type Library = Pick<typeof current, "RemotingServer" | "RemotingClient" | "createRequest" | "createResponse" | "silentLogger">;
+interface Library {
+  RemotingServer: typeof import("../src/index.ts").RemotingServer;
+  RemotingClient: typeof import("../src/index.ts").RemotingClient;
+  createRequest: typeof import("../src/index.ts").createRequest;
+  createResponse: typeof import("../src/index.ts").createResponse;
+  silentLogger: typeof import("../src/index.ts").silentLogger;
+}
 
+const IN_FLIGHT = 64;
+const ECHO = 10;
+const THIS_LIBRARY = new URL("../src/index.ts", import.meta.url).pathname;
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i < 0 ? undefined : argv[i + 1];
 };
-const ROUNDS = Number(option("--rounds") ?? 7);
-const IN_FLIGHT = 64;
-const ECHO = 10;
 
-interface Variant {
-  name: string;
-  /** 64 round trips. */
-  batch: () => Promise<void>;
-  traced: boolean;
-  shutdown: () => Promise<void>;
-}
-
-async function variant(name: string, lib: Library, traced: boolean): Promise<Variant> {
+/** One measurement in this process: ns per call for `library`, traced or not. */
+async function child(library: string, traced: boolean): Promise<number> {
+  const lib = (await import(library)) as Library;
+  if (traced) {
+    const noop = (): void => {};
+    for (const name of ["bun-remoting:invoke", "bun-remoting:process"]) {
+      dc.tracingChannel(name).subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop });
+    }
+  }
   const transport = new MemoryTransport();
   const server = new lib.RemotingServer({ transport, logger: lib.silentLogger });
   server.registerProcessor(ECHO, (_ctx, request) => lib.createResponse(0, null, { extFields: request.extFields, body: request.body }));
@@ -53,37 +60,46 @@ async function variant(name: string, lib: Library, traced: boolean): Promise<Var
       };
       for (const request of requests) client.invokeAsync(addr, request, 10_000, done);
     });
-  await batch(); // connect
-  return { name, batch, traced, shutdown: async () => void (await Promise.all([client.shutdown(), server.shutdown()])) };
+  for (let i = 0; i < 2000; i++) await batch(); // warm up: connect, JIT
+  const stats = await measure(batch, { min_cpu_time: 400e6 });
+  await Promise.all([client.shutdown(), server.shutdown()]);
+  return stats.p50 / IN_FLIGHT;
 }
 
-const noop = (): void => {};
-const handlers = { start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop };
-const channels = Object.values(current.TracingChannels).map((name) => dc.tracingChannel(name));
-const setTraced = (on: boolean): void => {
-  for (const channel of channels) (on ? channel.subscribe : channel.unsubscribe).call(channel, handlers);
-};
+if (argv[0] === "--child") {
+  process.stdout.write(`${await child(argv[1]!, argv[2] === "traced")}\n`);
+  process.exit(0);
+}
 
-// --no-subscribed leaves the traced variant out: it shares this code's JIT feedback with the
-// unsubscribed one, which matters when comparing against a baseline.
-const variants: Variant[] = [await variant("unsubscribed (default)", current, false)];
-if (!argv.includes("--no-subscribed")) variants.push(await variant("subscribed (no-op handlers)", current, true));
-for (const [i, arg] of argv.entries()) {
-  if (arg === "--baseline") variants.push(await variant(`baseline ${argv[i + 1]}`, (await import(argv[i + 1]!)) as Library, false));
+interface Variant {
+  name: string;
+  library: string;
+  traced: boolean;
+}
+
+const variants: Variant[] = [
+  { name: "unsubscribed (default)", library: THIS_LIBRARY, traced: false },
+  { name: "subscribed (no-op handlers)", library: THIS_LIBRARY, traced: true },
+];
+argv.forEach((arg, i) => {
+  if (arg === "--baseline") variants.push({ name: `baseline ${argv[i + 1]}`, library: argv[i + 1]!, traced: false });
+});
+const ROUNDS = Number(option("--rounds") ?? 5);
+
+async function run(v: Variant): Promise<number> {
+  const proc = Bun.spawn([process.execPath, import.meta.path, "--child", v.library, v.traced ? "traced" : "plain"], { stdout: "pipe", stderr: "inherit" });
+  const [text, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  if (code !== 0) throw new Error(`${v.name}: child exited with ${code}`);
+  return Number(text.trim());
 }
 
 const perCallNs: number[][] = variants.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (let k = 0; k < variants.length; k++) {
     const i = (round + k) % variants.length; // rotate the order so no variant always runs first
-    const v = variants[i]!;
-    setTraced(v.traced);
-    const stats = await measure(v.batch, { min_cpu_time: 150e6 });
-    setTraced(false);
-    perCallNs[i]!.push(stats.p50 / IN_FLIGHT);
+    perCallNs[i]!.push(await run(variants[i]!));
   }
 }
-for (const v of variants) await v.shutdown();
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -94,8 +110,8 @@ const quartiles = (xs: number[]): [number, number] => {
   return [s[Math.floor((s.length - 1) / 4)]!, s[Math.ceil(((s.length - 1) * 3) / 4)]!];
 };
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
-console.log(`in-process round trip per call, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds`);
-console.log(`  ${"variant".padEnd(34)} ${"median".padStart(8)}  ${"min..max".padEnd(13)}  vs unsubscribed, paired per round: median [quartiles]`);
+console.log(`in-process round trip per call, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds, one process per measurement`);
+console.log(`  ${"variant".padEnd(30)} ${"median".padStart(8)}  ${"min..max".padEnd(13)}  vs unsubscribed, paired per round: median [quartiles]`);
 variants.forEach((v, i) => {
   const xs = perCallNs[i]!;
   // Neighbouring measurements share the machine's state, so compare within each round.
@@ -103,5 +119,5 @@ variants.forEach((v, i) => {
   const [q1, q3] = quartiles(ratios);
   const range = `${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)}`;
   const paired = i === 0 ? "" : `${pct(median(ratios))} [${pct(q1)} .. ${pct(q3)}]`;
-  console.log(`  ${v.name.padEnd(34)} ${median(xs).toFixed(0).padStart(5)} ns  ${range.padEnd(13)}  ${paired}`);
+  console.log(`  ${v.name.padEnd(30)} ${median(xs).toFixed(0).padStart(5)} ns  ${range.padEnd(13)}  ${paired}`);
 });
