@@ -5,10 +5,10 @@
  *
  *   bun bench/observability.bench.ts [--rounds N] [--baseline <another checkout's src/index.ts>]...
  *
- * Variants: "unsubscribed" (this code, nobody subscribed to the tracing channels: the default),
- * "subscribed" (no-op subscribers on both tracing channels), and for each --baseline the same round
- * trips through another version of the library (e.g. one without stats and tracing: what the
- * always-on stats and the tracing checks cost together). Every measurement runs in a fresh process
+ * Variants: "default" (stats on, nobody subscribed to the tracing channels), "stats off"
+ * (trafficStats: false), "traced" (no-op subscribers on both tracing channels), and for each
+ * --baseline the same round trips through another version of the library (a checkout without
+ * stats and tracing; or this one again, which shows the noise floor). Every measurement runs in a fresh process
  * (so variants share no JIT feedback and no heap), A/B interleaved: each round runs every variant
  * once, in a rotating order, and variants are compared round by round.
  */
@@ -33,20 +33,23 @@ const option = (name: string): string | undefined => {
   return i < 0 ? undefined : argv[i + 1];
 };
 
-/** One measurement in this process: ns per call for `library`, traced or not. */
-async function child(library: string, traced: boolean): Promise<number> {
+type Mode = "default" | "stats-off" | "traced";
+
+/** One measurement in this process: ns per call for `library` in `mode`. */
+async function child(library: string, mode: Mode): Promise<number> {
   const lib = (await import(library)) as Library;
-  if (traced) {
+  const options = mode === "stats-off" ? { trafficStats: false } : {};
+  if (mode === "traced") {
     const noop = (): void => {};
     for (const name of ["bun-remoting:invoke", "bun-remoting:process"]) {
       dc.tracingChannel(name).subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop });
     }
   }
   const transport = new MemoryTransport();
-  const server = new lib.RemotingServer({ transport, logger: lib.silentLogger });
+  const server = new lib.RemotingServer({ transport, logger: lib.silentLogger, ...options });
   server.registerProcessor(ECHO, (_ctx, request) => lib.createResponse(0, null, { extFields: request.extFields, body: request.body }));
   await server.start();
-  const client = new lib.RemotingClient({ transport, logger: lib.silentLogger });
+  const client = new lib.RemotingClient({ transport, logger: lib.silentLogger, ...options });
   const addr = `127.0.0.1:${server.port}`;
   const requests = Array.from({ length: IN_FLIGHT }, (_, i) =>
     lib.createRequest(ECHO, { extFields: { topic: "TopicTest", queueId: String(i % 4) }, body: new Uint8Array(64), serializeType: "ROCKETMQ" }),
@@ -67,27 +70,28 @@ async function child(library: string, traced: boolean): Promise<number> {
 }
 
 if (argv[0] === "--child") {
-  process.stdout.write(`${await child(argv[1]!, argv[2] === "traced")}\n`);
+  process.stdout.write(`${await child(argv[1]!, argv[2] as Mode)}\n`);
   process.exit(0);
 }
 
 interface Variant {
   name: string;
   library: string;
-  traced: boolean;
+  mode: Mode;
 }
 
 const variants: Variant[] = [
-  { name: "unsubscribed (default)", library: THIS_LIBRARY, traced: false },
-  { name: "subscribed (no-op handlers)", library: THIS_LIBRARY, traced: true },
+  { name: "default (stats on, untraced)", library: THIS_LIBRARY, mode: "default" },
+  { name: "stats off (trafficStats: false)", library: THIS_LIBRARY, mode: "stats-off" },
+  { name: "traced (no-op subscribers)", library: THIS_LIBRARY, mode: "traced" },
 ];
 argv.forEach((arg, i) => {
-  if (arg === "--baseline") variants.push({ name: `baseline ${argv[i + 1]}`, library: argv[i + 1]!, traced: false });
+  if (arg === "--baseline") variants.push({ name: `baseline ${argv[i + 1]}`, library: argv[i + 1]!, mode: "default" });
 });
 const ROUNDS = Number(option("--rounds") ?? 5);
 
 async function run(v: Variant): Promise<number> {
-  const proc = Bun.spawn([process.execPath, import.meta.path, "--child", v.library, v.traced ? "traced" : "plain"], { stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, import.meta.path, "--child", v.library, v.mode], { stdout: "pipe", stderr: "inherit" });
   const [text, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   if (code !== 0) throw new Error(`${v.name}: child exited with ${code}`);
   return Number(text.trim());
@@ -111,7 +115,7 @@ const quartiles = (xs: number[]): [number, number] => {
 };
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 console.log(`in-process round trip per call, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds, one process per measurement`);
-console.log(`  ${"variant".padEnd(30)} ${"median".padStart(8)}  ${"min..max".padEnd(13)}  vs unsubscribed, paired per round: median [quartiles]`);
+console.log(`  ${"variant".padEnd(34)} ${"median".padStart(8)}  ${"min..max".padEnd(13)}  vs default, paired per round: median [quartiles]`);
 variants.forEach((v, i) => {
   const xs = perCallNs[i]!;
   // Neighbouring measurements share the machine's state, so compare within each round.
@@ -119,5 +123,5 @@ variants.forEach((v, i) => {
   const [q1, q3] = quartiles(ratios);
   const range = `${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)}`;
   const paired = i === 0 ? "" : `${pct(median(ratios))} [${pct(q1)} .. ${pct(q3)}]`;
-  console.log(`  ${v.name.padEnd(30)} ${median(xs).toFixed(0).padStart(5)} ns  ${range.padEnd(13)}  ${paired}`);
+  console.log(`  ${v.name.padEnd(34)} ${median(xs).toFixed(0).padStart(5)} ns  ${range.padEnd(13)}  ${paired}`);
 });

@@ -44,9 +44,13 @@ export class LatencyHistogram {
   private maxMs = 0;
 
   record(ms: number): void {
-    const us = ms >= 0.001 ? Math.min(Math.floor(ms * 1000), MAX_US) : 0; // also NaN and clock skew
-    this.counts[bucketOf(us)]!++;
     this.count++;
+    const us = ms * 1000;
+    if (!(us >= 1)) {
+      this.counts[0]!++; // below 1 µs (the usual case with the coarse clock), NaN, clock skew
+      return;
+    }
+    this.counts[us < MAX_US ? bucketOf(us | 0) : BUCKETS - 1]!++;
     if (ms > this.maxMs) this.maxMs = ms;
   }
 

@@ -62,7 +62,7 @@ export abstract class RemotingEndpoint {
   readonly connections = new Set<Connection>();
   readonly now: Clock;
   /** Counters behind `stats` (observability: updated in a few marked places, read by the getter). */
-  readonly traffic = new TrafficRecorder();
+  readonly traffic: TrafficRecorder;
   /** Warnings a peer can trigger at will (bad frames, foreign opaques) are rate-limited. */
   private readonly peerWarnings = new LogThrottle();
   /** Processor failures, which bad input can trigger on every request, are rate-limited too. */
@@ -82,6 +82,7 @@ export abstract class RemotingEndpoint {
   protected constructor(readonly options: EndpointOptions) {
     this.logger = options.logger;
     this.now = options.clock ?? coarseClock;
+    this.traffic = new TrafficRecorder(options.trafficStats);
     this.events = new ChannelEventQueue(options.channelEventQueueCapacity, options.logger);
     this.asyncPermits = new Permits(options.asyncSemaphoreValue);
     this.onewayPermits = new Permits(options.onewaySemaphoreValue);

@@ -29,6 +29,11 @@ export interface RemotingStats {
 
 /** The counters behind RemotingStats.served and .invoked. */
 export class TrafficRecorder {
-  readonly served = new TrafficCounters();
-  readonly invoked = new TrafficCounters();
+  readonly served: TrafficCounters;
+  readonly invoked: TrafficCounters;
+
+  constructor(enabled: boolean) {
+    this.served = new TrafficCounters(enabled);
+    this.invoked = new TrafficCounters(enabled);
+  }
 }

@@ -56,13 +56,15 @@ class CodeCounters {
 
 /**
  * Counters for one direction of traffic (requests served, or calls made), by request code. Plain
- * fields and an array index per request: cheap enough to be always on.
+ * fields and an array index per request; a disabled one (option trafficStats: false) counts nothing.
  */
 export class TrafficCounters {
   private readonly direct: (CodeCounters | undefined)[] = new Array<CodeCounters | undefined>(DIRECT_CODES).fill(undefined);
   private readonly others = new Map<number, CodeCounters>();
   private distinct = 0;
   private overflow: CodeCounters | null = null;
+
+  constructor(private readonly enabled: boolean) {}
 
   /** The counters of `code`, created on first use. */
   of(code: number): CodeCounters {
@@ -72,18 +74,19 @@ export class TrafficCounters {
 
   /** Counts `code` one by one from now on, whatever the cap (a code with a processor). */
   track(code: number): void {
-    if ((code >= 0 && code < DIRECT_CODES ? this.direct[code] : this.others.get(code)) === undefined) this.create(code, true);
+    if (this.enabled && (code >= 0 && code < DIRECT_CODES ? this.direct[code] : this.others.get(code)) === undefined) this.create(code, true);
   }
 
   request(code: number): void {
-    this.of(code).requests++;
+    if (this.enabled) this.of(code).requests++;
   }
 
   error(code: number, key: string): void {
-    this.of(code).addError(key);
+    if (this.enabled) this.of(code).addError(key);
   }
 
   latency(code: number, ms: number): void {
+    if (!this.enabled) return;
     const c = this.of(code);
     (c.latency ??= new LatencyHistogram()).record(ms);
   }

@@ -152,6 +152,18 @@ describe("stats", () => {
     }
   });
 
+  test("trafficStats: false counts nothing, but connections, queues and pending calls are still reported", async () => {
+    const server = await h.server({ trafficStats: false }, (s) => s.registerProcessor(ECHO, echo));
+    const client = h.client({ trafficStats: false });
+    await client.invokeSync(addrOf(server), createRequest(ECHO), 3000);
+    await client.invokeSync(addrOf(server), createRequest(999), 3000);
+    for (const stats of [server.stats, client.stats]) {
+      expect(stats.served).toEqual(EMPTY);
+      expect(stats.invoked).toEqual(EMPTY);
+      expect(stats.connections).toBe(1);
+    }
+  });
+
   test("a peer sending thousands of distinct codes cannot grow the tables: beyond 256 codes they count as 'other'", async () => {
     const server = await h.server({}, (s) => {
       s.registerDefaultProcessor(() => createResponse(0, null));
