@@ -5,7 +5,8 @@
  *
  *   bun examples/namesrv-lite.ts [port]        (default 9876; PORT in the environment works too)
  *
- * Handled: REGISTER_BROKER, UNREGISTER_BROKER, GET_ROUTEINFO_BY_TOPIC, GET_BROKER_CLUSTER_INFO,
+ * Handled: REGISTER_BROKER, UNREGISTER_BROKER, QUERY_DATA_VERSION (brokers ask it before
+ * re-registering), GET_ROUTEINFO_BY_TOPIC, GET_BROKER_CLUSTER_INFO,
  * GET_ALL_TOPIC_LIST_FROM_NAMESERVER; any other code is answered REQUEST_CODE_NOT_SUPPORTED.
  * Simplified against Java's RouteInfoManager: no KV config, no compressed register bodies, no
  * static topics, no acting master; a broker is dropped when its connection closes or when it has
@@ -17,10 +18,12 @@ import {
   decodeCustomHeader,
   encodeClusterInfo,
   encodeCustomHeader,
+  encodeFastjson,
   encodeTopicList,
   encodeTopicRouteData,
   GetRouteInfoRequestHeader,
   MASTER_ID,
+  parseFastjson,
   parseRegisterBrokerBody,
   RegisterBrokerRequestHeader,
   RegisterBrokerResponseHeader,
@@ -30,6 +33,8 @@ import {
   ResponseCode,
   UnregisterBrokerRequestHeader,
   type BrokerData,
+  type DataVersion,
+  type HeaderSchema,
   type ProcessorContext,
   type QueueData,
   type RemotingChannel,
@@ -40,11 +45,17 @@ import {
 /** Java's default: a broker that has not registered for 2 minutes is gone. */
 const DEFAULT_BROKER_TIMEOUT_MS = 120_000;
 
+/** QUERY_DATA_VERSION's headers (not in the package: this is how you declare your own). */
+const QueryDataVersionRequestHeader = { brokerName: "string!", brokerAddr: "string!", clusterName: "string!", brokerId: "long!" } as const satisfies HeaderSchema;
+const QueryDataVersionResponseHeader = { changed: "boolean" } as const satisfies HeaderSchema;
+
 interface LiveBroker {
   lastUpdate: number;
   timeoutMs: number;
   haServerAddr: string;
   channel: RemotingChannel;
+  /** The version of the topic table it registered last. */
+  dataVersion: DataVersion | null;
 }
 
 export interface NameServerLiteOptions extends RemotingServerOptions {
@@ -70,6 +81,7 @@ export class NameServerLite {
     const s = this.server;
     s.registerProcessor(RequestCode.REGISTER_BROKER, (ctx, request) => this.registerBroker(ctx, request));
     s.registerProcessor(RequestCode.UNREGISTER_BROKER, (_ctx, request) => this.unregisterBroker(request));
+    s.registerProcessor(RequestCode.QUERY_DATA_VERSION, (_ctx, request) => this.queryDataVersion(request));
     s.registerProcessor(RequestCode.GET_ROUTEINFO_BY_TOPIC, (_ctx, request) => this.routeInfo(request));
     s.registerProcessor(RequestCode.GET_BROKER_CLUSTER_INFO, (_ctx, request) => this.clusterInfo(request));
     s.registerProcessor(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, (_ctx, request) => this.topicList(request));
@@ -102,7 +114,8 @@ export class NameServerLite {
     if (body !== null && header.bodyCrc32 !== undefined && header.bodyCrc32 !== 0 && bodyCrc32(body) !== header.bodyCrc32) {
       return answer(request, ResponseCode.SYSTEM_ERROR, "crc32 not match");
     }
-    const topicConfigs = body === null ? {} : parseRegisterBrokerBody(body).topicConfigSerializeWrapper.topicConfigTable;
+    const wrapper = body === null ? null : parseRegisterBrokerBody(body).topicConfigSerializeWrapper;
+    const topicConfigs = wrapper?.topicConfigTable ?? {};
     const { clusterName, brokerName, brokerAddr } = header;
     const brokerId = String(header.brokerId);
     this.expire();
@@ -122,6 +135,7 @@ export class NameServerLite {
       timeoutMs: Number(header.heartbeatTimeoutMillis ?? DEFAULT_BROKER_TIMEOUT_MS),
       haServerAddr: header.haServerAddr,
       channel: ctx.channel,
+      dataVersion: wrapper?.dataVersion ?? null,
     });
 
     // A slave learns its master's addresses.
@@ -137,6 +151,20 @@ export class NameServerLite {
     if (group !== undefined && group.brokerAddrs[String(brokerId)] === brokerAddr) this.dropBroker(brokerAddr);
     this.live.delete(brokerAddr);
     return answer(request, ResponseCode.SUCCESS, null);
+  }
+
+  /** A broker asks whether its topic table changed since it registered; it also counts as a sign of life. */
+  private queryDataVersion(request: RemotingCommand): RemotingCommand {
+    const { brokerAddr } = decodeCustomHeader(request.extFields, QueryDataVersionRequestHeader);
+    const theirs = (request.body === null ? null : parseFastjson(request.body)) as DataVersion | null;
+    const live = this.live.get(brokerAddr);
+    const mine = live?.dataVersion ?? null;
+    const changed = mine === null || theirs === null || mine.timestamp !== theirs.timestamp || mine.counter !== theirs.counter || (mine.stateVersion ?? 0) !== (theirs.stateVersion ?? 0);
+    if (live !== undefined) live.lastUpdate = this.now();
+    return answer(request, ResponseCode.SUCCESS, null, {
+      extFields: encodeCustomHeader({ changed }, QueryDataVersionResponseHeader),
+      ...(mine === null ? {} : { body: encodeFastjson(mine) }),
+    });
   }
 
   private routeInfo(request: RemotingCommand): RemotingCommand {

@@ -143,6 +143,35 @@ describe("examples/namesrv-lite.ts end to end", () => {
     expect(other.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
   });
 
+  test("QUERY_DATA_VERSION: whether the broker's topic table changed since it registered; it also keeps the broker alive", async () => {
+    let t = 5_000_000;
+    const { addr } = await startNamesrv(() => t);
+    const broker = h.client();
+    const body = registerBody({ TopicTest: 4 });
+    await broker.invokeSync(addr, createRegisterBrokerRequest({ brokerName: masterA.name, brokerAddr: masterA.addr, clusterName: CLUSTER, haServerAddr: masterA.ha, brokerId: 0n }, body), 3000);
+    const version = body.topicConfigSerializeWrapper.dataVersion;
+    const query = (dataVersion: object) =>
+      broker.invokeSync(
+        addr,
+        createRequest(RequestCode.QUERY_DATA_VERSION, {
+          extFields: { brokerName: masterA.name, brokerAddr: masterA.addr, clusterName: CLUSTER, brokerId: "0" },
+          body: new TextEncoder().encode(JSON.stringify(dataVersion)),
+        }),
+        3000,
+      );
+    const same = await query(version);
+    expect(same.code).toBe(ResponseCode.SUCCESS);
+    expect(same.extFields).toEqual({ changed: "false" });
+    expect(JSON.parse(text(same.body))).toEqual(version);
+    expect((await query({ ...version, counter: version.counter + 1 })).extFields).toEqual({ changed: "true" });
+
+    t += 100_000; // within the 120 s timeout
+    await query(version);
+    t += 100_000; // 200 s after registering, 100 s after the query
+    const route = await broker.invokeSync(addr, createRouteInfoRequest("TopicTest"), 3000);
+    expect(route.code).toBe(ResponseCode.SUCCESS);
+  });
+
   test("a broker is dropped when its connection closes, or when it stops registering", async () => {
     let t = 1_000_000;
     const { addr } = await startNamesrv(() => t);
