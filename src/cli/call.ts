@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { RemotingClient } from "../index.ts";
+import { RemotingClient } from "./endpoints.ts";
 import { silentLogger } from "../core/logger.ts";
 import { createRequest } from "../protocol/remoting-command.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";

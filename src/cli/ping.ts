@@ -1,4 +1,4 @@
-import { RemotingClient } from "../index.ts";
+import { RemotingClient } from "./endpoints.ts";
 import { silentLogger } from "../core/logger.ts";
 import { createRequest } from "../protocol/remoting-command.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";

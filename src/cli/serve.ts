@@ -1,4 +1,4 @@
-import { RemotingServer } from "../index.ts";
+import { RemotingServer } from "./endpoints.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RemotingStats } from "../core/remoting-stats.ts";
 import { createResponse } from "../protocol/remoting-command.ts";

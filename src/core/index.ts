@@ -19,7 +19,7 @@ export type { RemotingStats } from "./remoting-stats.ts";
 export type { RequestTask } from "./request-task.ts";
 export type { RequestDirection, RPCHook } from "./rpc-hook.ts";
 export { decideTls, TLS_HANDSHAKE_BYTE, TLS_MODES, type TlsDecision, type TlsMode } from "./tls-mode.ts";
-export { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./tracing.ts";
+export { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./trace-context.ts";
 export type { CodeStats, TrafficStats } from "./traffic-stats.ts";
 export type {
   ClientTlsOptions,

@@ -1,7 +1,7 @@
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import type { Connection } from "./connection.ts";
 import type { Permits } from "./permits.ts";
-import type { InvokeTraceContext } from "./tracing.ts";
+import type { InvokeTraceContext } from "./trace-context.ts";
 
 export type InvokeCallback = (error: Error | null, response?: RemotingCommand) => void;
 

@@ -4,7 +4,8 @@ import type { Connection } from "./connection.ts";
 import { describeError } from "./describe-error.ts";
 import type { RemotingEndpoint } from "./remoting-endpoint.ts";
 import type { ProcessorResult, RequestProcessor } from "./processor.ts";
-import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor, type ProcessTraceContext } from "./tracing.ts";
+import type { ProcessTraceContext } from "./trace-context.ts";
+import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor } from "./tracing.ts";
 
 /*
  * The life of one inbound request (Java's RequestTask): before-hooks, the processor, after-hooks,

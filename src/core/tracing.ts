@@ -1,6 +1,7 @@
 import dc from "node:diagnostics_channel";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import type { ProcessorResult, RemotingChannel } from "./processor.ts";
+import { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./trace-context.ts";
 
 /*
  * diagnostics_channel tracing, as Node's TracingChannel defines it: subscribe with
@@ -8,38 +9,6 @@ import type { ProcessorResult, RemotingChannel } from "./processor.ts";
  * asyncEnd, error })`. Every event of one call gets the same context object. When nobody
  * subscribes, the cost is reading a few `hasSubscribers` flags per request.
  */
-
-/** A call this endpoint makes (invokeSync / invokeAsync / invokeOneway). */
-export interface InvokeTraceContext {
-  role: "server" | "client";
-  /** The address called (a name server's, once chosen). */
-  addr: string;
-  request: RemotingCommand;
-  oneway: boolean;
-  timeoutMs: number;
-  /** The response, from asyncStart on (undefined for a oneway call or a failure). */
-  result?: RemotingCommand;
-  /** Why the call failed, from `error` on. */
-  error?: Error;
-}
-
-/** A request a processor of this endpoint handles. */
-export interface ProcessTraceContext {
-  role: "server" | "client";
-  request: RemotingCommand;
-  remoteAddress: string;
-  channel: RemotingChannel;
-  /** What the processor returned: a response, null, or (for `end` of an async one) its promise. */
-  result?: unknown;
-  /** What the processor threw or rejected with. */
-  error?: unknown;
-}
-
-/** The channel names, for `diagnostics_channel.tracingChannel(name)`. */
-export const TracingChannels = {
-  invoke: "bun-remoting:invoke",
-  process: "bun-remoting:process",
-} as const;
 
 /**
  * start: the call is made. end: the invoke returned (the call is registered). error: it failed.
