@@ -13,6 +13,7 @@ export * from "./core/index.ts";
 export * from "./errors.ts";
 export * from "./acl/index.ts";
 export * from "./workers/index.ts";
+export * from "./rocketmq/index.ts";
 
 export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;
 export type RemotingClientOptions = Omit<CoreClientOptions, "transport"> & Partial<Pick<CoreClientOptions, "transport">>;

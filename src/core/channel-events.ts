@@ -1,3 +1,4 @@
+import { describeError } from "./describe-error.ts";
 import type { Logger } from "./logger.ts";
 import type { RemotingChannel } from "./processor.ts";
 
@@ -86,7 +87,7 @@ export class ChannelEventQueue {
             break;
         }
       } catch (error) {
-        this.logger.warn(`channel event listener threw on ${e.type} for ${e.remoteAddr}`, error);
+        this.logger.warn(`channel event listener threw on ${e.type} for ${e.remoteAddr}: ${describeError(error)}`, error);
       }
     }
   }

@@ -15,6 +15,8 @@ export interface RequestExecutor {
   readonly namedProcessors?: boolean;
   /** Resolves when every accepted task has settled. */
   idle(): Promise<void>;
+  /** Tasks running and waiting now, for the endpoint's `stats` (optional). */
+  readonly stats?: { inFlight: number; queued: number };
 }
 
 export interface EventLoopExecutorOptions {

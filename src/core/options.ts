@@ -53,7 +53,9 @@ export interface EndpointOptions {
   /** shutdown() waits this long for in-flight work before closing everything. */
   shutdownTimeoutMs: number;
   logger: Logger;
-  /** Testing aid: the time source for deadlines and idle checks (ms, monotonic). */
+  /** Count requests, errors and latency by request code for `stats` (served and invoked); false counts nothing. */
+  trafficStats: boolean;
+  /** The time source for deadlines, idle checks and latency stats (ms, monotonic); null: the coarse clock. */
   clock: Clock | null;
 }
 
@@ -118,6 +120,7 @@ const endpointDefaults: EndpointOptions = {
   channelEventQueueCapacity: 10_000,
   shutdownTimeoutMs: 5_000,
   logger: defaultLogger,
+  trafficStats: true,
   clock: null,
 };
 
@@ -221,6 +224,7 @@ const endpointChecks: Record<keyof EndpointOptions, Check> = {
   channelEventQueueCapacity: integer(1),
   shutdownTimeoutMs: integer(0),
   logger,
+  trafficStats: boolean,
   clock: functionOrNull,
 };
 

@@ -1,6 +1,7 @@
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import type { Connection } from "./connection.ts";
 import type { Permits } from "./permits.ts";
+import type { InvokeTraceContext } from "./trace-context.ts";
 
 export type InvokeCallback = (error: Error | null, response?: RemotingCommand) => void;
 
@@ -33,6 +34,8 @@ export class PendingRequest {
   nameServerAttempts = -1;
   /** Re-sent once after a GO_AWAY; a second GO_AWAY fails the call. */
   goAwayRetried = false;
+  /** The diagnostics_channel context, when someone traces invokes. */
+  trace: InvokeTraceContext | null = null;
 
   constructor(
     readonly opaque: number,

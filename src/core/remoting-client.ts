@@ -32,7 +32,7 @@ class ChannelEntry {
  * The client also serves the requests servers send it, with its own processors.
  */
 export class RemotingClient extends RemotingEndpoint {
-  protected readonly role = "client";
+  readonly role = "client";
   declare readonly options: ClientOptions;
   private readonly transport: Transport;
   private readonly channels = new Map<string, ChannelEntry>();
@@ -257,7 +257,7 @@ export class RemotingClient extends RemotingEndpoint {
     if (!this.options.enableReconnectForGoAway || p.goAwayRetried) {
       p.releasePermit();
       const why = p.goAwayRetried ? "Receive GO_AWAY twice" : `Receive GO_AWAY from channelId=${conn.id}`;
-      this.settleDone(p, new RemotingSendRequestError(p.addr, { message: `send request to ${p.addr} failed: ${why} (${response.remark ?? "please go away"})` }));
+      this.callBack(p, new RemotingSendRequestError(p.addr, { message: `send request to ${p.addr} failed: ${why} (${response.remark ?? "please go away"})` }));
       return true;
     }
     const entry = this.channels.get(conn.addr);
@@ -279,15 +279,6 @@ export class RemotingClient extends RemotingEndpoint {
       else setTimeout(check, 50);
     };
     setTimeout(check, 50);
-  }
-
-  /** Reports a call that processResponse already marked done. */
-  private settleDone(p: PendingRequest, error: Error): void {
-    try {
-      p.callback(error);
-    } catch (callbackError) {
-      this.logger.warn(`invoke callback for opaque ${p.opaque} threw`, callbackError);
-    }
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

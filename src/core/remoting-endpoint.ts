@@ -15,14 +15,17 @@ import { coarseClock, type Clock } from "./clock.ts";
 import type { Connection } from "./connection.ts";
 import { describeError } from "./describe-error.ts";
 import { EventLoopExecutor, type RequestExecutor } from "./executor.ts";
+import { LogThrottle } from "./log-throttle.ts";
 import type { Logger } from "./logger.ts";
 import type { EndpointOptions } from "./options.ts";
 import { PendingRequest, PendingState, type InvokeCallback } from "./pending-request.ts";
 import { Permits } from "./permits.ts";
 import type { RequestProcessor } from "./processor.ts";
 import { RequestTask } from "./request-task.ts";
+import { TrafficRecorder, type RemotingStats } from "./remoting-stats.ts";
 import { ResponseTable } from "./response-table.ts";
 import { RpcHooks, type RPCHook } from "./rpc-hook.ts";
+import { invokeChannel, isTraced, traceInvokeOutcome, traceInvokeStart } from "./tracing.ts";
 
 /** Request codes below this are looked up in an array (RocketMQ's codes are mostly below 1024). */
 const DIRECT_CODES = 1024;
@@ -58,6 +61,12 @@ export abstract class RemotingEndpoint {
   readonly defaultExecutor: EventLoopExecutor;
   readonly connections = new Set<Connection>();
   readonly now: Clock;
+  /** Counters behind `stats` (observability: updated in a few marked places, read by the getter). */
+  readonly traffic: TrafficRecorder;
+  /** Warnings a peer can trigger at will (bad frames, foreign opaques) are rate-limited. */
+  private readonly peerWarnings = new LogThrottle();
+  /** Processor failures, which bad input can trigger on every request, are rate-limited too. */
+  readonly processorWarnings = new LogThrottle();
   /** Processors by code: an array for the usual codes (0..DIRECT_CODES-1), a map for the rest. */
   private readonly directProcessors: (ProcessorEntry | undefined)[] = new Array<ProcessorEntry | undefined>(DIRECT_CODES).fill(undefined);
   private readonly processors = new Map<number, ProcessorEntry>();
@@ -73,6 +82,7 @@ export abstract class RemotingEndpoint {
   protected constructor(readonly options: EndpointOptions) {
     this.logger = options.logger;
     this.now = options.clock ?? coarseClock;
+    this.traffic = new TrafficRecorder(options.trafficStats);
     this.events = new ChannelEventQueue(options.channelEventQueueCapacity, options.logger);
     this.asyncPermits = new Permits(options.asyncSemaphoreValue);
     this.onewayPermits = new Permits(options.onewaySemaphoreValue);
@@ -80,14 +90,15 @@ export abstract class RemotingEndpoint {
     this.executors.add(this.defaultExecutor);
   }
 
-  /** "server" or "client", for messages. */
-  protected abstract readonly role: string;
+  /** "server" or "client", for messages and traces. */
+  abstract readonly role: "server" | "client";
 
   // ---- registration ---------------------------------------------------------------------------
 
   registerProcessor(code: number, processor: RequestProcessor | string, executor?: RequestExecutor): void {
     if (!Number.isInteger(code)) throw new TypeError(`registerProcessor: code must be an integer, got ${code}`);
     const entry = this.processorEntry("registerProcessor", processor, executor);
+    this.traffic.served.track(code); // stats: always count a served code one by one
     if (code >= 0 && code < DIRECT_CODES) this.directProcessors[code] = entry;
     else this.processors.set(code, entry);
   }
@@ -136,6 +147,7 @@ export abstract class RemotingEndpoint {
 
   private processRequest(conn: Connection, request: RemotingCommand): void {
     const code = request.code;
+    this.traffic.served.request(code); // stats
     const entry = (code >= 0 && code < DIRECT_CODES ? this.directProcessors[code] : this.processors.get(code)) ?? this.defaultProcessor;
     if (entry === null) {
       this.logger.debug(`${this.role}: no processor for request code ${request.code} from ${conn.remoteAddress}`);
@@ -185,7 +197,7 @@ export abstract class RemotingEndpoint {
     if (p.conn !== conn || p.state !== PendingState.Sent) {
       // Opaques are per process, not per connection: a peer must not settle another connection's call.
       this.responseTable.add(p);
-      this.logger.warn(`${this.role}: ${conn.remoteAddress} answered opaque ${response.opaque}, which it was never sent; dropped`);
+      this.peerWarnings.warn(this.logger, this.now(), `${this.role}: ${conn.remoteAddress} answered opaque ${response.opaque}, which it was never sent; dropped`);
       return;
     }
     p.state = PendingState.Done;
@@ -196,7 +208,7 @@ export abstract class RemotingEndpoint {
       try {
         this.hooks.after(conn.remoteAddress, p.request, response);
       } catch (error) {
-        this.logger.warn(`RPC hook doAfterResponse threw for opaque ${p.opaque}`, error);
+        this.logger.warn(`RPC hook doAfterResponse threw for opaque ${p.opaque}: ${describeError(error)}`, error);
       }
     }
     this.callBack(p, null, response);
@@ -218,6 +230,7 @@ export abstract class RemotingEndpoint {
     p.permits = null;
     retry.sync = p.sync;
     retry.nameServerAttempts = p.nameServerAttempts;
+    retry.trace = p.trace;
     this.responseTable.add(retry);
     return retry;
   }
@@ -234,7 +247,7 @@ export abstract class RemotingEndpoint {
   }
 
   private reply(conn: Connection, request: RemotingCommand, code: number, remark: string): void {
-    if ((request.flag & RPC_ONEWAY) === 0) this.writeResponse(conn, request, this.createResponse(code, remark));
+    this.writeResponse(conn, request, this.createResponse(code, remark));
   }
 
   /**
@@ -243,6 +256,7 @@ export abstract class RemotingEndpoint {
    * a SYSTEM_ERROR saying why, so the caller is not left waiting.
    */
   writeResponse(conn: Connection, request: RemotingCommand, response: RemotingCommand): void {
+    if (response.code !== RemotingSysResponseCode.SUCCESS) this.traffic.served.error(request.code, String(response.code)); // stats
     if (isOneway(request)) return;
     response.opaque = request.opaque;
     response.flag = (response.flag | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY;
@@ -255,6 +269,7 @@ export abstract class RemotingEndpoint {
     } catch (error) {
       this.logger.warn(`${this.role}: response to code ${request.code} could not be encoded: ${describeError(error)}`);
       const fallback = this.createResponse(RemotingSysResponseCode.SYSTEM_ERROR, `response could not be encoded: ${(error as Error).message}`);
+      this.traffic.served.error(request.code, String(fallback.code)); // stats
       fallback.opaque = request.opaque;
       conn.send(fallback);
     }
@@ -268,10 +283,18 @@ export abstract class RemotingEndpoint {
    * after failing the callback when no permit is free.
    */
   protected startInvoke(request: RemotingCommand, timeoutMs: number, addr: string, oneway: boolean, callback: InvokeCallback): PendingRequest | null {
+    this.traffic.invoked.request(request.code); // stats
+    const trace = isTraced(invokeChannel) ? traceInvokeStart(this.role, addr, request, oneway, timeoutMs) : null;
     const permits = oneway ? this.onewayPermits : this.asyncPermits;
     if (!permits.tryAcquire()) {
       const kind = oneway ? "invokeOnewayImpl" : "invokeAsyncImpl";
-      callback(new RemotingTooMuchRequestError(`${kind} invoke too fast: all ${permits.total} ${oneway ? "oneway" : "async"} permits are in use`));
+      const error = new RemotingTooMuchRequestError(`${kind} invoke too fast: all ${permits.total} ${oneway ? "oneway" : "async"} permits are in use`);
+      this.traffic.invoked.error(request.code, error.code);
+      if (trace === null) callback(error);
+      else {
+        traceInvokeOutcome(trace, error, undefined, () => callback(error));
+        invokeChannel.end.publish(trace);
+      }
       return null;
     }
     const opaque = nextOpaque();
@@ -280,6 +303,10 @@ export abstract class RemotingEndpoint {
     const p = new PendingRequest(opaque, request, this.now() + timeoutMs, timeoutMs, addr, oneway, callback, permits);
     this.responseTable.add(p);
     if (p.deadline < this.scanDueAt) this.armScan(p.deadline);
+    if (trace !== null) {
+      p.trace = trace;
+      invokeChannel.end.publish(trace);
+    }
     return p;
   }
 
@@ -334,11 +361,24 @@ export abstract class RemotingEndpoint {
     this.callBack(p, error);
   }
 
-  private callBack(p: PendingRequest, error: Error | null, response?: RemotingCommand): void {
+  /** Every call settles here: stats, tracing, then the caller's callback. */
+  protected callBack(p: PendingRequest, error: Error | null, response?: RemotingCommand): void {
+    const code = p.request.code;
+    const invoked = this.traffic.invoked; // stats
+    if (error !== null) invoked.error(code, (error as Partial<RemotingError>).code ?? error.name);
+    else if (response !== undefined) {
+      invoked.latency(code, this.now() - (p.deadline - p.timeoutMs));
+      if (response.code !== RemotingSysResponseCode.SUCCESS) invoked.error(code, String(response.code));
+    }
+    if (p.trace === null) this.runCallback(p, error, response);
+    else traceInvokeOutcome(p.trace, error, response, () => this.runCallback(p, error, response));
+  }
+
+  private runCallback(p: PendingRequest, error: Error | null, response: RemotingCommand | undefined): void {
     try {
       p.callback(error, response);
     } catch (callbackError) {
-      this.logger.warn(`invoke callback for opaque ${p.opaque} threw`, callbackError);
+      this.logger.warn(`invoke callback for opaque ${p.opaque} threw: ${describeError(callbackError)}`, callbackError);
     }
   }
 
@@ -376,7 +416,7 @@ export abstract class RemotingEndpoint {
   /** The connection sent bytes that are not the protocol, or broke a limit: log, tell the listener, close it. */
   onConnectionError(conn: Connection, error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
-    this.logger.warn(`${this.role}: closing ${conn.remoteAddress}: ${err.message}`);
+    this.peerWarnings.warn(this.logger, this.now(), `${this.role}: closing ${conn.remoteAddress}: ${err.message}`);
     this.events.emit("EXCEPTION", conn.remoteAddress, conn, err);
     conn.close();
   }
@@ -391,7 +431,7 @@ export abstract class RemotingEndpoint {
     if (!this.connections.delete(conn)) return; // refused at accept (maxConnections, shutting down): never announced
     if (error instanceof RemotingTlsError) {
       // A failed TLS handshake (or a refused client certificate) is worth a line, unlike a plain reset.
-      this.logger.warn(`${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
+      this.peerWarnings.warn(this.logger, this.now(), `${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
       this.events.emit("EXCEPTION", conn.remoteAddress, conn, error);
     }
     const failed = this.responseTable.ofConnection(conn);
@@ -407,6 +447,33 @@ export abstract class RemotingEndpoint {
     }
     conn.pendingOut = 0;
     this.events.emit("CLOSE", conn.remoteAddress, conn);
+  }
+
+  // ---- stats ----------------------------------------------------------------------------------
+
+  /** A snapshot of this endpoint's connections, queues and traffic (see RemotingStats). */
+  get stats(): RemotingStats {
+    let inFlight = 0;
+    let queued = 0;
+    for (const executor of this.executors) {
+      const s = executor.stats;
+      if (s !== undefined) {
+        inFlight += s.inFlight;
+        queued += s.queued;
+      }
+    }
+    let bytesQueued = 0;
+    for (const conn of this.connections) bytesQueued += conn.queue.queuedBytes;
+    return {
+      connections: this.connections.size,
+      inFlight,
+      queued,
+      bytesQueued,
+      pendingCalls: this.responseTable.size,
+      droppedEvents: this.events.dropped,
+      served: this.traffic.served.snapshot(),
+      invoked: this.traffic.invoked.snapshot(),
+    };
   }
 
   // ---- time -----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ type State = "new" | "starting" | "running" | "stopping" | "stopped";
  * NettyRemotingServer); it can also call its clients back on their connections.
  */
 export class RemotingServer extends RemotingEndpoint {
-  protected readonly role = "server";
+  readonly role = "server";
   declare readonly options: ServerOptions;
   private readonly transport: Transport;
   private readonly ioWorkerLauncher: IoWorkerLauncher | null;

@@ -4,6 +4,8 @@ import type { Connection } from "./connection.ts";
 import { describeError } from "./describe-error.ts";
 import type { RemotingEndpoint } from "./remoting-endpoint.ts";
 import type { ProcessorResult, RequestProcessor } from "./processor.ts";
+import type { ProcessTraceContext } from "./trace-context.ts";
+import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor } from "./tracing.ts";
 
 /*
  * The life of one inbound request (Java's RequestTask): before-hooks, the processor, after-hooks,
@@ -27,34 +29,43 @@ export function beginRequest(endpoint: RemotingEndpoint, conn: Connection, reque
     try {
       hooks.after(conn.remoteAddress, request, response);
     } catch (hookError) {
-      endpoint.logger.warn(`RPC hook doAfterResponse threw after a refused request`, hookError);
+      endpoint.logger.warn(`RPC hook doAfterResponse threw after a refused request: ${describeError(hookError)}`, hookError);
     }
     endpoint.writeResponse(conn, request, response);
     return false;
   }
 }
 
-/** The processor answered (null: no response now; it may answer later through the context). */
-export function completeRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, response: RemotingCommand | null): void {
+/**
+ * The processor answered (null: no response now; it may answer later through the context).
+ * `startedAt`: when the request arrived, on the endpoint's clock (for the latency stats).
+ */
+export function completeRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, response: RemotingCommand | null, startedAt: number): void {
   if (!endpoint.hooks.isEmpty) {
     try {
       endpoint.hooks.after(conn.remoteAddress, request, response);
     } catch (error) {
-      failRequest(endpoint, conn, request, error);
+      failRequest(endpoint, conn, request, error, startedAt);
       return;
     }
   }
   conn.requestSettled();
+  endpoint.traffic.served.latency(request.code, endpoint.now() - startedAt); // stats
   if (response !== null) endpoint.writeResponse(conn, request, response);
 }
 
 /** The processor (or an after-hook) threw: answer SYSTEM_ERROR, or the code of an abort. */
-export function failRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, error: unknown): void {
+export function failRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, error: unknown, startedAt: number): void {
   conn.requestSettled();
   if (!(error instanceof RemotingAbortProcessError)) {
-    endpoint.logger.warn(`processor for code ${request.code} from ${conn.remoteAddress} failed: ${describeError(error)}`);
+    endpoint.processorWarnings.warn(endpoint.logger, endpoint.now(), `processor for code ${request.code} from ${conn.remoteAddress} failed: ${describeError(error)}`);
   }
+  endpoint.traffic.served.latency(request.code, endpoint.now() - startedAt); // stats
   endpoint.writeResponse(conn, request, endpoint.errorResponseFor(error));
+}
+
+function callProcessor(processor: RequestProcessor, conn: Connection, request: RemotingCommand): ProcessorResult {
+  return typeof processor === "function" ? processor(conn, request) : processor.processRequest(conn, request);
 }
 
 function isPromise(result: ProcessorResult): result is Promise<RemotingCommand | null> {
@@ -65,29 +76,39 @@ function isPromise(result: ProcessorResult): result is Promise<RemotingCommand |
  * Runs a request on the calling thread. Returns a promise when the processor is async (the request
  * is answered when it settles), undefined when it has been answered already.
  */
-export function runRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, processor: RequestProcessor): Promise<void> | undefined {
+export function runRequest(
+  endpoint: RemotingEndpoint,
+  conn: Connection,
+  request: RemotingCommand,
+  processor: RequestProcessor,
+  startedAt = endpoint.now(),
+): Promise<void> | undefined {
   if (!beginRequest(endpoint, conn, request)) return undefined;
+  const trace = isTraced(processChannel) ? processTraceContext(endpoint.role, conn, request) : null;
   let result: ProcessorResult;
   try {
-    result = typeof processor === "function" ? processor(conn, request) : processor.processRequest(conn, request);
+    result = trace === null ? callProcessor(processor, conn, request) : traceProcessor(trace, () => callProcessor(processor, conn, request));
   } catch (error) {
-    failRequest(endpoint, conn, request, error);
+    failRequest(endpoint, conn, request, error, startedAt);
     return undefined;
   }
   if (isPromise(result)) {
-    const task = new RequestTask(endpoint, conn, request, processor);
+    const task = new RequestTask(endpoint, conn, request, processor, startedAt);
+    task.trace = trace;
     return result.then(
       (response) => task.complete(response),
       (error: unknown) => task.fail(error),
     );
   }
-  completeRequest(endpoint, conn, request, result);
+  completeRequest(endpoint, conn, request, result, startedAt);
   return undefined;
 }
 
 /** A request handed to an executor, settled exactly once. */
 export class RequestTask {
   private settled = false;
+  /** The diagnostics_channel context, when someone traces processing. */
+  trace: ProcessTraceContext | null = null;
 
   constructor(
     readonly endpoint: RemotingEndpoint,
@@ -95,16 +116,23 @@ export class RequestTask {
     readonly request: RemotingCommand,
     /** A processor, or a processor's name for an executor that resolves names (worker groups). */
     readonly processor: RequestProcessor | string,
+    /** When the request arrived, on the endpoint's clock (for the latency stats). */
+    readonly startedAt = endpoint.now(),
   ) {}
 
   /**
    * Runs the before-hooks. False when one refused the request; the task is then settled (answered)
-   * and the executor must not run the processor.
+   * and the executor must not run the processor. For an executor that runs the processor elsewhere
+   * (a worker): tracing sees start and end here, the outcome at complete / fail.
    */
   begin(): boolean {
     if (this.settled) return false;
     const ok = beginRequest(this.endpoint, this.conn, this.request);
     if (!ok) this.settled = true;
+    else if (isTraced(processChannel)) {
+      const trace = (this.trace = processTraceContext(this.endpoint.role, this.conn, this.request));
+      traceProcessor(trace, () => null);
+    }
     return ok;
   }
 
@@ -116,18 +144,20 @@ export class RequestTask {
       return undefined;
     }
     this.settled = true; // runRequest answers exactly once itself
-    return runRequest(this.endpoint, this.conn, this.request, processor);
+    return runRequest(this.endpoint, this.conn, this.request, processor, this.startedAt);
   }
 
   complete(response: RemotingCommand | null): void {
     if (this.settled) return;
     this.settled = true;
-    completeRequest(this.endpoint, this.conn, this.request, response);
+    if (this.trace === null) completeRequest(this.endpoint, this.conn, this.request, response, this.startedAt);
+    else traceProcessOutcome(this.trace, false, response, () => completeRequest(this.endpoint, this.conn, this.request, response, this.startedAt));
   }
 
   fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    failRequest(this.endpoint, this.conn, this.request, error);
+    if (this.trace === null) failRequest(this.endpoint, this.conn, this.request, error, this.startedAt);
+    else traceProcessOutcome(this.trace, true, error, () => failRequest(this.endpoint, this.conn, this.request, error, this.startedAt));
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +65,32 @@ describe("the packed package, installed into a fresh project", () => {
   test("Bun imports it by name: the Bun sockets build (its sources); bun-remoting/node works there too", { timeout: 30_000 }, () => {
     const out = JSON.parse(execFileSync(bun, ["smoke.mjs"], { cwd: project, encoding: "utf8" }));
     assert.deepEqual(out, { remark: "hi bun", body: [1, 2, 3], transport: "bun", nodeEntry: "function", bunEntry: "loads" });
+  });
+
+  test("the bun-remoting command runs under plain Node from the installed package: serve, ping, call", { timeout: 30_000 }, async () => {
+    const cli = join(project, "node_modules/.bin/bun-remoting");
+    const server = spawn(process.execPath, [cli, "serve", "--port", "0"], { cwd: project, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const port = await new Promise<string>((resolve, reject) => {
+      server.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = out.match(/listening on 127\.0\.0\.1:(\d+)/);
+        if (match) resolve(match[1]!);
+      });
+      server.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    });
+    try {
+      const ping = execFileSync(process.execPath, [cli, "ping", `127.0.0.1:${port}`, "-c", "2", "-i", "10"], { cwd: project, encoding: "utf8" });
+      assert.match(ping, /2 requests, 2 replies, 0% loss/);
+      const call = JSON.parse(execFileSync(process.execPath, [cli, "call", `127.0.0.1:${port}`, "--code", "10", "--ext", "k=v", "--output", "json"], { cwd: project, encoding: "utf8" }));
+      assert.equal(call.code, 0);
+      assert.deepEqual(call.extFields, { k: "v" });
+    } finally {
+      const exited = new Promise((resolve) => server.on("exit", resolve));
+      server.kill("SIGINT");
+      assert.equal(await exited, 0);
+    }
+    assert.match(out, /stopping; connections 0, requests 3/);
   });
 
   test("TypeScript (node16 resolution, no skipLibCheck) type-checks against its declarations", { timeout: 30_000 }, () => {

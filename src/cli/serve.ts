@@ -1,0 +1,77 @@
+import { RemotingServer } from "./endpoints.ts";
+import type { Logger } from "../core/logger.ts";
+import type { RemotingStats } from "../core/remoting-stats.ts";
+import { createResponse } from "../protocol/remoting-command.ts";
+import { integer, parse } from "./arguments.ts";
+import { Exit, UsageError } from "./usage-error.ts";
+
+export const SERVE_USAGE = `Usage: bun-remoting serve [options]
+
+An echo server: answers every request with SUCCESS, remark "Hi <client address>", and the
+request's own extFields and body (the processor of RocketMQ's own remoting tests). Ctrl-C stops it
+gracefully and prints its stats.
+
+Options:
+  --port <n>       port to listen on; 0 picks a free one (default 9876)
+  --host <addr>    address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+  --stats <s>      print a stats line every s seconds (default 0: only at the end)
+  -v, --verbose    log every request and connection event
+  -h, --help       this help
+`;
+
+function statsLine(stats: RemotingStats): string {
+  const { served } = stats;
+  const byCode = Object.entries(served.byCode)
+    .map(([code, c]) => `${code}: ${c.requests} req, ${c.errors} err${c.latencyMs === null ? "" : `, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms`}`)
+    .join("; ");
+  return `connections ${stats.connections}, requests ${served.requests}, errors ${served.errors}, in flight ${stats.inFlight}, bytes queued ${stats.bytesQueued}${byCode === "" ? "" : ` | ${byCode}`}\n`;
+}
+
+/** Log lines to the terminal, with a timestamp. */
+function terminalLogger(out: (text: string) => void, verbose: boolean): Logger {
+  const line = (level: string) => (message: string) => out(`${new Date().toISOString()} ${level} ${message}\n`);
+  const ignore = (): void => {};
+  return { debug: verbose ? line("debug") : ignore, info: verbose ? line("info") : ignore, warn: line("warn"), error: line("error") };
+}
+
+export async function serve(args: string[], out: (text: string) => void): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { port: { type: "string" }, host: { type: "string" }, stats: { type: "string" }, verbose: { type: "boolean", short: "v" } },
+    SERVE_USAGE,
+  );
+  if (values.help) {
+    out(SERVE_USAGE);
+    return Exit.OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, SERVE_USAGE);
+  const verbose = values.verbose === true;
+  const logger = terminalLogger(out, verbose);
+  const statsEvery = integer(values.stats, "stats", 0, SERVE_USAGE);
+
+  await using server = new RemotingServer({
+    host: values.host ?? "127.0.0.1",
+    port: integer(values.port, "port", 9876, SERVE_USAGE, 0, 65535),
+    logger,
+  });
+  server.registerDefaultProcessor((ctx, request) => {
+    if (verbose) logger.info(`${ctx.remoteAddress} request code ${request.code} opaque ${request.opaque} (${request.serializeType}, ${request.body?.length ?? 0} body bytes)`);
+    return createResponse(0, `Hi ${ctx.remoteAddress}`, { extFields: request.extFields, body: request.body, serializeType: request.serializeType });
+  });
+  if (verbose) {
+    server.setChannelEventListener({
+      onChannelConnect: (addr) => logger.info(`${addr} connected`),
+      onChannelClose: (addr) => logger.info(`${addr} closed`),
+    });
+  }
+  await server.start();
+  out(`echo server listening on ${values.host ?? "127.0.0.1"}:${server.port} (Ctrl-C to stop)\n`);
+  const timer = statsEvery > 0 ? setInterval(() => out(statsLine(server.stats)), statsEvery * 1000) : null;
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  if (timer !== null) clearInterval(timer);
+  out(`\nstopping; ${statsLine(server.stats)}`);
+  return Exit.OK;
+}

@@ -1,0 +1,118 @@
+import { LatencyHistogram, type LatencySummary } from "./latency-histogram.ts";
+
+/** Request codes below this are counted in an array (RocketMQ's codes are mostly below 1024). */
+const DIRECT_CODES = 1024;
+/**
+ * Distinct request codes counted one by one; later ones are counted together under "other", so a
+ * peer sending every possible code cannot grow the tables. Codes with a registered processor are
+ * always counted one by one.
+ */
+const MAX_CODES = 256;
+/** Distinct error keys per request code; later ones are counted under "other". */
+const MAX_ERROR_KEYS = 32;
+const OTHER = "other";
+
+/** One request code's numbers in a stats snapshot. */
+export interface CodeStats {
+  requests: number;
+  /** Requests that ended in an error (see TrafficStats.byCode). */
+  errors: number;
+  /** Errors by kind: a response code ("1", "17"...) or an error code ("ERR_REMOTING_TIMEOUT"...). */
+  errorsByCode: Record<string, number>;
+  /** Latency in ms, null until one was measured. */
+  latencyMs: LatencySummary | null;
+}
+
+/** One direction's numbers in a stats snapshot. */
+export interface TrafficStats {
+  requests: number;
+  errors: number;
+  /** By request code ("other" collects the codes beyond the first 256 seen). */
+  byCode: Record<string, CodeStats>;
+}
+
+class CodeCounters {
+  requests = 0;
+  errors = 0;
+  errorsByKey: Map<string, number> | null = null;
+  latency: LatencyHistogram | null = null;
+
+  addError(key: string): void {
+    this.errors++;
+    const byKey = (this.errorsByKey ??= new Map());
+    const k = byKey.has(key) || byKey.size < MAX_ERROR_KEYS ? key : OTHER;
+    byKey.set(k, (byKey.get(k) ?? 0) + 1);
+  }
+
+  snapshot(): CodeStats {
+    return {
+      requests: this.requests,
+      errors: this.errors,
+      errorsByCode: this.errorsByKey === null ? {} : Object.fromEntries(this.errorsByKey),
+      latencyMs: this.latency === null ? null : this.latency.summary(),
+    };
+  }
+}
+
+/**
+ * Counters for one direction of traffic (requests served, or calls made), by request code. Plain
+ * fields and an array index per request; a disabled one (option trafficStats: false) counts nothing.
+ */
+export class TrafficCounters {
+  private readonly direct: (CodeCounters | undefined)[] = new Array<CodeCounters | undefined>(DIRECT_CODES).fill(undefined);
+  private readonly others = new Map<number, CodeCounters>();
+  private distinct = 0;
+  private overflow: CodeCounters | null = null;
+
+  constructor(private readonly enabled: boolean) {}
+
+  /** The counters of `code`, created on first use. */
+  of(code: number): CodeCounters {
+    const c = code >= 0 && code < DIRECT_CODES ? this.direct[code] : this.others.get(code);
+    return c ?? this.create(code, false);
+  }
+
+  /** Counts `code` one by one from now on, whatever the cap (a code with a processor). */
+  track(code: number): void {
+    if (this.enabled && (code >= 0 && code < DIRECT_CODES ? this.direct[code] : this.others.get(code)) === undefined) this.create(code, true);
+  }
+
+  request(code: number): void {
+    if (this.enabled) this.of(code).requests++;
+  }
+
+  error(code: number, key: string): void {
+    if (this.enabled) this.of(code).addError(key);
+  }
+
+  latency(code: number, ms: number): void {
+    if (!this.enabled) return;
+    const c = this.of(code);
+    (c.latency ??= new LatencyHistogram()).record(ms);
+  }
+
+  private create(code: number, always: boolean): CodeCounters {
+    if (!always && this.distinct >= MAX_CODES) return (this.overflow ??= new CodeCounters());
+    const c = new CodeCounters();
+    this.distinct++;
+    if (code >= 0 && code < DIRECT_CODES) this.direct[code] = c;
+    else this.others.set(code, c);
+    return c;
+  }
+
+  snapshot(): TrafficStats {
+    const byCode: Record<string, CodeStats> = {};
+    let requests = 0;
+    let errors = 0;
+    const add = (key: string, c: CodeCounters): void => {
+      if (c.requests === 0 && c.errors === 0) return;
+      byCode[key] = c.snapshot();
+      requests += c.requests;
+      errors += c.errors;
+    };
+    this.direct.forEach((c, code) => c !== undefined && add(String(code), c));
+    for (const [code, c] of this.others) add(String(code), c);
+    if (this.overflow !== null) add(OTHER, this.overflow);
+    return { requests, errors, byCode };
+  }
+}

@@ -1,0 +1,42 @@
+import { RemotingCommandError } from "../errors.ts";
+import { parseFastjson } from "./fastjson.ts";
+
+/*
+ * Light shape checks for bodies read off the wire: a peer that sends the wrong structure gets a
+ * RemotingCommandError naming the field, not a TypeError somewhere in the caller's code later.
+ */
+
+/** The parsed JSON of a body that must be there. */
+export function bodyJson(body: Uint8Array | string | null | undefined, what: string): unknown {
+  if (body === null || body === undefined || body.length === 0) throw new RemotingCommandError(`${what}: the body is empty`);
+  return parseFastjson(body);
+}
+
+export function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RemotingCommandError(`${what}: expected a JSON object, got ${Array.isArray(value) ? "an array" : JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new RemotingCommandError(`${what}: expected a JSON array, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A record whose values are all strings (an address table). */
+export function stringRecord(value: unknown, what: string): Record<string, string> {
+  const r = record(value, what);
+  for (const [key, v] of Object.entries(r)) {
+    if (typeof v !== "string") throw new RemotingCommandError(`${what}.${key}: expected a string, got ${JSON.stringify(v)}`);
+  }
+  return r as Record<string, string>;
+}
+
+export function stringList(value: unknown, what: string): string[] {
+  const l = list(value, what);
+  l.forEach((v, i) => {
+    if (typeof v !== "string") throw new RemotingCommandError(`${what}[${i}]: expected a string, got ${JSON.stringify(v)}`);
+  });
+  return l as string[];
+}

@@ -1,0 +1,39 @@
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { within } from "../helpers/harness.ts";
+
+const root = join(import.meta.dir, "../..");
+const bun = process.execPath;
+
+/** Reads a child's stdout until `pattern` matches; returns the match. */
+async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<RegExpMatchArray> {
+  const reader = stream.getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`output ended without ${pattern}: ${text}`);
+    text += new TextDecoder().decode(value);
+    const match = text.match(pattern);
+    if (match !== null) {
+      reader.releaseLock();
+      return match;
+    }
+  }
+}
+
+test("examples/echo-server.ts and echo-client.ts: the quick start runs as written, and SIGINT shuts the server down", async () => {
+  const server = Bun.spawn([bun, "examples/echo-server.ts"], { cwd: root, env: { ...process.env, PORT: "0" }, stdout: "pipe", stderr: "pipe" });
+  try {
+    const [, port] = await within(readUntil(server.stdout, /listening on 127\.0\.0\.1:(\d+)/), 10_000, "the echo server to listen");
+    const client = Bun.spawn([bun, "examples/echo-client.ts", `127.0.0.1:${port}`], { cwd: root, stdout: "pipe", stderr: "pipe" });
+    const [out, exitCode] = await within(Promise.all([new Response(client.stdout).text(), client.exited]), 10_000, "the echo client");
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/^0 Hi 127\.0\.0\.1:\d+ \{\s+hello: "world",\s+\} ping\n/);
+    expect(out).toContain("latency (ms):");
+    expect(out).toContain("count: 1");
+    server.kill("SIGINT");
+    expect(await within(server.exited, 10_000, "the echo server to exit")).toBe(0);
+  } finally {
+    server.kill();
+  }
+}, 30_000);
