@@ -1,13 +1,15 @@
 /**
- * The e2e bench server process: a RemotingServer of the runtime's own build ("bun-remoting" is the
- * Bun sources under Bun, dist/ under Node) that answers ECHO_CODE with the request's body.
+ * The library's bench server process: a RemotingServer of the build given as the first argument
+ * (src/index.ts under Bun, dist/node.js under Node) that answers ECHO_CODE with the request's body.
  * Prints "LISTENING <port>"; shuts down when stdin closes.
  */
-import { createResponse, RemotingServer, silentLogger } from "bun-remoting";
 import { ECHO_CODE } from "./cases.ts";
 
-const server = new RemotingServer({ host: "127.0.0.1", port: 0, logger: silentLogger });
-server.registerProcessor(ECHO_CODE, (_ctx, request) => createResponse(0, null, { body: request.body, serializeType: request.serializeType }));
+type Library = Pick<typeof import("../../src/index.ts"), "RemotingServer" | "createResponse" | "silentLogger">;
+
+const lib = (await import(process.argv[2]!)) as Library;
+const server = new lib.RemotingServer({ host: "127.0.0.1", port: 0, logger: lib.silentLogger });
+server.registerProcessor(ECHO_CODE, (_ctx, request) => lib.createResponse(0, null, { body: request.body, serializeType: request.serializeType }));
 await server.start();
 console.log(`LISTENING ${server.port}`);
 process.stdin.resume();
