@@ -9,7 +9,7 @@ import { ECHO_CODE, FULL_CASES, SHORT_CASES, type BenchCase } from "./e2e/cases.
 import type { JobCase } from "./e2e/job.ts";
 import { compareWithSaved, compareReport } from "./report/compare.ts";
 import { terminalReport } from "./report/terminal.ts";
-import { ALI_ONS_VERSION, installAliOns, NOT_COMPARED } from "./suite/alternatives.ts";
+import { COMPARED, install, NOT_COMPARED } from "./suite/alternatives.ts";
 import { buildLibrary, bundleHarness, Revisions } from "./suite/build.ts";
 import { waitForQuiet } from "./suite/cpus.ts";
 import { runRounds } from "./suite/e2e-rounds.ts";
@@ -20,7 +20,7 @@ import { Progress } from "./suite/progress.ts";
 import { newestResults, readResults, renderOutputs, saveResults } from "./suite/output.ts";
 import type { AlternativeReport, Results } from "./suite/results.ts";
 import { summarize, type RatioPair } from "./suite/summarize.ts";
-import { aliOnsTarget, libraryTargets, rawTargets, type Harness, type Target } from "./suite/targets.ts";
+import { alternativeTarget, libraryTargets, rawTargets, type Harness, type Target } from "./suite/targets.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -51,10 +51,13 @@ const harness: Harness = { root, bun: process.execPath, node: "node", nodeBuild:
 const comparing = options.compare !== null && !/^saved$|\.json$/.test(options.compare);
 const mode = comparing ? "compare" : options.full ? "full" : "short";
 
+/** --only, ignoring case. */
+const matches = (name: string): boolean => name.toLowerCase().includes(options.only.toLowerCase());
+
 /** Cases of this run, with the size of their request frames (the raw echo sends frames that size). */
 function selectCases(): JobCase[] {
   const all: readonly BenchCase[] = options.full ? FULL_CASES : SHORT_CASES;
-  const chosen = all.filter((c) => (c.placement === "same" || options.splitCpu !== null) && `${c.id} ${c.label}`.includes(options.only));
+  const chosen = all.filter((c) => (c.placement === "same" || options.splitCpu !== null) && matches(`${c.id} ${c.label}`));
   if (options.splitCpu === null && all.some((c) => c.placement === "split")) progress.line("split-placement cases left out: no CPU for the server (--split-cpu)");
   return chosen.map((c) => ({
     ...c,
@@ -100,21 +103,22 @@ if (!comparing) {
     pairs.push({ name: "invokeSync p50 / raw ping-pong p50 (Bun)", numerator: "bun", denominator: "raw-bun", metric: "p50Us", only: (c) => c.kind === "sync" });
     pairs.push({ name: "invokeSync p50 / raw ping-pong p50 (Node)", numerator: "node", denominator: "raw-node", metric: "p50Us", only: (c) => c.kind === "sync" });
   }
-  if (!skip("alternatives") && !skip("node") && cases.some((c) => c.serializeType === "JSON")) {
-    progress.line(`alternatives: installing ali-ons@${ALI_ONS_VERSION} into .bench-alternatives/ (not committed)`);
-    const installed = installAliOns(`${root}.bench-alternatives/`);
-    if ("error" in installed) alternatives.push({ name: "ali-ons", version: ALI_ONS_VERSION, status: "unusable", reason: installed.error });
-    else {
-      targets.push(aliOnsTarget(harness, installed.dir, installed.version));
-      pairs.push({ name: "ali-ons / this library's Node build (same server)", numerator: "ali-ons", denominator: "node", metric: "requestsPerSecond" });
-      alternatives.push({
-        name: "ali-ons",
-        version: installed.version,
-        status: "measured",
-        reason: "Pure JavaScript; its Channel is a remoting client (JSON headers only). Measured on Node against this library's Node-build server, on the JSON cases.",
-      });
+  for (const alt of COMPARED) {
+    const target = (dir: string): Target => alternativeTarget(harness, alt.name as "ali-ons" | "rocketmq-nodejs", alt.version, dir);
+    if (skip("alternatives") || skip("node") || !cases.some((c) => target("").runs(c))) {
+      alternatives.push({ name: alt.name, version: alt.version, status: "skipped", reason: `${alt.about} Left out of this run (--skip, --only).` });
+      continue;
     }
-  } else alternatives.push({ name: "ali-ons", version: ALI_ONS_VERSION, status: "skipped", reason: "left out of this run (--skip, or no JSON case selected)" });
+    progress.line(`alternatives: ${alt.name}@${alt.version}, installed into .bench-alternatives/ (not committed)`);
+    const installed = install(`${root}.bench-alternatives/`, alt);
+    if ("error" in installed) {
+      alternatives.push({ name: alt.name, version: alt.version, status: "unusable", reason: `${alt.about} Not measured: ${installed.error}` });
+      continue;
+    }
+    targets.push(target(installed.dir));
+    pairs.push({ name: `${alt.name} / this library's Node build (same server)`, numerator: alt.name, denominator: "node", metric: "requestsPerSecond" });
+    alternatives.push({ name: alt.name, version: alt.version, status: "measured", reason: alt.about });
+  }
   alternatives.push(...NOT_COMPARED);
 } else if (libraries.length === 2) {
   const [a, b] = libraries.map((l) => (l.revision === null ? "" : `@${l.revision}`));

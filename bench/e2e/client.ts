@@ -11,6 +11,7 @@ import { aliOnsDriver } from "./drivers/ali-ons.ts";
 import type { Driver } from "./drivers/driver.ts";
 import { libraryDriver } from "./drivers/library.ts";
 import { rawDriver } from "./drivers/raw.ts";
+import { rocketmqNodejsDriver } from "./drivers/rocketmq-nodejs.ts";
 import type { CaseMeasurement, ClientJob, DriverSpec, JobCase } from "./job.ts";
 import { LatencySamples } from "./latency-samples.ts";
 import { Load } from "./load.ts";
@@ -23,6 +24,7 @@ const job = JSON.parse(process.argv[2]!) as ClientJob;
 async function loadDriver(spec: DriverSpec): Promise<Driver> {
   if (spec.kind === "library") return libraryDriver(spec.entry);
   if (spec.kind === "ali-ons") return aliOnsDriver(spec.dir);
+  if (spec.kind === "rocketmq-nodejs") return rocketmqNodejsDriver(spec.dir);
   return rawDriver;
 }
 

@@ -12,7 +12,9 @@ export type DriverSpec =
   /** Raw sockets of the runtime (Bun.connect / node:net) against a raw echo server: no codec, no dispatch. */
   | { kind: "raw" }
   /** ali-ons' Channel (a pure-JavaScript RocketMQ remoting client), loaded from `dir`. */
-  | { kind: "ali-ons"; dir: string };
+  | { kind: "ali-ons"; dir: string }
+  /** rocketmq-nodejs' Producer (rocketmq-client-cpp as a Node addon), loaded from `dir`. */
+  | { kind: "rocketmq-nodejs"; dir: string };
 
 /** A case with the size its request frame has on the wire (the raw driver sends frames of that size). */
 export interface JobCase extends BenchCase {

@@ -28,7 +28,7 @@ const MODULES: Record<MicroModuleName, MicroModule> = {
 };
 
 const [name, root, minMs, mode, only = ""] = process.argv.slice(2);
-const benches = (await MODULES[name as MicroModuleName](root!)).filter((b) => (mode === "full" || b.short === true) && `${b.group} ${b.name}`.includes(only));
+const benches = (await MODULES[name as MicroModuleName](root!)).filter((b) => (mode === "full" || b.short === true) && `${b.group} ${b.name}`.toLowerCase().includes(only.toLowerCase()));
 /** Calls `fn` for this long before measuring: JIT tiers, lazy set-up and first-touch page faults. */
 const PREWARM_MS = 30;
 

@@ -58,24 +58,25 @@ export function latencyTable(r: Results): Table {
 
 /** The alternatives measured, next to this library's Node build on the same cases and server. */
 export function alternativesTable(r: Results): Table | null {
-  const alts = r.targets.filter((t) => t.role === "alternative");
-  if (alts.length === 0) return null;
   const rows: string[][] = [];
-  for (const alt of alts) {
+  for (const alt of r.targets.filter((t) => t.role === "alternative")) {
     for (const c of r.cases) {
       const a = summaryOf(r, c.id, alt.id);
       if (a === undefined) continue;
       const ours = summaryOf(r, c.id, "node");
+      const p50 = (s: CaseSummary | undefined): string => (s?.p50Us ? micros(s.p50Us.median) : "–");
       rows.push([
+        alt.label,
         c.label,
         `${spreadText(a.requestsPerSecond, count)}/s`,
         ours === undefined ? "–" : `${spreadText(ours.requestsPerSecond, count)}/s`,
         spreadText(ratioOf(r, c.id, alt.id, "node")?.ratio ?? null, times),
-        a.p50Us === null ? "–" : `${micros(a.p50Us.median)} / ${ours?.p50Us ? micros(ours.p50Us.median) : "–"}`,
+        `${p50(a)} / ${p50(ours)}`,
       ]);
     }
   }
-  return { header: ["case", "ali-ons client", "this library's Node client", "ali-ons / this library", "p50: ali-ons / this library"], rows };
+  if (rows.length === 0) return null;
+  return { header: ["alternative (Node)", "case", "its client", "this library's Node client", "it / this library", "p50: it / this library"], rows };
 }
 
 /** Microbenchmarks: median time per call [quartiles], mean, and the rate the mean gives. */

@@ -4,28 +4,40 @@ import type { AlternativeReport } from "./results.ts";
 
 /**
  * Other public implementations of the RocketMQ remoting protocol for Node on npm, and whether the
- * suite can compare with them. Those that can are installed on demand into a git-ignored folder
- * (nothing of theirs is committed); the others are listed with the reason, as found when this
- * list was made (2026-11-21, Node 20.20, Linux x64).
+ * suite can compare with them. Those that can are installed on demand, each into its own folder
+ * under a git-ignored one (nothing of theirs is committed); the others are listed with the reason,
+ * as found when this list was made (2026-11-21, Node 20.20, Linux x64).
  */
 
-/** ali-ons: Aliyun's pure-JavaScript RocketMQ client; its Channel calls any request code. */
-export const ALI_ONS_VERSION = "3.12.0";
+export interface Alternative {
+  name: string;
+  version: string;
+  /** What it is and how the suite uses it (shown on the page). */
+  about: string;
+}
 
-export const NOT_COMPARED: AlternativeReport[] = [
+export const COMPARED: readonly Alternative[] = [
+  {
+    name: "ali-ons",
+    version: "3.12.0",
+    about:
+      "Aliyun's RocketMQ client in pure JavaScript; its Channel is a remoting client (JSON headers only; one socket write and one timer per request). Measured on Node against this library's Node-build server, on the JSON echo cases.",
+  },
   {
     name: "rocketmq-nodejs",
     version: "1.1.2",
-    status: "unusable",
-    reason:
-      "Installs (prebuilt rocketmq-client-cpp addon) and loads on Node 20, but offers only a Producer and a PushConsumer: it cannot call an arbitrary request code, nor host a server. Comparing it needs a NameServer and Broker emulation to send messages to, which the suite does not have yet.",
+    about:
+      "Apache rocketmq-client-cpp as a prebuilt Node addon, with a Producer and a PushConsumer only. Its Producer sends to this library's Node-build server acting as its NameServer and Broker (the send cases), next to this library's Node client sending the same SEND_MESSAGE_V2 requests to the same server.",
   },
+];
+
+export const NOT_COMPARED: readonly AlternativeReport[] = [
   {
     name: "apache-rocketmq",
     version: "1.0.0-rc1",
     status: "unusable",
     reason:
-      "apache/rocketmq-client-nodejs, a binding of the C++ client: its install script refuses Node 20 (it asserts Node 8 to 10), then downloads the C++ library from outside the npm registry and builds with node-gyp.",
+      "apache/rocketmq-client-nodejs, an older binding of the C++ client: its install script refuses Node 20 (it asserts Node 8 to 10), then downloads the C++ library from outside the npm registry and builds with node-gyp.",
   },
   {
     name: "nodejs-rocketmq-client",
@@ -42,18 +54,19 @@ export const NOT_COMPARED: AlternativeReport[] = [
 ];
 
 /**
- * Installs ali-ons into `dir` (once; later runs reuse it). Returns its folder, or the reason it
- * could not be had (offline, registry refusal...).
+ * Installs `alt` into `<base><name>/` (once; later runs reuse it). Returns that folder, or the
+ * reason the package could not be had (offline, registry refusal, no build for this platform).
  */
-export function installAliOns(dir: string): { dir: string; version: string } | { error: string } {
-  const manifest = `${dir}node_modules/ali-ons/package.json`;
+export function install(base: string, alt: Alternative): { dir: string } | { error: string } {
+  const dir = `${base}${alt.name}/`;
+  const manifest = `${dir}node_modules/${alt.name}/package.json`;
   const installed = (): string | null => (existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version : null);
-  if (installed() !== ALI_ONS_VERSION) {
+  if (installed() !== alt.version) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(`${dir}package.json`, `${JSON.stringify({ private: true, description: "alternatives the benchmark suite compares with (npm run bench); not committed", dependencies: { "ali-ons": ALI_ONS_VERSION } }, null, 2)}\n`);
+    const pkg = { private: true, description: "installed by the benchmark suite (npm run bench) to compare with; not committed", dependencies: { [alt.name]: alt.version } };
+    writeFileSync(`${dir}package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
     const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", timeout: 180_000 });
-    if (r.status !== 0) return { error: `npm install ali-ons@${ALI_ONS_VERSION} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-3).join(" ")}` };
+    if (r.status !== 0) return { error: `npm install ${alt.name}@${alt.version} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-3).join(" ")}` };
   }
-  const version = installed();
-  return version === null ? { error: "ali-ons did not install" } : { dir, version };
+  return installed() === alt.version ? { dir } : { error: `${alt.name}@${alt.version} did not install` };
 }

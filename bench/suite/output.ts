@@ -12,7 +12,7 @@ export const CHARTS = { throughput: "bench/results/charts/throughput.svg", laten
 /** Saves `results` as bench/results/<date>-<mode>-<commit>.json; returns its path. */
 export function saveResults(root: string, results: Results): string {
   mkdirSync(`${root}${RESULTS_DIR}`, { recursive: true });
-  const stamp = results.startedAt.slice(0, 16).replaceAll(":", "").replace("T", "-");
+  const stamp = results.startedAt.slice(0, 19).replaceAll(":", "").replace("T", "-");
   const file = `${root}${RESULTS_DIR}${stamp}-${results.mode}-${results.git.commit.slice(0, 7)}${results.git.dirty ? "-dirty" : ""}.json`;
   writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
   return file;

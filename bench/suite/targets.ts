@@ -23,9 +23,11 @@ export interface Harness {
   nodeBuild: string;
 }
 
-const anyCase = (): boolean => true;
-/** A raw echo has no oneway form: what would it be the limit of? */
-const echoCases = (c: BenchCase): boolean => c.kind !== "oneway";
+/** The send cases compare clients on Node (the native client's runtime), against one server. */
+const bunCases = (c: BenchCase): boolean => c.call === "echo";
+const nodeCases = (): boolean => true;
+/** A raw echo has no oneway form (what would it be the limit of?) and does not play a broker. */
+const echoCases = (c: BenchCase): boolean => c.kind !== "oneway" && c.call === "echo";
 
 /** This library on both runtimes: Bun runs the sources on Bun sockets, Node runs dist/ on node:net. */
 export function libraryTargets(h: Harness, libRoot: string, revision: string | null): Target[] {
@@ -42,7 +44,7 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
       client: [h.bun, `${h.root}bench/e2e/client.ts`],
       driver: { kind: "library", entry: bunEntry },
       server: [h.bun, `${h.root}bench/e2e/server.ts`, bunEntry],
-      runs: anyCase,
+      runs: bunCases,
     },
     {
       id: `node${suffix}`,
@@ -53,7 +55,7 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
       client: [h.node, `${h.nodeBuild}client.js`],
       driver: { kind: "library", entry: nodeEntry },
       server: [h.node, `${h.nodeBuild}server.js`, nodeEntry],
-      runs: anyCase,
+      runs: nodeCases,
     },
   ];
 }
@@ -87,21 +89,22 @@ export function rawTargets(h: Harness): Target[] {
 }
 
 /**
- * ali-ons' client on Node against this library's Node-build server: the same server as the "node"
- * target, so the two differ only in the client. JSON headers only, one connection.
+ * An alternative's client on Node against this library's Node-build server: the same server as
+ * the "node" target's, so the two differ only in the client. ali-ons runs the JSON echo cases over
+ * one connection, rocketmq-nodejs (a producer) the send cases.
  */
-export function aliOnsTarget(h: Harness, dir: string, version: string): Target {
+export function alternativeTarget(h: Harness, name: "ali-ons" | "rocketmq-nodejs", version: string, dir: string): Target {
   const nodeEntry = `${h.root}dist/node.js`;
   return {
-    id: "ali-ons",
-    label: `ali-ons ${version} client (Node) → this library's Node server`,
+    id: name,
+    label: `${name} ${version}`,
     runtime: "node",
     role: "alternative",
     revision: null,
     client: [h.node, `${h.nodeBuild}client.js`],
-    driver: { kind: "ali-ons", dir },
+    driver: { kind: name, dir },
     server: [h.node, `${h.nodeBuild}server.js`, nodeEntry],
-    runs: (c) => c.serializeType === "JSON" && c.connections === 1,
+    runs: name === "ali-ons" ? (c) => c.call === "echo" && c.serializeType === "JSON" && c.connections === 1 : (c) => c.call === "send",
   };
 }
 
