@@ -9,7 +9,7 @@ import { summaryOf } from "./tables.ts";
  * Latency: the p50 bar with the p99 marked.
  */
 
-const COLORS: Record<string, string> = { bun: "#e8590c", node: "#2f9e44", "raw-bun": "#ffc078", "raw-node": "#8ce99a", "ali-ons": "#748ffc" };
+const COLORS: Record<string, string> = { bun: "#e8590c", node: "#2f9e44", "raw-bun": "#ffc078", "raw-node": "#8ce99a", "ali-ons": "#748ffc", "rocketmq-nodejs": "#ae3ec9" };
 const colorOf = (t: TargetInfo): string => COLORS[t.id] ?? (t.runtime === "bun" ? "#f08c00" : "#37b24d");
 
 const LABEL_W = 330;
