@@ -9,7 +9,6 @@ import { ECHO_CODE, FULL_CASES, SHORT_CASES, type BenchCase } from "./e2e/cases.
 import type { JobCase } from "./e2e/job.ts";
 import { compareWithSaved, compareReport } from "./report/compare.ts";
 import { terminalReport } from "./report/terminal.ts";
-import { COMPARED, install, NOT_COMPARED } from "./suite/alternatives.ts";
 import { buildLibrary, bundleHarness, Revisions } from "./suite/build.ts";
 import { waitForQuiet } from "./suite/cpus.ts";
 import { runRounds } from "./suite/e2e-rounds.ts";
@@ -18,9 +17,10 @@ import { runMicro } from "./suite/micro-runs.ts";
 import { parseOptions, USAGE, type SuiteOptions } from "./suite/options.ts";
 import { Progress } from "./suite/progress.ts";
 import { newestResults, readResults, renderOutputs, saveResults } from "./suite/output.ts";
-import type { AlternativeReport, Results } from "./suite/results.ts";
-import { summarize, type RatioPair } from "./suite/summarize.ts";
-import { alternativeTarget, libraryTargets, rawTargets, type Harness, type Target } from "./suite/targets.ts";
+import { planTargets, type LibraryCheckout } from "./suite/plan.ts";
+import type { Results } from "./suite/results.ts";
+import { summarize } from "./suite/summarize.ts";
+import type { Harness } from "./suite/targets.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -78,7 +78,7 @@ progress.line("building dist/ and the Node bundles of the bench processes");
 buildLibrary(root);
 await bundleHarness(harness);
 const revisions = comparing ? new Revisions(root) : null;
-const libraries: { root: string; revision: string | null; hasNodeBuild: boolean }[] = [];
+const libraries: LibraryCheckout[] = [];
 if (revisions !== null) {
   const [a, b] = options.compare!.split(",");
   if (b === undefined) libraries.push({ root, revision: null, hasNodeBuild: true });
@@ -89,41 +89,7 @@ if (revisions !== null) {
   }
 } else libraries.push({ root, revision: null, hasNodeBuild: true });
 
-// Targets and the ratios to take round by round.
-const targets: Target[] = [];
-const pairs: RatioPair[] = [];
-for (const lib of libraries) {
-  targets.push(...libraryTargets(harness, lib.root, lib.revision).filter((t) => !(t.runtime === "node" && (skip("node") || !lib.hasNodeBuild))));
-}
-const alternatives: AlternativeReport[] = [];
-if (!comparing) {
-  pairs.push({ name: "Bun build / Node build", numerator: "bun", denominator: "node", metric: "requestsPerSecond" });
-  if (!skip("raw")) {
-    targets.push(...rawTargets(harness).filter((t) => !(t.runtime === "node" && skip("node"))));
-    pairs.push({ name: "invokeSync p50 / raw ping-pong p50 (Bun)", numerator: "bun", denominator: "raw-bun", metric: "p50Us", only: (c) => c.kind === "sync" });
-    pairs.push({ name: "invokeSync p50 / raw ping-pong p50 (Node)", numerator: "node", denominator: "raw-node", metric: "p50Us", only: (c) => c.kind === "sync" });
-  }
-  for (const alt of COMPARED) {
-    const target = (dir: string): Target => alternativeTarget(harness, alt.name as "ali-ons" | "rocketmq-nodejs", alt.version, dir);
-    if (skip("alternatives") || skip("node") || !cases.some((c) => target("").runs(c))) {
-      alternatives.push({ name: alt.name, version: alt.version, status: "skipped", reason: `${alt.about} Left out of this run (--skip, --only).` });
-      continue;
-    }
-    progress.line(`alternatives: ${alt.name}@${alt.version}, installed into .bench-alternatives/ (not committed)`);
-    const installed = install(`${root}.bench-alternatives/`, alt);
-    if ("error" in installed) {
-      alternatives.push({ name: alt.name, version: alt.version, status: "unusable", reason: `${alt.about} Not measured: ${installed.error}` });
-      continue;
-    }
-    targets.push(target(installed.dir));
-    pairs.push({ name: `${alt.name} / this library's Node build (same server)`, numerator: alt.name, denominator: "node", metric: "requestsPerSecond" });
-    alternatives.push({ name: alt.name, version: alt.version, status: "measured", reason: alt.about });
-  }
-  alternatives.push(...NOT_COMPARED);
-} else if (libraries.length === 2) {
-  const [a, b] = libraries.map((l) => (l.revision === null ? "" : `@${l.revision}`));
-  for (const runtime of ["bun", "node"]) pairs.push({ name: `${runtime}: ${a || "this tree"} / ${b}`, numerator: `${runtime}${a}`, denominator: `${runtime}${b}`, metric: "requestsPerSecond" });
-}
+const { targets, pairs, alternatives } = planTargets(harness, libraries, cases, skip, progress);
 
 const cpusUsed = [options.cpu, options.splitCpu].filter((c) => c !== null);
 await waitForQuiet(cpusUsed, options.noiseLimitPct, options.quietWaitS, progress);

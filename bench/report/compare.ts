@@ -36,8 +36,8 @@ export function compareReport(r: Results): string {
   const micro: Table = { header: ["microbenchmark", `speed ${label(revisions[0])} / ${label(revisions[1])} (time ratio B/A per round)`], rows: microRows };
   return [
     "Comparison: A / B per round (>1: A is faster), interleaved in one run",
-    textTable(e2e),
-    microRows.length > 0 ? `\n${textTable(micro)}` : "",
+    ...(e2e.rows.length > 0 ? [textTable(e2e)] : []),
+    ...(microRows.length > 0 ? ["", textTable(micro)] : []),
   ].join("\n");
 }
 

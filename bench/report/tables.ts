@@ -94,7 +94,7 @@ export function microTable(micro: MicroResult[]): Table {
 /** Per case: rounds counted and discarded as noisy, and the noise seen. */
 export function roundsTable(r: Results): Table {
   return {
-    header: ["case", "rounds counted", "discarded (noisy)", "others' CPU use, median [max]"],
+    header: ["case", "rounds counted", "discarded (noisy)", "others' CPU use, median [max]", "failed calls"],
     rows: r.cases.map((c) => {
       const s = r.summary.find((x) => x.caseId === c.id);
       const noise = r.measurements.filter((m) => m.caseId === c.id).map((m) => m.noiseCpuPct ?? NaN).filter(Number.isFinite);
@@ -103,6 +103,7 @@ export function roundsTable(r: Results): Table {
         s === undefined ? "0" : `${s.roundsCounted}${s.noisy ? " (none quiet: all shown)" : ""}`,
         s === undefined ? "–" : String(s.roundsDiscarded),
         noise.length === 0 ? "–" : `${median(noise).toFixed(1)}% [${Math.max(...noise).toFixed(1)}%]`,
+        String(r.measurements.filter((m) => m.caseId === c.id).reduce((sum, m) => sum + m.errors, 0)),
       ];
     }),
   };

@@ -10,7 +10,7 @@ import type { AlternativeReport } from "./results.ts";
  */
 
 export interface Alternative {
-  name: string;
+  name: "ali-ons" | "rocketmq-nodejs";
   version: string;
   /** What it is and how the suite uses it (shown on the page). */
   about: string;

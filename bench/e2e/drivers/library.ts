@@ -40,6 +40,9 @@ function requests(lib: Library, c: JobCase): () => Command {
   };
 }
 
+/** An answer other than SUCCESS counts as an error (a revision that cannot serve the case, say). */
+const failure = (response: Command): Error | null => (response.code === 0 ? null : new Error(`answered ${response.code}: ${response.remark}`));
+
 /** This library's RemotingClient, one client (so one connection) per connection of the case. */
 export async function libraryDriver(entry: string): Promise<Driver> {
   const lib = (await import(entry)) as Library;
@@ -51,8 +54,8 @@ export async function libraryDriver(entry: string): Promise<Driver> {
     return clients.map((client) => ({
       call:
         c.kind === "async"
-          ? (done: Done) => client.invokeAsync(addr, request(), CALL_TIMEOUT_MS, done)
-          : (done: Done) => void client.invokeSync(addr, request(), CALL_TIMEOUT_MS).then(() => done(null), done),
+          ? (done: Done) => client.invokeAsync(addr, request(), CALL_TIMEOUT_MS, (error, response) => done(error ?? failure(response!)))
+          : (done: Done) => void client.invokeSync(addr, request(), CALL_TIMEOUT_MS).then((response) => done(failure(response)), done),
       oneway: (done: Done) => void client.invokeOneway(addr, request(), CALL_TIMEOUT_MS).then(() => done(null), done),
       close: () => client.shutdown(),
     }));
