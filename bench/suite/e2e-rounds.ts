@@ -45,7 +45,18 @@ function runClient(t: Target, cases: JobCase[], plan: RoundPlan, onCase: (m: Cas
     out.push(m);
     onCase(m);
   });
-  return new Promise((resolve) => child.on("close", () => resolve(out)));
+  // A client that hangs (a lost answer, a peer that died) is stopped: its cases count as failed.
+  const limitMs = 30_000 + cases.length * (plan.seconds + plan.firstWarmupS + 15) * 1000;
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`${t.id}: client still running after ${limitMs / 1000} s, stopped\n`);
+    child.kill("SIGKILL");
+  }, limitMs);
+  return new Promise((resolve) =>
+    child.on("close", () => {
+      clearTimeout(watchdog);
+      resolve(out);
+    }),
+  );
 }
 
 /**
@@ -91,5 +102,5 @@ export async function runRounds(plan: RoundPlan, progress: Progress): Promise<Ro
 export function shortName(c: BenchCase): string {
   const kind = c.kind === "sync" ? `sync×${c.inFlight}` : c.kind === "oneway" ? `oneway×${c.inFlight}` : `×${c.inFlight}`;
   const body = c.bodyBytes >= 1 << 20 ? `${c.bodyBytes >> 20}MiB` : c.bodyBytes >= 1024 ? `${c.bodyBytes >> 10}KiB` : `${c.bodyBytes}B`;
-  return `${kind} ${c.serializeType === "JSON" ? "json" : "rmq"} ${body}${c.connections > 1 ? ` c${c.connections}` : ""}${c.placement === "split" ? " split" : ""}`;
+  return `${c.call === "send" ? "send " : ""}${kind} ${c.serializeType === "JSON" ? "json" : "rmq"} ${body}${c.connections > 1 ? ` c${c.connections}` : ""}${c.placement === "split" ? " split" : ""}`;
 }
