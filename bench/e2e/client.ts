@@ -1,122 +1,116 @@
 /**
- * The e2e bench measuring process: starts bench/e2e/server (same runtime, same library build) as a
- * child process, runs every case against it and prints one JSON ClientReport line. The process
- * affinity (taskset) is inherited by the server, so both share the CPU the runner picked.
- *   <runtime> client <server script> [--seconds S] [--warmup S] [--only name-substring] [--pinned-cpu N]
+ * The measuring process of the end-to-end bench: starts the server process the job names (pinned
+ * by the runner's command line), then for each case opens its connections, puts them under load,
+ * and lets mitata time it; prints one CaseMeasurement per case as a JSON line.
+ *   <runtime> client.{ts,js} '<ClientJob as JSON>'
  */
-import { spawn } from "node:child_process";
-import { parseArgs } from "node:util";
-import { createRequest, RemotingClient, silentLogger } from "bun-remoting";
-import { CASES, ECHO_CODE, type BenchCase, type CaseResult, type ClientReport } from "./cases.ts";
+import { spawn, type ChildProcess } from "node:child_process";
+import { measure } from "mitata";
 import { startNoiseProbe } from "./cpu-noise.ts";
+import { aliOnsDriver } from "./drivers/ali-ons.ts";
+import type { Driver } from "./drivers/driver.ts";
+import { libraryDriver } from "./drivers/library.ts";
+import { rawDriver } from "./drivers/raw.ts";
+import { rocketmqNodejsDriver } from "./drivers/rocketmq-nodejs.ts";
+import type { CaseMeasurement, ClientJob, DriverSpec, JobCase } from "./job.ts";
 import { LatencySamples } from "./latency-samples.ts";
+import { Load } from "./load.ts";
 
-const { values: options, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    seconds: { type: "string", default: "2" },
-    warmup: { type: "string", default: "1" },
-    only: { type: "string", default: "" },
-    "pinned-cpu": { type: "string" },
-  },
-});
-const serverScript = positionals[0]!;
-const seconds = Number(options.seconds);
-const warmupSeconds = Number(options.warmup);
-const pinnedCpu = options["pinned-cpu"] === undefined ? null : Number(options["pinned-cpu"]);
+/** Target duration of one mitata sample: the time to complete a fixed number of requests. */
+const SAMPLE_SECONDS = 0.004;
 
-const server = spawn(process.execPath, [serverScript], { stdio: ["pipe", "pipe", "inherit"] });
-const port = await new Promise<number>((resolve, reject) => {
-  let out = "";
-  server.stdout!.on("data", (chunk: Buffer) => {
-    out += chunk;
-    const match = /LISTENING (\d+)/.exec(out);
-    if (match) resolve(Number(match[1]));
-  });
-  server.on("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-});
-const addr = `127.0.0.1:${port}`;
-const client = new RemotingClient({ logger: silentLogger });
+const job = JSON.parse(process.argv[2]!) as ClientJob;
 
-/** Every this many async calls, one has its latency recorded and the clock is checked. */
-const ASYNC_SAMPLE_EVERY = 16;
+async function loadDriver(spec: DriverSpec): Promise<Driver> {
+  if (spec.kind === "library") return libraryDriver(spec.entry);
+  if (spec.kind === "ali-ons") return aliOnsDriver(spec.dir);
+  if (spec.kind === "rocketmq-nodejs") return rocketmqNodejsDriver(spec.dir);
+  return rawDriver;
+}
 
-/**
- * Keeps `c.inFlight` invokeAsync calls outstanding for `durationS`; records the latency of every
- * ASYNC_SAMPLE_EVERY-th call when `samples` is given (reading the clock twice per call would cost
- * a measurable share of a call that takes well under a microsecond of CPU).
- */
-function runAsync(c: BenchCase, durationS: number, samples: LatencySamples | null): Promise<{ requests: number; errors: number; seconds: number }> {
-  const body = new Uint8Array(c.bodyBytes).fill(7);
-  const init = { body, serializeType: c.serializeType };
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const end = t0 + durationS * 1000;
-    let requests = 0;
-    let errors = 0;
-    let active = c.inFlight;
-    let stopping = false;
-    const fire = (sampled: boolean): void => {
-      const sent = sampled ? performance.now() : 0;
-      client.invokeAsync(addr, createRequest(ECHO_CODE, init), 10_000, (error) => {
-        if (error !== null) errors++;
-        else if (sampled) samples?.add((performance.now() - sent) * 1000);
-        if (++requests % ASYNC_SAMPLE_EVERY === 0 && !stopping) stopping = performance.now() >= end;
-        if (!stopping) fire(requests % ASYNC_SAMPLE_EVERY === 0);
-        else if (--active === 0) resolve({ requests, errors, seconds: (performance.now() - t0) / 1000 });
-      });
-    };
-    for (let i = 0; i < c.inFlight; i++) fire(i % ASYNC_SAMPLE_EVERY === 0);
+interface Server {
+  process: ChildProcess;
+  port: number;
+}
+
+function startServer(command: string[]): Promise<Server> {
+  const child = spawn(command[0]!, command.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk;
+      const match = /LISTENING (\d+)/.exec(out);
+      if (match) resolve({ process: child, port: Number(match[1]) });
+    });
+    child.on("exit", (code) => reject(new Error(`bench server ${command.join(" ")} exited with ${code}`)));
   });
 }
 
-/** One caller awaiting invokeSync back to back for `durationS`. */
-async function runSync(c: BenchCase, durationS: number, samples: LatencySamples | null): Promise<{ requests: number; errors: number; seconds: number }> {
-  const body = new Uint8Array(c.bodyBytes).fill(7);
-  const init = { body, serializeType: c.serializeType };
-  const t0 = performance.now();
-  const end = t0 + durationS * 1000;
-  let requests = 0;
-  let errors = 0;
-  let now = t0;
-  while (now < end) {
-    const sent = now;
-    try {
-      await client.invokeSync(addr, createRequest(ECHO_CODE, init), 10_000);
-    } catch {
-      errors++;
-    }
-    now = performance.now();
-    samples?.add((now - sent) * 1000);
-    requests++;
-  }
-  return { requests, errors, seconds: (now - t0) / 1000 };
-}
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(c: BenchCase): Promise<CaseResult> {
-  const run = c.kind === "async" ? runAsync : runSync;
-  await run(c, warmupSeconds, null);
-  const samples = new LatencySamples();
-  const noise = startNoiseProbe([process.pid, server.pid!], pinnedCpu);
-  const { requests, errors, seconds: took } = await run(c, seconds, samples);
+async function measureCase(driver: Driver, c: JobCase, server: Server, warmupS: number): Promise<CaseMeasurement> {
+  const connections = await driver(c, server.port);
+  const load = new Load(connections, c);
+  load.start();
+  const warm = { at: performance.now(), completed: load.completed };
+  await sleep(warmupS * 1000);
+  const rate = (load.completed - warm.completed) / ((performance.now() - warm.at) / 1000);
+  const perSample = Math.max(1, Math.round(rate * SAMPLE_SECONDS));
+
+  const samples = c.kind === "oneway" ? null : new LatencySamples();
+  load.samples = samples;
+  const noise = startNoiseProbe([process.pid, server.process.pid!], c.placement === "split" ? job.cpus.split : job.cpus.same);
+  const start = { at: performance.now(), completed: load.completed, errors: load.errors };
+  // mitata decides how many samples to take; every request completed meanwhile counts, over the
+  // whole span, so the throughput is exact whatever mitata does between samples.
+  const stats = await measure(() => load.next(perSample), {
+    min_cpu_time: job.seconds * 1e9,
+    min_samples: 5,
+    gc: false,
+    batch_threshold: -1,
+    samples_threshold: Infinity,
+  });
+  const seconds = (performance.now() - start.at) / 1000;
+  const requests = load.completed - start.completed;
+  const noiseCpuPct = noise.finish();
+  load.samples = null;
+  await load.stop();
+  await Promise.all(connections.map((conn) => conn.close()));
+
+  const requestsPerSecond = requests / seconds;
+  const rateOf = (ns: number): number => perSample / (ns / 1e9);
   return {
-    name: c.name,
+    caseId: c.id,
     requests,
-    errors,
-    seconds: took,
-    requestsPerSecond: requests / took,
-    p50Us: samples.percentile(50),
-    p99Us: samples.percentile(99),
-    noiseCpuPct: noise.finish(),
+    errors: load.errors - start.errors,
+    seconds,
+    requestsPerSecond,
+    mbPerSecond: (requestsPerSecond * c.bodyBytes) / 1e6,
+    latencyUs: samples === null ? null : samples.summary(),
+    intervals: { perSample, samples: stats.samples.length, p25: rateOf(stats.p75), p50: rateOf(stats.p50), p75: rateOf(stats.p25) },
+    noiseCpuPct,
   };
 }
 
-const report: ClientReport = {
-  runtime: process.versions.bun !== undefined ? "bun" : "node",
-  version: process.versions.bun ?? process.versions.node,
-  results: [],
+const driver = await loadDriver(job.driver);
+const servers = new Map<string, Promise<Server>>();
+const serverFor = (c: JobCase): Promise<Server> => {
+  const command = c.placement === "split" ? job.server.split : job.server.same;
+  if (command === null) throw new Error(`${c.id}: no CPU for the server in split placement`);
+  let server = servers.get(c.placement);
+  if (server === undefined) servers.set(c.placement, (server = startServer(command)));
+  return server;
 };
-for (const c of CASES) if (c.name.includes(options.only)) report.results.push(await measure(c));
-await client.shutdown();
-server.stdin!.end();
-console.log(JSON.stringify(report));
+
+let first = true;
+for (const c of job.cases) {
+  const result = await measureCase(driver, c, await serverFor(c), first ? job.firstWarmupS : job.warmupS);
+  first = false;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+for (const server of servers.values()) {
+  const { process: child } = await server;
+  child.stdin!.end();
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+process.exit(0);

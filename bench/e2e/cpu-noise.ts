@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 
 /**
- * How much CPU other processes used while a benchmark ran: the busy time (/proc/stat) of the CPU
+ * How much CPU other processes used while a benchmark ran: the busy time (/proc/stat) of the CPUs
  * the measured processes are pinned to (or of the whole machine when they are not), minus what
  * the measured processes used (/proc/<pid>/stat). Linux only; elsewhere null.
  */
@@ -9,13 +9,18 @@ import { readFileSync } from "node:fs";
 /** Kernel clock ticks per second for /proc times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Busy ticks of CPU `cpu`, or of all CPUs when null. */
-function busyTicks(cpu: number | null): number {
-  const name = cpu === null ? "cpu" : `cpu${cpu}`;
-  const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith(`${name} `));
-  if (line === undefined) throw new Error(`no ${name} in /proc/stat`);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
-  return user + nice + system + irq + softirq + steal;
+/** Busy ticks of the given CPUs, or of all CPUs together when none is given. */
+function busyTicks(cpus: readonly number[]): number {
+  const names = cpus.length === 0 ? ["cpu"] : cpus.map((cpu) => `cpu${cpu}`);
+  const lines = readFileSync("/proc/stat", "utf8").split("\n");
+  let ticks = 0;
+  for (const name of names) {
+    const line = lines.find((l) => l.startsWith(`${name} `));
+    if (line === undefined) throw new Error(`no ${name} in /proc/stat`);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    ticks += user + nice + system + irq + softirq + steal;
+  }
+  return ticks;
 }
 
 function processTicks(pid: number): number {
@@ -29,18 +34,21 @@ export interface NoiseProbe {
   finish(): number | null;
 }
 
-/** Starts measuring; `cpu` is the CPU the `pids` are pinned to, null when they are not pinned. */
-export function startNoiseProbe(pids: number[], cpu: number | null): NoiseProbe {
+/**
+ * Starts measuring; `cpus` are the CPUs the `pids` are pinned to (empty when they are not pinned).
+ * With no pids, it measures how busy those CPUs are.
+ */
+export function startNoiseProbe(pids: readonly number[], cpus: readonly number[]): NoiseProbe {
   let start: { machine: number; own: number; at: number };
   try {
-    start = { machine: busyTicks(cpu), own: pids.reduce((sum, pid) => sum + processTicks(pid), 0), at: performance.now() };
+    start = { machine: busyTicks(cpus), own: pids.reduce((sum, pid) => sum + processTicks(pid), 0), at: performance.now() };
   } catch {
     return { finish: () => null };
   }
   return {
     finish() {
       try {
-        const machine = busyTicks(cpu) - start.machine;
+        const machine = busyTicks(cpus) - start.machine;
         const own = pids.reduce((sum, pid) => sum + processTicks(pid), 0) - start.own;
         const seconds = (performance.now() - start.at) / 1000;
         return Math.max(0, ((machine - own) / TICKS_PER_SECOND / seconds) * 100);

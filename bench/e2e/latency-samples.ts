@@ -1,3 +1,5 @@
+import type { LatencyUs } from "./job.ts";
+
 /**
  * Per-request latency samples (µs) and their exact percentiles. mitata's percentiles would be of
  * batch means for calls this fast (platform notes §4), so the e2e bench keeps every sample.
@@ -15,10 +17,10 @@ export class LatencySamples {
     this.values[this.count++] = us;
   }
 
-  /** The p-th percentile (nearest rank), NaN without samples. */
-  percentile(p: number): number {
-    if (this.count === 0) return NaN;
+  /** p50 / p99 / p999 (nearest rank; NaN without samples). */
+  summary(): LatencyUs {
     const sorted = this.values.subarray(0, this.count).sort();
-    return sorted[Math.min(this.count - 1, Math.ceil((p / 100) * this.count) - 1)]!;
+    const at = (p: number): number => (this.count === 0 ? NaN : sorted[Math.min(this.count - 1, Math.ceil((p / 100) * this.count) - 1)]!);
+    return { p50: at(50), p99: at(99), p999: at(99.9), samples: this.count };
   }
 }

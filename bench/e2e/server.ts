@@ -1,14 +1,36 @@
 /**
- * The e2e bench server process: a RemotingServer of the runtime's own build ("bun-remoting" is the
- * Bun sources under Bun, dist/ under Node) that answers ECHO_CODE with the request's body.
+ * The library's bench server process: a RemotingServer of the build given as the first argument
+ * (src/index.ts under Bun, dist/node.js under Node) that answers ECHO_CODE with the request's body,
+ * and acts as the NameServer and the Broker of a producer (the send cases): every topic is routed
+ * to this server, and SEND_MESSAGE_V2 is answered with a SendMessageResponseHeader.
  * Prints "LISTENING <port>"; shuts down when stdin closes.
  */
-import { createResponse, RemotingServer, silentLogger } from "bun-remoting";
-import { ECHO_CODE } from "./cases.ts";
+import { ECHO_CODE, SEND_CODE } from "./cases.ts";
 
-const server = new RemotingServer({ host: "127.0.0.1", port: 0, logger: silentLogger });
-server.registerProcessor(ECHO_CODE, (_ctx, request) => createResponse(0, null, { body: request.body, serializeType: request.serializeType }));
-await server.start();
+type Library = Pick<typeof import("../../src/index.ts"), "RemotingServer" | "createResponse" | "silentLogger" | "RequestCode"> &
+  Partial<Pick<typeof import("../../src/index.ts"), "encodeTopicRouteData">>;
+
+const lib = (await import(process.argv[2]!)) as Library;
+const server = new lib.RemotingServer({ host: "127.0.0.1", port: 0, logger: lib.silentLogger });
+server.registerProcessor(ECHO_CODE, (_ctx, request) => lib.createResponse(0, null, { body: request.body, serializeType: request.serializeType }));
+
+// Broker and NameServer for a producer; revisions older than the RocketMQ bodies have no route encoder.
+const encodeRoute = lib.encodeTopicRouteData;
+if (encodeRoute !== undefined) {
+  let route: Uint8Array | null = null;
+  let offset = 0;
+  server.registerProcessor(lib.RequestCode.GET_ROUTEINFO_BY_TOPIC, () => lib.createResponse(0, null, { body: route }));
+  server.registerProcessor(SEND_CODE, (_ctx, request) =>
+    lib.createResponse(0, null, { extFields: { msgId: "7F00000100002A9F0000000000000000", queueId: request.extFields?.e ?? "0", queueOffset: String(offset++) }, serializeType: request.serializeType }),
+  );
+  for (const code of [lib.RequestCode.HEART_BEAT, lib.RequestCode.UNREGISTER_CLIENT]) server.registerProcessor(code, () => lib.createResponse(0, null));
+  await server.start();
+  route = encodeRoute({
+    queueDatas: [{ brokerName: "bench-broker", readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }],
+    brokerDatas: [{ cluster: "bench", brokerName: "bench-broker", brokerAddrs: { "0": `127.0.0.1:${server.port}` } }],
+    filterServerTable: {},
+  });
+} else await server.start();
 console.log(`LISTENING ${server.port}`);
 process.stdin.resume();
 process.stdin.on("end", () => void server.shutdown().then(() => process.exit(0)));

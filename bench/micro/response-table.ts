@@ -1,0 +1,43 @@
+import { do_not_optimize } from "mitata";
+import type { MicroModule } from "./micro.ts";
+
+type Library = typeof import("../../src/index.ts");
+type Table = typeof import("../../src/core/response-table.ts");
+type Pending = typeof import("../../src/core/pending-request.ts");
+
+/** Pending calls this many at once: the pipelined e2e case's window. */
+const LIVE = 1024;
+
+/** The response table (outbound calls by opaque) with LIVE calls pending, as under a pipelined load. */
+export const responseTableBenches: MicroModule = async (root) => {
+  const lib = (await import(`${root}src/index.ts`)) as Library;
+  const { ResponseTable } = (await import(`${root}src/core/response-table.ts`)) as Table;
+  const { PendingRequest } = (await import(`${root}src/core/pending-request.ts`)) as Pending;
+  const request = lib.createRequest(10, {});
+  const callback = (): void => {};
+  const pending = (opaque: number) => new PendingRequest(opaque, request, Date.now() + 3000, 3000, "127.0.0.1:10911", false, callback, null);
+
+  // Calls made ahead, reused in a ring, so the bench times the table rather than allocation: call i
+  // adds ring[i] and takes the one added LIVE calls before (the live window moves on like opaques do).
+  const ring = Array.from({ length: 1 << 16 }, (_, i) => pending(i + 1));
+  const table = new ResponseTable();
+  for (let k = ring.length - LIVE; k < ring.length; k++) table.add(ring[k]!);
+  const mask = ring.length - 1;
+  let i = 0;
+  const group = `ResponseTable: ${LIVE} calls pending`;
+  return [
+    {
+      group,
+      name: "add one + take the oldest (an answer)",
+      short: true,
+      fn: () => {
+        table.add(ring[i]!);
+        const taken = table.take(ring[(i - LIVE) & mask]!.opaque);
+        i = (i + 1) & mask;
+        return do_not_optimize(taken);
+      },
+    },
+    { group, name: "take an unknown opaque (a late answer)", fn: () => do_not_optimize(table.take(-5)) },
+    { group, name: "expiry scan, nothing expired", fn: () => do_not_optimize(table.expire(0).earliestLeft) },
+  ];
+};

@@ -1,0 +1,61 @@
+import type { BenchCase } from "../e2e/cases.ts";
+import { COMPARED, install, NOT_COMPARED } from "./alternatives.ts";
+import type { Part } from "./options.ts";
+import type { Progress } from "./progress.ts";
+import type { AlternativeReport } from "./results.ts";
+import type { RatioPair } from "./summarize.ts";
+import { alternativeTarget, libraryTargets, rawTargets, type Harness, type Target } from "./targets.ts";
+
+/** A library checkout to measure: the working tree (revision null) or, comparing, another revision. */
+export interface LibraryCheckout {
+  root: string;
+  revision: string | null;
+  hasNodeBuild: boolean;
+}
+
+export interface TargetPlan {
+  targets: Target[];
+  /** The ratios to take round by round. */
+  pairs: RatioPair[];
+  alternatives: AlternativeReport[];
+}
+
+/**
+ * What a run measures. A normal run: this library on Bun and Node, the raw limit on both, and the
+ * alternatives (installed on first use). Comparing: the library on Bun and Node, per revision.
+ */
+export function planTargets(h: Harness, libraries: LibraryCheckout[], cases: BenchCase[], skip: (part: Part) => boolean, progress: Progress): TargetPlan {
+  const targets = libraries.flatMap((lib) => libraryTargets(h, lib.root, lib.revision).filter((t) => !(t.runtime === "node" && (skip("node") || !lib.hasNodeBuild))));
+  const pairs: RatioPair[] = [];
+  const alternatives: AlternativeReport[] = [];
+  if (libraries.length === 2) {
+    const [a, b] = libraries.map((l) => (l.revision === null ? "" : `@${l.revision}`));
+    for (const runtime of ["bun", "node"]) pairs.push({ name: `${runtime}: ${a || "this tree"} / ${b}`, numerator: `${runtime}${a}`, denominator: `${runtime}${b}`, metric: "requestsPerSecond" });
+    return { targets, pairs, alternatives };
+  }
+  pairs.push({ name: "Bun build / Node build", numerator: "bun", denominator: "node", metric: "requestsPerSecond" });
+  if (!skip("raw")) {
+    targets.push(...rawTargets(h).filter((t) => !(t.runtime === "node" && skip("node"))));
+    for (const [runtime, name] of [["bun", "Bun"], ["node", "Node"]]) {
+      pairs.push({ name: `invokeSync p50 / raw ping-pong p50 (${name})`, numerator: runtime!, denominator: `raw-${runtime}`, metric: "p50Us", only: (c) => c.kind === "sync" });
+    }
+  }
+  for (const alt of COMPARED) {
+    const target = (dir: string): Target => alternativeTarget(h, alt.name, alt.version, dir);
+    if (skip("alternatives") || skip("node") || !cases.some((c) => target("").runs(c))) {
+      alternatives.push({ name: alt.name, version: alt.version, status: "skipped", reason: `${alt.about} Left out of this run (--skip, --only).` });
+      continue;
+    }
+    progress.line(`alternatives: ${alt.name}@${alt.version} (installed from npm into .bench-alternatives/ on first use; not committed)`);
+    const installed = install(`${h.root}.bench-alternatives/`, alt);
+    if ("error" in installed) {
+      alternatives.push({ name: alt.name, version: alt.version, status: "unusable", reason: `${alt.about} Not measured: ${installed.error}` });
+      continue;
+    }
+    targets.push(target(installed.dir));
+    pairs.push({ name: `${alt.name} / this library's Node build (same server)`, numerator: alt.name, denominator: "node", metric: "requestsPerSecond" });
+    alternatives.push({ name: alt.name, version: alt.version, status: "measured", reason: alt.about });
+  }
+  alternatives.push(...NOT_COMPARED);
+  return { targets, pairs, alternatives };
+}

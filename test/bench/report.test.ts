@@ -1,0 +1,110 @@
+import { describe, expect, test } from "bun:test";
+import { SHORT_CASES } from "../../bench/e2e/cases.ts";
+import type { CaseMeasurement } from "../../bench/e2e/job.ts";
+import { renderCharts } from "../../bench/report/charts.ts";
+import { renderPage } from "../../bench/report/page.ts";
+import type { Results, RoundMeasurement, TargetInfo } from "../../bench/suite/results.ts";
+import { summarize } from "../../bench/suite/summarize.ts";
+
+const CHARTS = { throughput: "bench/results/charts/throughput.svg", latency: "bench/results/charts/latency.svg" };
+const TARGETS: TargetInfo[] = [
+  { id: "bun", label: "this library, Bun build", runtime: "bun", role: "library", revision: null },
+  { id: "node", label: "this library, Node build", runtime: "node", role: "library", revision: null },
+  { id: "raw-bun", label: "raw echo, Bun sockets", runtime: "bun", role: "raw", revision: null },
+  { id: "raw-node", label: "raw echo, node:net", runtime: "node", role: "raw", revision: null },
+];
+const ASYNC = SHORT_CASES.find((c) => c.id === "async-x1024-rmq-64b-c1")!;
+const SYNC = SHORT_CASES.find((c) => c.id === "sync-x1-rmq-64b-c1")!;
+
+function measurement(caseId: string, target: string, round: number, requestsPerSecond: number, p50: number, noiseCpuPct = 0): RoundMeasurement {
+  const m: CaseMeasurement = {
+    caseId,
+    requests: requestsPerSecond,
+    errors: 0,
+    seconds: 1,
+    requestsPerSecond,
+    mbPerSecond: (requestsPerSecond * 64) / 1e6,
+    latencyUs: { p50, p99: p50 * 3, p999: p50 * 9, samples: 1000 },
+    intervals: { perSample: 100, samples: 250, p25: requestsPerSecond, p50: requestsPerSecond, p75: requestsPerSecond },
+    noiseCpuPct,
+  };
+  return { ...m, round, target, quiet: noiseCpuPct <= 10 };
+}
+
+/** A run of two cases over three rounds, the third disturbed by other processes. */
+function results(bunAsync: [number, number, number]): Results {
+  const measurements: RoundMeasurement[] = [];
+  for (const round of [1, 2, 3]) {
+    const noise = round === 3 ? 55 : 0;
+    measurements.push(
+      measurement(ASYNC.id, "bun", round, bunAsync[round - 1]!, 400, noise),
+      measurement(ASYNC.id, "node", round, 1_000_000, 600),
+      measurement(ASYNC.id, "raw-bun", round, 10_000_000, 80),
+      measurement(ASYNC.id, "raw-node", round, 8_000_000, 90),
+      measurement(SYNC.id, "bun", round, 50_000, 20),
+      measurement(SYNC.id, "node", round, 40_000, 25),
+      measurement(SYNC.id, "raw-bun", round, 55_000, 18),
+      measurement(SYNC.id, "raw-node", round, 45_000, 22),
+    );
+  }
+  const cases = [ASYNC, SYNC];
+  const { summary, ratios } = summarize(cases, TARGETS, measurements, [
+    { name: "Bun build / Node build", numerator: "bun", denominator: "node", metric: "requestsPerSecond" },
+    { name: "sync p50 / raw", numerator: "bun", denominator: "raw-bun", metric: "p50Us", only: (c) => c.kind === "sync" },
+  ]);
+  return {
+    schema: 1,
+    mode: "short",
+    note: "provisional: test data",
+    startedAt: "2026-11-21T08:00:00.000Z",
+    durationS: 80,
+    command: "npm run bench -- --cpu 0",
+    git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
+    machine: { cpuModel: "Test CPU", cpus: 2, memoryGiB: 24, kernel: "linux 6.1", loadAtStart: [0.5, 0.4, 0.3], loadAtEnd: [1, 0.8, 0.5] },
+    runtimes: { bun: "1.4.5", node: "20.20.2", mitata: "1.0.34" },
+    settings: { rounds: 2, maxRounds: 3, seconds: 0.8, warmupS: 0.3, cpu: 0, splitCpu: null, noiseLimitPct: 10 },
+    cases,
+    targets: TARGETS,
+    measurements,
+    summary,
+    ratios,
+    micro: [],
+    alternatives: [{ name: "ali-ons", version: "3.12.0", status: "skipped", reason: "left out" }],
+  };
+}
+
+describe("the results page", () => {
+  test("shows the run's figures, its file and command, and leaves the noisy round out", () => {
+    const page = renderPage(results([2_000_000, 2_200_000, 9_900_000]), "bench/results/run.json", CHARTS);
+    expect(page).toContain("> **provisional: test data**");
+    expect(page).toContain("[`bench/results/run.json`](bench/results/run.json)");
+    expect(page).toContain("`npm run bench -- --cpu 0`");
+    expect(page).toContain("commit `0123456789ab`");
+    // Rounds 1 and 2 count (median 2.10 M, range 2.00-2.20 M); the disturbed round 3 (9.90 M) does not.
+    expect(page).toContain("2.10 M [2.00 M–2.20 M]/s");
+    expect(page).not.toContain("9.90 M");
+    // Share of the raw limit and Bun / Node, taken round by round.
+    expect(page).toContain("21% [20%–22%]");
+    expect(page).toContain("2.10x [2.00x–2.20x]");
+    // The sync headline: 20 µs against a raw ping-pong of 18 µs.
+    expect(page).toMatch(/median round trip \(Bun\) \| 20\.0 µs \| 1\.11x raw Bun ping-pong \| ≤ 1\.15x raw ping-pong \| yes/);
+    expect(page).toMatch(/\| invokeAsync x1024, ROCKETMQ, 64 B \| 2 \| 1 \| 0\.0% \[55\.0%\] \| 0 \|/);
+    expect(page).toContain(`![Throughput by case](${CHARTS.throughput})`);
+  });
+
+  test("changes with the data it is given", () => {
+    const a = renderPage(results([2_000_000, 2_200_000, 0]), "r.json", CHARTS);
+    const b = renderPage(results([3_000_000, 3_300_000, 0]), "r.json", CHARTS);
+    expect(a).toContain("2.10 M [2.00 M–2.20 M]/s");
+    expect(b).toContain("3.15 M [3.00 M–3.30 M]/s");
+    expect(b).not.toContain("2.10 M");
+  });
+
+  test("charts every target of every case", () => {
+    const { throughput, latency } = renderCharts(results([2_000_000, 2_200_000, 0]));
+    expect(throughput).toStartWith("<svg");
+    expect(throughput.match(/<rect [^>]*><title>/g)?.length).toBe(8);
+    expect(throughput).toContain("this library, Bun build: 2.10 M/s");
+    expect(latency).toContain("this library, Bun build: 400 µs / 1.20 ms");
+  });
+});
