@@ -5,18 +5,18 @@
  */
 export type Clock = () => number;
 
-let cached = 0;
-let valid = false;
+/** Fields of one object rather than module-level `let`s: cheaper for JSC on a path this hot. */
+const turn = { time: 0, valid: false };
 
 function invalidate(): void {
-  valid = false;
+  turn.valid = false;
 }
 
 export const coarseClock: Clock = () => {
-  if (!valid) {
-    cached = performance.now();
-    valid = true;
+  if (!turn.valid) {
+    turn.time = performance.now();
+    turn.valid = true;
     queueMicrotask(invalidate);
   }
-  return cached;
+  return turn.time;
 };

@@ -18,6 +18,8 @@ export interface TlsGate {
 
 /** No frame (or TLS handshake) in progress. */
 const IDLE = -1;
+/** A frame (or handshake) began since the last check, which stamps the time (see observe()). */
+const STARTED = -2;
 
 /**
  * One socket and everything the core keeps for it: its frame decoder, its write queue, and the
@@ -33,7 +35,14 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   pendingOut = 0;
   /** Inbound requests accepted for processing and not settled yet (maxPendingRequestsPerConnection). */
   pendingIn = 0;
+  /** When traffic was last seen, as of the last check (observe()). */
   lastActive: number;
+  /**
+   * Traffic since the last check. Reading the clock for every chunk and every frame sent would cost
+   * more than the checks need: activity is stamped by the periodic check instead, accurate to one
+   * scanIntervalMs, which is plenty for limits measured in tens of seconds.
+   */
+  private activeSinceCheck = false;
   /**
    * When the frame now being received began (its first byte arrived), or the TLS handshake started;
    * IDLE when none is in progress. The scan closes the connection after frameTimeoutMs (slowloris).
@@ -94,8 +103,7 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
       this.sniff(chunk, this.tlsGate);
       return;
     }
-    const now = this.endpoint.now();
-    this.lastActive = now;
+    this.activeSinceCheck = true;
     const queue = this.queue;
     const decoder = this.decoder;
     const framesBefore = this.framesIn;
@@ -108,7 +116,16 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
       queue.release();
     }
     if (decoder.bufferedBytes === 0) this.frameStartedAt = IDLE;
-    else if (this.frameStartedAt === IDLE || this.framesIn !== framesBefore) this.frameStartedAt = now;
+    else if (this.frameStartedAt === IDLE || this.framesIn !== framesBefore) this.frameStartedAt = STARTED;
+  }
+
+  /** The periodic check: stamps activity and frame starts seen since the last one with `now`. */
+  observe(now: number): void {
+    if (this.activeSinceCheck) {
+      this.activeSinceCheck = false;
+      this.lastActive = now;
+    }
+    if (this.frameStartedAt === STARTED) this.frameStartedAt = now;
   }
 
   /** The first bytes of a server connection: plaintext goes on here, TLS goes to the transport, or the connection is refused. */
@@ -119,7 +136,8 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
     if (decision.action === "plaintext") {
       this.onData(chunk);
     } else if (decision.action === "tls") {
-      this.lastActive = this.frameStartedAt = this.endpoint.now(); // the handshake must finish within frameTimeoutMs
+      this.activeSinceCheck = true;
+      this.frameStartedAt = STARTED; // the handshake must finish within frameTimeoutMs
       this.socket.startTls!(chunk);
     } else {
       this.endpoint.onTlsRefused(this, decision.reason);
@@ -171,7 +189,7 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   /** Queues a command for sending; throws RemotingCommandError if it cannot be encoded or is too large. */
   send(cmd: RemotingCommand): void {
     this.queue.enqueue(cmd);
-    this.lastActive = this.endpoint.now(); // writing is activity too (Java's all-idle rule)
+    this.activeSinceCheck = true; // writing is activity too (Java's all-idle rule)
   }
 
   writeResponse(request: RemotingCommand, response: RemotingCommand): void {

@@ -333,7 +333,7 @@ export abstract class RemotingEndpoint {
       }
     }
     request.opaque = p.opaque; // the command object may have been reused for another call meanwhile
-    p.sentAt = this.now();
+    if (p.sync) p.sentAt = this.now(); // only the close-on-timeout rule needs it
     try {
       conn.send(request);
     } catch (error) {
@@ -536,6 +536,7 @@ export abstract class RemotingEndpoint {
     const { channelMaxIdleMs: maxIdle, frameTimeoutMs } = this.options;
     if (maxIdle === 0 && frameTimeoutMs === 0) return;
     for (const conn of this.connections) {
+      conn.observe(now);
       if (frameTimeoutMs > 0 && conn.frameStartedAt >= 0 && now - conn.frameStartedAt >= frameTimeoutMs) {
         const what = conn.decoder.bufferedBytes > 0 ? `a frame (${conn.decoder.bufferedBytes} bytes so far)` : "the TLS handshake";
         this.onConnectionError(conn, new RemotingLimitError("frameTimeoutMs", `${what} was not completed within frameTimeoutMs ${frameTimeoutMs}`));

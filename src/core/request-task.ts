@@ -50,7 +50,7 @@ export function completeRequest(endpoint: RemotingEndpoint, conn: Connection, re
     }
   }
   conn.requestSettled();
-  endpoint.traffic.served.latency(request.code, endpoint.now() - startedAt); // stats
+  endpoint.traffic.served.latency(request.code, elapsedSince(endpoint, startedAt)); // stats
   if (response !== null) endpoint.writeResponse(conn, request, response);
 }
 
@@ -60,8 +60,17 @@ export function failRequest(endpoint: RemotingEndpoint, conn: Connection, reques
   if (!(error instanceof RemotingAbortProcessError)) {
     endpoint.processorWarnings.warn(endpoint.logger, endpoint.now(), `processor for code ${request.code} from ${conn.remoteAddress} failed: ${describeError(error)}`);
   }
-  endpoint.traffic.served.latency(request.code, endpoint.now() - startedAt); // stats
+  endpoint.traffic.served.latency(request.code, elapsedSince(endpoint, startedAt)); // stats
   endpoint.writeResponse(conn, request, endpoint.errorResponseFor(error));
+}
+
+/**
+ * A request's latency on the endpoint's clock. NaN as the start means "this turn": a synchronous
+ * processor settles in the turn it started, where a turn-grained clock reads 0 anyway, so that
+ * path reads no clock at all.
+ */
+function elapsedSince(endpoint: RemotingEndpoint, startedAt: number): number {
+  return Number.isNaN(startedAt) ? 0 : endpoint.now() - startedAt;
 }
 
 function callProcessor(processor: RequestProcessor, conn: Connection, request: RemotingCommand): ProcessorResult {
@@ -81,7 +90,7 @@ export function runRequest(
   conn: Connection,
   request: RemotingCommand,
   processor: RequestProcessor,
-  startedAt = endpoint.now(),
+  startedAt = NaN,
 ): Promise<void> | undefined {
   if (!beginRequest(endpoint, conn, request)) return undefined;
   const trace = isTraced(processChannel) ? processTraceContext(endpoint.role, conn, request) : null;
@@ -93,7 +102,7 @@ export function runRequest(
     return undefined;
   }
   if (isPromise(result)) {
-    const task = new RequestTask(endpoint, conn, request, processor, startedAt);
+    const task = new RequestTask(endpoint, conn, request, processor, Number.isNaN(startedAt) ? endpoint.now() : startedAt);
     task.trace = trace;
     return result.then(
       (response) => task.complete(response),
