@@ -15,7 +15,12 @@ export const responseTableBenches: MicroModule = async (root) => {
   const { PendingRequest } = (await import(`${root}src/core/pending-request.ts`)) as Pending;
   const request = lib.createRequest(10, {});
   const callback = (): void => {};
-  const pending = (opaque: number) => new PendingRequest(opaque, request, Date.now() + 3000, 3000, "127.0.0.1:10911", false, callback, null);
+  // Revisions differ: older ones take the fields in the constructor, newer ones (recycled objects) in init().
+  const pending = (opaque: number) => {
+    const args = [opaque, request, Date.now() + 3000, 3000, "127.0.0.1:10911", false, callback, null] as const;
+    const p = new (PendingRequest as unknown as new (...a: typeof args) => InstanceType<typeof PendingRequest>)(...args);
+    return typeof p.init === "function" ? p.init(...args) : p;
+  };
 
   // Calls made ahead, reused in a ring, so the bench times the table rather than allocation: call i
   // adds ring[i] and takes the one added LIVE calls before (the live window moves on like opaques do).

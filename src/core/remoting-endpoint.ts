@@ -18,7 +18,7 @@ import { EventLoopExecutor, type RequestExecutor } from "./executor.ts";
 import { LogThrottle } from "./log-throttle.ts";
 import type { Logger } from "./logger.ts";
 import type { EndpointOptions } from "./options.ts";
-import { PendingRequest, PendingState, type InvokeCallback } from "./pending-request.ts";
+import { PendingPool, PendingState, type InvokeCallback, type PendingRequest } from "./pending-request.ts";
 import { Permits } from "./permits.ts";
 import type { RequestProcessor } from "./processor.ts";
 import { RequestTask } from "./request-task.ts";
@@ -56,6 +56,7 @@ export abstract class RemotingEndpoint {
   readonly logger: Logger;
   readonly events: ChannelEventQueue;
   readonly responseTable = new ResponseTable();
+  private readonly pendingPool = new PendingPool();
   readonly asyncPermits: Permits;
   readonly onewayPermits: Permits;
   readonly defaultExecutor: EventLoopExecutor;
@@ -212,6 +213,7 @@ export abstract class RemotingEndpoint {
       }
     }
     this.callBack(p, null, response);
+    this.pendingPool.recycle(p); // answered: nothing refers to it any more
   }
 
   /** A GO_AWAY answer; true when it was handled (the client re-sends the call, or fails it). */
@@ -226,7 +228,7 @@ export abstract class RemotingEndpoint {
   protected reinvoke(p: PendingRequest): PendingRequest {
     const opaque = nextOpaque();
     p.request.opaque = opaque;
-    const retry = new PendingRequest(opaque, p.request, p.deadline, p.timeoutMs, p.addr, p.oneway, p.callback, p.permits);
+    const retry = this.pendingPool.take().init(opaque, p.request, p.deadline, p.timeoutMs, p.addr, p.oneway, p.callback, p.permits);
     p.permits = null;
     retry.sync = p.sync;
     retry.nameServerAttempts = p.nameServerAttempts;
@@ -300,7 +302,7 @@ export abstract class RemotingEndpoint {
     const opaque = nextOpaque();
     request.opaque = opaque;
     request.flag = oneway ? (request.flag | RPC_ONEWAY) & ~RPC_TYPE_RESPONSE : request.flag & ~(RPC_ONEWAY | RPC_TYPE_RESPONSE);
-    const p = new PendingRequest(opaque, request, this.now() + timeoutMs, timeoutMs, addr, oneway, callback, permits);
+    const p = this.pendingPool.take().init(opaque, request, this.now() + timeoutMs, timeoutMs, addr, oneway, callback, permits);
     this.responseTable.add(p);
     if (p.deadline < this.scanDueAt) this.armScan(p.deadline);
     if (trace !== null) {
