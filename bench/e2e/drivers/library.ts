@@ -43,6 +43,24 @@ function requests(lib: Library, c: JobCase): () => Command {
 /** An answer other than SUCCESS counts as an error (a revision that cannot serve the case, say). */
 const failure = (response: Command): Error | null => (response.code === 0 ? null : new Error(`answered ${response.code}: ${response.remark}`));
 
+type Client = InstanceType<Library["RemotingClient"]>;
+
+/**
+ * invokeAsync with the load's completion function. The load passes the same function for every
+ * unsampled call, so the adapter from (error, response) to Done is made once, not per call.
+ */
+function asyncCall(client: Client, addr: string, request: () => Command): (done: Done) => void {
+  let lastDone: Done | null = null;
+  let adapter: (error: Error | null, response?: Command) => void = () => {};
+  return (done) => {
+    if (done !== lastDone) {
+      lastDone = done;
+      adapter = (error, response) => done(error ?? failure(response!));
+    }
+    client.invokeAsync(addr, request(), CALL_TIMEOUT_MS, adapter);
+  };
+}
+
 /** This library's RemotingClient, one client (so one connection) per connection of the case. */
 export async function libraryDriver(entry: string): Promise<Driver> {
   const lib = (await import(entry)) as Library;
@@ -54,7 +72,7 @@ export async function libraryDriver(entry: string): Promise<Driver> {
     return clients.map((client) => ({
       call:
         c.kind === "async"
-          ? (done: Done) => client.invokeAsync(addr, request(), CALL_TIMEOUT_MS, (error, response) => done(error ?? failure(response!)))
+          ? asyncCall(client, addr, request)
           : (done: Done) => void client.invokeSync(addr, request(), CALL_TIMEOUT_MS).then((response) => done(failure(response)), done),
       oneway: (done: Done) => void client.invokeOneway(addr, request(), CALL_TIMEOUT_MS).then(() => done(null), done),
       close: () => client.shutdown(),
