@@ -35,7 +35,7 @@ function toLanguage(value: unknown): string {
   fail(`"language" must be a LanguageCode name, got ${JSON.stringify(value)}`);
 }
 
-function toText(key: string, value: unknown): string {
+function toText(value: unknown): string {
   switch (typeof value) {
     case "string":
       return value;
@@ -50,7 +50,7 @@ function toText(key: string, value: unknown): string {
 function toRemark(value: unknown): string | null {
   if (value === null) return null;
   if (typeof value === "object") fail(`"remark" must be a string, got ${JSON.stringify(value)}`);
-  return toText("remark", value);
+  return toText(value);
 }
 
 function toExtFields(value: unknown): Record<string, string> | null {
@@ -60,7 +60,7 @@ function toExtFields(value: unknown): Record<string, string> | null {
   const source = value as Record<string, unknown>;
   for (const key of Object.keys(source)) {
     const v = source[key];
-    if (v !== null) setExtField(ext, key, toText(`extFields.${key}`, v));
+    if (v !== null) setExtField(ext, key, toText(v));
   }
   return ext;
 }

@@ -55,22 +55,6 @@ describe("processor lookup", () => {
     });
   }
 
-  test("the default processor takes unregistered codes; a code's own processor wins", async () => {
-    const seen: number[] = [];
-    const server = await h.server({}, (s) => {
-      s.registerProcessor(ECHO, () => createResponse(0, "specific"));
-      s.registerDefaultProcessor((_ctx, req) => {
-        seen.push(req.code);
-        return createResponse(0, `default ${req.code}`);
-      });
-    });
-    const client = h.client();
-    expect((await client.invokeSync(addrOf(server), createRequest(ECHO), 3000)).remark).toBe("specific");
-    expect((await client.invokeSync(addrOf(server), createRequest(UNKNOWN), 3000)).remark).toBe(`default ${UNKNOWN}`);
-    expect((await client.invokeSync(addrOf(server), createRequest(7), 3000)).remark).toBe("default 7");
-    expect(seen).toEqual([UNKNOWN, 7]);
-  });
-
   test("a processor object's processRequest is called with the processor as `this`", async () => {
     const processor = {
       prefix: "obj",

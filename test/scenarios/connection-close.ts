@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RemotingChannel, RemotingClient } from "../../src/surface.ts";
-import { asyncCall, waitFor, within } from "../helpers/promises.ts";
+import { asyncCall, rejectionOf, waitFor, within } from "../helpers/promises.ts";
 import { group } from "./scenario.ts";
 import type { ScenarioHarness } from "./harness.ts";
 
@@ -96,6 +96,8 @@ export const connectionClose = group("connection close: pending calls fail fast"
     assert.equal((await client.invokeSync(`127.0.0.1:${port}`, h.lib.createRequest(ECHO), 3000)).remark, "first");
     await first.shutdown();
     await waitFor(() => closes === 1, "the client to see the close");
+    const down = await rejectionOf(client.invokeSync(`127.0.0.1:${port}`, h.lib.createRequest(ECHO), 3000));
+    assert.ok(down instanceof h.lib.RemotingConnectError, String(down));
     await h.server({ port }, (s) => s.registerProcessor(ECHO, () => h.lib.createResponse(0, "second")));
     assert.equal((await client.invokeSync(`127.0.0.1:${port}`, h.lib.createRequest(ECHO), 3000)).remark, "second");
   });

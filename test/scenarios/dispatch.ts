@@ -74,7 +74,8 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
     const client = h.client();
     assert.equal((await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000)).remark, "specific");
     assert.equal((await client.invokeSync(h.addrOf(server), createRequest(UNKNOWN), 3000)).remark, `default ${UNKNOWN}`);
-    assert.deepEqual(seen, [UNKNOWN]);
+    assert.equal((await client.invokeSync(h.addrOf(server), createRequest(7), 3000)).remark, "default 7");
+    assert.deepEqual(seen, [UNKNOWN, 7]);
   });
 
   scenario("rejectRequest() true -> SYSTEM_BUSY (2) with [REJECTREQUEST], the processor does not run", async (h) => {
@@ -196,5 +197,6 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
     }
     assert.equal((connect as Error).message, `connect to ${dead} failed`);
     assert.equal((timeout as Error).message, `wait response on the channel ${addr} timeout, 50(ms)`);
+    assert.ok((sendRequest as Error).message.startsWith(`send request to ${addr} failed`), (sendRequest as Error).message);
   });
 });
