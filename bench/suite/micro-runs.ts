@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import type { MicroLine } from "../micro/child.ts";
-import { MICRO_MODULES } from "../micro/micro.ts";
+import { MICRO_MODULES, type MicroModuleName } from "../micro/micro.ts";
 import { nanos } from "../report/format.ts";
 import type { Progress } from "./progress.ts";
 import type { MicroResult } from "./results.ts";
@@ -15,6 +15,8 @@ export interface MicroPlan {
   minMs: number;
   cpu: number | null;
   only: string;
+  /** Which modules, in their usual order (default: all). */
+  modules?: readonly MicroModuleName[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface MicroPlan {
 export function runMicro(h: Harness, plan: MicroPlan, progress: Progress): MicroResult[] {
   const results: MicroResult[] = [];
   for (let round = 1; round <= plan.rounds; round++) {
-    for (const module of MICRO_MODULES) {
+    for (const module of plan.modules ?? MICRO_MODULES) {
       const libs = plan.libraries.map((_, i) => plan.libraries[(i + round - 1) % plan.libraries.length]!);
       const shown: string[] = [];
       for (const lib of libs) {
