@@ -54,7 +54,7 @@ export function headlineTable(r: Results): Table {
     const s = summaryOf(r, id, "bun");
     const figure = `1 MiB bodies echoed, one in flight, ${where}: per direction (Bun)`;
     if (s?.mbPerSecond) add(figure, spreadText(s.mbPerSecond, megabytes), `${spreadText(s.ofLimit, percent)} of raw Bun echo`, "> 1200 MB/s", s.mbPerSecond.median > 1200);
-    else if (r.cases.some((c) => c.id === HEADLINE_CASES.mebibyte)) add(figure, "not measured: split placement needs `--split-cpu` and `--full`", "–", "> 1200 MB/s", null);
+    else if (r.cases.some((c) => c.id === HEADLINE_CASES.mebibyte)) add(figure, "not measured: split placement runs with `--full` (on two CPUs)", "–", "> 1200 MB/s", null);
   }
 
   for (const [id, header] of [
