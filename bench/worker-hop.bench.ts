@@ -1,7 +1,8 @@
 /**
  * How requests cross to a worker thread and back: the library's shared-memory mailbox
- * (src/workers/mailbox.ts, Atomics.waitAsync on both sides) against ArrayBuffers transferred with
- * postMessage (one per event-loop turn and direction, so both batch). Both encode and decode the
+ * (src/workers/mailbox.ts: slots and queues in shared memory, a wake-up message only to a side
+ * that sleeps) against ArrayBuffers transferred with postMessage (one per event-loop turn and
+ * direction, so both batch). Both encode and decode the
  * same records (a SEND_MESSAGE_V2-like request with a 64-byte body, an echo response) with the
  * library's codec; the workers echo. In one process, no sockets.
  *   bun bench/worker-hop.bench.ts            (the README's figures: taskset -c 0,1, quiet machine)
@@ -60,9 +61,10 @@ class Flow {
 
 function mailboxHop(): Hop {
   const memory = createMailboxMemory(SLOTS, 16 * 1024);
-  const mailbox = new Mailbox(memory);
+  const mailbox = new Mailbox(memory, () => thread.postMessage(0));
   const writer = new RecordWriter();
   const thread = new Worker(new URL("./hop/mailbox-worker.ts", import.meta.url), { workerData: memory });
+  thread.on("message", () => mailbox.responses.queue.wakeUp()); // the only message: a wake-up
   const free = Array.from({ length: SLOTS }, (_, slot) => slot);
   const flow = new Flow(() => {
     const slot = free.pop()!;
@@ -87,7 +89,7 @@ function mailboxHop(): Hop {
     stream: (window, total) => flow.start(window, total),
     close() {
       closed = true;
-      responses.queue.interrupt();
+      responses.queue.wakeUp();
       return thread.terminate();
     },
   };

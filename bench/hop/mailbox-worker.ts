@@ -4,9 +4,9 @@ import { Mailbox, type MailboxInit } from "../../src/workers/mailbox.ts";
 import { RecordWriter } from "../../src/workers/task-records.ts";
 import { echoRecord } from "./echo.ts";
 
-const mailbox = new Mailbox(workerData as MailboxInit);
+const mailbox = new Mailbox(workerData as MailboxInit, () => parentPort!.postMessage(0));
 const writer = new RecordWriter();
-parentPort!.on("message", () => {}); // keeps the thread alive
+parentPort!.on("message", () => mailbox.requests.queue.wakeUp()); // the only message: a wake-up
 
 const { requests, responses } = mailbox;
 for (;;) {

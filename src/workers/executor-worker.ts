@@ -5,7 +5,7 @@ import { RemotingAbortProcessError, RemotingWorkerError } from "../errors.ts";
 import { EXECUTOR_WORKER_ENTRY } from "./entry-points.ts";
 import { createMailboxMemory, Mailbox } from "./mailbox.ts";
 import { readFailure, readResponseCommand, RecordWriter, ResponseKind, responseKind, writeRequest, type FailureRecord } from "./task-records.ts";
-import type { ExecutorWorkerInit, FromExecutorWorker, ToExecutorWorker } from "./worker-messages.ts";
+import { WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
 
 /** What a worker tells its group. */
 export interface ExecutorWorkerEvents {
@@ -77,7 +77,7 @@ export class ExecutorWorker {
   ) {
     this.index = config.index;
     const memory = createMailboxMemory(config.slots, config.slotBytes);
-    this.mailbox = new Mailbox(memory);
+    this.mailbox = new Mailbox(memory, () => this.thread.postMessage(WAKE));
     this.tasks = new Array<RequestTask | null>(config.slots).fill(null);
     this.sentAt = new Float64Array(config.slots);
     for (let slot = config.slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
@@ -137,7 +137,9 @@ export class ExecutorWorker {
 
   private onMessage(message: FromExecutorWorker): void {
     if (this.state === "stopped") return;
-    if (message.type === "response") {
+    if (message.type === "wake") {
+      this.mailbox.responses.queue.wakeUp();
+    } else if (message.type === "response") {
       this.settle(message.slot, new Uint8Array(message.record), 0, message.record.byteLength);
     } else if (message.type === "ready") {
       this.state = "ready";
@@ -215,7 +217,7 @@ export class ExecutorWorker {
     const wasReady = this.state === "ready";
     this.state = "stopped"; // first: freed slots must not be refilled
     if (wasReady) this.takeAnswers();
-    this.mailbox.responses.queue.interrupt();
+    this.mailbox.responses.queue.wakeUp();
     this.failAll(reason);
   }
 }

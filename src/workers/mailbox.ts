@@ -7,11 +7,13 @@
  * `slots` numbers are ever queued: the queues cannot overflow, and answers may come back in any
  * order (async processors) without fragmenting anything.
  *
- * Each side sleeps on its inbound queue's head with Atomics.waitAsync, which never blocks its event
- * loop (timers and async processors keep running), after saying so in an "asleep" word; a producer
- * notifies only a consumer that said it is asleep, so a busy consumer costs the producer one atomic
- * load per message and no system call. Measured against transferring ArrayBuffers with postMessage
- * in bench/worker-hop.bench.ts.
+ * A consumer with nothing to take says so in an "asleep" word and waits for a wake-up message on
+ * its thread's port, so it never blocks its event loop (timers and async processors keep running).
+ * A producer sends that message only to a consumer that said it is asleep, so a busy consumer costs
+ * the producer one atomic load per record and no message. The wake-up is a message rather than
+ * Atomics.waitAsync/notify: under Bun 1.4 a notified waitAsync promise was sometimes never
+ * resolved (a thread asleep forever with answers queued), which messages are not prone to.
+ * Measured against transferring ArrayBuffers with postMessage in bench/worker-hop.bench.ts.
  */
 
 /** Control words (int32). Each queue has a head (producer's count) and an asleep flag. */
@@ -21,8 +23,11 @@ const TO_MAIN_HEAD = 2;
 const TO_MAIN_ASLEEP = 3;
 const CONTROL_BYTES = 64;
 
-type WaitAsync = (array: Int32Array, index: number, value: number) => { async: boolean; value: Promise<unknown> | string };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+/**
+ * Sends the other side a wake-up message; its handler calls wakeUp() on its inbound queue. Each
+ * side calls it only for the queue it produces into.
+ */
+export type WakeSignal = () => void;
 
 /** What a worker needs to map the same memory (sent in workerData). */
 export interface MailboxInit {
@@ -51,12 +56,15 @@ class SlotQueue {
   private readonly mask: number;
   /** The producer's count of pushed numbers, or the consumer's count of taken ones. */
   private count = 0;
+  /** Consumer: settles the pending sleep(), if any. */
+  private settleSleep: (() => void) | null = null;
 
   constructor(
     private readonly control: Int32Array,
     private readonly ring: Int32Array,
     private readonly head: number,
     private readonly asleep: number,
+    private readonly signal: WakeSignal,
   ) {
     this.mask = ring.length - 1;
   }
@@ -80,9 +88,7 @@ class SlotQueue {
   /** Producer: wakes the consumer if it said it is asleep (one atomic load when it is not). */
   wake(): void {
     const control = this.control;
-    if (Atomics.load(control, this.asleep) !== 0 && Atomics.compareExchange(control, this.asleep, 1, 0) === 1) {
-      Atomics.notify(control, this.head, 1);
-    }
+    if (Atomics.load(control, this.asleep) !== 0 && Atomics.compareExchange(control, this.asleep, 1, 0) === 1) this.signal();
   }
 
   /** Consumer: the next queued slot number, or -1 when the queue is empty. */
@@ -94,24 +100,25 @@ class SlotQueue {
   }
 
   /**
-   * Consumer: a promise that settles when something is pushed, or null if something already was
-   * (take again). Never blocks the thread.
+   * Consumer: a promise that settles at the next wakeUp(), or null if something was pushed
+   * meanwhile (take again). Saying "asleep" before looking at the head means a producer that
+   * pushes after the look sees the flag and signals. A signal for a sleep that did not happen
+   * settles a later one early: harmless, the consumer finds nothing and sleeps again.
    */
-  sleep(): Promise<unknown> | null {
+  sleep(): Promise<void> | null {
     const control = this.control;
     Atomics.store(control, this.asleep, 1);
-    const head = Atomics.load(control, this.head);
-    if (head === this.count) {
-      const wait = waitAsync(control, this.head, head);
-      if (wait.async) return wait.value as Promise<unknown>;
-    }
+    if (Atomics.load(control, this.head) === this.count) return new Promise<void>((resolve) => (this.settleSleep = resolve));
     Atomics.store(control, this.asleep, 0);
     return null;
   }
 
-  /** Consumer: settles a pending sleep() of this thread at once (used when closing). */
-  interrupt(): void {
-    Atomics.notify(this.control, this.head);
+  /** Consumer: settles a pending sleep(): the other side's wake-up message arrived, or this side is closing. */
+  wakeUp(): void {
+    const settle = this.settleSleep;
+    if (settle === null) return;
+    this.settleSleep = null;
+    settle();
   }
 }
 
@@ -162,14 +169,15 @@ export class Mailbox {
   /** Worker to I/O thread. */
   readonly responses: Lane;
 
-  constructor(init: MailboxInit) {
+  /** `signal` sends the other side a wake-up message (see WakeSignal). */
+  constructor(init: MailboxInit, signal: WakeSignal) {
     const { shared, slots, slotBytes } = init;
     const ring = ringSize(slots);
     const control = new Int32Array(shared, 0, CONTROL_BYTES / 4);
     const bytes = new Uint8Array(shared);
     let offset = CONTROL_BYTES;
     const lane = (head: number, asleep: number): Lane => {
-      const queue = new SlotQueue(control, new Int32Array(shared, offset, ring), head, asleep);
+      const queue = new SlotQueue(control, new Int32Array(shared, offset, ring), head, asleep, signal);
       const lengths = new Int32Array(shared, offset + ring * 4, slots);
       const base = offset + ring * 4 + slots * 4;
       offset = base + slots * slotBytes;

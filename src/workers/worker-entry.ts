@@ -9,12 +9,12 @@ import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { Mailbox } from "./mailbox.ts";
 import { ProcessorTable, RequestContext, type ProcessorEntry } from "./processor-table.ts";
 import { readRequest, RecordWriter, writeFailure, writeResponse, type FailureRecord } from "./task-records.ts";
-import type { ExecutorWorkerInit, FromExecutorWorker, ToExecutorWorker } from "./worker-messages.ts";
+import { WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
 import { Waker } from "./waker.ts";
 
 const init = workerData as ExecutorWorkerInit;
 const port = parentPort!;
-const mailbox = new Mailbox(init.mailbox);
+const mailbox = new Mailbox(init.mailbox, () => port.postMessage(WAKE));
 const writer = new RecordWriter();
 
 function post(message: FromExecutorWorker, transfer: ArrayBuffer[] = []): void {
@@ -116,7 +116,8 @@ async function serve(): Promise<void> {
 
 // Listening on the port also keeps this thread alive while it waits on the mailbox.
 port.on("message", (message: ToExecutorWorker) => {
-  if (message.type === "request") handle(message.slot, new Uint8Array(message.record), 0, message.record.byteLength, false);
+  if (message.type === "wake") mailbox.requests.queue.wakeUp();
+  else handle(message.slot, new Uint8Array(message.record), 0, message.record.byteLength, false);
 });
 
 // Linux schedules threads alone: with pid 0 this concerns this thread only (elsewhere, the process).

@@ -10,13 +10,17 @@ export interface ExecutorWorkerInit {
   niceness: number;
 }
 
+/** The mailbox's wake-up for a side that said it is asleep (see mailbox.ts). */
+export const WAKE = { type: "wake" } as const;
+
 /**
- * Messages besides the mailbox: lifecycle, and records larger than a slot (their ArrayBuffer is
- * transferred, not copied).
+ * Messages besides the mailbox's records: wake-ups, lifecycle, and records larger than a slot
+ * (their ArrayBuffer is transferred, not copied).
  */
-export type ToExecutorWorker = { type: "request"; slot: number; record: ArrayBuffer };
+export type ToExecutorWorker = typeof WAKE | { type: "request"; slot: number; record: ArrayBuffer };
 
 export type FromExecutorWorker =
+  | typeof WAKE
   | { type: "ready" }
   | { type: "failed"; message: string; stack: string | null }
   | { type: "response"; slot: number; record: ArrayBuffer };

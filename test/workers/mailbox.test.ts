@@ -4,10 +4,16 @@ import { createMailboxMemory, Mailbox } from "../../src/workers/mailbox.ts";
 import { readRequest, RecordWriter, writeRequest } from "../../src/workers/task-records.ts";
 import { within } from "../helpers/harness.ts";
 
-/** Both sides of one mailbox, in this thread: what the I/O thread and the worker each map. */
-function pair(slots = 4, slotBytes = 512): { main: Mailbox; worker: Mailbox } {
+/**
+ * Both sides of one mailbox, in this thread: what the I/O thread and the worker each map. A
+ * wake-up arrives a task later, as a message would; `signals` counts them.
+ */
+function pair(slots = 4, slotBytes = 512): { main: Mailbox; worker: Mailbox; signals: { toWorker: number; toMain: number } } {
   const memory = createMailboxMemory(slots, slotBytes);
-  return { main: new Mailbox(memory), worker: new Mailbox(memory) };
+  const signals = { toWorker: 0, toMain: 0 };
+  const main: Mailbox = new Mailbox(memory, () => (signals.toWorker++, setTimeout(() => worker.requests.queue.wakeUp())));
+  const worker: Mailbox = new Mailbox(memory, () => (signals.toMain++, setTimeout(() => main.responses.queue.wakeUp())));
+  return { main, worker, signals };
 }
 
 describe("mailbox", () => {
@@ -52,7 +58,7 @@ describe("mailbox", () => {
   });
 
   test("sleep() settles when the other side puts, and returns null when something is already there", async () => {
-    const { main, worker } = pair();
+    const { main, worker, signals } = pair();
     const writer = new RecordWriter();
     writeRequest(writer, "n", "a", createRequest(1));
     const queue = worker.requests.queue;
@@ -62,12 +68,27 @@ describe("mailbox", () => {
     await within(sleeping!, 1000, "the wake-up");
     expect(queue.sleep()).toBeNull(); // slot 1 is queued: no sleeping
     expect(queue.take()).toBe(1);
+    expect(signals).toEqual({ toWorker: 1, toMain: 0 });
   });
 
-  test("interrupt() settles this side's own sleep (closing)", async () => {
+  test("a side that is awake gets no wake-up message: one per sleep, however many records", async () => {
+    const { main, worker, signals } = pair(8);
+    const writer = new RecordWriter();
+    writeRequest(writer, "n", "a", createRequest(1));
+    for (let slot = 0; slot < 4; slot++) main.requests.put(slot, writer); // the worker never slept
+    expect(signals.toWorker).toBe(0);
+    const queue = worker.requests.queue;
+    while (queue.take() !== -1);
+    const sleeping = queue.sleep();
+    for (let slot = 4; slot < 8; slot++) main.requests.put(slot, writer);
+    await within(sleeping!, 1000, "the wake-up");
+    expect(signals.toWorker).toBe(1);
+  });
+
+  test("wakeUp() settles this side's own sleep (closing)", async () => {
     const { main } = pair();
     const sleeping = main.responses.queue.sleep();
-    main.responses.queue.interrupt();
-    await within(sleeping!, 1000, "the interrupted sleep");
+    main.responses.queue.wakeUp();
+    await within(sleeping!, 1000, "the woken sleep");
   });
 });
