@@ -5,13 +5,17 @@ type Library = typeof import("../../src/index.ts");
 type FrameCodec = typeof import("../../src/protocol/frame-codec.ts");
 type Command = import("../../src/index.ts").RemotingCommand;
 
-/** Encode and decode of a typical request and response (SEND_MESSAGE_V2-like), both header types. */
+/**
+ * Encode and decode of a typical request (SEND_MESSAGE_V2-like, 5 ext fields) and response, and of
+ * a request with one ext field, both header types.
+ */
 export const codecBenches: MicroModule = async (root) => {
   const lib = (await import(`${root}src/index.ts`)) as Library;
   const { decodeFrameContent, encodeFrameInto } = (await import(`${root}src/protocol/frame-codec.ts`)) as FrameCodec;
   const body = new Uint8Array(64).fill(7);
   const request = (serializeType: "ROCKETMQ" | "JSON"): Command =>
     lib.createRequest(310, { extFields: { a: "please_rename_unique_group_name", b: "TopicTest", c: "TBW102", d: "4", e: "3" }, body, serializeType });
+  const smallRequest = (serializeType: "ROCKETMQ" | "JSON"): Command => lib.createRequest(310, { extFields: { topic: "TopicTest" }, body, serializeType });
   const response = (serializeType: "ROCKETMQ" | "JSON"): Command =>
     lib.createResponse(0, null, { opaque: 12345, extFields: { msgId: "7F0000010F9C18B4AAC2", queueId: "3", queueOffset: "1024" }, body, serializeType });
   const writer = new lib.ByteWriter(4096);
@@ -23,6 +27,7 @@ export const codecBenches: MicroModule = async (root) => {
   return (
     [
       ["request", request],
+      ["request with 1 ext field", smallRequest],
       ["response", response],
     ] as const
   ).flatMap(([kind, make]) =>
