@@ -6,10 +6,10 @@ import { parseFastjson } from "./fastjson.ts";
  * RemotingCommandError naming the field, not a TypeError somewhere in the caller's code later.
  */
 
-/** The parsed JSON of a body that must be there. */
-export function bodyJson(body: Uint8Array | string | null | undefined, what: string): unknown {
+/** The parsed JSON object of a body that must be there; `what` names it in errors. */
+export function bodyRecord(body: Uint8Array | string | null | undefined, what: string): Record<string, unknown> {
   if (body === null || body === undefined || body.length === 0) throw new RemotingCommandError(`${what}: the body is empty`);
-  return parseFastjson(body);
+  return record(parseFastjson(body), what);
 }
 
 export function record(value: unknown, what: string): Record<string, unknown> {

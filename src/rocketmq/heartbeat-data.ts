@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../errors.ts";
 import { encodeFastjson } from "./fastjson.ts";
-import { bodyJson, list, record } from "./body-shape.ts";
+import { bodyRecord, list, record } from "./body-shape.ts";
 
 export interface ProducerData {
   groupName: string;
@@ -43,7 +43,7 @@ export interface HeartbeatData {
 }
 
 export function parseHeartbeatData(body: Uint8Array | string | null): HeartbeatData {
-  const r = record(bodyJson(body, "HeartbeatData"), "HeartbeatData");
+  const r = bodyRecord(body, "HeartbeatData");
   if (typeof r.clientID !== "string") throw new RemotingCommandError(`HeartbeatData.clientID: expected a string, got ${JSON.stringify(r.clientID)}`);
   const consumers = list(r.consumerDataSet ?? [], "HeartbeatData.consumerDataSet").map((c, i) => {
     const consumer = record(c, `HeartbeatData.consumerDataSet[${i}]`);

@@ -1,5 +1,5 @@
 import { encodeFastjson } from "./fastjson.ts";
-import { bodyJson, record, stringList } from "./body-shape.ts";
+import { bodyRecord, record, stringList } from "./body-shape.ts";
 
 /** A topic as a broker declares it when it registers (Java's TopicConfig). */
 export interface TopicConfig {
@@ -35,7 +35,7 @@ export interface RegisterBrokerBody {
 }
 
 export function parseRegisterBrokerBody(body: Uint8Array | string | null): RegisterBrokerBody {
-  const r = record(bodyJson(body, "RegisterBrokerBody"), "RegisterBrokerBody");
+  const r = bodyRecord(body, "RegisterBrokerBody");
   const wrapper = record(r.topicConfigSerializeWrapper ?? {}, "RegisterBrokerBody.topicConfigSerializeWrapper");
   const table = record(wrapper.topicConfigTable ?? {}, "RegisterBrokerBody.topicConfigSerializeWrapper.topicConfigTable");
   for (const [topic, config] of Object.entries(table)) record(config, `RegisterBrokerBody.topicConfigSerializeWrapper.topicConfigTable.${topic}`);

@@ -1,5 +1,5 @@
 import { encodeFastjson } from "./fastjson.ts";
-import { bodyJson, list, record, stringList, stringRecord } from "./body-shape.ts";
+import { bodyRecord, list, record, stringList, stringRecord } from "./body-shape.ts";
 
 /*
  * What a name server answers (spec 2.6): route data for a topic, the cluster table, the topic list.
@@ -79,7 +79,7 @@ function brokerData(value: unknown, what: string): BrokerData {
 
 /** Reads GET_ROUTEINFO_BY_TOPIC's body (either JSON form); missing tables come back empty. */
 export function parseTopicRouteData(body: Uint8Array | string | null): TopicRouteData {
-  const r = record(bodyJson(body, "TopicRouteData"), "TopicRouteData");
+  const r = bodyRecord(body, "TopicRouteData");
   return {
     ...r,
     queueDatas: list(r.queueDatas ?? [], "TopicRouteData.queueDatas").map((q, i) => record(q, `TopicRouteData.queueDatas[${i}]`)) as unknown as QueueData[],
@@ -95,7 +95,7 @@ export function encodeTopicRouteData(route: TopicRouteData, { standardJson = tru
 
 /** Reads GET_BROKER_CLUSTER_INFO's body (a name server always sends fastjson's bare-key form). */
 export function parseClusterInfo(body: Uint8Array | string | null): ClusterInfo {
-  const r = record(bodyJson(body, "ClusterInfo"), "ClusterInfo");
+  const r = bodyRecord(body, "ClusterInfo");
   const brokers = record(r.brokerAddrTable ?? {}, "ClusterInfo.brokerAddrTable");
   const clusters = record(r.clusterAddrTable ?? {}, "ClusterInfo.clusterAddrTable");
   return {
@@ -111,7 +111,7 @@ export function encodeClusterInfo(info: ClusterInfo, { standardJson = false }: B
 }
 
 export function parseTopicList(body: Uint8Array | string | null): TopicList {
-  const r = record(bodyJson(body, "TopicList"), "TopicList");
+  const r = bodyRecord(body, "TopicList");
   return { ...r, topicList: stringList(r.topicList ?? [], "TopicList.topicList") };
 }
 
