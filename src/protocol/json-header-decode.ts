@@ -4,13 +4,13 @@ import { parseJsonHeaderFast } from "./json-header-fast.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
 import { LanguageCode } from "./language-code.ts";
 import { nextOpaque, type HeaderFields } from "./remoting-command.ts";
+import { utf8Text } from "./utf8.ts";
 
 /**
  * Decodes a JSON header (serialize type 0) leniently, as fastjson does for Java: keys in any order
  * and of any case, unknown keys ignored, missing keys at Java's defaults, numbers given as strings.
  * The fast parser takes the shapes peers really send; everything else goes through JSON.parse here.
  */
-const textDecoder = new TextDecoder();
 const LANGUAGE_NAMES = Object.keys(LanguageCode);
 const INTEGER = /^\s*-?\d+\s*$/;
 
@@ -66,7 +66,7 @@ function toExtFields(value: unknown): Record<string, string> | null {
 }
 
 function parseJsonHeaderFull(b: Uint8Array, start: number, end: number, out: HeaderFields): void {
-  const text = textDecoder.decode(b.subarray(start, end));
+  const text = utf8Text(b.subarray(start, end));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

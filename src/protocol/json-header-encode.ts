@@ -8,16 +8,15 @@ import { utf8Bytes, writeUtf8 } from "./utf8.ts";
  * alphabetical order (code, extFields, flag, language, opaque, remark, serializeTypeCurrentRPC,
  * version), ext fields in insertion order, null remark/extFields left out, non-ASCII as raw UTF-8.
  */
-const ascii = (s: string): Uint8Array => utf8Bytes(s);
-const CODE = ascii('{"code":');
-const EXT_FIELDS = ascii(',"extFields":{');
-const FLAG = ascii(',"flag":');
-const LANGUAGE = ascii(',"language":');
-const OPAQUE = ascii(',"opaque":');
+const CODE = utf8Bytes('{"code":');
+const EXT_FIELDS = utf8Bytes(',"extFields":{');
+const FLAG = utf8Bytes(',"flag":');
+const LANGUAGE = utf8Bytes(',"language":');
+const OPAQUE = utf8Bytes(',"opaque":');
 /** Nearly every peer says JAVA: one copy instead of three steps. */
-const JAVA_THEN_OPAQUE = ascii(',"language":"JAVA","opaque":');
-const REMARK = ascii(',"remark":');
-const TAIL = ascii(',"serializeTypeCurrentRPC":"JSON","version":');
+const JAVA_THEN_OPAQUE = utf8Bytes(',"language":"JAVA","opaque":');
+const REMARK = utf8Bytes(',"remark":');
+const TAIL = utf8Bytes(',"serializeTypeCurrentRPC":"JSON","version":');
 
 /** Room for every fixed fragment and four integers. */
 const FIXED_ROOM = 160;

@@ -1,7 +1,7 @@
 import { setExtField } from "./ext-fields.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
 import { nextOpaque, type HeaderFields } from "./remoting-command.ts";
-import { readUtf8 } from "./utf8.ts";
+import { readUtf8, utf8Bytes } from "./utf8.ts";
 
 /**
  * A hand-written parser for the JSON headers real peers send: one flat object with the known keys
@@ -32,18 +32,17 @@ const enum Key {
   Unknown,
 }
 
-const te = new TextEncoder();
 // Key names with their closing quote; common values with both quotes.
-const CODE = te.encode('code"');
-const FLAG = te.encode('flag"');
-const OPAQUE = te.encode('opaque"');
-const REMARK = te.encode('remark"');
-const VERSION = te.encode('version"');
-const LANGUAGE = te.encode('language"');
-const EXT_FIELDS = te.encode('extFields"');
-const SERIALIZE_TYPE = te.encode('serializeTypeCurrentRPC"');
-const JAVA = te.encode('"JAVA"');
-const JSON_VALUE = te.encode('"JSON"');
+const CODE = utf8Bytes('code"');
+const FLAG = utf8Bytes('flag"');
+const OPAQUE = utf8Bytes('opaque"');
+const REMARK = utf8Bytes('remark"');
+const VERSION = utf8Bytes('version"');
+const LANGUAGE = utf8Bytes('language"');
+const EXT_FIELDS = utf8Bytes('extFields"');
+const SERIALIZE_TYPE = utf8Bytes('serializeTypeCurrentRPC"');
+const JAVA = utf8Bytes('"JAVA"');
+const JSON_VALUE = utf8Bytes('"JSON"');
 
 /** Length of each key's name, by Key. */
 const KEY_LENGTH = [CODE, FLAG, OPAQUE, VERSION, EXT_FIELDS, LANGUAGE, REMARK, SERIALIZE_TYPE].map((k) => k.length - 1);

@@ -83,3 +83,8 @@ export function writeUtf8(b: Uint8Array, pos: number, s: string): number {
 export function utf8Bytes(s: string): Uint8Array {
   return textEncoder.encode(s);
 }
+
+/** `bytes` decoded as UTF-8, uncached (for the occasional slow path). */
+export function utf8Text(bytes: Uint8Array): string {
+  return textDecoder.decode(bytes);
+}

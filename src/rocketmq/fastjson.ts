@@ -1,4 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
+import { utf8Bytes, utf8Text } from "../protocol/utf8.ts";
 
 /*
  * Bodies as RocketMQ's Java side writes and reads them: fastjson 1.x with its default features.
@@ -14,9 +15,6 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -106,7 +104,7 @@ export function quoteBareKeys(text: string): string {
  * beyond 2^53 lose precision, as with JSON.parse.
  */
 export function parseFastjson(body: Uint8Array | string): unknown {
-  const text = typeof body === "string" ? body : decoder.decode(body);
+  const text = typeof body === "string" ? body : utf8Text(body);
   try {
     return JSON.parse(text);
   } catch {
@@ -185,5 +183,5 @@ export function stringifyFastjson(value: unknown, options: FastjsonOptions = {})
 
 /** stringifyFastjson as UTF-8 bytes, ready to be a command's body. */
 export function encodeFastjson(value: unknown, options: FastjsonOptions = {}): Uint8Array {
-  return encoder.encode(stringifyFastjson(value, options));
+  return utf8Bytes(stringifyFastjson(value, options));
 }
