@@ -2,7 +2,7 @@ import { RemotingCommandError } from "../errors.ts";
 import { setExtField } from "./ext-fields.ts";
 import { parseJsonHeaderFast } from "./json-header-fast.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
-import { LanguageCode } from "./language-code.ts";
+import { LANGUAGE_NAMES } from "./language-code.ts";
 import { nextOpaque, type HeaderFields } from "./remoting-command.ts";
 import { utf8Text } from "./utf8.ts";
 
@@ -11,7 +11,6 @@ import { utf8Text } from "./utf8.ts";
  * and of any case, unknown keys ignored, missing keys at Java's defaults, numbers given as strings.
  * The fast parser takes the shapes peers really send; everything else goes through JSON.parse here.
  */
-const LANGUAGE_NAMES = Object.keys(LanguageCode);
 const INTEGER = /^\s*-?\d+\s*$/;
 
 function fail(message: string, cause?: unknown): never {

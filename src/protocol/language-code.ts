@@ -20,7 +20,8 @@ export const LanguageCode = {
 
 export type LanguageName = keyof typeof LanguageCode;
 
-const NAMES = Object.keys(LanguageCode) as LanguageName[];
+/** The names by ordinal (the ROCKETMQ byte, and fastjson's reading of a number). */
+export const LANGUAGE_NAMES: readonly LanguageName[] = Object.keys(LanguageCode) as LanguageName[];
 const BYTES = new Map<string, number>(Object.entries(LanguageCode));
 
 /**
@@ -28,7 +29,7 @@ const BYTES = new Map<string, number>(Object.entries(LanguageCode));
  * as `UNKNOWN(<byte>)` so that logs say what the peer sent.
  */
 export function languageName(byte: number): string {
-  return NAMES[byte] ?? `UNKNOWN(${byte})`;
+  return LANGUAGE_NAMES[byte] ?? `UNKNOWN(${byte})`;
 }
 
 /** The ROCKETMQ byte for a language name, or -1 when the name is not a LanguageCode. */
