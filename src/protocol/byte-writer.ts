@@ -16,6 +16,13 @@ export class ByteWriter {
     if (needed > this.bytes.length) this.grow(needed);
   }
 
+  /** Appends a copy of `src` at `pos`. */
+  write(src: Uint8Array): void {
+    this.ensure(src.length);
+    this.bytes.set(src, this.pos);
+    this.pos += src.length;
+  }
+
   private grow(needed: number): void {
     let capacity = this.bytes.length * 2;
     while (capacity < needed) capacity *= 2;

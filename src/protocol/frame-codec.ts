@@ -73,12 +73,7 @@ function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number): n
 
 /** Appends the whole frame of `cmd` (prefix, header, body) at `w.pos`. */
 export function encodeFrameInto(w: ByteWriter, cmd: RemotingCommand): void {
-  const bodyLength = encodeFrameHeader(w, cmd);
-  if (bodyLength > 0) {
-    w.ensure(bodyLength);
-    w.bytes.set(cmd.body!, w.pos);
-    w.pos += bodyLength;
-  }
+  if (encodeFrameHeader(w, cmd) > 0) w.write(cmd.body!);
 }
 
 const scratch = new ByteWriter(1024);
