@@ -11,7 +11,7 @@ import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
  *   remarkLength int32 | remark | extLength int32 | { keyLength int16 | key | valueLength int32 | value }*
  * Zero lengths mean null: "" does not survive a round trip, as in Java 4.9.4+.
  */
-export const ROCKETMQ_FIXED_HEADER_LENGTH = 21;
+const ROCKETMQ_FIXED_HEADER_LENGTH = 21;
 
 /** Whether `code` and `version` fit the header's int16 fields. */
 export function fitsRocketmqHeader(cmd: RemotingCommand): boolean {
