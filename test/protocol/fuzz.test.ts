@@ -127,12 +127,12 @@ describe("fuzz: the fast JSON header parser agrees with the JSON.parse fallback"
       const fast = new HeaderFields();
       if (!parseJsonHeaderFast(bytes, 0, header.length, fast)) continue;
       const full = new HeaderFields();
+      const text = new TextDecoder().decode(header);
       try {
         parseJsonHeaderFull(bytes, 0, header.length, full);
       } catch (error) {
-        throw new Error(`fast parser accepted what JSON.parse rejects: ${new TextDecoder().decode(header)} (${error})`);
+        throw new Error(`fast parser accepted what JSON.parse rejects: ${text} (${error})`);
       }
-      const text = new TextDecoder().decode(header);
       if (!text.includes('"opaque"')) full.opaque = fast.opaque; // both drew a fresh opaque
       expect({ ...fast }).toEqual({ ...full });
       agreed++;
