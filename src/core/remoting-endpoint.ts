@@ -435,7 +435,7 @@ export abstract class RemotingEndpoint {
 
   /** The socket is closed: every call still bound to it fails now, not at its deadline. */
   onConnectionClosed(conn: Connection, error?: Error): void {
-    if (!this.connections.delete(conn)) return; // refused at accept (maxConnections, shutting down): never announced
+    this.connections.delete(conn);
     if (error instanceof RemotingTlsError) {
       // A failed TLS handshake (or a refused client certificate) is worth a line, unlike a plain reset.
       this.peerWarnings.warn(this.logger, this.now(), `${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
