@@ -255,9 +255,8 @@ export class RemotingClient extends RemotingEndpoint {
   protected override handleGoAway(p: PendingRequest, response: RemotingCommand): boolean {
     const conn = p.conn!;
     if (!this.options.enableReconnectForGoAway || p.goAwayRetried) {
-      p.releasePermit();
       const why = p.goAwayRetried ? "Receive GO_AWAY twice" : `Receive GO_AWAY from channelId=${conn.id}`;
-      this.callBack(p, new RemotingSendRequestError(p.addr, { message: `send request to ${p.addr} failed: ${why} (${response.remark ?? "please go away"})` }));
+      this.fail(p, new RemotingSendRequestError(p.addr, { message: `send request to ${p.addr} failed: ${why} (${response.remark ?? "please go away"})` }));
       return true;
     }
     const entry = this.channels.get(conn.addr);

@@ -356,9 +356,14 @@ export abstract class RemotingEndpoint {
   /** Fails a call that has not settled yet. */
   protected settle(p: PendingRequest, error: Error): void {
     if (p.state === PendingState.Done) return;
+    this.responseTable.remove(p);
+    this.fail(p, error);
+  }
+
+  /** Fails a call that is out of the response table: its connection's count, its permit, its callback. */
+  protected fail(p: PendingRequest, error: Error): void {
     if (p.state === PendingState.Sent && p.conn !== null) p.conn.pendingOut--;
     p.state = PendingState.Done;
-    this.responseTable.remove(p);
     p.releasePermit();
     this.callBack(p, error);
   }
@@ -430,7 +435,7 @@ export abstract class RemotingEndpoint {
 
   /** The socket is closed: every call still bound to it fails now, not at its deadline. */
   onConnectionClosed(conn: Connection, error?: Error): void {
-    if (!this.connections.delete(conn)) return; // refused at accept (maxConnections, shutting down): never announced
+    this.connections.delete(conn);
     if (error instanceof RemotingTlsError) {
       // A failed TLS handshake (or a refused client certificate) is worth a line, unlike a plain reset.
       this.peerWarnings.warn(this.logger, this.now(), `${this.role}: ${conn.remoteAddress} closed: ${error.message}`);
@@ -439,15 +444,12 @@ export abstract class RemotingEndpoint {
     const failed = this.responseTable.ofConnection(conn);
     conn.stalled = [];
     for (const p of failed) {
-      const sent = p.state === PendingState.Sent;
-      p.state = PendingState.Done;
-      p.releasePermit();
-      const message = sent
-        ? `send request to ${p.addr} failed: the connection closed before the response arrived`
-        : `send request to ${p.addr} failed: the connection closed before the request was sent`;
-      this.callBack(p, new RemotingSendRequestError(p.addr, { cause: error, message }));
+      const message =
+        p.state === PendingState.Sent
+          ? `send request to ${p.addr} failed: the connection closed before the response arrived`
+          : `send request to ${p.addr} failed: the connection closed before the request was sent`;
+      this.fail(p, new RemotingSendRequestError(p.addr, { cause: error, message }));
     }
-    conn.pendingOut = 0;
     this.events.emit("CLOSE", conn.remoteAddress, conn);
   }
 
@@ -517,9 +519,6 @@ export abstract class RemotingEndpoint {
 
   private expire(p: PendingRequest): void {
     const state = p.state;
-    if (state === PendingState.Sent && p.conn !== null) p.conn.pendingOut--;
-    p.state = PendingState.Done;
-    p.releasePermit();
     const message =
       state === PendingState.Connecting
         ? `invoke to ${p.addr} timeout: no connection within the ${p.timeoutMs}(ms) budget`
@@ -527,7 +526,7 @@ export abstract class RemotingEndpoint {
           ? `invoke to ${p.addr} timeout: the connection did not drain within the ${p.timeoutMs}(ms) budget`
           : undefined;
     this.onCallTimeout(p);
-    this.callBack(p, new RemotingTimeoutError(p.addr, p.timeoutMs, { message }));
+    this.fail(p, new RemotingTimeoutError(p.addr, p.timeoutMs, { message }));
   }
 
   /** Client: the 5.1.4+ close-on-timeout rule. */
@@ -586,10 +585,7 @@ export abstract class RemotingEndpoint {
   /** Fails every call still pending with `message`, and closes every connection. */
   protected closeEverything(message: string): void {
     for (const p of this.responseTable.drain(() => true)) {
-      if (p.state === PendingState.Sent && p.conn !== null) p.conn.pendingOut--;
-      p.state = PendingState.Done;
-      p.releasePermit();
-      this.callBack(p, new RemotingSendRequestError(p.addr, { message: `send request to ${p.addr} failed: ${message}` }));
+      this.fail(p, new RemotingSendRequestError(p.addr, { message: `send request to ${p.addr} failed: ${message}` }));
     }
     for (const conn of [...this.connections]) conn.close();
   }

@@ -10,7 +10,7 @@ import type { InvokeCallback } from "./pending-request.ts";
 import type { RemotingChannel, RequestProcessor } from "./processor.ts";
 import { RemotingEndpoint } from "./remoting-endpoint.ts";
 import type { RPCHook } from "./rpc-hook.ts";
-import type { Transport, TransportListener, TransportSocket } from "./transport.ts";
+import type { SocketHandler, Transport, TransportListener, TransportSocket } from "./transport.ts";
 
 export interface RemotingServerOptions extends Partial<ServerOptions> {
   /** The sockets to use; each runtime's entry point supplies its own. */
@@ -20,6 +20,9 @@ export interface RemotingServerOptions extends Partial<ServerOptions> {
 }
 
 type State = "new" | "starting" | "running" | "stopping" | "stopped";
+
+/** The handler of a socket refused at accept (destroyed at once): no decoder or write queue for it. */
+const REFUSED: SocketHandler = { onData() {}, onDrain() {}, onClose() {} };
 
 /**
  * Accepts connections and serves requests with the registered processors (Java's
@@ -107,16 +110,16 @@ export class RemotingServer extends RemotingEndpoint {
     return this.startPromise;
   }
 
-  private accept(socket: TransportSocket): Connection {
-    const conn = new Connection(this, socket, socket.remoteAddress, this.tlsGate(socket));
+  private accept(socket: TransportSocket): SocketHandler {
     if (this.state !== "running" && this.state !== "starting") {
       socket.destroy();
-      return conn;
+      return REFUSED;
     }
     if (this.connections.size >= this.options.maxConnections) {
       this.refuseConnection(socket);
-      return conn;
+      return REFUSED;
     }
+    const conn = new Connection(this, socket, socket.remoteAddress, this.tlsGate(socket));
     this.connections.add(conn);
     this.events.emit("CONNECT", conn.remoteAddress, conn);
     return conn;

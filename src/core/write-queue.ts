@@ -94,7 +94,8 @@ export class WriteQueue {
     this.flushScheduled = false;
     if (this.closed || this.batch.pos === 0) return;
     if (this.backlog.length > 0) {
-      this.pushBacklog(this.takeBatch());
+      // Waiting for drain: the batch goes on gathering (onDrain writes it after the backlog).
+      // Moving it to the backlog each turn would pin a fresh 16 KiB buffer per turn for a few bytes.
       this.updateWritability();
       return;
     }

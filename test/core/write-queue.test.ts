@@ -324,6 +324,26 @@ describe("WriteQueue", () => {
     expect(queue.queuedBytes).toBe(0);
   });
 
+  test("frames queued over several turns while waiting for drain go out in one write after the backlog", async () => {
+    let accept = 10;
+    const socket = new ScriptedSocket(() => accept);
+    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, maxFrameLength: 16 * 1024 * 1024 }, () => {});
+    const commands = Array.from({ length: 11 }, (_, i) => createRequest(ECHO, { opaque: i, body: new Uint8Array(100) }));
+    queue.enqueue(commands[0]!);
+    await microtask(); // the socket takes 10 bytes; the rest is the backlog
+    accept = 0;
+    for (const cmd of commands.slice(1)) {
+      queue.enqueue(cmd);
+      await microtask();
+    }
+    const writes = socket.writes;
+    accept = Infinity;
+    queue.onDrain();
+    expect(socket.writes - writes).toBe(2); // the backlog, then the ten later frames together
+    expect(queue.queuedBytes).toBe(0);
+    expect(socket.decode().map(plain)).toEqual(commands.map(plain));
+  });
+
   for (const seed of [1, 2, 3, 4, 5]) {
     test(`random short writes (seed ${seed}): every byte arrives once, in order`, async () => {
       const rng = new Random(seed);
