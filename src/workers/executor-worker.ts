@@ -5,7 +5,7 @@ import { RemotingAbortProcessError, RemotingWorkerError } from "../errors.ts";
 import { EXECUTOR_WORKER_ENTRY } from "./entry-points.ts";
 import { createMailboxMemory, Mailbox } from "./mailbox.ts";
 import { readFailure, readResponseCommand, RecordWriter, ResponseKind, responseKind, writeRequest, type FailureRecord } from "./task-records.ts";
-import { WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
+import { failedError, WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
 
 /** What a worker tells its group. */
 export interface ExecutorWorkerEvents {
@@ -149,9 +149,7 @@ export class ExecutorWorker {
       this.receive().catch((error: unknown) => this.config.logger.error(`${this.config.groupName}: worker ${this.index} stopped reading answers`, error));
       this.events.onReady(this);
     } else {
-      const error = new Error(message.message);
-      if (message.stack !== null) error.stack = message.stack;
-      this.lastError = error;
+      this.lastError = failedError(message);
     }
   }
 
