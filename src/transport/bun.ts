@@ -35,7 +35,7 @@ class BunSocket implements TransportSocket {
     /** The listener's TLS material: accepted sockets may then continue as TLS servers. */
     serverTls: ServerTlsContext | null = null,
   ) {
-    this.sink = new RawBunSocket(socket);
+    this.sink = rawSocket(socket);
     this.remoteAddress = addressOf(socket.remoteAddress, socket.remotePort);
     this.localAddress = addressOf(socket.localAddress, socket.localPort);
     if (serverTls !== null) this.startTls = (initial) => this.upgrade(serverTls, initial);
@@ -71,34 +71,20 @@ class BunSocket implements TransportSocket {
   }
 }
 
-/** The raw socket under the RawSocket contract (Bun's write already has it). */
-class RawBunSocket implements RawSocket {
-  constructor(private readonly socket: Socket<SocketData>) {}
-
-  write(bytes: Uint8Array): number {
-    return this.socket.write(bytes);
-  }
-
-  end(): void {
-    this.socket.end();
-  }
-
-  destroy(): void {
-    this.socket.terminate();
-  }
-
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
-  }
-}
-
 /** A socket reset before its `open` ran has no addresses any more (Bun gives undefined). */
 function addressOf(host: string | undefined, port: number | undefined): string {
   return host === undefined ? "unknown:0" : formatAddress(host, port ?? 0);
+}
+
+/** The raw socket under the RawSocket contract (Bun's write already has it). */
+function rawSocket(socket: Socket<SocketData>): RawSocket {
+  return {
+    write: (bytes) => socket.write(bytes),
+    end: () => socket.end(),
+    destroy: () => socket.terminate(),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+  };
 }
 
 const handlerOf = (socket: Socket<SocketData>): SocketHandler | null => socket.data?.handler ?? null;
