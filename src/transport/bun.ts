@@ -27,49 +27,46 @@ class BunSocket implements TransportSocket {
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly startTls?: (initial: Uint8Array) => void;
-  private tls: TlsServerBridge | null = null;
+  /** Where the core's calls go: the raw socket, or after startTls() the TLS bridge over it. */
+  private sink: RawSocket;
 
   constructor(
     private readonly socket: Socket<SocketData>,
     /** The listener's TLS material: accepted sockets may then continue as TLS servers. */
     serverTls: ServerTlsContext | null = null,
   ) {
+    this.sink = rawSocket(socket);
     this.remoteAddress = addressOf(socket.remoteAddress, socket.remotePort);
     this.localAddress = addressOf(socket.localAddress, socket.localPort);
     if (serverTls !== null) this.startTls = (initial) => this.upgrade(serverTls, initial);
   }
 
   write(bytes: Uint8Array): number {
-    const tls = this.tls;
-    return tls === null ? this.socket.write(bytes) : tls.write(bytes);
+    return this.sink.write(bytes);
   }
 
   end(): void {
-    if (this.tls === null) this.socket.end();
-    else this.tls.end();
+    this.sink.end();
   }
 
   destroy(): void {
-    if (this.tls === null) this.socket.terminate();
-    else this.tls.destroy();
+    this.sink.destroy();
   }
 
   pause(): void {
-    if (this.tls === null) this.socket.pause();
-    else this.tls.pause();
+    this.sink.pause();
   }
 
   resume(): void {
-    if (this.tls === null) this.socket.resume();
-    else this.tls.resume();
+    this.sink.resume();
   }
 
   /** From now on the raw socket's events go to the bridge, and the bridge reports to the core's handler. */
   private upgrade(context: ServerTlsContext, initial: Uint8Array): void {
     const data = this.socket.data;
-    if (this.tls !== null || data.handler === null) return;
-    const bridge = new TlsServerBridge(rawSocket(this.socket), context, data.handler, initial);
-    this.tls = bridge;
+    if (this.sink instanceof TlsServerBridge || data.handler === null) return;
+    const bridge = new TlsServerBridge(this.sink, context, data.handler, initial);
+    this.sink = bridge;
     data.handler = bridge;
   }
 }
@@ -79,6 +76,7 @@ function addressOf(host: string | undefined, port: number | undefined): string {
   return host === undefined ? "unknown:0" : formatAddress(host, port ?? 0);
 }
 
+/** The raw socket under the RawSocket contract (Bun's write already has it). */
 function rawSocket(socket: Socket<SocketData>): RawSocket {
   return {
     write: (bytes) => socket.write(bytes),

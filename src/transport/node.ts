@@ -36,8 +36,10 @@ class NodeSocket implements TransportSocket {
   private drainOwed = false;
   private handler: SocketHandler | null = null;
   private error: Error | undefined;
-  /** After startTls(): the TLS session; the core then talks to it, and it to the raw socket. */
-  private tls: TlsServerBridge | null = null;
+  /** The socket itself under the RawSocket contract. */
+  private readonly raw: RawSocket;
+  /** Where the core's calls go: `raw`, or after startTls() the TLS session over it. */
+  private sink: RawSocket;
 
   constructor(
     private readonly socket: net.Socket,
@@ -47,21 +49,29 @@ class NodeSocket implements TransportSocket {
     socket.setNoDelay(true); // Nagle is on by default in Node; Bun turns it off itself
     this.remoteAddress = formatAddress(socket.remoteAddress ?? "", socket.remotePort ?? 0);
     this.localAddress = formatAddress(socket.localAddress ?? "", socket.localPort ?? 0);
+    this.raw = {
+      // The body is here rather than in a method it calls: one call less per write (measured under V8).
+      write: (bytes) => {
+        if (!socket.writable) return -1;
+        if (this.drainOwed) return 0;
+        if (!socket.write(bytes)) this.drainOwed = true;
+        return bytes.length;
+      },
+      end: () => this.rawEnd(),
+      destroy: () => this.rawDestroy(),
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+    };
+    this.sink = this.raw;
     if (startTlsSession !== null) this.startTls = (initial) => this.upgrade(startTlsSession, initial);
   }
 
   /** From now on the raw socket's events go to the TLS session, which reports to the core's handler. */
   private upgrade(startTlsSession: StartTlsSession, initial: Uint8Array): void {
-    if (this.tls !== null || this.handler === null) return;
-    const raw: RawSocket = {
-      write: (bytes) => this.rawWrite(bytes),
-      end: () => this.rawEnd(),
-      destroy: () => this.rawDestroy(),
-      pause: () => this.socket.pause(),
-      resume: () => this.socket.resume(),
-    };
-    this.tls = startTlsSession(raw, this.handler, initial);
-    this.handler = this.tls;
+    if (this.sink !== this.raw || this.handler === null) return;
+    const session = startTlsSession(this.raw, this.handler, initial);
+    this.sink = session;
+    this.handler = session;
   }
 
   /** Routes the socket's events to `handler` (before any data is read). */
@@ -90,15 +100,7 @@ class NodeSocket implements TransportSocket {
   }
 
   write(bytes: Uint8Array): number {
-    return this.tls === null ? this.rawWrite(bytes) : this.tls.write(bytes);
-  }
-
-  private rawWrite(bytes: Uint8Array): number {
-    const socket = this.socket;
-    if (!socket.writable) return -1;
-    if (this.drainOwed) return 0;
-    if (!socket.write(bytes)) this.drainOwed = true;
-    return bytes.length;
+    return this.sink.write(bytes);
   }
 
   /**
@@ -106,8 +108,7 @@ class NodeSocket implements TransportSocket {
    * is read), while Node writes what it buffered, sends FIN and then releases the socket.
    */
   end(): void {
-    if (this.tls === null) this.rawEnd();
-    else this.tls.end();
+    this.sink.end();
   }
 
   private rawEnd(): void {
@@ -121,8 +122,7 @@ class NodeSocket implements TransportSocket {
   }
 
   destroy(): void {
-    if (this.tls === null) this.rawDestroy();
-    else this.tls.destroy();
+    this.sink.destroy();
   }
 
   /** Closes with a reset, as Bun's terminate() does (node:tls sockets can only be destroyed). */
@@ -133,13 +133,11 @@ class NodeSocket implements TransportSocket {
   }
 
   pause(): void {
-    if (this.tls === null) this.socket.pause();
-    else this.tls.pause();
+    this.sink.pause();
   }
 
   resume(): void {
-    if (this.tls === null) this.socket.resume();
-    else this.tls.resume();
+    this.sink.resume();
   }
 }
 

@@ -5,7 +5,7 @@ import { RemotingAbortProcessError, RemotingWorkerError } from "../errors.ts";
 import { EXECUTOR_WORKER_ENTRY } from "./entry-points.ts";
 import { createMailboxMemory, Mailbox } from "./mailbox.ts";
 import { readFailure, readResponseCommand, RecordWriter, ResponseKind, responseKind, writeRequest, type FailureRecord } from "./task-records.ts";
-import { WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
+import { failedError, WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
 
 /** What a worker tells its group. */
 export interface ExecutorWorkerEvents {
@@ -65,11 +65,11 @@ export class ExecutorWorker {
   private readonly tasks: (RequestTask | null)[];
   /** When each slot's request was handed over (performance.now()). */
   private readonly sentAt: Float64Array;
+  /** The slots whose task is null. */
   private readonly freeSlots: number[] = [];
   private state: State = "starting";
   /** The last thing the thread reported before it ended (a load failure, an uncaught error). */
   private lastError: Error | null = null;
-  inFlight = 0;
 
   constructor(
     private readonly config: ExecutorWorkerConfig,
@@ -90,6 +90,11 @@ export class ExecutorWorker {
     this.thread.on("exit", (code: number) => this.onExit(code));
   }
 
+  /** Requests the worker holds. */
+  get inFlight(): number {
+    return this.tasks.length - this.freeSlots.length;
+  }
+
   get isReady(): boolean {
     return this.state === "ready";
   }
@@ -101,18 +106,16 @@ export class ExecutorWorker {
 
   /** Hands `task` (whose processor is a name) to the thread; the caller checked canTake. */
   send(task: RequestTask): void {
-    const slot = this.freeSlots.pop()!;
     const writer = this.writer;
     try {
       writeRequest(writer, task.processor as string, task.conn.remoteAddress, task.request);
     } catch (error) {
-      this.freeSlots.push(slot);
       task.fail(error);
       return;
     }
+    const slot = this.freeSlots.pop()!;
     this.tasks[slot] = task;
     this.sentAt[slot] = performance.now();
-    this.inFlight++;
     if (this.mailbox.requests.put(slot, writer)) return;
     const record = writer.toArrayBuffer();
     const message: ToExecutorWorker = { type: "request", slot, record };
@@ -146,9 +149,7 @@ export class ExecutorWorker {
       this.receive().catch((error: unknown) => this.config.logger.error(`${this.config.groupName}: worker ${this.index} stopped reading answers`, error));
       this.events.onReady(this);
     } else {
-      const error = new Error(message.message);
-      if (message.stack !== null) error.stack = message.stack;
-      this.lastError = error;
+      this.lastError = failedError(message);
     }
   }
 
@@ -185,7 +186,6 @@ export class ExecutorWorker {
       task.fail(error); // an undecodable record: still answered
     }
     this.freeSlots.push(slot);
-    this.inFlight--;
     this.events.onSlotFreed(this);
   }
 
@@ -194,9 +194,9 @@ export class ExecutorWorker {
       const task = this.tasks[slot];
       if (task == null) continue;
       this.tasks[slot] = null;
+      this.freeSlots.push(slot);
       task.fail(reason);
     }
-    this.inFlight = 0;
   }
 
   private onExit(code: number): void {

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Logger } from "../core/logger.ts";
 import { RemotingServer } from "../index.ts";
 import type { IoWorkerCleanup, IoWorkerSetup } from "./io-worker-setup.ts";
-import type { FromIoWorker, IoWorkerInit, LogLevel, ToIoWorker } from "./worker-messages.ts";
+import { failedMessage, type FromIoWorker, type IoWorkerInit, type LogLevel, type ToIoWorker } from "./worker-messages.ts";
 
 const init = workerData as IoWorkerInit;
 const port = parentPort!;
@@ -54,7 +54,6 @@ try {
   await server.start();
   post({ type: "listening", port: server.port });
 } catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  post({ type: "failed", message: e.message, stack: e.stack ?? null });
+  post(failedMessage(error));
   process.exit(1);
 }

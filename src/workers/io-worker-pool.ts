@@ -5,7 +5,7 @@ import type { ServerOptions } from "../core/options.ts";
 import { RemotingWorkerError } from "../errors.ts";
 import { IO_WORKER_ENTRY } from "./entry-points.ts";
 import { moduleHref } from "./module-url.ts";
-import type { FromIoWorker, IoWorkerInit, ToIoWorker } from "./worker-messages.ts";
+import { failedError, type FromIoWorker, type IoWorkerInit, type ToIoWorker } from "./worker-messages.ts";
 
 /** Beyond the workers' own shutdownTimeoutMs, for their setup's cleanup, before they are terminated. */
 const STOP_GRACE_MS = 1000;
@@ -49,7 +49,7 @@ class IoWorkerThread {
       } else if (message.type === "log") {
         logger[message.level](`io-worker ${index}: ${message.message}`);
       } else {
-        this.failure = Object.assign(new Error(message.message), { stack: message.stack ?? message.message });
+        this.failure = failedError(message);
       }
     });
     this.thread.on("error", (error: Error) => {

@@ -69,12 +69,6 @@ class SlotQueue {
     this.mask = ring.length - 1;
   }
 
-  /** Producer: queues `slot` and wakes the consumer if it is asleep. */
-  push(slot: number): void {
-    this.publish(slot);
-    this.wake();
-  }
-
   /**
    * Producer: queues `slot` without waking the consumer. A consumer that is awake takes it anyway;
    * one that sleeps does not see it until wake(), which the producer owes it soon.
@@ -147,8 +141,8 @@ export class Lane {
     if (length > this.slotBytes) return false;
     record.copyTo(this.bytes, this.start(slot));
     this.lengths[slot] = length;
-    if (wake) this.queue.push(slot);
-    else this.queue.publish(slot);
+    this.queue.publish(slot);
+    if (wake) this.queue.wake();
     return true;
   }
 

@@ -9,7 +9,7 @@ import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { Mailbox } from "./mailbox.ts";
 import { ProcessorTable, RequestContext, type ProcessorEntry } from "./processor-table.ts";
 import { readRequest, RecordWriter, writeFailure, writeResponse, type FailureRecord } from "./task-records.ts";
-import { WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
+import { failedMessage, WAKE, type ExecutorWorkerInit, type FromExecutorWorker, type ToExecutorWorker } from "./worker-messages.ts";
 import { Waker } from "./waker.ts";
 
 const init = workerData as ExecutorWorkerInit;
@@ -132,8 +132,7 @@ if (init.niceness !== 0 && process.platform === "linux") {
 try {
   processors = new ProcessorTable((await import(init.module)) as Record<string, unknown>, init.module);
 } catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  post({ type: "failed", message: e.message, stack: e.stack ?? null });
+  post(failedMessage(error));
   process.exit(1);
 }
 post({ type: "ready" });

@@ -10,6 +10,25 @@ export interface ExecutorWorkerInit {
   niceness: number;
 }
 
+/** A thread that could not start says why (the module did not load, the setup threw), then exits. */
+export interface FailedMessage {
+  type: "failed";
+  message: string;
+  stack: string | null;
+}
+
+export function failedMessage(error: unknown): FailedMessage {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { type: "failed", message: e.message, stack: e.stack ?? null };
+}
+
+/** The thread's error again, on the receiving side, with the thread's stack. */
+export function failedError(message: FailedMessage): Error {
+  const error = new Error(message.message);
+  if (message.stack !== null) error.stack = message.stack;
+  return error;
+}
+
 /** The mailbox's wake-up for a side that said it is asleep (see mailbox.ts). */
 export const WAKE = { type: "wake" } as const;
 
@@ -22,7 +41,7 @@ export type ToExecutorWorker = typeof WAKE | { type: "request"; slot: number; re
 export type FromExecutorWorker =
   | typeof WAKE
   | { type: "ready" }
-  | { type: "failed"; message: string; stack: string | null }
+  | FailedMessage
   | { type: "response"; slot: number; record: ArrayBuffer };
 
 /** What an I/O worker is started with (workerData). */
@@ -44,5 +63,5 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export type FromIoWorker =
   | { type: "listening"; port: number }
-  | { type: "failed"; message: string; stack: string | null }
+  | FailedMessage
   | { type: "log"; level: LogLevel; message: string };

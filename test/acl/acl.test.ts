@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   AclClientRPCHook,
   AclFields,
@@ -11,7 +11,7 @@ import {
   type RemotingCommand,
   type SerializeType,
 } from "../../src/index.ts";
-import { addrOf, echo, Harness } from "../helpers/harness.ts";
+import { addrOf, echo, useHarness } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 // RocketMQ ACL 1.0 (spec §1.8): the client signs HMAC-SHA1 over the ext field values sorted by key
@@ -21,13 +21,7 @@ import { RawClient } from "../helpers/raw-peers.ts";
 const ECHO = 10;
 const ACCOUNTS = { rocketmq2: "12345678", other: "another secret" };
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 describe("the signature", () => {
   // Expected values computed independently with the openssl CLI:

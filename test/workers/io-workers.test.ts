@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
@@ -10,17 +10,11 @@ import {
   type RemotingServerOptions,
 } from "../../src/index.ts";
 import { runFixture } from "../helpers/child-process.ts";
-import { Harness, HOST, rejectionOf } from "../helpers/harness.ts";
+import { HOST, rejectionOf, useHarness } from "../helpers/harness.ts";
 
 const SETUP = new URL("../fixtures/io-worker-setup.ts", import.meta.url);
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 async function ioServer(options: RemotingServerOptions = {}): Promise<RemotingServer> {
   const server = h.newServer({ ioWorkers: 2, ioWorkerModule: SETUP, ...options });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import {
   createRequest,
@@ -16,19 +16,13 @@ import {
   type WorkerExecutorGroupOptions,
 } from "../../src/index.ts";
 import { runFixture } from "../helpers/child-process.ts";
-import { addrOf, asyncCall, deferred, Harness, rejectionOf, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, deferred, rejectionOf, useHarness, waitFor, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
 
 const MODULE = new URL("../fixtures/worker-processors.ts", import.meta.url);
 const { SUCCESS, SYSTEM_ERROR, SYSTEM_BUSY } = RemotingSysResponseCode;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 function newGroup(options: Partial<WorkerExecutorGroupOptions> = {}): WorkerExecutorGroup {
   const group = new WorkerExecutorGroup({ module: MODULE, logger: silentLogger, shutdownTimeoutMs: 500, ...options });
