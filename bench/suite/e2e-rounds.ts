@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { BenchCase } from "../e2e/cases.ts";
+import { sizeLabel, type BenchCase } from "../e2e/cases.ts";
 import type { CaseMeasurement, ClientJob, JobCase } from "../e2e/job.ts";
 import { count } from "../report/format.ts";
 import type { SuiteOptions } from "./options.ts";
@@ -95,6 +95,6 @@ export async function runRounds(plan: RoundPlan, progress: Progress): Promise<Ro
 /** A compact case name for progress lines. */
 export function shortName(c: BenchCase): string {
   const kind = c.kind === "sync" ? `sync×${c.inFlight}` : c.kind === "oneway" ? `oneway×${c.inFlight}` : `×${c.inFlight}`;
-  const body = c.bodyBytes >= 1 << 20 ? `${c.bodyBytes >> 20}MiB` : c.bodyBytes >= 1024 ? `${c.bodyBytes >> 10}KiB` : `${c.bodyBytes}B`;
+  const body = sizeLabel(c.bodyBytes).replace(" ", "");
   return `${c.call === "send" ? "send " : ""}${kind} ${c.serializeType === "JSON" ? "json" : "rmq"} ${body}${c.connections > 1 ? ` c${c.connections}` : ""}${c.placement === "split" ? " split" : ""}`;
 }
