@@ -10,13 +10,14 @@ import { parseArgs } from "node:util";
 import { microTable, textTable } from "./report/tables.ts";
 import { defaultCpus } from "./suite/cpus.ts";
 import { runMicro } from "./suite/micro-runs.ts";
+import { cpuOption } from "./suite/options.ts";
 import { Progress } from "./suite/progress.ts";
 
 const { values } = parseArgs({
   options: { ms: { type: "string", default: "500" }, rounds: { type: "string", default: "1" }, cpu: { type: "string" } },
 });
 const root = fileURLToPath(new URL("../", import.meta.url));
-const cpu = values.cpu === undefined ? defaultCpus().cpu : values.cpu === "none" ? null : Number(values.cpu);
+const cpu = cpuOption(values.cpu, defaultCpus().cpu, "--cpu");
 const progress = new Progress();
 progress.line(`codec microbenchmarks, ${values.ms} ms per bench, ${cpu === null ? "not pinned" : `pinned to CPU ${cpu}`}`);
 const results = runMicro(

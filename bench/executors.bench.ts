@@ -9,22 +9,23 @@
  * both cores. Scenarios are interleaved, `--rounds` times (default 3); each is a mitata measure()
  * of a burst of requests. Medians across rounds, [min – max] beside them. On a shared machine each
  * run waits (up to 30 s) for other processes to use at most --max-others (default 10%) of a CPU,
- * and a run during which they used more is done again (up to 5 times; /proc/stat); the output says
- * how many were and how busy the rest of the machine was in the runs kept.
+ * and a run during which they used more is done again (up to 5 times; /proc, via e2e/cpu-noise.ts);
+ * the output says how many were and how busy the rest of the machine was in the runs kept.
  *   bun bench/executors.bench.ts [--rounds 5] [--max-others 0.1] [--niceness 10]   (the groups' niceness)
  */
 import { measure } from "mitata";
-import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { createRequest, RemotingClient, silentLogger } from "../src/index.ts";
+import { startNoiseProbe, type NoiseProbe } from "./e2e/cpu-noise.ts";
 import { Code, heavy } from "./executors/processors.ts";
+import { median } from "./suite/spread.ts";
 
-const argument = (name: string, fallback: number): number => {
-  const at = process.argv.indexOf(name);
-  return at < 0 ? fallback : Number(process.argv[at + 1]);
-};
-const ROUNDS = argument("--rounds", 3);
-const MAX_OTHERS = argument("--max-others", 0.1);
-const NICENESS = argument("--niceness", 10);
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "3" }, "max-others": { type: "string", default: "0.1" }, niceness: { type: "string", default: "10" } },
+});
+const ROUNDS = Number(values.rounds);
+const MAX_OTHERS = Number(values["max-others"]);
+const NICENESS = Number(values.niceness);
 const ATTEMPTS = 5;
 const QUIET_WAIT_MS = 30_000;
 const HEAVY_TARGET_US = 200;
@@ -48,12 +49,6 @@ function calibrate(): { rounds: number; costUs: number } {
   const rounds = Math.round((HEAVY_TARGET_US / fastest(20)) * 200);
   request.extFields = { rounds: String(rounds) };
   return { rounds, costUs: fastest(20) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function percentile(values: number[], p: number): number {
@@ -80,20 +75,6 @@ const scenarios: Scenario[] = [
   { name: "trivial, group of 1, 1 in flight", code: Code.TRIVIAL_GROUP1, window: 1, total: 256, heavy: false },
 ];
 
-/** CPU time (s) used by the whole machine, and by this process and the server's, from /proc. */
-function cpuSeconds(serverPid: number): { machine: number; ours: number } | null {
-  try {
-    const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
-    const ticks = (pid: number | "self"): number => {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(fields[11]) + Number(fields[12]);
-    };
-    return { machine: (user! + nice! + system! + irq! + softirq! + steal!) / 100, ours: (ticks("self") + ticks(serverPid)) / 100 };
-  } catch {
-    return null; // not Linux: no gating
-  }
-}
-
 interface Result {
   rate: number;
   p50: number;
@@ -118,6 +99,11 @@ const { port } = JSON.parse(new TextDecoder().decode(value)) as { port: number }
 const addr = `127.0.0.1:${port}`;
 const client = new RemotingClient({ logger: silentLogger });
 const probe = new RemotingClient({ logger: silentLogger });
+
+/** Measures what the rest of the machine uses (/proc): all CPUs, less this process and the server. */
+const othersProbe = (): NoiseProbe => startNoiseProbe([process.pid, server.pid], []);
+/** CPUs the rest of the machine used since `probe` started; 0 where unknown (not Linux: no gating). */
+const othersCpus = (probe: NoiseProbe): number => (probe.finish() ?? 0) / 100;
 
 /** Sends `total` requests keeping `window` in flight; records each one's latency (ms). */
 function stream(s: Scenario, latencies: number[]): Promise<void> {
@@ -159,13 +145,11 @@ function startProbe(latencies: number[]): () => Promise<void> {
 async function measureScenario(s: Scenario): Promise<Result> {
   const latencies: number[] = [];
   const probeLatencies: number[] = [];
-  const before = cpuSeconds(server.pid);
-  const t0 = performance.now();
+  const noise = othersProbe();
   const stopProbe = s.heavy ? startProbe(probeLatencies) : null;
   const stats = await measure(() => stream(s, latencies), { min_cpu_time: 1e9 });
   await stopProbe?.();
-  const after = cpuSeconds(server.pid);
-  const others = before === null || after === null ? 0 : Math.max(0, (after.machine - before.machine - (after.ours - before.ours)) / ((performance.now() - t0) / 1000));
+  const others = othersCpus(noise);
   const result: Result = { rate: (s.total / stats.avg) * 1e9, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), others };
   if (stopProbe !== null) {
     result.probeP50 = percentile(probeLatencies, 0.5);
@@ -180,10 +164,9 @@ let redone = 0;
 async function awaitQuiet(): Promise<void> {
   const until = performance.now() + QUIET_WAIT_MS;
   while (performance.now() < until) {
-    const before = cpuSeconds(server.pid);
+    const noise = othersProbe();
     await Bun.sleep(500);
-    const after = cpuSeconds(server.pid);
-    if (before === null || after === null || (after.machine - before.machine - (after.ours - before.ours)) / 0.5 <= MAX_OTHERS) return;
+    if (othersCpus(noise) <= MAX_OTHERS) return;
   }
 }
 

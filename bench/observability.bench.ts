@@ -14,7 +14,9 @@
  */
 import dc from "node:diagnostics_channel";
 import { measure } from "mitata";
+import { parseArgs } from "node:util";
 import { MemoryTransport } from "../test/helpers/memory-transport.ts";
+import { median } from "./suite/spread.ts";
 
 interface Library {
   RemotingServer: typeof import("../src/index.ts").RemotingServer;
@@ -28,10 +30,6 @@ const IN_FLIGHT = 64;
 const ECHO = 10;
 const THIS_LIBRARY = new URL("../src/index.ts", import.meta.url).pathname;
 const argv = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i < 0 ? undefined : argv[i + 1];
-};
 
 type Mode = "default" | "stats-off" | "traced";
 
@@ -85,10 +83,9 @@ const variants: Variant[] = [
   { name: "stats off (trafficStats: false)", library: THIS_LIBRARY, mode: "stats-off" },
   { name: "traced (no-op subscribers)", library: THIS_LIBRARY, mode: "traced" },
 ];
-argv.forEach((arg, i) => {
-  if (arg === "--baseline") variants.push({ name: `baseline ${argv[i + 1]}`, library: argv[i + 1]!, mode: "default" });
-});
-const ROUNDS = Number(option("--rounds") ?? 5);
+const { values } = parseArgs({ args: argv, options: { rounds: { type: "string", default: "5" }, baseline: { type: "string", multiple: true, default: [] } } });
+for (const library of values.baseline) variants.push({ name: `baseline ${library}`, library, mode: "default" });
+const ROUNDS = Number(values.rounds);
 
 async function run(v: Variant): Promise<number> {
   const proc = Bun.spawn([process.execPath, import.meta.path, "--child", v.library, v.mode], { stdout: "pipe", stderr: "inherit" });
@@ -105,10 +102,6 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const quartiles = (xs: number[]): [number, number] => {
   const s = [...xs].sort((a, b) => a - b);
   return [s[Math.floor((s.length - 1) / 4)]!, s[Math.ceil(((s.length - 1) * 3) / 4)]!];

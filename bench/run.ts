@@ -105,22 +105,7 @@ const micro = skip("micro")
 const measurements =
   cases.length === 0
     ? []
-    : await runRounds(
-        {
-          targets,
-          cases,
-          rounds: options.rounds,
-          maxRounds: options.maxRounds,
-          seconds: options.seconds,
-          warmupS: options.warmupS,
-          firstWarmupS: options.firstWarmupS,
-          cpu: options.cpu,
-          splitCpu: options.splitCpu,
-          noiseLimitPct: options.noiseLimitPct,
-          budgetS: options.budgetS,
-        },
-        progress,
-      );
+    : await runRounds({ ...options, targets, cases }, progress);
 revisions?.cleanup();
 
 const targetInfo = targets.map(({ id, label, runtime, role, revision }) => ({ id, label, runtime, role, revision }));

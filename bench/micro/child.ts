@@ -5,20 +5,12 @@
  *   bun bench/micro/child.ts <module> <library root/> <min ms per bench> <short|full> [only]
  */
 import { measure } from "mitata";
+import type { MicroLine } from "../suite/results.ts";
 import { codecBenches } from "./codec.ts";
 import { frameDecoderBenches } from "./frame-decoder.ts";
 import type { MicroModule, MicroModuleName } from "./micro.ts";
 import { responseTableBenches } from "./response-table.ts";
 import { writeQueueBenches } from "./write-queue.ts";
-
-export interface MicroLine {
-  group: string;
-  name: string;
-  ns: { avg: number; p25: number; p50: number; p75: number; min: number; max: number };
-  samples: number;
-  perCall: number;
-  unit: string;
-}
 
 const MODULES: Record<MicroModuleName, MicroModule> = {
   codec: codecBenches,

@@ -1,26 +1,20 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { BenchCase } from "../e2e/cases.ts";
+import { sizeLabel, type BenchCase } from "../e2e/cases.ts";
 import type { CaseMeasurement, ClientJob, JobCase } from "../e2e/job.ts";
 import { count } from "../report/format.ts";
+import type { SuiteOptions } from "./options.ts";
 import type { Progress } from "./progress.ts";
 import type { RoundMeasurement } from "./results.ts";
 import { pinned, type Target } from "./targets.ts";
 
-export interface RoundPlan {
+/**
+ * The suite's options that shape the rounds (rounds: quiet ones wanted per case; budgetS: no new
+ * round starts once the suite has run this long), and what to run.
+ */
+export interface RoundPlan extends Pick<SuiteOptions, "rounds" | "maxRounds" | "seconds" | "warmupS" | "firstWarmupS" | "cpu" | "splitCpu" | "noiseLimitPct" | "budgetS"> {
   targets: Target[];
   cases: JobCase[];
-  /** Quiet rounds wanted per case. */
-  rounds: number;
-  maxRounds: number;
-  seconds: number;
-  warmupS: number;
-  firstWarmupS: number;
-  cpu: number | null;
-  splitCpu: number | null;
-  noiseLimitPct: number;
-  /** No new round starts once the suite has run this long (seconds). */
-  budgetS: number;
 }
 
 const isQuiet = (m: CaseMeasurement, limit: number): boolean => (m.noiseCpuPct ?? 0) <= limit;
@@ -101,6 +95,6 @@ export async function runRounds(plan: RoundPlan, progress: Progress): Promise<Ro
 /** A compact case name for progress lines. */
 export function shortName(c: BenchCase): string {
   const kind = c.kind === "sync" ? `sync×${c.inFlight}` : c.kind === "oneway" ? `oneway×${c.inFlight}` : `×${c.inFlight}`;
-  const body = c.bodyBytes >= 1 << 20 ? `${c.bodyBytes >> 20}MiB` : c.bodyBytes >= 1024 ? `${c.bodyBytes >> 10}KiB` : `${c.bodyBytes}B`;
+  const body = sizeLabel(c.bodyBytes).replace(" ", "");
   return `${c.call === "send" ? "send " : ""}${kind} ${c.serializeType === "JSON" ? "json" : "rmq"} ${body}${c.connections > 1 ? ` c${c.connections}` : ""}${c.placement === "split" ? " split" : ""}`;
 }

@@ -11,7 +11,7 @@ export function machine(): Machine {
     cpus: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     kernel: `${process.platform} ${release()}`,
-    loadAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    loadAtStart: currentLoad(),
     loadAtEnd: [],
   };
 }

@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import type { MicroLine } from "../micro/child.ts";
 import { MICRO_MODULES, type MicroModuleName } from "../micro/micro.ts";
 import { nanos } from "../report/format.ts";
 import type { Progress } from "./progress.ts";
-import type { MicroResult } from "./results.ts";
+import type { MicroLine, MicroResult } from "./results.ts";
 import { pinned, type Harness } from "./targets.ts";
 
 export interface MicroPlan {

@@ -72,7 +72,8 @@ export interface SuiteOptions {
 
 const PARTS: readonly Part[] = ["micro", "e2e", "raw", "node", "alternatives"];
 
-function cpuOption(value: string | undefined, fallback: number | null, name: string): number | null {
+/** A --cpu style value: a CPU number, "none" (null), or `fallback` when not given. */
+export function cpuOption(value: string | undefined, fallback: number | null, name: string): number | null {
   if (value === undefined) return fallback;
   if (value === "none") return null;
   const n = Number(value);

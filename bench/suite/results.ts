@@ -97,19 +97,23 @@ export interface RatioSummary {
   ratio: Spread | null;
 }
 
-export interface MicroResult {
-  module: string;
+/** One microbenchmark as its process (bench/micro/child.ts) prints it. */
+export interface MicroLine {
   group: string;
   name: string;
-  /** The library revision (compare mode) or null. */
-  revision: string | null;
-  round: number;
   /** Time per call (ns) from mitata: average, quartiles, extremes of its samples. */
   ns: { avg: number; p25: number; p50: number; p75: number; min: number; max: number };
   samples: number;
   /** Work items per call (frames, operations), and their unit, for a derived rate. */
   perCall: number;
   unit: string;
+}
+
+export interface MicroResult extends MicroLine {
+  module: string;
+  /** The library revision (compare mode) or null. */
+  revision: string | null;
+  round: number;
 }
 
 export interface AlternativeReport {
