@@ -20,11 +20,13 @@ export class RawClient {
   /** Set when the socket closed. */
   isClosed = false;
 
-  static async connect(port: number, harness?: Harness): Promise<RawClient> {
+  /** `allowHalfOpen`: the socket stays readable after `shutdown()` (our FIN) until the peer closes. */
+  static async connect(port: number, harness?: Harness, options: { allowHalfOpen?: boolean } = {}): Promise<RawClient> {
     const raw = new RawClient();
     raw.socket = await Bun.connect({
       hostname: HOST,
       port,
+      allowHalfOpen: options.allowHalfOpen ?? false,
       socket: {
         data: (_s, chunk) => raw.onData(new Uint8Array(chunk)),
         close: () => {
@@ -81,6 +83,11 @@ export class RawClient {
 
   end(): void {
     this.socket?.end();
+  }
+
+  /** Half-close: FIN, but keep reading (connect with allowHalfOpen). */
+  shutdown(): void {
+    this.socket!.shutdown(true);
   }
 
   destroy(): void {
