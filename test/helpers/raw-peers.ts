@@ -109,7 +109,7 @@ export class RawConnection {
     this.bytesReceived += chunk.length;
     for (const frame of this.decoder.push(chunk)) {
       this.frames.push(frame);
-      server.onFrame(this, frame);
+      server.onRequest(this, frame);
     }
   }
 
@@ -139,13 +139,11 @@ export class RawConnection {
 export class RawServer {
   private listener: TCPSocketListener<{ conn: RawConnection | null }> | null = null;
   readonly connections: RawConnection[] = [];
-  onRequest: (conn: RawConnection, request: RemotingCommand) => void = () => {};
-  /** Resolves on the first request any connection sends. */
-  readonly firstRequest: Deferred<RemotingCommand> = deferred<RemotingCommand>();
 
-  static start(harness: Harness, onRequest?: (conn: RawConnection, request: RemotingCommand) => void): RawServer {
-    const server = new RawServer();
-    if (onRequest !== undefined) server.onRequest = onRequest;
+  private constructor(readonly onRequest: (conn: RawConnection, request: RemotingCommand) => void) {}
+
+  static start(harness: Harness, onRequest: (conn: RawConnection, request: RemotingCommand) => void = () => {}): RawServer {
+    const server = new RawServer(onRequest);
     server.listener = Bun.listen<{ conn: RawConnection | null }>({
       hostname: HOST,
       port: 0,
@@ -172,11 +170,6 @@ export class RawServer {
 
   get port(): number {
     return this.listener!.port;
-  }
-
-  onFrame(conn: RawConnection, frame: RemotingCommand): void {
-    if (!this.firstRequest.settled) this.firstRequest.resolve(frame);
-    this.onRequest(conn, frame);
   }
 
   stop(): void {
