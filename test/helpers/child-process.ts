@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export interface FixtureRun {
+export interface ProcessRun {
   code: number | null;
   stdout: string;
   stderr: string;
@@ -8,16 +9,24 @@ export interface FixtureRun {
   killed: boolean;
 }
 
-/** Runs a fixture script in a child Bun process, killing it if it has not exited after `limitMs`. */
-export async function runFixture(fixture: URL, args: string[] = [], limitMs = 10_000): Promise<FixtureRun> {
-  const child = Bun.spawn([process.execPath, fileURLToPath(fixture), ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
+/** Runs `command` to completion, killing it if it has not exited after `limitMs`. On node:child_process, so both runtimes can use it. */
+export async function runProcess(command: string, args: string[], limitMs: number): Promise<ProcessRun> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   let killed = false;
   const timer = setTimeout(() => {
     killed = true;
-    child.kill(9);
+    child.kill("SIGKILL");
   }, limitMs);
-  const code = await child.exited;
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   clearTimeout(timer);
-  const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
   return { code, stdout, stderr, killed };
+}
+
+/** Runs a fixture script in a child process of this runtime, killing it if it has not exited after `limitMs`. */
+export function runFixture(fixture: URL, args: string[] = [], limitMs = 10_000): Promise<ProcessRun> {
+  return runProcess(process.execPath, [fileURLToPath(fixture), ...args], limitMs);
 }

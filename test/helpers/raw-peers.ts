@@ -20,11 +20,13 @@ export class RawClient {
   /** Set when the socket closed. */
   isClosed = false;
 
-  static async connect(port: number, harness?: Harness): Promise<RawClient> {
+  /** `allowHalfOpen`: the socket stays readable after `shutdown()` (our FIN) until the peer closes. */
+  static async connect(port: number, harness?: Harness, options: { allowHalfOpen?: boolean } = {}): Promise<RawClient> {
     const raw = new RawClient();
     raw.socket = await Bun.connect({
       hostname: HOST,
       port,
+      allowHalfOpen: options.allowHalfOpen ?? false,
       socket: {
         data: (_s, chunk) => raw.onData(new Uint8Array(chunk)),
         close: () => {
@@ -83,6 +85,11 @@ export class RawClient {
     this.socket?.end();
   }
 
+  /** Half-close: FIN, but keep reading (connect with allowHalfOpen). */
+  shutdown(): void {
+    this.socket!.shutdown(true);
+  }
+
   destroy(): void {
     if (!this.isClosed) this.socket?.terminate();
   }
@@ -102,7 +109,7 @@ export class RawConnection {
     this.bytesReceived += chunk.length;
     for (const frame of this.decoder.push(chunk)) {
       this.frames.push(frame);
-      server.onFrame(this, frame);
+      server.onRequest(this, frame);
     }
   }
 
@@ -132,13 +139,11 @@ export class RawConnection {
 export class RawServer {
   private listener: TCPSocketListener<{ conn: RawConnection | null }> | null = null;
   readonly connections: RawConnection[] = [];
-  onRequest: (conn: RawConnection, request: RemotingCommand) => void = () => {};
-  /** Resolves on the first request any connection sends. */
-  readonly firstRequest: Deferred<RemotingCommand> = deferred<RemotingCommand>();
 
-  static start(harness: Harness, onRequest?: (conn: RawConnection, request: RemotingCommand) => void): RawServer {
-    const server = new RawServer();
-    if (onRequest !== undefined) server.onRequest = onRequest;
+  private constructor(readonly onRequest: (conn: RawConnection, request: RemotingCommand) => void) {}
+
+  static start(harness: Harness, onRequest: (conn: RawConnection, request: RemotingCommand) => void = () => {}): RawServer {
+    const server = new RawServer(onRequest);
     server.listener = Bun.listen<{ conn: RawConnection | null }>({
       hostname: HOST,
       port: 0,
@@ -165,11 +170,6 @@ export class RawServer {
 
   get port(): number {
     return this.listener!.port;
-  }
-
-  onFrame(conn: RawConnection, frame: RemotingCommand): void {
-    if (!this.firstRequest.settled) this.firstRequest.resolve(frame);
-    this.onRequest(conn, frame);
   }
 
   stop(): void {

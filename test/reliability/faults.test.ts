@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Socket } from "bun";
 import {
   createRequest,
@@ -8,11 +8,10 @@ import {
   RemotingSendRequestError,
   RemotingTimeoutError,
   type RemotingClient,
-  type RemotingCommand,
   type RemotingServer,
 } from "../../src/index.ts";
 import { ChildCode, ChildServer, MiB, mib } from "../helpers/child-server.ts";
-import { asyncCall, addrOf, echo, Harness, HOST, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { asyncCall, addrOf, echo, HOST, rejectionOf, sleep, useHarness, waitFor, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
 import { RawClient, RawServer } from "../helpers/raw-peers.ts";
 
@@ -22,40 +21,12 @@ import { RawClient, RawServer } from "../helpers/raw-peers.ts";
 
 const { ECHO, SLOW, BIG } = ChildCode;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 async function childServer(options: Record<string, unknown> = {}, port = 0): Promise<ChildServer> {
   const server = await ChildServer.start(options, port);
   h.defer(() => server.kill());
   return server;
-}
-
-/** A raw loopback connection that may half-close (allowHalfOpen), decoding what it receives. */
-async function halfClosingPeer(port: number): Promise<{ socket: Socket<undefined>; frames: RemotingCommand[]; closed: Promise<void> }> {
-  const decoder = new FrameDecoder();
-  const frames: RemotingCommand[] = [];
-  let onClosed!: () => void;
-  const closed = new Promise<void>((r) => (onClosed = r));
-  const socket = await Bun.connect({
-    hostname: HOST,
-    port,
-    allowHalfOpen: true,
-    socket: {
-      data: (_s, chunk) => {
-        frames.push(...decoder.push(new Uint8Array(chunk)));
-      },
-      close: () => onClosed(),
-      error() {},
-    },
-  });
-  h.defer(() => socket.terminate());
-  return { socket, frames, closed };
 }
 
 describe("a server process killed mid-flight", () => {
@@ -108,11 +79,11 @@ describe("half-close and reset", () => {
     const { server, stats } = await inProcessServer();
     const good = h.client();
     await expectServing(server, good);
-    const peer = await halfClosingPeer(server.port);
-    peer.socket.write(Buffer.concat([1, 2, 3].map((opaque) => encodeFrame(createRequest(ECHO, { opaque })))));
+    const peer = await RawClient.connect(server.port, h, { allowHalfOpen: true });
+    await peer.send(Buffer.concat([1, 2, 3].map((opaque) => encodeFrame(createRequest(ECHO, { opaque })))));
     await sleep(20); // (a Bun client that half-closes right after writing closes entirely, without reading)
-    peer.socket.shutdown(true); // FIN: nothing more from us, but we still read
-    await within(peer.closed, 2000, "the server to close the half-closed connection");
+    peer.shutdown(); // FIN: nothing more from us, but we still read
+    await within(peer.closed.promise, 2000, "the server to close the half-closed connection");
     expect(peer.frames.map((f) => f.opaque)).toEqual([1, 2, 3]);
     await waitFor(() => stats.closes === 1, "the CLOSE event");
     expect(server.connections.size).toBe(1);

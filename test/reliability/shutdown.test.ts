@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createRequest, RemotingError, type RemotingCommand } from "../../src/index.ts";
-import { addrOf, echo, Harness, sleep, within } from "../helpers/harness.ts";
+import { addrOf, echo, sleep, useHarness, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
 
 // Graceful shutdown under load (spec §4.5): clients keep calling while the server shuts down. Every
@@ -11,13 +11,7 @@ const WORK = 30;
 const CLIENTS = 4;
 const IN_FLIGHT = 32;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 interface Call {
   settled: number;

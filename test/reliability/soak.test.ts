@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createRequest, RemotingClient, silentLogger } from "../../src/index.ts";
 import { ChildCode, ChildServer, MiB, mib, ownMemory } from "../helpers/child-server.ts";
+import { sleep } from "../helpers/promises.ts";
 import { Random } from "../helpers/random.ts";
 
 /*
@@ -83,7 +84,7 @@ test(
     await all;
     const seconds = (performance.now() - t0) / 1000;
     await sampling;
-    await new Promise((r) => setTimeout(r, 20)); // a second callback would show up here
+    await sleep(20); // a second callback would show up here
 
     let lost = 0;
     let twice = 0;

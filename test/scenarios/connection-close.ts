@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RemotingChannel, RemotingClient } from "../../src/surface.ts";
-import { asyncCall, rejectionOf, waitFor, within } from "../helpers/promises.ts";
+import { asyncCall, rejectionOf, sleep, waitFor, within } from "../helpers/promises.ts";
 import { group } from "./scenario.ts";
 import type { ScenarioHarness } from "./harness.ts";
 
@@ -79,7 +79,7 @@ export const connectionClose = group("connection close: pending calls fail fast"
     const addr = h.addrOf(server);
     await client.invokeSync(addr, h.lib.createRequest(ECHO), 3000);
     const calls = pendingCalls(h, client, addr, 4);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const t0 = performance.now();
     client.closeChannel(addr);
     await assertAllFailFast(h, calls, t0);

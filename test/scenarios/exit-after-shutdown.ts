@@ -1,4 +1,5 @@
 import type { RemotingChannel } from "../../src/surface.ts";
+import { sleep } from "../helpers/promises.ts";
 import { unusedPort } from "../helpers/unused-port.ts";
 import type { Lib } from "./scenario.ts";
 
@@ -34,7 +35,7 @@ export async function exitAfterShutdown(lib: Lib, variant: string): Promise<void
     await client.invokeOneway(addr, createRequest(1), 3000);
   } else if (variant === "pending") {
     client.invokeAsync(addr, createRequest(2), 60_000, () => {});
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   } else if (variant === "failures") {
     await client.invokeSync(addr, createRequest(2), 100).catch(() => {});
     await client.invokeSync(`127.0.0.1:${await unusedPort()}`, createRequest(1), 1000).catch(() => {});

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { RemotingCommand, RemotingServer } from "../../src/surface.ts";
+import { runProcess, type ProcessRun } from "../helpers/child-process.ts";
 import { addrOf, EndpointHarness, echoProcessor } from "../helpers/endpoint-harness.ts";
 import { within } from "../helpers/promises.ts";
 import { RawClient, RawServer, type RawConnection } from "./raw-peers.ts";
@@ -9,13 +10,6 @@ import type { Lib } from "./scenario.ts";
 export interface PeerCommand {
   command: string;
   args: string[];
-}
-
-export interface PeerResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  killed: boolean;
 }
 
 /** A peer process that keeps running (a server); stopped by the harness. */
@@ -60,20 +54,8 @@ export class ScenarioHarness extends EndpointHarness {
   }
 
   /** Runs the peer script to completion (killed after `timeoutMs`). */
-  async runPeer(args: string[], timeoutMs: number): Promise<PeerResult> {
-    const child = spawn(this.peer.command, [...this.peer.args, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
-    clearTimeout(timer);
-    return { code, stdout, stderr, killed };
+  runPeer(args: string[], timeoutMs: number): Promise<ProcessRun> {
+    return runProcess(this.peer.command, [...this.peer.args, ...args], timeoutMs);
   }
 
   /** Starts the peer script and waits for its first line; it is killed after the scenario. */

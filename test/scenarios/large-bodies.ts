@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RemotingCommand } from "../../src/surface.ts";
-import { deferred, waitFor, within } from "../helpers/promises.ts";
+import { deferred, sleep, waitFor, within } from "../helpers/promises.ts";
 import { Random } from "../helpers/random.ts";
 import { group } from "./scenario.ts";
 
@@ -59,12 +59,12 @@ export const largeBodies = group("large bodies and retained body views", (scenar
           if (++done === N) all.resolve();
         });
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     await within(all.promise, 15_000, `${N} answers`);
     assert.deepEqual(errors, []);
     (globalThis as { gc?: () => void }).gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     let corrupted = 0;
     for (const req of kept) {
       const i = Number(req.extFields!.i);

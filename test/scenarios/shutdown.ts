@@ -1,10 +1,25 @@
 import assert from "node:assert/strict";
+import type { RemotingServer } from "../../src/surface.ts";
 import { asyncCall, deferred, rejectionOf, sleep, within } from "../helpers/promises.ts";
+import type { ScenarioHarness } from "./harness.ts";
 import { group } from "./scenario.ts";
 
 const ECHO = 10;
 const SLOW = 11;
 const NEVER = 12;
+
+/** A server whose SLOW processor answers `remark` after `workMs`; `started` resolves when it begins. */
+async function slowServer(h: ScenarioHarness, shutdownTimeoutMs: number, workMs: number, remark: string): Promise<{ server: RemotingServer; started: Promise<void> }> {
+  const started = deferred();
+  const server = await h.server({ shutdownTimeoutMs }, (s) =>
+    s.registerProcessor(SLOW, async () => {
+      started.resolve();
+      await sleep(workMs);
+      return h.lib.createResponse(0, remark);
+    }),
+  );
+  return { server, started: started.promise };
+}
 
 // api.md: shutdown() is graceful, idempotent and always settles; spec §4.5: in-flight work may
 // finish within shutdownTimeoutMs, what is left then fails clearly; a process that shut down its
@@ -19,16 +34,9 @@ export const shutdown = group("start and shutdown", (scenario) => {
   });
 
   scenario("server: an in-flight request that finishes within shutdownTimeoutMs is answered; new connections are refused", async (h) => {
-    const started = deferred();
-    const server = await h.server({ shutdownTimeoutMs: 3000 }, (s) =>
-      s.registerProcessor(SLOW, async () => {
-        started.resolve();
-        await sleep(150);
-        return h.lib.createResponse(0, "finished during shutdown");
-      }),
-    );
+    const { server, started } = await slowServer(h, 3000, 150, "finished during shutdown");
     const call = h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 3000);
-    await started.promise;
+    await started;
     const stopping = server.shutdown();
     assert.equal(server.shutdown(), stopping);
     assert.ok((await rejectionOf(h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 1000))) instanceof h.lib.RemotingConnectError);
@@ -37,16 +45,9 @@ export const shutdown = group("start and shutdown", (scenario) => {
   });
 
   scenario("server: a request that outlasts shutdownTimeoutMs fails clearly, and shutdown settles on time", async (h) => {
-    const started = deferred();
-    const server = await h.server({ shutdownTimeoutMs: 100 }, (s) =>
-      s.registerProcessor(SLOW, async () => {
-        started.resolve();
-        await sleep(2000);
-        return h.lib.createResponse(0, "too late");
-      }),
-    );
+    const { server, started } = await slowServer(h, 100, 2000, "too late");
     const call = rejectionOf(h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 10_000));
-    await started.promise;
+    await started;
     const t0 = performance.now();
     await within(server.shutdown(), 1500, "server shutdown");
     assert.ok(performance.now() - t0 >= 90);
