@@ -1,5 +1,7 @@
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import type { Connection } from "./connection.ts";
+import { Fifo } from "./fifo.ts";
+import { IdleWaiters } from "./idle-waiters.ts";
 import type { RequestProcessor } from "./processor.ts";
 import type { RemotingEndpoint } from "./remoting-endpoint.ts";
 import { RequestTask, runRequest } from "./request-task.ts";
@@ -33,15 +35,14 @@ export interface EventLoopExecutorOptions {
  */
 export class EventLoopExecutor implements RequestExecutor {
   private inFlight = 0;
-  private queue: RequestTask[] = [];
-  private queueHead = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly queue = new Fifo<RequestTask>();
+  private readonly idleWaiters = new IdleWaiters();
   private readonly release = (): void => this.finished();
 
   constructor(private readonly options: EventLoopExecutorOptions) {}
 
   get stats(): { inFlight: number; queued: number } {
-    return { inFlight: this.inFlight, queued: this.queue.length - this.queueHead };
+    return { inFlight: this.inFlight, queued: this.queue.length };
   }
 
   execute(task: RequestTask): boolean {
@@ -66,14 +67,14 @@ export class EventLoopExecutor implements RequestExecutor {
   }
 
   private enqueue(task: RequestTask): boolean {
-    if (this.queue.length - this.queueHead >= this.options.maxQueued) return false;
+    if (this.queue.length >= this.options.maxQueued) return false;
     this.queue.push(task);
     return true;
   }
 
   idle(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === this.queueHead) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    return this.idleWaiters.wait();
   }
 
   private start(task: RequestTask): void {
@@ -85,18 +86,10 @@ export class EventLoopExecutor implements RequestExecutor {
 
   private finished(): void {
     this.inFlight--;
-    if (this.queueHead < this.queue.length && this.inFlight < this.options.maxInFlight) {
-      const next = this.queue[this.queueHead]!;
-      this.queue[this.queueHead++] = undefined as unknown as RequestTask;
-      if (this.queueHead === this.queue.length) {
-        this.queue = [];
-        this.queueHead = 0;
-      }
-      this.start(next);
-    } else if (this.inFlight === 0 && this.queueHead === this.queue.length && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
+    if (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) {
+      this.start(this.queue.take());
+    } else if (this.inFlight === 0 && this.queue.length === 0 && this.idleWaiters.any) {
+      this.idleWaiters.wake();
     }
   }
 }

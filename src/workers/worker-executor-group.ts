@@ -1,4 +1,6 @@
 import type { RequestExecutor } from "../core/executor.ts";
+import { Fifo } from "../core/fifo.ts";
+import { IdleWaiters } from "../core/idle-waiters.ts";
 import type { RequestTask } from "../core/request-task.ts";
 import { RemotingWorkerError } from "../errors.ts";
 import { resolveWorkerGroupOptions, type WorkerExecutorGroupOptions } from "./executor-options.ts";
@@ -39,14 +41,13 @@ export class WorkerExecutorGroup implements RequestExecutor {
   readonly options: WorkerExecutorGroupOptions;
   private readonly moduleHref: string;
   private readonly workers: ExecutorWorker[];
-  private queue: RequestTask[] = [];
-  private queueHead = 0;
+  private readonly queue = new Fifo<RequestTask>();
   private state: State = "running";
   /** Set when the module cannot be loaded: every request is answered with it. */
   private failure: RemotingWorkerError | null = null;
   private everReady = false;
   private restarts = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly idleWaiters = new IdleWaiters();
   private scanTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly scanTask = (): void => this.scan();
   private readonly readiness: Promise<void>;
@@ -80,11 +81,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
       if (worker.isReady) readyWorkers++;
       inFlight += worker.inFlight;
     }
-    return { readyWorkers, inFlight, queued: this.queued, restarts: this.restarts };
-  }
-
-  private get queued(): number {
-    return this.queue.length - this.queueHead;
+    return { readyWorkers, inFlight, queued: this.queue.length, restarts: this.restarts };
   }
 
   execute(task: RequestTask): boolean {
@@ -94,8 +91,8 @@ export class WorkerExecutorGroup implements RequestExecutor {
       if (task.begin()) task.fail(error);
       return true;
     }
-    const worker = this.queued === 0 ? this.pick() : null;
-    if (worker === null && this.queued >= this.options.queueCapacity) return false;
+    const worker = this.queue.length === 0 ? this.pick() : null;
+    if (worker === null && this.queue.length >= this.options.queueCapacity) return false;
     if (!task.begin()) return true; // a before-hook answered it
     if (worker !== null) this.send(worker, task);
     else this.queue.push(task);
@@ -104,7 +101,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
 
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.idleWaiters.wait();
   }
 
   /**
@@ -157,31 +154,22 @@ export class WorkerExecutorGroup implements RequestExecutor {
 
   /** Hands queued requests to workers with room; then tells idle() waiters if all is done. */
   private pump(): void {
-    while (this.queued > 0) {
+    while (this.queue.length > 0) {
       const worker = this.pick();
       if (worker === null) break;
-      const task = this.queue[this.queueHead]!;
-      this.queue[this.queueHead++] = undefined as unknown as RequestTask;
-      if (this.queueHead === this.queue.length) {
-        this.queue = [];
-        this.queueHead = 0;
-      }
-      this.send(worker, task);
+      this.send(worker, this.queue.take());
     }
     this.checkIdle();
   }
 
   private isIdle(): boolean {
-    if (this.queued > 0) return false;
+    if (this.queue.length > 0) return false;
     for (const worker of this.workers) if (worker.inFlight > 0) return false;
     return true;
   }
 
   private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    if (this.idleWaiters.any && this.isIdle()) this.idleWaiters.wake();
   }
 
   private onWorkerReady(): void {
@@ -223,10 +211,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
   }
 
   private failQueued(error: RemotingWorkerError): void {
-    const queued = this.queue.slice(this.queueHead);
-    this.queue = [];
-    this.queueHead = 0;
-    for (const task of queued) task.fail(error);
+    for (const task of this.queue.takeAll()) task.fail(error);
   }
 
   private armScan(): void {
