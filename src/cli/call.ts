@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { RemotingClient } from "./endpoints.ts";
 import { silentLogger } from "../core/logger.ts";
 import { createRequest } from "../protocol/remoting-command.ts";
+import { utf8Bytes } from "../protocol/utf8.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";
 import { responseAsJson, responseAsText } from "./describe-response.ts";
 import { Exit, UsageError } from "./usage-error.ts";
@@ -38,7 +39,7 @@ async function readStdin(): Promise<Uint8Array> {
 
 async function readBody(value: string | undefined): Promise<Uint8Array | null> {
   if (value === undefined) return null;
-  if (!value.startsWith("@")) return new TextEncoder().encode(value);
+  if (!value.startsWith("@")) return utf8Bytes(value);
   const path = value.slice(1);
   try {
     return new Uint8Array(path === "-" ? await readStdin() : await readFile(path));

@@ -66,11 +66,7 @@ export class WriteQueue {
       this.writeLarge(cmd.body!);
       return;
     }
-    if (bodyLength > 0) {
-      w.ensure(bodyLength);
-      w.bytes.set(cmd.body!, w.pos);
-      w.pos += bodyLength;
-    }
+    if (bodyLength > 0) w.write(cmd.body!);
     if (w.pos >= FLUSH_THRESHOLD) this.flush();
     else if (!this.flushScheduled && !this.holding) {
       this.flushScheduled = true;

@@ -62,9 +62,7 @@ export class RecordWriter {
   }
 
   raw(bytes: Uint8Array): void {
-    this.head.ensure(bytes.length);
-    this.head.bytes.set(bytes, this.head.pos);
-    this.head.pos += bytes.length;
+    this.head.write(bytes);
   }
 
   get length(): number {
