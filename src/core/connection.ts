@@ -33,6 +33,8 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   stalled: PendingRequest[] = [];
   /** Outbound calls sent on this connection and not yet answered. */
   pendingOut = 0;
+  /** Close as soon as pendingOut falls to 0 (the client was told GO_AWAY on it). */
+  closeWhenIdle = false;
   /** Inbound requests accepted for processing and not settled yet (maxPendingRequestsPerConnection). */
   pendingIn = 0;
   /** When traffic was last seen, as of the last check (observe()). */

@@ -38,7 +38,7 @@ export class RemotingClient extends RemotingEndpoint {
   private readonly channels = new Map<string, ChannelEntry>();
   /** The last connected entry used: most clients call one address over and over. */
   private lastRoute: ChannelEntry | null = null;
-  private readonly nameServers = new NameServerList();
+  private readonly nameServers = new NameServerList(() => this.now());
   private started = false;
   private shutdownPromise: Promise<void> | null = null;
 
@@ -262,22 +262,12 @@ export class RemotingClient extends RemotingEndpoint {
     const entry = this.channels.get(conn.addr);
     if (entry !== undefined && entry.conn === conn) {
       this.forget(entry);
-      if (conn.pendingOut === 0) conn.close();
-      else this.closeWhenIdle(conn);
+      this.closeIfIdle(conn);
     }
     const retry = this.reinvoke(p);
     retry.goAwayRetried = true;
     this.route(conn.addr, retry);
     return true;
-  }
-
-  private closeWhenIdle(conn: Connection): void {
-    const check = (): void => {
-      if (!conn.isActive) return;
-      if (conn.pendingOut === 0) conn.close();
-      else setTimeout(check, 50);
-    };
-    setTimeout(check, 50);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -214,6 +214,7 @@ export abstract class RemotingEndpoint {
     }
     this.callBack(p, null, response);
     this.pendingPool.recycle(p); // answered: nothing refers to it any more
+    if (conn.closeWhenIdle) this.closeIfIdle(conn);
   }
 
   /** A GO_AWAY answer; true when it was handled (the client re-sends the call, or fails it). */
@@ -362,10 +363,18 @@ export abstract class RemotingEndpoint {
 
   /** Fails a call that is out of the response table: its connection's count, its permit, its callback. */
   protected fail(p: PendingRequest, error: Error): void {
-    if (p.state === PendingState.Sent && p.conn !== null) p.conn.pendingOut--;
+    const conn = p.conn;
+    if (p.state === PendingState.Sent && conn !== null) conn.pendingOut--;
     p.state = PendingState.Done;
     p.releasePermit();
     this.callBack(p, error);
+    if (conn?.closeWhenIdle === true) this.closeIfIdle(conn);
+  }
+
+  /** Closes `conn` once none of its sent calls waits for an answer. */
+  protected closeIfIdle(conn: Connection): void {
+    if (conn.pendingOut === 0) conn.close();
+    else conn.closeWhenIdle = true;
   }
 
   /** Every call settles here: stats, tracing, then the caller's callback. */

@@ -215,6 +215,27 @@ describe("GO_AWAY", () => {
     expect(again!.remark).toBe("answer from connection 1");
   });
 
+  test("the old connection stays open until its other calls are answered, then closes at once", async () => {
+    const HOLD = 11;
+    let held: (() => void) | null = null;
+    const raw = RawServer.start(h, (conn, req) => {
+      const connection = raw.connections.indexOf(conn);
+      if (req.code === HOLD) held = () => conn.reply(req, createResponse(0, "held answer"));
+      else if (connection === 0) conn.reply(req, createResponse(ResponseCode.GO_AWAY, "please go away"));
+      else conn.reply(req, createResponse(0, `answer from connection ${connection}`));
+    });
+    const addr = `127.0.0.1:${raw.port}`;
+    const client = h.client();
+    const holding = client.invokeSync(addr, createRequest(HOLD), 3000);
+    const moved = await client.invokeSync(addr, createRequest(ECHO), 3000);
+    expect(moved.remark).toBe("answer from connection 1");
+    await sleep(100);
+    expect(raw.connections[0]!.isClosed).toBe(false); // a call still waits for its answer on it
+    held!();
+    expect((await holding).remark).toBe("held answer");
+    await within(raw.connections[0]!.closed.promise, 1000, "the old connection to close once idle");
+  });
+
   test("a second GO_AWAY fails the call with RemotingSendRequestError", async () => {
     const { seen, addr } = goAwayServer(() => true);
     const client = h.client();
