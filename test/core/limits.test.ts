@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   CONNECTION_BUSY_REMARK,
   createRequest,
@@ -13,7 +13,7 @@ import {
   type RemotingCommand,
   type RemotingServerOptions,
 } from "../../src/index.ts";
-import { addrOf, deferred, echo, Harness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 // The server's own limits (none of them in Java): each has a safe default, refuses only the
@@ -23,13 +23,7 @@ import { RawClient } from "../helpers/raw-peers.ts";
 const ECHO = 10;
 const GATED = 11;
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 async function limitedServer(options: RemotingServerOptions) {
   const stats = { processed: 0, exceptions: [] as Error[], closes: 0 };

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   RemotingClient,
@@ -11,7 +11,7 @@ import {
   type RemotingServerOptions,
 } from "../../src/index.ts";
 import { testCerts } from "../helpers/certs.ts";
-import { addrOf, echo, Harness, HOST, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, echo, useHarness, HOST, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
 import { RawClient } from "../helpers/raw-peers.ts";
 
 // Spec §4.3 and §6: the server tells TLS from plaintext by the client's first byte (0x16) and
@@ -23,13 +23,7 @@ const certs = testCerts();
 const serverTls = { key: certs.serverKey, cert: certs.serverCert };
 const trusting = { useTLS: true, tls: { ca: certs.ca } };
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 async function tlsServer(options: RemotingServerOptions = {}) {
   const stats = { processed: 0, exceptions: [] as Error[] };
