@@ -9,37 +9,13 @@ import {
   type RemotingClient,
 } from "../../src/index.ts";
 import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
-import { Random } from "../helpers/random.ts";
+import { hostileInputs, int32 } from "../helpers/raw-frames.ts";
 import { RawClient, RawServer, type RawConnection } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const NEVER = 12;
 
 const h = useHarness();
-
-const int32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-const text = (s: string): number[] => Array.from(new TextEncoder().encode(s));
-
-/** A well-formed JSON frame around an arbitrary header text. */
-function jsonFrame(header: string, body: number[] = []): Uint8Array {
-  const hb = text(header);
-  return new Uint8Array([...int32(4 + hb.length + body.length), 0, ...int32(hb.length).slice(1), ...hb, ...body]);
-}
-
-/** Byte streams a remoting server must refuse by closing the connection (§1.2, §8.5.4), never answering. */
-const hostileInputs: [string, Uint8Array][] = [
-  ["random garbage", new Random(42).bytes(2000)],
-  ["an HTTP request", new TextEncoder().encode("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")],
-  ["an HTTP/2 (gRPC) preface", new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")],
-  ["a TLS ClientHello", new Uint8Array([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, ...new Random(1).bytes(40)])],
-  ["a frame length over 16 MiB - 4", new Uint8Array([...int32(16_777_213), 0, 0, 0, 0])],
-  ["a negative frame length", new Uint8Array([...int32(0x80000000), 0, 0, 0, 0])],
-  ["a frame length below 4", new Uint8Array([...int32(2), 0, 0, 1, 2, 3, 4])],
-  ["serialize type byte 2", new Uint8Array([...int32(6), 2, 0, 0, 2, 0x7b, 0x7d])],
-  ["a header length beyond the frame", new Uint8Array([...int32(8), 0, 0, 0, 200, 0x7b, 0x7d, 0x20, 0x20])],
-  ["invalid JSON in the header", jsonFrame('{"code":10,"flag":0,"language":"JAVA","opaque":1,')],
-  ["a truncated ROCKETMQ header", new Uint8Array([...int32(8), 1, 0, 0, 4, 0, 10, 0, 1])],
-];
 
 /** A server with an echo processor, counting processor calls and closes. */
 async function targetServer(options = {}) {
@@ -61,21 +37,6 @@ async function expectServing(server: RemotingServer, client: RemotingClient, tag
 // §1.2 and §8.5.4: malformed input closes that connection, with no error response ever; other
 // connections are not affected.
 describe("a server facing hostile bytes", () => {
-  for (const [name, bytes] of hostileInputs) {
-    test(`${name}: the connection is closed, nothing is sent back, other clients keep getting answers`, async () => {
-      const { server, stats } = await targetServer();
-      const good = h.client();
-      await expectServing(server, good, "before");
-      const raw = await RawClient.connect(server.port, h);
-      await raw.send(bytes);
-      await within(raw.closed.promise, 2000, `the server to close the connection after ${name}`);
-      expect(raw.bytesReceived).toBe(0);
-      expect(stats.processed).toBe(1); // only the good client's request
-      await expectServing(server, good, "after");
-      await waitFor(() => stats.exceptions === 1, "the EXCEPTION event");
-    });
-  }
-
   test("maxFrameLength is enforced on receive", async () => {
     const { server } = await targetServer({ maxFrameLength: 1024 });
     const good = h.client();

@@ -14,6 +14,7 @@ import {
   ResponseCode,
   SerializeType,
 } from "../../src/index.ts";
+import { jsonFrame } from "../helpers/raw-frames.ts";
 import { fromHex } from "../helpers/vectors.ts";
 
 describe("commands", () => {
@@ -93,15 +94,6 @@ describe("what a ROCKETMQ header cannot carry", () => {
 });
 
 describe("lenient JSON decoding, as fastjson", () => {
-  const jsonFrame = (text: string) => {
-    const header = new TextEncoder().encode(text);
-    const f = new Uint8Array(8 + header.length);
-    new DataView(f.buffer).setInt32(0, 4 + header.length);
-    new DataView(f.buffer).setInt32(4, header.length);
-    f.set(header, 8);
-    return f;
-  };
-
   test("keys in any order and of any case, unknown keys ignored, numbers as strings", () => {
     const cmd = decodeFrame(jsonFrame('{"OPAQUE":"12","Code":"105","x":[1,{"y":2}],"language":"go","extFields":{"n":7,"b":true,"z":null},"flag":1}'));
     expect(cmd).toMatchObject({ code: 105, opaque: 12, flag: 1, language: "GO", version: 0, remark: null, extFields: { n: "7", b: "true" } });

@@ -5,19 +5,8 @@ import { parseJsonHeaderFast } from "../../src/protocol/json-header-fast.ts";
 import { HeaderFields } from "../../src/protocol/remoting-command.ts";
 import { randomCommand } from "../helpers/commands.ts";
 import { Random } from "../helpers/random.ts";
+import { rawFrame } from "../helpers/raw-frames.ts";
 import { positiveVectors } from "../helpers/vectors.ts";
-
-/** Frames a header (and body) with correct lengths, so that a mutated header reaches the parser. */
-function frame(type: number, header: Uint8Array, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(8 + header.length + body.length);
-  const view = new DataView(out.buffer);
-  view.setInt32(0, 4 + header.length + body.length);
-  view.setInt32(4, header.length);
-  out[4] = type;
-  out.set(header, 8);
-  out.set(body, 8 + header.length);
-  return out;
-}
 
 /** The header bytes of a whole frame. */
 function headerOf(f: Uint8Array): Uint8Array {
@@ -69,7 +58,7 @@ function mutate(rng: Random, input: Uint8Array): Uint8Array {
 /** Mutates the header text of a valid frame but keeps the lengths right, to reach deep parser paths. */
 function mutateHeader(rng: Random, source: Uint8Array): Uint8Array {
   const header = headerOf(source);
-  return frame(source[4]!, mutate(rng, header), source.subarray(8 + header.length));
+  return rawFrame(source[4]!, mutate(rng, header), source.subarray(8 + header.length)); // correct lengths: the mutated header reaches the parser
 }
 
 describe("fuzz: only RemotingCommandError ever escapes the decoder", () => {

@@ -1,33 +1,13 @@
 import assert from "node:assert/strict";
 import type { RemotingClient, RemotingServer } from "../../src/surface.ts";
 import { Random } from "../helpers/random.ts";
+import { hostileInputs } from "../helpers/raw-frames.ts";
 import { rejectionOf, sleep, waitFor, within } from "../helpers/promises.ts";
 import { group } from "./scenario.ts";
 import type { ScenarioHarness } from "./harness.ts";
 
 const ECHO = 10;
 const NEVER = 12;
-
-const int32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-const text = (s: string): number[] => Array.from(new TextEncoder().encode(s));
-
-/** A well-formed JSON frame around an arbitrary header text. */
-function jsonFrame(header: string): Uint8Array {
-  const hb = text(header);
-  return new Uint8Array([...int32(4 + hb.length), 0, ...int32(hb.length).slice(1), ...hb]);
-}
-
-/** Byte streams a remoting peer must refuse by closing the connection (§1.2, §8.5.4), never answering. */
-const hostileInputs: [string, Uint8Array][] = [
-  ["random garbage", new Random(42).bytes(2000)],
-  ["an HTTP request", new TextEncoder().encode("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")],
-  ["a TLS ClientHello", new Uint8Array([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, ...new Random(1).bytes(40)])],
-  ["a frame length over 16 MiB - 4", new Uint8Array([...int32(16_777_213), 0, 0, 0, 0])],
-  ["a negative frame length", new Uint8Array([...int32(0x80000000), 0, 0, 0, 0])],
-  ["serialize type byte 2", new Uint8Array([...int32(6), 2, 0, 0, 2, 0x7b, 0x7d])],
-  ["a header length beyond the frame", new Uint8Array([...int32(8), 0, 0, 0, 200, 0x7b, 0x7d, 0x20, 0x20])],
-  ["invalid JSON in the header", jsonFrame('{"code":10,"flag":0,"language":"JAVA","opaque":1,')],
-];
 
 async function targetServer(h: ScenarioHarness): Promise<{ server: RemotingServer; stats: { processed: number; exceptions: number } }> {
   const stats = { processed: 0, exceptions: 0 };
