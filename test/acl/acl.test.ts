@@ -12,7 +12,6 @@ import {
   type SerializeType,
 } from "../../src/index.ts";
 import { addrOf, echo, useHarness } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 // RocketMQ ACL 1.0 (spec §1.8): the client signs HMAC-SHA1 over the ext field values sorted by key
 // (Signature excluded) followed by the body, base64; AccessKey, SecurityToken and Signature travel
@@ -128,7 +127,7 @@ for (const serializeType of ["JSON", "ROCKETMQ"] as SerializeType[]) {
 
     test("a forged frame from a raw peer is refused like any other", async () => {
       const { server, stats } = await guardedServer();
-      const raw = await RawClient.connect(server.port, h);
+      const raw = await h.rawClient(server.port);
       const forged = request({ topic: "TopicTest", AccessKey: "rocketmq2", Signature: "Ou1T58RIcyZWaTIwzkhJZWn/Zvs=" });
       forged.opaque = 9;
       await raw.send(encodeFrame(forged));

@@ -12,7 +12,6 @@ import {
 } from "../../src/index.ts";
 import { addrOf, asyncCall, closedPort, echo, useHarness, rejectionOf, sleep, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
-import { RawServer } from "../helpers/raw-peers.ts";
 import { SpyTransport } from "../helpers/spy-transport.ts";
 
 const ECHO = 10;
@@ -188,9 +187,9 @@ describe("connect timeout", () => {
 // feature turned off, fails the call with RemotingSendRequestError.
 describe("GO_AWAY", () => {
   /** A raw server answering GO_AWAY on the connections listed in `goAwayOn`, a normal answer elsewhere. */
-  function goAwayServer(goAwayOn: (connectionIndex: number) => boolean) {
+  async function goAwayServer(goAwayOn: (connectionIndex: number) => boolean) {
     const seen: { connection: number; opaque: number; ext: Record<string, string> | null }[] = [];
-    const raw = RawServer.start(h, (conn, req) => {
+    const raw = await h.rawServer((conn, req) => {
       const connection = raw.connections.indexOf(conn);
       seen.push({ connection, opaque: req.opaque, ext: req.extFields });
       if (goAwayOn(connection)) conn.reply(req, createResponse(ResponseCode.GO_AWAY, "please go away"));
@@ -200,7 +199,7 @@ describe("GO_AWAY", () => {
   }
 
   test("the call is re-sent once on a new connection, with a fresh opaque, and succeeds; the old connection is closed", async () => {
-    const { raw, seen, addr } = goAwayServer((i) => i === 0);
+    const { raw, seen, addr } = await goAwayServer((i) => i === 0);
     const client = h.client({ asyncSemaphoreValue: 1 });
     const response = await client.invokeSync(addr, createRequest(ECHO, { extFields: { k: "v" } }), 3000);
     expect(response.code).toBe(0);
@@ -218,7 +217,7 @@ describe("GO_AWAY", () => {
   test("the old connection stays open until its other calls are answered, then closes at once", async () => {
     const HOLD = 11;
     let held: (() => void) | null = null;
-    const raw = RawServer.start(h, (conn, req) => {
+    const raw = await h.rawServer((conn, req) => {
       const connection = raw.connections.indexOf(conn);
       if (req.code === HOLD) held = () => conn.reply(req, createResponse(0, "held answer"));
       else if (connection === 0) conn.reply(req, createResponse(ResponseCode.GO_AWAY, "please go away"));
@@ -237,7 +236,7 @@ describe("GO_AWAY", () => {
   });
 
   test("a second GO_AWAY fails the call with RemotingSendRequestError", async () => {
-    const { seen, addr } = goAwayServer(() => true);
+    const { seen, addr } = await goAwayServer(() => true);
     const client = h.client();
     const error = await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 3000));
     expect(error).toBeInstanceOf(RemotingSendRequestError);
@@ -246,7 +245,7 @@ describe("GO_AWAY", () => {
   });
 
   test("with enableReconnectForGoAway false the call fails at once", async () => {
-    const { seen, addr } = goAwayServer(() => true);
+    const { seen, addr } = await goAwayServer(() => true);
     const client = h.client({ enableReconnectForGoAway: false });
     const error = await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 3000));
     expect(error).toBeInstanceOf(RemotingSendRequestError);

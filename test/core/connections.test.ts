@@ -9,7 +9,6 @@ import {
   type RemotingClient,
 } from "../../src/index.ts";
 import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
-import { RawServer } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const NEVER = 12;
@@ -85,7 +84,7 @@ describe("pending calls fail fast when their connection closes", () => {
   });
 
   test("a raw server that closes mid-frame fails the pending calls at once", async () => {
-    const raw = RawServer.start(h, (conn, request) => {
+    const raw = await h.rawServer((conn, request) => {
       if (request.extFields?.last === "yes") {
         const frame = encodeFrame(Object.assign(createResponse(0, "never complete"), { opaque: request.opaque }));
         conn.write(frame.subarray(0, frame.length - 5)); // half a frame...
@@ -105,11 +104,11 @@ describe("pending calls fail fast when their connection closes", () => {
   });
 
   test("a raw server that resets the connection fails the pending calls at once", async () => {
-    const raw = RawServer.start(h);
+    const raw = await h.rawServer();
     const client = h.client();
     const calls = pendingCalls(client, `127.0.0.1:${raw.port}`, 4);
     await waitFor(() => (raw.connections[0]?.frames.length ?? 0) === 4, "4 requests at the raw server");
-    raw.connections[0]!.socket.terminate();
+    raw.connections[0]!.reset();
     const results = await within(Promise.all(calls), 1000);
     for (const r of results) expect(r.error).toBeInstanceOf(RemotingSendRequestError);
   });

@@ -12,7 +12,6 @@ import {
   type RemotingCommand,
 } from "../../src/index.ts";
 import { addrOf, deferred, echo, useHarness, rejectionOf, sleep } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 const TYPES = ["JSON", "ROCKETMQ"] as const;
 const ECHO = 10;
@@ -259,7 +258,7 @@ describe("responses that cannot be sent", () => {
       s.registerProcessor(SLOW, () => createResponse(0, "too big", { body: new Uint8Array(4000) }));
       s.registerProcessor(ECHO, echo);
     });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.sendFrame(createRequest(SLOW, { opaque: 31 }));
     await raw.sendFrame(createRequest(ECHO, { opaque: 32 }));
     const frames = await raw.waitForFrames(2);
@@ -328,7 +327,7 @@ describe("on the wire (raw peer)", () => {
   for (const type of TYPES) {
     test(`${type}: responses carry the request's opaque and the response flag, in order`, async () => {
       const server = await h.server({}, (s) => s.registerProcessor(ECHO, echo));
-      const raw = await RawClient.connect(server.port, h);
+      const raw = await h.rawClient(server.port);
       const opaques = [424242, 0, -5, 2147483647, -2147483648];
       const frames = opaques.map((opaque) => createRequest(ECHO, { opaque, serializeType: type, extFields: { o: String(opaque) } }));
       // All in one write: the server must split the frames itself.
@@ -379,7 +378,7 @@ describe("on the wire (raw peer)", () => {
           return null;
         });
       });
-      const raw = await RawClient.connect(server.port, h);
+      const raw = await h.rawClient(server.port);
       const oneway = (code: number) => createRequest(code, { flag: 2, serializeType: type });
       // 22 twice: the first occupies the executor's only slot, the second is overload.
       for (const code of [UNKNOWN, 20, 21, 22, 22, 23, 24, 25, 26]) await raw.send(encodeFrame(oneway(code)));

@@ -14,7 +14,6 @@ import {
   type RPCHook,
 } from "../../src/index.ts";
 import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const NEVER = 12;
@@ -299,7 +298,7 @@ describe("channel events", () => {
     await good.invokeSync(addrOf(server), createRequest(ECHO), 2000);
     await waitFor(() => serverEvents.events.length === 1, "the good client's CONNECT");
     const goodChannel = serverEvents.events[0]!.channel;
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.send(new Uint8Array([0, 0, 0, 20, 7, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]));
     await within(raw.closed.promise, 2000, "the garbage peer's connection to close");
     await waitFor(() => types(serverEvents).filter((t) => t === "CLOSE").length === 1, "server CLOSE");

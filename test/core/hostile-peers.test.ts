@@ -10,7 +10,7 @@ import {
 } from "../../src/index.ts";
 import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
 import { hostileInputs, int32 } from "../helpers/raw-frames.ts";
-import { RawClient, RawServer, type RawConnection } from "../helpers/raw-peers.ts";
+import type { RawConnection } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const NEVER = 12;
@@ -40,7 +40,7 @@ describe("a server facing hostile bytes", () => {
   test("maxFrameLength is enforced on receive", async () => {
     const { server } = await targetServer({ maxFrameLength: 1024 });
     const good = h.client();
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.sendFrame(createRequest(ECHO, { opaque: 1, body: new Uint8Array(900) })); // fits
     expect((await raw.waitForFrames(1))[0]!.opaque).toBe(1);
     await raw.sendFrame(createRequest(ECHO, { opaque: 2, body: new Uint8Array(1100) })); // too long
@@ -51,7 +51,7 @@ describe("a server facing hostile bytes", () => {
 
   test("a valid request followed by garbage in the same write: no answer for the garbage, connection closed", async () => {
     const { server, stats } = await targetServer();
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     const valid = encodeFrame(createRequest(ECHO, { opaque: 77 }));
     await raw.send(new Uint8Array([...valid, ...int32(0x7fffffff), 1, 2, 3]));
     await within(raw.closed.promise, 2000);
@@ -67,7 +67,7 @@ describe("peers that stop or never start", () => {
   test("a peer that announces a maximum-size frame and closes: the server frees it and goes on", async () => {
     const { server, stats } = await targetServer();
     const good = h.client();
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.send(new Uint8Array([...int32(16_777_212), 0, 0, 0, 2, 0x7b]));
     await sleep(100);
     expect(raw.isClosed).toBe(false); // at the limit, not over it: the server waits for the rest
@@ -78,8 +78,8 @@ describe("peers that stop or never start", () => {
 
   test("peers that connect and send nothing, or part of a length prefix, do not hold up others", async () => {
     const { server, stats } = await targetServer();
-    const silent = await Promise.all(Array.from({ length: 5 }, () => RawClient.connect(server.port, h)));
-    const partial = await RawClient.connect(server.port, h);
+    const silent = await Promise.all(Array.from({ length: 5 }, () => h.rawClient(server.port)));
+    const partial = await h.rawClient(server.port);
     await partial.send(new Uint8Array([0, 0, 1]));
     const good = h.client();
     for (let i = 0; i < 5; i++) await expectServing(server, good, `n${i}`);
@@ -101,7 +101,7 @@ function replyWith(conn: RawConnection, opaque: number, remark: string, flag = 1
 // out on; anything else is dropped without disturbing the connection.
 describe("a client facing a misbehaving server", () => {
   test("responses with opaques the client never used are dropped; the real answer still settles the call", async () => {
-    const raw = RawServer.start(h, (conn, req) => {
+    const raw = await h.rawServer((conn, req) => {
       replyWith(conn, req.opaque + 1_000_000, "bogus");
       replyWith(conn, -req.opaque - 7, "bogus");
       setTimeout(() => replyWith(conn, req.opaque, `real ${req.extFields?.n}`), 10);
@@ -116,8 +116,8 @@ describe("a client facing a misbehaving server", () => {
   test("a response to a pending opaque arriving on a different connection does not settle the call", async () => {
     const requestsA: { conn: RawConnection; req: RemotingCommand }[] = [];
     const requestsB: { conn: RawConnection; req: RemotingCommand }[] = [];
-    const a = RawServer.start(h, (conn, req) => requestsA.push({ conn, req }));
-    const b = RawServer.start(h, (conn, req) => requestsB.push({ conn, req }));
+    const a = await h.rawServer((conn, req) => requestsA.push({ conn, req }));
+    const b = await h.rawServer((conn, req) => requestsB.push({ conn, req }));
     const client = h.client();
     const callA = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${a.port}`, createRequest(ECHO), 5000, cb));
     const callB = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${b.port}`, createRequest(ECHO), 5000, cb));
@@ -136,7 +136,7 @@ describe("a client facing a misbehaving server", () => {
 
   test("a request that reuses a pending call's opaque is served as a request, not taken as the answer", async () => {
     let pending: { conn: RawConnection; req: RemotingCommand } | null = null;
-    const raw = RawServer.start(h, (conn, req) => {
+    const raw = await h.rawServer((conn, req) => {
       if ((req.flag & 1) === 0) pending = { conn, req };
     });
     const client = h.client();
@@ -156,7 +156,7 @@ describe("a client facing a misbehaving server", () => {
   for (const [name, bytes] of hostileInputs.slice(0, 5)) {
     test(`a server sending ${name}: the client closes, fails the pending calls at once, and reconnects next time`, async () => {
       let garbage = true;
-      const raw = RawServer.start(h, (conn, req) => {
+      const raw = await h.rawServer((conn, req) => {
         if (req.code === NEVER) return;
         if (garbage) conn.write(bytes);
         else replyWith(conn, req.opaque, "sane again");

@@ -11,7 +11,6 @@ import {
   silentLogger,
 } from "../../src/index.ts";
 import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, HOST, rejectionOf, sleep, within, channelCatcher } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const SLOW = 11;
@@ -29,7 +28,7 @@ describe("start", () => {
     expect(server.start()).toBe(started); // a second start() is the same promise
     await started;
     expect(server.port).toBeGreaterThan(0);
-    const raw = await RawClient.connect(server.port, h); // really listening there
+    const raw = await h.rawClient(server.port); // really listening there
     await raw.sendFrame(createRequest(ECHO, { opaque: 9 }));
     expect((await raw.waitForFrames(1))[0]!.opaque).toBe(9);
   });
@@ -135,7 +134,7 @@ describe("server shutdown", () => {
         return createResponse(0, "slow");
       });
     });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.sendFrame(createRequest(SLOW, { opaque: 1 }));
     await started.promise;
     const shutdown = server.shutdown();

@@ -14,7 +14,6 @@ import {
   type RemotingServerOptions,
 } from "../../src/index.ts";
 import { addrOf, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 // The server's own limits (none of them in Java): each has a safe default, refuses only the
 // offending connection or request, says why (a log line, an EXCEPTION event with a typed error, or a
@@ -62,17 +61,17 @@ test("the defaults are safe and stated", () => {
 describe("maxConnections", () => {
   test("a connection beyond the limit is closed at once, unanswered; the others are served; room frees up on close", async () => {
     const { server, stats } = await limitedServer({ maxConnections: 3 });
-    const held = await Promise.all([0, 1, 2].map(() => RawClient.connect(server.port, h)));
+    const held = await Promise.all([0, 1, 2].map(() => h.rawClient(server.port)));
     for (const [i, raw] of held.entries()) await raw.sendFrame(createRequest(ECHO, { opaque: i + 1 }));
     for (const raw of held) await raw.waitForFrames(1);
-    const extra = await RawClient.connect(server.port, h);
+    const extra = await h.rawClient(server.port);
     await extra.sendFrame(createRequest(ECHO, { opaque: 99 })).catch(() => {});
     await within(extra.closed.promise, 2000, "the refused connection to close");
     expect(extra.bytesReceived).toBe(0);
     expect(stats.processed).toBe(3);
     held[0]!.end();
     await waitFor(() => stats.closes === 1, "the server to see the close");
-    const later = await RawClient.connect(server.port, h);
+    const later = await h.rawClient(server.port);
     await later.sendFrame(createRequest(ECHO, { opaque: 7 }));
     expect((await later.waitForFrames(1))[0]!.opaque).toBe(7);
     for (const raw of held.slice(1)) expect(raw.isClosed).toBe(false);
@@ -148,7 +147,7 @@ describe("maxPendingRequestsPerConnection", () => {
 describe("frameTimeoutMs (slowloris)", () => {
   test("a frame started and never finished closes the connection with a typed, logged reason", async () => {
     const { server, stats } = await limitedServer({ frameTimeoutMs: 150, scanIntervalMs: 20 });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     const frame = encodeFrame(createRequest(ECHO, { body: new Uint8Array(100) }));
     await raw.send(frame.subarray(0, 10));
     const t0 = performance.now();
@@ -165,7 +164,7 @@ describe("frameTimeoutMs (slowloris)", () => {
     // Idle after 2 s: far longer than the frame may take, and than the 20 ms between bytes.
     const { server, stats } = await limitedServer({ frameTimeoutMs: 200, scanIntervalMs: 20, channelMaxIdleMs: 2000 });
     const good = h.client();
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     const frame = encodeFrame(createRequest(ECHO, { body: new Uint8Array(200) }));
     for (let i = 0; i < frame.length && !raw.isClosed; i++) {
       await raw.send(frame.subarray(i, i + 1)).catch(() => {});
@@ -178,7 +177,7 @@ describe("frameTimeoutMs (slowloris)", () => {
 
   test("a busy connection whose frames each complete in time is never closed, however long it runs", async () => {
     const { server, stats } = await limitedServer({ frameTimeoutMs: 100, scanIntervalMs: 10 });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     const frames = Array.from({ length: 12 }, (_, i) => encodeFrame(createRequest(ECHO, { opaque: i, body: new Uint8Array(50) })));
     // Every chunk ends inside a frame (the next one started): the connection always holds a partial frame.
     const stream = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
@@ -209,7 +208,7 @@ describe("maxHeaderLength", () => {
 
   test("a header at the limit is served; one byte over closes the connection with a RemotingCommandError", async () => {
     const { server, stats } = await limitedServer({ maxHeaderLength: 1000 });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.send(frameWithHeader(1000));
     expect((await raw.waitForFrames(1))[0]!.opaque).toBe(5);
     await raw.send(frameWithHeader(1001));
@@ -244,7 +243,7 @@ describe("option validation names the option", () => {
 // connection still come back in one go, in order.
 test("pipelined requests are still answered in order with every limit active", async () => {
   const { server } = await limitedServer({ maxPendingRequestsPerConnection: 10, frameTimeoutMs: 1000, maxHeaderLength: 4096 });
-  const raw = await RawClient.connect(server.port, h);
+  const raw = await h.rawClient(server.port);
   const batch = Array.from({ length: 2000 }, (_, i) => encodeFrame(createRequest(ECHO, { opaque: i + 1 })));
   await raw.send(Buffer.concat(batch));
   const frames: RemotingCommand[] = await raw.waitForFrames(2000, 5000);

@@ -3,7 +3,6 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createRequest, defaultLogger, RemotingServer, type Logger } from "../../src/index.ts";
 import { addrOf, useHarness, waitFor } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 const THROW = 11;
 
@@ -59,7 +58,7 @@ describe("logging", () => {
   test("garbage from 40 connections: the warnings a peer can trigger are rate-limited", async () => {
     const logger = capture();
     const server = await h.server({ logger });
-    const peers = await Promise.all(Array.from({ length: 40 }, () => RawClient.connect(server.port, h)));
+    const peers = await Promise.all(Array.from({ length: 40 }, () => h.rawClient(server.port)));
     for (const peer of peers) await peer.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     await Promise.all(peers.map((p) => p.closed.promise));
     const warnings = logger.lines.filter((l) => l.level === "warn");

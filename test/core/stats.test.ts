@@ -9,7 +9,6 @@ import {
 } from "../../src/index.ts";
 import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 const ECHO = 10;
 const THROW = 11;
@@ -168,7 +167,7 @@ describe("stats", () => {
     const server = await h.server({}, (s) => {
       s.registerDefaultProcessor(() => createResponse(0, null));
     });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     const codes = Array.from({ length: 600 }, (_, i) => 2000 + i);
     for (const code of codes) await raw.sendFrame(createRequest(code));
     await raw.waitForFrames(codes.length, 5000);
@@ -183,7 +182,7 @@ describe("stats", () => {
       s.registerDefaultProcessor(() => createResponse(0, null));
       s.registerProcessor(ECHO, echo);
     });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     for (let i = 0; i < 300; i++) await raw.sendFrame(createRequest(3000 + i));
     await raw.sendFrame(createRequest(ECHO));
     await raw.waitForFrames(301, 5000);

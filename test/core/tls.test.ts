@@ -12,7 +12,6 @@ import {
 } from "../../src/index.ts";
 import { testCerts } from "../helpers/certs.ts";
 import { addrOf, echo, useHarness, HOST, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 
 // Spec §4.3 and §6: the server tells TLS from plaintext by the client's first byte (0x16) and
 // applies its tlsMode; the client's useTLS verifies the server's certificate unless told not to.
@@ -136,7 +135,7 @@ describe("enforcing and disabled modes", () => {
 
   test("enforcing: raw plaintext bytes get no answer, only a close", async () => {
     const { server } = await tlsServer({ tlsMode: "enforcing" });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.sendFrame(createRequest(ECHO, { opaque: 1 }));
     await within(raw.closed.promise, 2000, "the close");
     expect(raw.bytesReceived).toBe(0);
@@ -228,7 +227,7 @@ describe("server TLS material and handshakes", () => {
 
   test("a handshake that stalls is closed after frameTimeoutMs; others are served meanwhile", async () => {
     const { server, stats } = await tlsServer({ frameTimeoutMs: 150, scanIntervalMs: 20 });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.send(new Uint8Array([0x16, 0x03, 0x01, 0x00, 0xff])); // the start of a ClientHello, then nothing
     await roundTrip(h.client(trusting), server, "meanwhile");
     await within(raw.closed.promise, 2000, "the stalled handshake to be closed");
@@ -248,7 +247,7 @@ describe("server TLS material and handshakes", () => {
 
   test("garbage after a TLS record header closes only that connection", async () => {
     const { server, stats } = await tlsServer();
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.send(new Uint8Array([0x16, 0x03, 0x01, 0x00, 0x20, ...new Uint8Array(64).fill(0x41)]));
     await within(raw.closed.promise, 2000, "the close");
     expect(raw.bytesReceived).toBeLessThan(64); // at most a TLS alert

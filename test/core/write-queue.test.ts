@@ -16,7 +16,6 @@ import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
 import { addrOf, asyncCall, deferred, echo, useHarness, sleep, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport, type MemorySocket } from "../helpers/memory-transport.ts";
 import { Random } from "../helpers/random.ts";
-import { RawClient } from "../helpers/raw-peers.ts";
 import { plain } from "../helpers/vectors.ts";
 
 const ECHO = 10;
@@ -240,7 +239,7 @@ describe("slow reader on real sockets", () => {
       });
       s.registerProcessor(ECHO, echo);
     });
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     raw.pause();
     const N = 2000; // 2000 x 16 KiB = 31 MiB of responses
     const requestBody = new Uint8Array(1024);

@@ -10,6 +10,7 @@ import type {
   Logger,
 } from "../../src/surface.ts";
 import { within } from "./promises.ts";
+import { HOST, RawClient, RawServer, type Codec, type RawConnection } from "./raw-peers.ts";
 
 /**
  * Servers and clients on loopback that are always shut down, for whichever build of the library a
@@ -17,12 +18,12 @@ import { within } from "./promises.ts";
  * library's classes instead of importing them.
  */
 
-export const HOST = "127.0.0.1";
+export { HOST };
 
 export const addrOf = (server: RemotingServer | { port: number }): string => `${HOST}:${server.port}`;
 
 /** What the harness needs from the library under test. */
-export type HarnessLib = Endpoints & { silentLogger: Logger };
+export type HarnessLib = Endpoints & Codec & { silentLogger: Logger };
 
 /** The processor of RocketMQ's RemotingServerTest: echoes the request back, remark "Hi <addr>". */
 export function echoProcessor(createResponse: typeof CreateResponse) {
@@ -67,6 +68,20 @@ export class EndpointHarness {
     const client = new this.endpoints.RemotingClient({ logger: this.endpoints.silentLogger, shutdownTimeoutMs: 200, ...options });
     this.defer(() => client.shutdown());
     return client;
+  }
+
+  /** A raw client connected to `port` (see raw-peers.ts), reset after the test. */
+  async rawClient(port: number, options?: { allowHalfOpen?: boolean }): Promise<RawClient> {
+    const raw = await RawClient.connect(this.endpoints, port, options);
+    this.defer(() => raw.reset());
+    return raw;
+  }
+
+  /** A raw listener on 127.0.0.1 (see raw-peers.ts), stopped after the test. */
+  async rawServer(onRequest?: (conn: RawConnection, request: RemotingCommand) => void): Promise<RawServer> {
+    const raw = await RawServer.start(this.endpoints, onRequest);
+    this.defer(() => raw.stop());
+    return raw;
   }
 
   async cleanup(): Promise<void> {

@@ -1,6 +1,8 @@
 import { afterEach } from "bun:test";
 import {
   createResponse,
+  encodeFrame,
+  FrameDecoder,
   type ProcessorContext,
   type RemotingChannel,
   RemotingClient,
@@ -31,10 +33,10 @@ export function closedPort(): number {
   return port;
 }
 
-/** Servers and clients on Bun sockets, shut down after each test. */
+/** Servers and clients on Bun sockets (raw peers on node:net), shut down after each test. */
 export class Harness extends EndpointHarness {
   constructor() {
-    super({ RemotingServer, RemotingClient, silentLogger });
+    super({ RemotingServer, RemotingClient, silentLogger, FrameDecoder, encodeFrame, createResponse });
   }
 }
 

@@ -1,70 +1,76 @@
-import type { Socket, TCPSocketListener } from "bun";
-import { createResponse, encodeFrame, FrameDecoder, type RemotingCommand } from "../../src/index.ts";
-import { deferred, HOST, sleep, waitFor, type Deferred, type Harness } from "./harness.ts";
+import * as net from "node:net";
+import type { createResponse, encodeFrame, FrameDecoder, RemotingCommand } from "../../src/surface.ts";
+import { deferred, waitFor, type Deferred } from "./promises.ts";
 
 /**
- * Raw loopback peers written with Bun sockets directly, to see exactly which bytes the library
- * sends and to send it whatever bytes a test wants (garbage, half frames, stray responses).
+ * Raw loopback peers on node:net (both runtimes implement it), to see exactly which bytes the
+ * library sends and to send it whatever bytes a test wants (garbage, half frames, stray responses).
+ * Frames are decoded and encoded with the codec of the library under test.
  */
 
-/** A raw client connection: records every byte it receives and decodes them as frames. */
-export class RawClient {
-  private socket: Socket<undefined> | null = null;
+export const HOST = "127.0.0.1";
+
+/** What the raw peers need from the library under test. */
+export interface Codec {
+  FrameDecoder: typeof FrameDecoder;
+  encodeFrame: typeof encodeFrame;
+  createResponse: typeof createResponse;
+}
+
+/** Tracks a socket's received bytes, decoded frames and close. */
+class RawEnd {
+  /** Every chunk as it arrived. */
   readonly chunks: Uint8Array[] = [];
   bytesReceived = 0;
   /** Frames decoded from what arrived (a decode failure is kept in `decodeError`). */
   readonly frames: RemotingCommand[] = [];
   decodeError: Error | null = null;
-  private readonly decoder = new FrameDecoder({ maxFrameLength: 64 * 1024 * 1024 });
   readonly closed: Deferred<void> = deferred<void>();
   /** Set when the socket closed. */
   isClosed = false;
+  private readonly decoder: FrameDecoder;
 
-  /** `allowHalfOpen`: the socket stays readable after `shutdown()` (our FIN) until the peer closes. */
-  static async connect(port: number, harness?: Harness, options: { allowHalfOpen?: boolean } = {}): Promise<RawClient> {
-    const raw = new RawClient();
-    raw.socket = await Bun.connect({
-      hostname: HOST,
-      port,
-      allowHalfOpen: options.allowHalfOpen ?? false,
-      socket: {
-        data: (_s, chunk) => raw.onData(new Uint8Array(chunk)),
-        close: () => {
-          raw.isClosed = true;
-          raw.closed.resolve();
-        },
-        error: () => {},
-        connectError: () => {},
-      },
+  constructor(
+    readonly socket: net.Socket,
+    protected readonly codec: Codec,
+    onFrame: (frame: RemotingCommand) => void = () => {},
+  ) {
+    this.decoder = new codec.FrameDecoder({ maxFrameLength: 64 * 1024 * 1024 });
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.bytesReceived += chunk.length;
+      if (this.decodeError !== null) return;
+      try {
+        for (const frame of this.decoder.push(chunk)) {
+          this.frames.push(frame);
+          onFrame(frame);
+        }
+      } catch (error) {
+        this.decodeError = error as Error;
+      }
     });
-    harness?.defer(() => raw.destroy());
-    return raw;
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.isClosed = true;
+      this.closed.resolve();
+    });
   }
 
-  private onData(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.bytesReceived += chunk.length;
-    if (this.decodeError !== null) return;
-    try {
-      for (const frame of this.decoder.push(chunk)) this.frames.push(frame);
-    } catch (error) {
-      this.decodeError = error as Error;
-    }
-  }
-
-  /** Writes all of `bytes`, waiting for the kernel to take them. */
-  async send(bytes: Uint8Array | string): Promise<void> {
-    let data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-    while (data.length > 0) {
-      const n = this.socket!.write(data);
-      if (n < 0) throw new Error("raw client: socket closed");
-      data = data.subarray(n);
-      if (data.length > 0) await sleep(1);
-    }
+  /** Writes all of `bytes`; resolves once they were handed to the kernel. */
+  send(bytes: Uint8Array | string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.write(bytes, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   sendFrame(cmd: RemotingCommand): Promise<void> {
-    return this.send(encodeFrame(cmd));
+    return this.send(this.codec.encodeFrame(cmd));
+  }
+
+  /** Queues `bytes` now, in order with what was written before (for callbacks that must not await). */
+  write(bytes: Uint8Array | string): void {
+    this.socket.write(bytes);
   }
 
   async waitForFrames(n: number, timeoutMs = 3000): Promise<RemotingCommand[]> {
@@ -74,106 +80,72 @@ export class RawClient {
   }
 
   pause(): void {
-    this.socket!.pause();
+    this.socket.pause();
   }
 
   resume(): void {
-    this.socket!.resume();
+    this.socket.resume();
   }
 
+  /** FIN after what was written; the socket still reads until the peer closes (a half-close). */
   end(): void {
-    this.socket?.end();
+    this.socket.end();
   }
 
-  /** Half-close: FIN, but keep reading (connect with allowHalfOpen). */
-  shutdown(): void {
-    this.socket!.shutdown(true);
+  /** RST. */
+  reset(): void {
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
+}
 
-  destroy(): void {
-    if (!this.isClosed) this.socket?.terminate();
+/** A raw client connection. */
+export class RawClient extends RawEnd {
+  /** `allowHalfOpen`: stay writable after the peer's FIN (node:net ends our side then by default). */
+  static async connect(codec: Codec, port: number, options: { allowHalfOpen?: boolean } = {}): Promise<RawClient> {
+    const socket = net.connect({ host: HOST, port, allowHalfOpen: options.allowHalfOpen ?? false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("error", reject);
+    });
+    return new RawClient(socket, codec);
   }
 }
 
 /** One accepted connection of a RawServer. */
-export class RawConnection {
-  readonly frames: RemotingCommand[] = [];
-  bytesReceived = 0;
-  private readonly decoder = new FrameDecoder();
-  readonly closed: Deferred<void> = deferred<void>();
-  isClosed = false;
-
-  constructor(readonly socket: Socket<{ conn: RawConnection | null }>) {}
-
-  onData(chunk: Uint8Array, server: RawServer): void {
-    this.bytesReceived += chunk.length;
-    for (const frame of this.decoder.push(chunk)) {
-      this.frames.push(frame);
-      server.onRequest(this, frame);
-    }
-  }
-
-  /** Writes `bytes` (the kernel takes small writes whole on loopback; checked). */
-  write(bytes: Uint8Array | string): void {
-    const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-    const n = this.socket.write(data);
-    if (n !== data.length) throw new Error(`raw server: short write ${n} of ${data.length}`);
-  }
-
+export class RawConnection extends RawEnd {
   /** Answers `request` with `response` (its opaque and the response flag set). */
-  reply(request: RemotingCommand, response: RemotingCommand = createResponse(0, "raw")): void {
+  reply(request: RemotingCommand, response: RemotingCommand = this.codec.createResponse(0, "raw")): void {
     response.opaque = request.opaque;
     response.flag |= 1;
-    this.write(encodeFrame(response));
-  }
-
-  end(): void {
-    this.socket.end();
+    this.write(this.codec.encodeFrame(response));
   }
 }
 
-/**
- * A raw listener: decodes the frames each connection sends and hands them to `onRequest`, which may
- * answer, answer wrongly, or never answer.
- */
+/** A raw listener that hands each decoded frame to `onRequest`, which may answer, answer wrongly, or not. */
 export class RawServer {
-  private listener: TCPSocketListener<{ conn: RawConnection | null }> | null = null;
   readonly connections: RawConnection[] = [];
 
-  private constructor(readonly onRequest: (conn: RawConnection, request: RemotingCommand) => void) {}
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
 
-  static start(harness: Harness, onRequest: (conn: RawConnection, request: RemotingCommand) => void = () => {}): RawServer {
-    const server = new RawServer(onRequest);
-    server.listener = Bun.listen<{ conn: RawConnection | null }>({
-      hostname: HOST,
-      port: 0,
-      socket: {
-        open: (socket) => {
-          const conn = new RawConnection(socket);
-          socket.data = { conn };
-          server.connections.push(conn);
-        },
-        data: (socket, chunk) => socket.data.conn?.onData(new Uint8Array(chunk), server),
-        close: (socket) => {
-          const conn = socket.data?.conn;
-          if (conn) {
-            conn.isClosed = true;
-            conn.closed.resolve();
-          }
-        },
-        error: () => {},
-      },
+  static async start(codec: Codec, onRequest: (conn: RawConnection, request: RemotingCommand) => void = () => {}): Promise<RawServer> {
+    let raw: RawServer | null = null;
+    const server = net.createServer((socket) => {
+      const conn: RawConnection = new RawConnection(socket, codec, (frame) => onRequest(conn, frame));
+      raw!.connections.push(conn);
     });
-    harness.defer(() => server.stop());
-    return server;
-  }
-
-  get port(): number {
-    return this.listener!.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ host: HOST, port: 0 }, resolve);
+    });
+    raw = new RawServer(server, (server.address() as net.AddressInfo).port);
+    return raw;
   }
 
   stop(): void {
-    this.listener?.stop(true);
-    this.listener = null;
+    this.server.close();
+    for (const conn of this.connections) conn.reset();
   }
 }

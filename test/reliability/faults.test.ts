@@ -13,7 +13,6 @@ import {
 import { ChildCode, ChildServer, MiB, mib } from "../helpers/child-server.ts";
 import { asyncCall, addrOf, echo, HOST, rejectionOf, sleep, useHarness, waitFor, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
-import { RawClient, RawServer } from "../helpers/raw-peers.ts";
 
 // Failures a transport meets in production: a server process that dies mid-flight, peers that
 // half-close, reset, stop reading, and storms of connections. Whatever happens, every call settles
@@ -79,10 +78,10 @@ describe("half-close and reset", () => {
     const { server, stats } = await inProcessServer();
     const good = h.client();
     await expectServing(server, good);
-    const peer = await RawClient.connect(server.port, h, { allowHalfOpen: true });
+    const peer = await h.rawClient(server.port, { allowHalfOpen: true });
     await peer.send(Buffer.concat([1, 2, 3].map((opaque) => encodeFrame(createRequest(ECHO, { opaque })))));
     await sleep(20); // (a Bun client that half-closes right after writing closes entirely, without reading)
-    peer.shutdown(); // FIN: nothing more from us, but we still read
+    peer.end(); // FIN: nothing more from us, but we still read
     await within(peer.closed.promise, 2000, "the server to close the half-closed connection");
     expect(peer.frames.map((f) => f.opaque)).toEqual([1, 2, 3]);
     await waitFor(() => stats.closes === 1, "the CLOSE event");
@@ -92,7 +91,7 @@ describe("half-close and reset", () => {
 
   test("a server that half-closes with calls pending: they fail at once (typed), the next call reconnects", async () => {
     let requests = 0;
-    const raw = RawServer.start(h, (conn, req) => {
+    const raw = await h.rawServer((conn, req) => {
       if (++requests <= 3) {
         if (requests === 3) conn.end(); // FIN after the third request, none answered
       } else {
@@ -111,10 +110,10 @@ describe("half-close and reset", () => {
     const { server, stats } = await inProcessServer();
     const good = h.client();
     await expectServing(server, good);
-    const raw = await RawClient.connect(server.port, h);
+    const raw = await h.rawClient(server.port);
     await raw.send(encodeFrame(createRequest(ECHO, { body: new Uint8Array(5000) })).subarray(0, 2000));
     await sleep(10);
-    raw.destroy(); // RST
+    raw.reset(); // RST
     await waitFor(() => stats.closes === 1, "the server to see the reset");
     expect(server.connections.size).toBe(1);
     await expectServing(server, good);
@@ -122,9 +121,9 @@ describe("half-close and reset", () => {
 
   test("a server that resets with calls pending: they fail at once (typed), the next call reconnects", async () => {
     let reset = true;
-    const raw = RawServer.start(h, (conn, req) => {
+    const raw = await h.rawServer((conn, req) => {
       if (reset) {
-        if (conn.frames.length === 5) conn.socket.terminate();
+        if (conn.frames.length === 5) conn.reset();
       } else {
         conn.reply(req);
       }
@@ -145,7 +144,7 @@ describe("a peer that stops reading", () => {
       const high = 256 * 1024;
       const { server } = await inProcessServer({ writeBufferHighWaterMark: high, writeBufferLowWaterMark: 64 * 1024 });
       const good = h.client();
-      const raw = await RawClient.connect(server.port, h);
+      const raw = await h.rawClient(server.port);
       raw.pause();
       const N = 3000; // 48 MiB / 300 MiB of answers against a 256 KiB high-water mark
       await raw.send(Buffer.concat(Array.from({ length: N }, (_, i) => encodeFrame(createRequest(BIG, { opaque: i + 1, extFields: { size: String(size) } })))));
@@ -167,13 +166,13 @@ describe("a peer that stops reading", () => {
   }
 
   test("client side: calls to a server that stops reading wait unencoded, then time out (typed); the client's queue stays bounded", async () => {
-    const raw = RawServer.start(h);
+    const raw = await h.rawServer();
     const high = 64 * 1024;
     const client = h.client({ writeBufferHighWaterMark: high, writeBufferLowWaterMark: 16 * 1024, scanIntervalMs: 20 });
     const addr = `127.0.0.1:${raw.port}`;
     await client.invokeOneway(addr, createRequest(ECHO), 1000); // connects
     await waitFor(() => raw.connections.length === 1, "the connection");
-    raw.connections[0]!.socket.pause();
+    raw.connections[0]!.pause();
     const body = new Uint8Array(32 * 1024);
     const calls = Array.from({ length: 2000 }, () => asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO, { body }), 1500, cb)));
     let maxQueued = 0;

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { RemotingCommand, RemotingServer } from "../../src/surface.ts";
+import type { RemotingServer } from "../../src/surface.ts";
 import { runProcess, type ProcessRun } from "../helpers/child-process.ts";
 import { addrOf, EndpointHarness, echoProcessor } from "../helpers/endpoint-harness.ts";
 import { within } from "../helpers/promises.ts";
-import { RawClient, RawServer, type RawConnection } from "./raw-peers.ts";
 import type { Lib } from "./scenario.ts";
 
 /** How to run test/scenarios/peer.ts: a runtime, the script, and the arguments that pick the library build. */
@@ -39,18 +38,6 @@ export class ScenarioHarness extends EndpointHarness {
 
   addrOf(server: RemotingServer | { port: number }): string {
     return addrOf(server);
-  }
-
-  async rawClient(port: number): Promise<RawClient> {
-    const raw = await RawClient.connect(this.lib, port);
-    this.defer(() => raw.reset());
-    return raw;
-  }
-
-  async rawServer(onRequest?: (conn: RawConnection, request: RemotingCommand) => void): Promise<RawServer> {
-    const raw = await RawServer.start(this.lib, onRequest);
-    this.defer(() => raw.stop());
-    return raw;
   }
 
   /** Runs the peer script to completion (killed after `timeoutMs`). */
