@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NameServerLite } from "../../examples/namesrv-lite.ts";
 import { createRegisterBrokerRequest, silentLogger, type RegisterBrokerBody } from "../../src/index.ts";
-import { closedPort, HOST, useHarness, within } from "../helpers/harness.ts";
+import { unusedPort, HOST, useHarness, within } from "../helpers/harness.ts";
 
 /*
  * The CLI end to end: spawned through its launcher (bin/bun-remoting.js) as a user runs it, against
@@ -97,7 +97,7 @@ describe("bun-remoting CLI", () => {
   }, 60_000);
 
   test("ping with no server: every request fails, exit 1", async () => {
-    const r = await cli(["ping", `${HOST}:${closedPort()}`, "-c", "2", "-i", "10", "--timeout", "500"]);
+    const r = await cli(["ping", `${HOST}:${await unusedPort()}`, "-c", "2", "-i", "10", "--timeout", "500"]);
     expect(r.code).toBe(1);
     expect(r.stdout.match(/no reply for seq=\d: connect to .* failed/g)?.length).toBe(2);
     expect(r.stdout).toContain("2 requests, 0 replies, 100% loss");
@@ -156,7 +156,7 @@ describe("bun-remoting CLI", () => {
     expect(missing.stdout).toContain("code       17 (TOPIC_NOT_EXIST)");
     expect(missing.stdout).toContain("remark     No topic route info in name server for the topic: Nope");
 
-    const dead = await cli(["call", `${HOST}:${closedPort()}`, "--code", "106", "--timeout", "500"]);
+    const dead = await cli(["call", `${HOST}:${await unusedPort()}`, "--code", "106", "--timeout", "500"]);
     expect(dead.code).toBe(2);
     expect(dead.stderr).toMatch(/^bun-remoting: connect to 127\.0\.0\.1:\d+ failed \(ERR_REMOTING_CONNECT\)\n$/);
   }, 60_000);

@@ -10,7 +10,7 @@ import {
   ResponseCode,
   silentLogger,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, echo, useHarness, rejectionOf, sleep, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, echo, useHarness, rejectionOf, sleep, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 import { SpyTransport } from "../helpers/spy-transport.ts";
 
@@ -80,7 +80,7 @@ describe("one connection per address", () => {
 describe("connect failures", () => {
   test("refused: sync, async and oneway fail fast with RemotingConnectError", async () => {
     const client = h.client();
-    const addr = `127.0.0.1:${closedPort()}`;
+    const addr = `127.0.0.1:${await unusedPort()}`;
     const t0 = performance.now();
     const sync = await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 3000));
     const asyncResult = await asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO), 3000, cb)).done;
@@ -97,7 +97,7 @@ describe("connect failures", () => {
   test("100 concurrent calls to a dead port all fail cleanly, with one connect attempt; the next call retries", async () => {
     const spy = new SpyTransport();
     const client = h.client({ transport: spy });
-    const port = closedPort();
+    const port = await unusedPort();
     const addr = `127.0.0.1:${port}`;
     const errors = await within(
       Promise.all(Array.from({ length: 100 }, () => rejectionOf(client.invokeSync(addr, createRequest(ECHO), 3000)))),
@@ -110,7 +110,7 @@ describe("connect failures", () => {
   });
 
   test("a server that comes up later is reached by the next call", async () => {
-    const port = closedPort();
+    const port = await unusedPort();
     const client = h.client();
     const addr = `127.0.0.1:${port}`;
     expect(await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 2000))).toBeInstanceOf(RemotingConnectError);

@@ -13,7 +13,7 @@ import {
   type RemotingCommand,
   type RPCHook,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
 
 const ECHO = 10;
 const NEVER = 12;
@@ -205,7 +205,7 @@ describe("client RPC hooks", () => {
     await waitFor(() => parked.length === 2, "the second parked request");
     parked[1]!.close();
     expect(await closing).toBeInstanceOf(RemotingSendRequestError);
-    expect(await rejectionOf(client.invokeSync(`127.0.0.1:${closedPort()}`, createRequest(ECHO, { extFields: { n: "refused" } }), 2000))).toBeInstanceOf(
+    expect(await rejectionOf(client.invokeSync(`127.0.0.1:${await unusedPort()}`, createRequest(ECHO, { extFields: { n: "refused" } }), 2000))).toBeInstanceOf(
       RemotingConnectError,
     );
     await client.invokeOneway(addr, createRequest(ECHO, { extFields: { n: "oneway" } }), 2000);

@@ -11,7 +11,7 @@ import {
   type RemotingCommand,
   type RemotingClient,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, deferred, echo, useHarness, rejectionOf, sleep, waitFor, within, channelCatcher } from "../helpers/harness.ts";
 
 const TYPES = ["JSON", "ROCKETMQ"] as const;
 const ECHO = 10;
@@ -69,7 +69,8 @@ describe("client invocations", () => {
 
   test("invokeAsync to a refused port calls back once with RemotingConnectError", async () => {
     const client = h.client();
-    const call = asyncCall((cb) => client.invokeAsync(`127.0.0.1:${closedPort()}`, createRequest(ECHO), 3000, cb));
+    const refused = `127.0.0.1:${await unusedPort()}`;
+    const call = asyncCall((cb) => client.invokeAsync(refused, createRequest(ECHO), 3000, cb));
     const { error, response } = await within(call.done, 2000);
     expect(error).toBeInstanceOf(RemotingConnectError);
     expect(response).toBeUndefined();
@@ -272,7 +273,7 @@ describe("permits", () => {
   test("a oneway whose connect fails gives its permit back", async () => {
     const server = await h.server({}, (s) => s.registerProcessor(ECHO, () => null));
     const client = h.client({ onewaySemaphoreValue: 1 });
-    const dead = `127.0.0.1:${closedPort()}`;
+    const dead = `127.0.0.1:${await unusedPort()}`;
     for (let i = 0; i < 3; i++) expect(await rejectionOf(client.invokeOneway(dead, createRequest(ECHO), 2000))).toBeInstanceOf(RemotingConnectError);
     await client.invokeOneway(addrOf(server), createRequest(ECHO), 2000);
   });

@@ -10,7 +10,7 @@ import {
   ResponseCode,
   silentLogger,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, HOST, rejectionOf, sleep, within, channelCatcher } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, deferred, echo, useHarness, HOST, rejectionOf, sleep, within, channelCatcher } from "../helpers/harness.ts";
 
 const ECHO = 10;
 const SLOW = 11;
@@ -34,7 +34,7 @@ describe("start", () => {
   });
 
   test("a fixed port is used as given; a port in use makes start() reject", async () => {
-    const port = closedPort();
+    const port = await unusedPort();
     const first = await h.server({ port });
     expect(first.port).toBe(port);
     const second = h.newServer({ port });

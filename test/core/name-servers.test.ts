@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createRequest, createResponse, RemotingConnectError } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, useHarness, rejectionOf, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, deferred, useHarness, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { SpyTransport } from "../helpers/spy-transport.ts";
 
 const GET_ROUTE = 105;
@@ -62,7 +62,7 @@ describe("name server calls", () => {
 
   test("all name servers dead: RemotingConnectError", async () => {
     const client = h.client();
-    client.updateNameServerAddressList([`127.0.0.1:${closedPort()}`, `127.0.0.1:${closedPort()}`]);
+    client.updateNameServerAddressList([`127.0.0.1:${await unusedPort()}`, `127.0.0.1:${await unusedPort()}`]);
     expect(await rejectionOf(client.invokeSync(null, createRequest(GET_ROUTE), 2000))).toBeInstanceOf(RemotingConnectError);
   });
 
@@ -83,7 +83,7 @@ describe("name server calls", () => {
 describe("failover", () => {
   test("one refused and one live name server: every call succeeds; the dead one is tried at most once", async () => {
     const live = await nameServer("live");
-    const deadPort = closedPort();
+    const deadPort = await unusedPort();
     for (let trial = 0; trial < 4; trial++) {
       const spy = new SpyTransport();
       const client = h.client({ transport: spy });
@@ -96,7 +96,7 @@ describe("failover", () => {
 
   test("one blackholed and one live name server: calls fail over within their budget, then do not wait for it again", async () => {
     const live = await nameServer("live");
-    const blackholedPort = closedPort();
+    const blackholedPort = await unusedPort();
     for (let trial = 0; trial < 4; trial++) {
       const spy = new SpyTransport();
       spy.blackholed.add(blackholedPort);
@@ -115,7 +115,7 @@ describe("failover", () => {
 
   test("concurrent first calls with a blackholed name server all succeed", async () => {
     const live = await nameServer("live");
-    const blackholedPort = closedPort();
+    const blackholedPort = await unusedPort();
     const spy = new SpyTransport();
     spy.blackholed.add(blackholedPort);
     const client = h.client({ transport: spy, connectTimeoutMs: 100 });

@@ -7,7 +7,7 @@ import {
   silentLogger,
   type RemotingStats,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, closedPort, deferred, echo, useHarness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, deferred, echo, useHarness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 
 const ECHO = 10;
@@ -81,7 +81,7 @@ describe("stats", () => {
     await waitFor(() => client.stats.pendingCalls === 1, "the call to be pending");
     expect((await rejectionOf(client.invokeSync(addrOf(server), createRequest(HANG), 50))).name).toBe("RemotingTooMuchRequestError");
     expect((await hung).name).toBe("RemotingTimeoutError");
-    await rejectionOf(client.invokeSync(`${HOST}:${closedPort()}`, createRequest(ECHO), 1000));
+    await rejectionOf(client.invokeSync(`${HOST}:${await unusedPort()}`, createRequest(ECHO), 1000));
     const invoked = client.stats.invoked;
     expect(invoked.byCode[String(HANG)]!.errorsByCode).toEqual({ ERR_REMOTING_TIMEOUT: 1, ERR_REMOTING_TOO_MUCH_REQUEST: 1 });
     expect(invoked.byCode[String(ECHO)]!.errorsByCode).toEqual({ ERR_REMOTING_CONNECT: 1 });

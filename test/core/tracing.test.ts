@@ -10,7 +10,7 @@ import {
   type RemotingCommand,
   type RequestExecutor,
 } from "../../src/index.ts";
-import { addrOf, closedPort, echo, useHarness, HOST, rejectionOf, sleep } from "../helpers/harness.ts";
+import { addrOf, unusedPort, echo, useHarness, HOST, rejectionOf, sleep } from "../helpers/harness.ts";
 
 const ECHO = 10;
 const ASYNC = 11;
@@ -72,7 +72,7 @@ describe("diagnostics_channel tracing", () => {
   test("invoke: a failed call publishes error with ctx.error before asyncStart", async () => {
     const client = h.client();
     const events = record<InvokeTraceContext>(TracingChannels.invoke);
-    const error = await rejectionOf(client.invokeSync(`${HOST}:${closedPort()}`, createRequest(ECHO), 1000));
+    const error = await rejectionOf(client.invokeSync(`${HOST}:${await unusedPort()}`, createRequest(ECHO), 1000));
     expect(events.map((e) => e.event)).toEqual(["start", "end", "error", "asyncStart", "asyncEnd"]);
     expect(events[2]!.ctx.error).toBe(error);
   });

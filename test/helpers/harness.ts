@@ -10,7 +10,7 @@ import {
   RemotingServer,
   silentLogger,
 } from "../../src/index.ts";
-import { EndpointHarness, echoProcessor, HOST } from "./endpoint-harness.ts";
+import { EndpointHarness, echoProcessor } from "./endpoint-harness.ts";
 import { deferred } from "./promises.ts";
 
 /**
@@ -21,17 +21,10 @@ import { deferred } from "./promises.ts";
 
 export { addrOf, HOST } from "./endpoint-harness.ts";
 export * from "./promises.ts";
+export { unusedPort } from "./unused-port.ts";
 
 /** The processor of RocketMQ's RemotingServerTest: echoes the request back, remark "Hi <addr>". */
 export const echo = echoProcessor(createResponse);
-
-/** A port on 127.0.0.1 that nothing listens on (bound, read, released). */
-export function closedPort(): number {
-  const listener = Bun.listen({ hostname: HOST, port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
 
 /** Servers and clients on Bun sockets (raw peers on node:net), shut down after each test. */
 export class Harness extends EndpointHarness {
