@@ -93,6 +93,26 @@ export class RemotingTlsError extends RemotingError {
   }
 }
 
+/** A server could not listen on its address (busy port, no permission, unknown host); the cause says why. */
+export class RemotingListenError extends RemotingError {
+  readonly host: string;
+  readonly port: number;
+  constructor(host: string, port: number, options?: { cause?: unknown; message?: string }) {
+    super("ERR_REMOTING_LISTEN", options?.message ?? `cannot listen on ${host}:${port}`, options);
+    this.host = host;
+    this.port = port;
+  }
+}
+
+/** A call was cancelled through its AbortSignal; `cause` is the signal's reason. */
+export class RemotingAbortedError extends RemotingError {
+  readonly addr: string;
+  constructor(addr: string, options?: { cause?: unknown; message?: string }) {
+    super("ERR_REMOTING_ABORTED", options?.message ?? `invoke to ${addr} aborted`, options);
+    this.addr = addr;
+  }
+}
+
 /** The server or client was used after shutdown() began, or before start(). */
 export class RemotingLifecycleError extends RemotingError {
   constructor(message: string) {
