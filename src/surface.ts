@@ -3,8 +3,8 @@
  * the runtime-free core, the errors, and RemotingServer / RemotingClient bound to the root's
  * transport by endpointsOn().
  */
-import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/remoting-client.ts";
-import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/remoting-server.ts";
+import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/endpoint/remoting-client.ts";
+import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/endpoint/remoting-server.ts";
 import type { IoWorkerLauncher } from "./core/io-workers.ts";
 import type { Transport } from "./core/transport.ts";
 

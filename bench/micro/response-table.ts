@@ -2,8 +2,8 @@ import { do_not_optimize } from "mitata";
 import type { MicroModule } from "./micro.ts";
 
 type Library = typeof import("../../src/index.ts");
-type Table = typeof import("../../src/core/response-table.ts");
-type Pending = typeof import("../../src/core/pending-request.ts");
+type Table = typeof import("../../src/core/outbound/response-table.ts");
+type Pending = typeof import("../../src/core/outbound/call.ts");
 
 /** Pending calls this many at once: the pipelined e2e case's window. */
 const LIVE = 1024;

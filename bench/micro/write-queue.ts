@@ -2,7 +2,7 @@ import { do_not_optimize } from "mitata";
 import type { MicroModule } from "./micro.ts";
 
 type Library = typeof import("../../src/index.ts");
-type Queue = typeof import("../../src/core/write-queue.ts");
+type Queue = typeof import("../../src/core/connection/write-queue.ts");
 type Socket = import("../../src/core/transport.ts").TransportSocket;
 
 /** The write queue (encode into the batch, one socket write per flush) over a socket that takes everything. */

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { RemotingClient } from "./endpoints.ts";
-import { silentLogger } from "../core/logger.ts";
+import { silentLogger } from "../core/observability/logger.ts";
 import { createRequest } from "../protocol/remoting-command.ts";
 import { utf8Bytes } from "../protocol/utf8.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";

@@ -1,5 +1,5 @@
 import { RemotingClient } from "./endpoints.ts";
-import { silentLogger } from "../core/logger.ts";
+import { silentLogger } from "../core/observability/logger.ts";
 import { createRequest } from "../protocol/remoting-command.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";
 import { responseCodeLabel } from "./describe-response.ts";

@@ -1,6 +1,6 @@
 import { RemotingServer } from "./endpoints.ts";
-import type { Logger } from "../core/logger.ts";
-import type { RemotingStats } from "../core/remoting-stats.ts";
+import type { Logger } from "../core/observability/logger.ts";
+import type { RemotingStats } from "../core/observability/remoting-stats.ts";
 import { createResponse } from "../protocol/remoting-command.ts";
 import { integer, parse } from "./arguments.ts";
 import { Exit, UsageError } from "./usage-error.ts";

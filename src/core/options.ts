@@ -1,9 +1,9 @@
 import { DEFAULT_MAX_FRAME_LENGTH } from "../protocol/frame-codec.ts";
 import { commandDefaults } from "../protocol/remoting-command.ts";
 import type { SerializeType } from "../protocol/serialize-type.ts";
-import type { Clock } from "./clock.ts";
-import { defaultLogger, type Logger } from "./logger.ts";
-import { TLS_MODES, type TlsMode } from "./tls-mode.ts";
+import type { Clock } from "./time/clock.ts";
+import { defaultLogger, type Logger } from "./observability/logger.ts";
+import { TLS_MODES, type TlsMode } from "./connection/tls-mode.ts";
 import type { ClientTlsOptions, ServerTlsOptions } from "./transport.ts";
 
 /** Options shared by RemotingServer and RemotingClient. Times in ms, sizes in bytes. */

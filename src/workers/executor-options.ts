@@ -1,6 +1,6 @@
 import { integer, logger, moduleLocation, resolveOptions, string, type Check, type ModuleLocation } from "../core/options.ts";
-import { defaultLogger, type Logger } from "../core/logger.ts";
-import { LARGE_BODY_BYTES } from "../core/write-queue.ts";
+import { defaultLogger, type Logger } from "../core/observability/logger.ts";
+import { LARGE_BODY_BYTES } from "../core/connection/write-queue.ts";
 
 /** Options of a WorkerExecutorGroup. Times in ms, sizes in bytes. */
 export interface WorkerExecutorGroupOptions {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../core/logger.ts";
-import type { RequestTask } from "../core/request-task.ts";
+import type { Logger } from "../core/observability/logger.ts";
+import type { RequestTask } from "../core/inbound/inbound-request.ts";
 import { RemotingAbortProcessError, RemotingWorkerError } from "../errors.ts";
 import { EXECUTOR_WORKER_ENTRY } from "./entry-points.ts";
 import { createMailboxMemory, Mailbox } from "./mailbox.ts";

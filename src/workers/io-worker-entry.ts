@@ -4,7 +4,7 @@
  * logger. Started by IoWorkerPool; never imported by the library itself.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../core/observability/logger.ts";
 import { RemotingServer } from "../index.ts";
 import type { IoWorkerCleanup, IoWorkerSetup } from "./io-worker-setup.ts";
 import { failedMessage, type FromIoWorker, type IoWorkerInit, type LogLevel, type ToIoWorker } from "./worker-messages.ts";

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { IoWorkerLauncher, IoWorkerPool } from "../core/io-workers.ts";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../core/observability/logger.ts";
 import type { ServerOptions } from "../core/options.ts";
 import { RemotingWorkerError } from "../errors.ts";
 import { IO_WORKER_ENTRY } from "./entry-points.ts";

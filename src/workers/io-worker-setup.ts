@@ -1,4 +1,4 @@
-import type { RemotingServer } from "../core/remoting-server.ts";
+import type { RemotingServer } from "../core/endpoint/remoting-server.ts";
 
 /** Which I/O worker a setup function runs in. */
 export interface IoWorkerInfo {

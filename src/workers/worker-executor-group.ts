@@ -1,7 +1,7 @@
-import type { RequestExecutor } from "../core/executor.ts";
-import { Fifo } from "../core/fifo.ts";
-import { IdleWaiters } from "../core/idle-waiters.ts";
-import type { RequestTask } from "../core/request-task.ts";
+import type { RequestExecutor } from "../core/inbound/executor.ts";
+import { Fifo } from "../core/util/fifo.ts";
+import { IdleWaiters } from "../core/util/idle-waiters.ts";
+import type { RequestTask } from "../core/inbound/inbound-request.ts";
 import { RemotingWorkerError } from "../errors.ts";
 import { resolveWorkerGroupOptions, type WorkerExecutorGroupOptions } from "./executor-options.ts";
 import { ExecutorWorker, workerError, type ExecutorWorkerEvents } from "./executor-worker.ts";

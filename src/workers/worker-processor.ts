@@ -1,4 +1,4 @@
-import type { ProcessorResult } from "../core/processor.ts";
+import type { ProcessorResult } from "../core/inbound/processor.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 
 /**

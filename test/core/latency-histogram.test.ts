@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { LatencyHistogram } from "../../src/core/latency-histogram.ts";
+import { LatencyHistogram } from "../../src/core/observability/latency-histogram.ts";
 import { Random } from "../helpers/random.ts";
 
 test("percentiles are at most 12.5% above the true value (never below it), max is exact, odd inputs do not break it", () => {

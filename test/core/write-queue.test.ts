@@ -11,7 +11,7 @@ import {
   type RemotingCommand,
   type TransportSocket,
 } from "../../src/index.ts";
-import { WriteQueue } from "../../src/core/write-queue.ts";
+import { WriteQueue } from "../../src/core/connection/write-queue.ts";
 import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
 import { addrOf, asyncCall, deferred, echo, useHarness, sleep, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport, type MemorySocket } from "../helpers/memory-transport.ts";

@@ -1,10 +1,10 @@
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { Connection } from "./connection.ts";
-import { Fifo } from "./fifo.ts";
-import { IdleWaiters } from "./idle-waiters.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { Connection } from "../connection/connection.ts";
+import { Fifo } from "../util/fifo.ts";
+import { IdleWaiters } from "../util/idle-waiters.ts";
 import type { RequestProcessor } from "./processor.ts";
-import type { RemotingEndpoint } from "./remoting-endpoint.ts";
-import { RequestTask, runRequest } from "./request-task.ts";
+import type { RemotingEndpoint } from "../endpoint/remoting-endpoint.ts";
+import { RequestTask, runRequest } from "./inbound-request.ts";
 
 /**
  * Where processors run (Java: the ExecutorService registered with a processor). An executor takes

@@ -1,4 +1,4 @@
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 
 /** Programming errors in invoke arguments throw at once, as TypeErrors that name the argument. */
 export function checkInvokeArgs(method: string, request: RemotingCommand, timeoutMs: number): void {

@@ -6,26 +6,26 @@ import {
   RemotingTimeoutError,
   RemotingTlsError,
   RemotingTooMuchRequestError,
-} from "../errors.ts";
-import { isOneway, RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../protocol/flags.ts";
-import { Command, nextOpaque, type RemotingCommand } from "../protocol/remoting-command.ts";
-import { RemotingSysResponseCode, ResponseCode } from "../protocol/response-code.ts";
-import { ChannelEventQueue, type ChannelEventListener } from "./channel-events.ts";
-import { coarseClock, type Clock } from "./clock.ts";
-import type { Connection } from "./connection.ts";
-import { describeError } from "./describe-error.ts";
-import { EventLoopExecutor, type RequestExecutor } from "./executor.ts";
-import { LogThrottle } from "./log-throttle.ts";
-import type { Logger } from "./logger.ts";
-import type { EndpointOptions } from "./options.ts";
-import { PendingPool, PendingState, type InvokeCallback, type PendingRequest } from "./pending-request.ts";
-import { Permits } from "./permits.ts";
-import type { RequestProcessor } from "./processor.ts";
-import { RequestTask } from "./request-task.ts";
-import { TrafficRecorder, type RemotingStats } from "./remoting-stats.ts";
-import { ResponseTable } from "./response-table.ts";
-import { RpcHooks, type RPCHook } from "./rpc-hook.ts";
-import { invokeChannel, isTraced, traceInvokeOutcome, traceInvokeStart } from "./tracing.ts";
+} from "../../errors.ts";
+import { isOneway, RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
+import { Command, nextOpaque, type RemotingCommand } from "../../protocol/remoting-command.ts";
+import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-code.ts";
+import { ChannelEventQueue, type ChannelEventListener } from "../observability/channel-events.ts";
+import { coarseClock, type Clock } from "../time/clock.ts";
+import type { Connection } from "../connection/connection.ts";
+import { describeError } from "../observability/describe-error.ts";
+import { EventLoopExecutor, type RequestExecutor } from "../inbound/executor.ts";
+import { LogThrottle } from "../observability/log-throttle.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { EndpointOptions } from "../options.ts";
+import { PendingPool, PendingState, type InvokeCallback, type PendingRequest } from "../outbound/call.ts";
+import { Permits } from "../outbound/permits.ts";
+import type { RequestProcessor } from "../inbound/processor.ts";
+import { RequestTask } from "../inbound/inbound-request.ts";
+import { TrafficRecorder, type RemotingStats } from "../observability/remoting-stats.ts";
+import { ResponseTable } from "../outbound/response-table.ts";
+import { RpcHooks, type RPCHook } from "../rpc-hook.ts";
+import { invokeChannel, isTraced, traceInvokeOutcome, traceInvokeStart } from "../observability/tracing.ts";
 
 /** Request codes below this are looked up in an array (RocketMQ's codes are mostly below 1024). */
 const DIRECT_CODES = 1024;

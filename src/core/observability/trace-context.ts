@@ -1,5 +1,5 @@
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { RemotingChannel } from "./processor.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { RemotingChannel } from "../inbound/processor.ts";
 
 /*
  * What a tracing subscriber sees (the channels themselves live in tracing.ts). Kept apart so that

@@ -1,4 +1,4 @@
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 
 /** A connection as user code sees it: pass it to server.invoke*(channel, ...) to call the peer. */
 export interface RemotingChannel {

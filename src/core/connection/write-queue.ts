@@ -1,7 +1,7 @@
-import { ByteWriter } from "../protocol/byte-writer.ts";
-import { encodeFrameHeader } from "../protocol/frame-codec.ts";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { TransportSocket } from "./transport.ts";
+import { ByteWriter } from "../../protocol/byte-writer.ts";
+import { encodeFrameHeader } from "../../protocol/frame-codec.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { TransportSocket } from "../transport.ts";
 
 export interface WriteQueueOptions {
   /** Above this many unsent bytes the queue reports itself unwritable. */

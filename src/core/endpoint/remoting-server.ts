@@ -1,16 +1,16 @@
-import { RemotingLifecycleError } from "../errors.ts";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { ChannelEventListener } from "./channel-events.ts";
-import { Connection, type TlsGate } from "./connection.ts";
-import type { RequestExecutor } from "./executor.ts";
-import { checkCallback, checkInvokeArgs } from "./invoke-args.ts";
-import type { IoWorkerLauncher, IoWorkerPool } from "./io-workers.ts";
-import { resolveServerOptions, type ServerOptions } from "./options.ts";
-import type { InvokeCallback } from "./pending-request.ts";
-import type { RemotingChannel, RequestProcessor } from "./processor.ts";
+import { RemotingLifecycleError } from "../../errors.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { ChannelEventListener } from "../observability/channel-events.ts";
+import { Connection, type TlsGate } from "../connection/connection.ts";
+import type { RequestExecutor } from "../inbound/executor.ts";
+import { checkCallback, checkInvokeArgs } from "../outbound/invoke-args.ts";
+import type { IoWorkerLauncher, IoWorkerPool } from "../io-workers.ts";
+import { resolveServerOptions, type ServerOptions } from "../options.ts";
+import type { InvokeCallback } from "../outbound/call.ts";
+import type { RemotingChannel, RequestProcessor } from "../inbound/processor.ts";
 import { RemotingEndpoint } from "./remoting-endpoint.ts";
-import type { RPCHook } from "./rpc-hook.ts";
-import type { SocketHandler, Transport, TransportListener, TransportSocket } from "./transport.ts";
+import type { RPCHook } from "../rpc-hook.ts";
+import type { SocketHandler, Transport, TransportListener, TransportSocket } from "../transport.ts";
 
 export interface RemotingServerOptions extends Partial<ServerOptions> {
   /** The sockets to use; each runtime's entry point supplies its own. */

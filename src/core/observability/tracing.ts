@@ -1,6 +1,6 @@
 import dc from "node:diagnostics_channel";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { ProcessorResult, RemotingChannel } from "./processor.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { ProcessorResult, RemotingChannel } from "../inbound/processor.ts";
 import { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./trace-context.ts";
 
 /*

@@ -1,5 +1,5 @@
-import type { Connection } from "./connection.ts";
-import { PendingState, type PendingRequest } from "./pending-request.ts";
+import type { Connection } from "../connection/connection.ts";
+import { PendingState, type PendingRequest } from "./call.ts";
 
 const INITIAL_SLOTS = 1024;
 const MAX_SLOTS = 1 << 20;

@@ -1,10 +1,10 @@
-import { FrameDecoder } from "../protocol/frame-decoder.ts";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { PendingRequest } from "./pending-request.ts";
-import type { ProcessorContext, RemotingChannel } from "./processor.ts";
-import type { RemotingEndpoint } from "./remoting-endpoint.ts";
+import { FrameDecoder } from "../../protocol/frame-decoder.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { PendingRequest } from "../outbound/call.ts";
+import type { ProcessorContext, RemotingChannel } from "../inbound/processor.ts";
+import type { RemotingEndpoint } from "../endpoint/remoting-endpoint.ts";
 import { decideTls, type TlsMode } from "./tls-mode.ts";
-import type { SocketHandler, TransportSocket } from "./transport.ts";
+import type { SocketHandler, TransportSocket } from "../transport.ts";
 import { WriteQueue } from "./write-queue.ts";
 
 let nextConnectionId = 1;

@@ -1,11 +1,11 @@
-import { RemotingAbortProcessError } from "../errors.ts";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { Connection } from "./connection.ts";
-import { describeError } from "./describe-error.ts";
-import type { RemotingEndpoint } from "./remoting-endpoint.ts";
+import { RemotingAbortProcessError } from "../../errors.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { Connection } from "../connection/connection.ts";
+import { describeError } from "../observability/describe-error.ts";
+import type { RemotingEndpoint } from "../endpoint/remoting-endpoint.ts";
 import type { ProcessorResult, RequestProcessor } from "./processor.ts";
-import type { ProcessTraceContext } from "./trace-context.ts";
-import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor } from "./tracing.ts";
+import type { ProcessTraceContext } from "../observability/trace-context.ts";
+import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor } from "../observability/tracing.ts";
 
 /*
  * The life of one inbound request (Java's RequestTask): before-hooks, the processor, after-hooks,

@@ -1,6 +1,6 @@
 import { describeError } from "./describe-error.ts";
 import type { Logger } from "./logger.ts";
-import type { RemotingChannel } from "./processor.ts";
+import type { RemotingChannel } from "../inbound/processor.ts";
 
 /** Connection lifecycle notifications (Java's ChannelEventListener). */
 export interface ChannelEventListener {

@@ -1,7 +1,7 @@
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import type { Connection } from "./connection.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { Connection } from "../connection/connection.ts";
 import type { Permits } from "./permits.ts";
-import type { InvokeTraceContext } from "./trace-context.ts";
+import type { InvokeTraceContext } from "../observability/trace-context.ts";
 
 export type InvokeCallback = (error: Error | null, response?: RemotingCommand) => void;
 

@@ -1,13 +1,13 @@
-import { RemotingConnectError, RemotingSendRequestError } from "../errors.ts";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import { parseAddress } from "./address.ts";
-import { Connection } from "./connection.ts";
-import { checkCallback, checkInvokeArgs } from "./invoke-args.ts";
+import { RemotingConnectError, RemotingSendRequestError } from "../../errors.ts";
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import { parseAddress } from "../address.ts";
+import { Connection } from "../connection/connection.ts";
+import { checkCallback, checkInvokeArgs } from "../outbound/invoke-args.ts";
 import { NameServerList } from "./name-server-list.ts";
-import { resolveClientOptions, type ClientOptions } from "./options.ts";
-import { PendingState, type InvokeCallback, type PendingRequest } from "./pending-request.ts";
+import { resolveClientOptions, type ClientOptions } from "../options.ts";
+import { PendingState, type InvokeCallback, type PendingRequest } from "../outbound/call.ts";
 import { RemotingEndpoint } from "./remoting-endpoint.ts";
-import type { ClientTlsOptions, Transport } from "./transport.ts";
+import type { ClientTlsOptions, Transport } from "../transport.ts";
 
 export interface RemotingClientOptions extends Partial<ClientOptions> {
   /** The sockets to use; each runtime's entry point supplies its own. */
