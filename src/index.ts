@@ -4,13 +4,12 @@
  */
 import { endpointsOn, type RemotingClient as Client, type RemotingServer as Server } from "./surface.ts";
 import { bunTransport } from "./transport/bun.ts";
-import { launchIoWorkers } from "./workers/io-worker-pool.ts";
 
 export * from "./surface.ts";
 export { bunTransport };
 
-const endpoints = endpointsOn(bunTransport, launchIoWorkers);
-/** A RemotingServer on Bun sockets (pass `transport` to use another); `ioWorkers` spreads it over threads. */
+const endpoints = endpointsOn(bunTransport);
+/** A RemotingServer on Bun sockets (pass `transport` to use another). */
 export const RemotingServer = endpoints.RemotingServer;
 export type RemotingServer = Server;
 /** A RemotingClient on Bun sockets (pass `transport` to use another). */

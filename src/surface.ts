@@ -5,7 +5,6 @@
  */
 import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/endpoint/remoting-client.ts";
 import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/endpoint/remoting-server.ts";
-import type { IoWorkerLauncher } from "./core/io-workers.ts";
 import type { Transport } from "./core/transport.ts";
 
 export * from "./protocol/index.ts";
@@ -26,12 +25,11 @@ export interface Endpoints {
   RemotingClient: new (options?: RemotingClientOptions) => RemotingClient;
 }
 
-/** `ioWorkerLauncher`: how this runtime starts I/O worker threads (Bun); without it ioWorkers is refused. */
-export function endpointsOn(transport: Transport, ioWorkerLauncher?: IoWorkerLauncher): Endpoints {
+export function endpointsOn(transport: Transport): Endpoints {
   return {
     RemotingServer: class RemotingServer extends CoreRemotingServer {
       constructor(options: RemotingServerOptions = {}) {
-        super({ ...options, transport: options.transport ?? transport, ioWorkerLauncher: options.ioWorkerLauncher ?? ioWorkerLauncher });
+        super({ ...options, transport: options.transport ?? transport });
       }
     },
     RemotingClient: class RemotingClient extends CoreRemotingClient {

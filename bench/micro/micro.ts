@@ -19,3 +19,15 @@ export type MicroModule = (root: string) => Promise<MicroBench[]>;
 /** The modules, by name: the order in which they run. */
 export const MICRO_MODULES = ["codec", "frame-decoder", "response-table", "write-queue"] as const;
 export type MicroModuleName = (typeof MICRO_MODULES)[number];
+
+/** Imports the first of `paths` (under `root`) that exists: the revisions compared keep these modules in different places. */
+export async function importFirst<T>(root: string, paths: string[]): Promise<T> {
+  for (const path of paths) {
+    try {
+      return (await import(`${root}${path}`)) as T;
+    } catch (error) {
+      if (path === paths[paths.length - 1]) throw error;
+    }
+  }
+  throw new Error("unreachable");
+}

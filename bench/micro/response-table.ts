@@ -1,9 +1,9 @@
 import { do_not_optimize } from "mitata";
-import type { MicroModule } from "./micro.ts";
+import { importFirst, type MicroModule } from "./micro.ts";
 
 type Library = typeof import("../../src/index.ts");
 type Table = typeof import("../../src/core/outbound/response-table.ts");
-type Pending = typeof import("../../src/core/outbound/call.ts");
+type Calls = typeof import("../../src/core/outbound/call.ts");
 
 /** Pending calls this many at once: the pipelined e2e case's window. */
 const LIVE = 1024;
@@ -11,15 +11,22 @@ const LIVE = 1024;
 /** The response table (outbound calls by opaque) with LIVE calls pending, as under a pipelined load. */
 export const responseTableBenches: MicroModule = async (root) => {
   const lib = (await import(`${root}src/index.ts`)) as Library;
-  const { ResponseTable } = (await import(`${root}src/core/response-table.ts`)) as Table;
-  const { PendingRequest } = (await import(`${root}src/core/pending-request.ts`)) as Pending;
+  const { ResponseTable } = await importFirst<Table>(root, ["src/core/outbound/response-table.ts", "src/core/response-table.ts"]);
+  const calls = await importFirst<Calls & { PendingRequest?: new () => { init(...a: unknown[]): unknown } }>(root, ["src/core/outbound/call.ts", "src/core/pending-request.ts"]);
   const request = lib.createRequest(10, {});
   const callback = (): void => {};
-  // Revisions differ: older ones take the fields in the constructor, newer ones (recycled objects) in init().
+  // Revisions differ: older ones have PendingRequest filled by init(), newer ones a Call filled field by field.
   const pending = (opaque: number) => {
-    const args = [opaque, request, Date.now() + 3000, 3000, "127.0.0.1:10911", false, callback, null] as const;
-    const p = new (PendingRequest as unknown as new (...a: typeof args) => InstanceType<typeof PendingRequest>)(...args);
-    return typeof p.init === "function" ? p.init(...args) : p;
+    if (calls.PendingRequest !== undefined) {
+      return new calls.PendingRequest().init(opaque, request, Date.now() + 3000, 3000, "127.0.0.1:10911", false, callback, null) as InstanceType<Calls["Call"]>;
+    }
+    const call = new calls.Call();
+    call.opaque = opaque;
+    call.request = request;
+    call.deadline = Date.now() + 3000;
+    call.timeoutMs = 3000;
+    call.addr = "127.0.0.1:10911";
+    return call;
   };
 
   // Calls made ahead, reused in a ring, so the bench times the table rather than allocation: call i

@@ -1,5 +1,5 @@
 import { do_not_optimize } from "mitata";
-import type { MicroModule } from "./micro.ts";
+import { importFirst, type MicroModule } from "./micro.ts";
 
 type Library = typeof import("../../src/index.ts");
 type Queue = typeof import("../../src/core/connection/write-queue.ts");
@@ -8,7 +8,7 @@ type Socket = import("../../src/core/transport.ts").TransportSocket;
 /** The write queue (encode into the batch, one socket write per flush) over a socket that takes everything. */
 export const writeQueueBenches: MicroModule = async (root) => {
   const lib = (await import(`${root}src/index.ts`)) as Library;
-  const { WriteQueue } = (await import(`${root}src/core/write-queue.ts`)) as Queue;
+  const { WriteQueue } = await importFirst<Queue>(root, ["src/core/connection/write-queue.ts", "src/core/write-queue.ts"]);
   let written = 0;
   const socket: Socket = {
     write: (bytes) => ((written += bytes.length), bytes.length),

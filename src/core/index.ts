@@ -1,12 +1,13 @@
 export { formatAddress, parseAddress, type HostPort } from "./address.ts";
 export type { ChannelEventListener, ChannelEventType } from "./observability/channel-events.ts";
-export { coarseClock, type Clock } from "./time/clock.ts";
-export { EventLoopExecutor, type EventLoopExecutorOptions, type RequestExecutor } from "./inbound/executor.ts";
-export type { IoWorkerLauncher, IoWorkerPool } from "./io-workers.ts";
+export type { Timers, TimerHandle } from "./time/timers.ts";
+export type { ExecutorTask, RequestExecutor } from "./inbound/executor.ts";
+export { EventLoopExecutor, type EventLoopExecutorOptions } from "./inbound/event-loop-executor.ts";
 export { defaultLogger, silentLogger, type Logger } from "./observability/logger.ts";
-export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ModuleLocation, type ClientOptions, type EndpointOptions, type ServerOptions } from "./options.ts";
+export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ClientOptions, type EndpointOptions, type ServerOptions } from "./options.ts";
 export type { LatencySummary } from "./observability/latency-histogram.ts";
 export type { InvokeCallback } from "./outbound/call.ts";
+export type { InvokeOptions } from "./outbound/invoke-args.ts";
 export type {
   ProcessorContext,
   ProcessorFunction,
@@ -15,13 +16,13 @@ export type {
   RemotingChannel,
   RequestProcessor,
 } from "./inbound/processor.ts";
-export { CONNECTION_BUSY_REMARK, OVERLOAD_REMARK, REJECT_REQUEST_REMARK } from "./endpoint/remoting-endpoint.ts";
+export { CONNECTION_BUSY_REMARK, OVERLOAD_REMARK, REJECT_REQUEST_REMARK, SHUTTING_DOWN_REMARK } from "./inbound/inbound.ts";
 export type { RemotingStats } from "./observability/remoting-stats.ts";
-export type { RequestTask } from "./inbound/inbound-request.ts";
 export type { RequestDirection, RPCHook } from "./rpc-hook.ts";
-export { decideTls, TLS_HANDSHAKE_BYTE, TLS_MODES, type TlsDecision, type TlsMode } from "./connection/tls-mode.ts";
+export type { TlsMode } from "./connection/tls-mode.ts";
 export { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./observability/trace-context.ts";
 export type { CodeStats, TrafficStats } from "./observability/traffic-stats.ts";
+export type { RemotingEndpoint } from "./endpoint/remoting-endpoint.ts";
 export type {
   ClientTlsOptions,
   ConnectOptions,

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_FRAME_LENGTH } from "../protocol/frame-codec.ts";
 import { commandDefaults } from "../protocol/remoting-command.ts";
 import type { SerializeType } from "../protocol/serialize-type.ts";
-import type { Clock } from "./time/clock.ts";
+import type { Timers } from "./time/timers.ts";
 import { defaultLogger, type Logger } from "./observability/logger.ts";
 import { TLS_MODES, type TlsMode } from "./connection/tls-mode.ts";
 import type { ClientTlsOptions, ServerTlsOptions } from "./transport.ts";
@@ -55,8 +55,20 @@ export interface EndpointOptions {
   logger: Logger;
   /** Count requests, errors and latency by request code for `stats` (served and invoked); false counts nothing. */
   trafficStats: boolean;
-  /** The time source for deadlines, idle checks and latency stats (ms, monotonic); null: the coarse clock. */
-  clock: Clock | null;
+  /**
+   * Where time comes from: the clock for deadlines, idle checks and stats, and the timer the scan
+   * runs on. null: the system's. Tests pass a manual one to move time forward without sleeping.
+   */
+  timers: Timers | null;
+  /** The budget of a call made without one (the options form of invoke* with no timeoutMs). */
+  invokeTimeoutMs: number;
+  /**
+   * Unsent bytes a connection may hold for a peer that does not read them (answers included).
+   * Requests are not read from a connection whose unsent answers, plus those its requests in
+   * progress are expected to add, would exceed it; a connection that goes past it anyway while over
+   * writeBufferHighWaterMark is closed as a slow consumer (logged, counted in stats).
+   */
+  maxWriteBufferBytes: number;
 }
 
 export interface ServerOptions extends EndpointOptions {
@@ -78,14 +90,6 @@ export interface ServerOptions extends EndpointOptions {
   tls: ServerTlsOptions | null;
   /** Let other listeners bind the same port (SO_REUSEPORT): the kernel spreads connections over them. */
   reusePort: boolean;
-  /**
-   * I/O threads: this many workers each run their own server on the port (reusePort), so
-   * connections spread over cores. 0 (the default) serves everything on this thread. Processors,
-   * hooks and listeners then come from `ioWorkerModule` (see the README's "I/O workers").
-   */
-  ioWorkers: number;
-  /** With ioWorkers: the module each I/O worker loads; it exports `setup(server, worker)`. A URL, a file: URL or an absolute path. */
-  ioWorkerModule: ModuleLocation | null;
 }
 
 export interface ClientOptions extends EndpointOptions {
@@ -121,7 +125,9 @@ const endpointDefaults: EndpointOptions = {
   shutdownTimeoutMs: 5_000,
   logger: defaultLogger,
   trafficStats: true,
-  clock: null,
+  timers: null,
+  invokeTimeoutMs: 3_000,
+  maxWriteBufferBytes: 4 * 1024 * 1024,
 };
 
 export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
@@ -136,8 +142,6 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   tlsMode: "permissive",
   tls: null,
   reusePort: false,
-  ioWorkers: 0,
-  ioWorkerModule: null,
 });
 
 export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
@@ -166,7 +170,10 @@ export const logger: Check = (v) =>
   typeof v === "object" && v !== null && ["debug", "info", "warn", "error"].every((m) => typeof (v as Record<string, unknown>)[m] === "function")
     ? null
     : "an object with debug, info, warn and error methods";
-const functionOrNull: Check = (v) => (v === null || typeof v === "function" ? null : "a function or null");
+const timersOrNull: Check = (v) =>
+  v === null || (typeof v === "object" && ["now", "setTimeout", "clearTimeout"].every((m) => typeof (v as Record<string, unknown>)[m] === "function"))
+    ? null
+    : "null or an object with now, setTimeout and clearTimeout methods";
 
 const pem = (v: unknown): boolean => typeof v === "string" || v instanceof Uint8Array;
 const pems = (v: unknown): boolean => pem(v) || (Array.isArray(v) && v.length > 0 && v.every(pem));
@@ -203,7 +210,6 @@ export type ModuleLocation = string | { readonly href: string };
 /** A module to load in a worker: a URL, a file: URL string or an absolute path (see workers/module-url.ts). */
 export const moduleLocation: Check = (v) =>
   (typeof v === "string" && v !== "") || (typeof v === "object" && v !== null && typeof (v as { href?: unknown }).href === "string") ? null : "a URL or a path string";
-const moduleLocationOrNull: Check = (v) => (v === null ? null : moduleLocation(v));
 
 const endpointChecks: Record<keyof EndpointOptions, Check> = {
   maxFrameLength: integer(64, 0x7fffffff),
@@ -225,7 +231,9 @@ const endpointChecks: Record<keyof EndpointOptions, Check> = {
   shutdownTimeoutMs: integer(0),
   logger,
   trafficStats: boolean,
-  clock: functionOrNull,
+  timers: timersOrNull,
+  invokeTimeoutMs: integer(0),
+  maxWriteBufferBytes: integer(1),
 };
 
 /** Defaults overlaid with `given`, each given option checked; frozen. `kind` names the owner in errors. */
@@ -244,6 +252,9 @@ export function resolveOptions<T extends object>(kind: string, defaults: Readonl
 
 function resolve<T extends EndpointOptions>(kind: string, defaults: Readonly<T>, checks: Record<keyof T, Check>, given: Partial<T> | undefined): T {
   const options = resolveOptions(kind, defaults, checks, given);
+  if (options.maxWriteBufferBytes < options.writeBufferHighWaterMark) {
+    throw new TypeError(`${kind}: option "maxWriteBufferBytes" (${options.maxWriteBufferBytes}) must not be below "writeBufferHighWaterMark" (${options.writeBufferHighWaterMark})`);
+  }
   if (options.writeBufferLowWaterMark > options.writeBufferHighWaterMark) {
     throw new TypeError(`${kind}: option "writeBufferLowWaterMark" (${options.writeBufferLowWaterMark}) must not exceed "writeBufferHighWaterMark" (${options.writeBufferHighWaterMark})`);
   }
@@ -263,16 +274,11 @@ export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOpti
       tlsMode: oneOf(...TLS_MODES),
       tls: tlsOptions(["key", "cert", "ca", "passphrase", "requestCert", "rejectUnauthorized"], ["key", "cert"]),
       reusePort: boolean,
-      ioWorkers: integer(0, 256),
-      ioWorkerModule: moduleLocationOrNull,
     },
     given,
   );
   if (options.tlsMode === "enforcing" && options.tls === null) {
     throw new TypeError(`RemotingServer: option "tlsMode" is "enforcing" but option "tls" (key and cert) is not set`);
-  }
-  if (options.ioWorkers > 0 && options.ioWorkerModule === null) {
-    throw new TypeError(`RemotingServer: option "ioWorkers" (${options.ioWorkers}) needs option "ioWorkerModule", the module that sets up each I/O worker's server`);
   }
   return options;
 }

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../core/observability/logger.ts";
-import type { RequestTask } from "../core/inbound/inbound-request.ts";
+import type { ExecutorTask } from "../core/inbound/executor.ts";
 import { RemotingAbortProcessError, RemotingWorkerError } from "../errors.ts";
 import { EXECUTOR_WORKER_ENTRY } from "./entry-points.ts";
 import { createMailboxMemory, Mailbox } from "./mailbox.ts";
@@ -9,8 +9,8 @@ import { failedError, WAKE, type ExecutorWorkerInit, type FromExecutorWorker, ty
 
 /** What a worker tells its group. */
 export interface ExecutorWorkerEvents {
-  /** The module is loaded: the worker takes requests from now on. */
-  onReady(worker: ExecutorWorker): void;
+  /** The module is loaded: the worker takes requests from now on. `processors`: the names it exports processors under. */
+  onReady(worker: ExecutorWorker, processors: readonly string[]): void;
   /** A request was answered, so the worker has room for another. */
   onSlotFreed(worker: ExecutorWorker): void;
   /**
@@ -62,7 +62,7 @@ export class ExecutorWorker {
   private readonly mailbox: Mailbox;
   private readonly writer = new RecordWriter();
   /** The request in each slot, or null when the slot is free. */
-  private readonly tasks: (RequestTask | null)[];
+  private readonly tasks: (ExecutorTask | null)[];
   /** When each slot's request was handed over (performance.now()). */
   private readonly sentAt: Float64Array;
   /** The slots whose task is null. */
@@ -78,7 +78,7 @@ export class ExecutorWorker {
     this.index = config.index;
     const memory = createMailboxMemory(config.slots, config.slotBytes);
     this.mailbox = new Mailbox(memory, () => this.thread.postMessage(WAKE));
-    this.tasks = new Array<RequestTask | null>(config.slots).fill(null);
+    this.tasks = new Array<ExecutorTask | null>(config.slots).fill(null);
     this.sentAt = new Float64Array(config.slots);
     for (let slot = config.slots - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     const workerData: ExecutorWorkerInit = { mailbox: memory, module: config.moduleHref, workerIndex: config.index, niceness: config.niceness };
@@ -105,10 +105,10 @@ export class ExecutorWorker {
   }
 
   /** Hands `task` (whose processor is a name) to the thread; the caller checked canTake. */
-  send(task: RequestTask): void {
+  send(task: ExecutorTask): void {
     const writer = this.writer;
     try {
-      writeRequest(writer, task.processor as string, task.conn.remoteAddress, task.request);
+      writeRequest(writer, task.processor as string, task.remoteAddress, task.request);
     } catch (error) {
       task.fail(error);
       return;
@@ -147,7 +147,7 @@ export class ExecutorWorker {
     } else if (message.type === "ready") {
       this.state = "ready";
       this.receive().catch((error: unknown) => this.config.logger.error(`${this.config.groupName}: worker ${this.index} stopped reading answers`, error));
-      this.events.onReady(this);
+      this.events.onReady(this, message.processors);
     } else {
       this.lastError = failedError(message);
     }

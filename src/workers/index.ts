@@ -2,3 +2,4 @@ export { WORKER_GROUP_DEFAULTS, type WorkerExecutorGroupOptions } from "./execut
 export { WorkerExecutorGroup, type WorkerExecutorGroupStats } from "./worker-executor-group.ts";
 export type { WorkerProcessor, WorkerProcessorContext, WorkerProcessorFunction, WorkerProcessorObject } from "./worker-processor.ts";
 export type { IoWorkerCleanup, IoWorkerInfo, IoWorkerSetup } from "./io-worker-setup.ts";
+export { startIoWorkers, type IoWorkers, type IoWorkersOptions } from "./io-workers.ts";

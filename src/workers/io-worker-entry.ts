@@ -1,11 +1,11 @@
 /**
- * An I/O worker: runs one RemotingServer of a server with ioWorkers, listening on the shared port
- * with reusePort, set up by the user's ioWorkerModule. Its log lines go to the main thread's
- * logger. Started by IoWorkerPool; never imported by the library itself.
+ * An I/O worker: runs one RemotingServer on the shared port (reusePort), on this runtime's own
+ * sockets, set up by the user's module. Its log lines go to the main thread's logger. Started by
+ * startIoWorkers; never imported by the library itself.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type { RemotingServer } from "../core/endpoint/remoting-server.ts";
 import type { Logger } from "../core/observability/logger.ts";
-import { RemotingServer } from "../index.ts";
 import type { IoWorkerCleanup, IoWorkerSetup } from "./io-worker-setup.ts";
 import { failedMessage, type FromIoWorker, type IoWorkerInit, type LogLevel, type ToIoWorker } from "./worker-messages.ts";
 
@@ -42,14 +42,17 @@ async function stop(): Promise<void> {
 
 port.on("message", (message: ToIoWorker) => {
   if (message.type === "shutdown") void stop();
+  else if (server !== null) post({ type: "stats", id: message.id, stats: server.stats });
 });
 
 try {
-  server = new RemotingServer({ ...init.options, host: init.host, port: init.port, reusePort: true, logger });
+  // This runtime's package root: Bun sockets under Bun, node:net under Node.
+  const root = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? await import("../index.ts") : await import("../node.ts");
+  server = new root.RemotingServer({ ...init.options, host: init.host, port: init.port, reusePort: true, logger });
   const exports = (await import(init.module)) as { setup?: unknown; default?: unknown };
   const setup = exports.setup ?? exports.default;
-  if (typeof setup !== "function") throw new TypeError(`ioWorkerModule ${init.module} must export a setup(server, worker) function (named "setup", or the default export)`);
-  const result = await (setup as IoWorkerSetup)(server, { index: init.index, count: init.count });
+  if (typeof setup !== "function") throw new TypeError(`I/O workers module ${init.module} must export a setup(server, worker) function (named "setup", or the default export)`);
+  const result = await (setup as IoWorkerSetup)(server, { index: init.index, count: init.count, logger });
   if (typeof result === "function") cleanup = result;
   await server.start();
   post({ type: "listening", port: server.port });

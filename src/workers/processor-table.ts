@@ -36,6 +36,11 @@ export class ProcessorTable {
     return entry;
   }
 
+  /** The names the module exports processors under (functions, or objects with processRequest). */
+  names(): string[] {
+    return Object.keys(this.exports).filter((name) => isProcessor(this.exports[name]));
+  }
+
   /** Records how long a synchronous run took. */
   static ran(entry: ProcessorEntry, tookMs: number): void {
     entry.averageMs = entry.averageMs === Infinity ? tookMs : entry.averageMs + (tookMs - entry.averageMs) / 8;
@@ -44,11 +49,15 @@ export class ProcessorTable {
   private resolve(name: string): WorkerProcessorFunction {
     const value = this.exports[name];
     if (typeof value === "function") return value as WorkerProcessorFunction;
-    if (typeof value === "object" && value !== null && typeof (value as { processRequest?: unknown }).processRequest === "function") {
+    if (isProcessor(value)) {
       const object = value as { processRequest: WorkerProcessorFunction };
       return (ctx, request) => object.processRequest(ctx, request);
     }
     const names = Object.keys(this.exports).join(", ") || "nothing";
     throw new TypeError(`module ${this.moduleHref} exports no processor named "${name}" (it exports ${names})`);
   }
+}
+
+function isProcessor(value: unknown): boolean {
+  return typeof value === "function" || (typeof value === "object" && value !== null && typeof (value as { processRequest?: unknown }).processRequest === "function");
 }

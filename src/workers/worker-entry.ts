@@ -5,7 +5,7 @@
  */
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import { describeValue, isCommand, isThenable } from "../core/inbound/processor-result.ts";
 import { Mailbox } from "./mailbox.ts";
 import { ProcessorTable, RequestContext, type ProcessorEntry } from "./processor-table.ts";
 import { readRequest, RecordWriter, writeFailure, writeResponse, type FailureRecord } from "./task-records.ts";
@@ -49,23 +49,24 @@ function fail(slot: number, error: unknown, queued: boolean): void {
   deliver(slot, queued);
 }
 
-function answer(slot: number, processorName: string, response: RemotingCommand | null | undefined, queued: boolean): void {
-  if (response === undefined || (response !== null && typeof response.code !== "number")) {
-    const what = response === undefined ? "undefined" : typeof response;
-    fail(slot, new TypeError(`processor "${processorName}" returned ${what}; return a RemotingCommand, or null for no response`), queued);
+/** The processor's result, as on the I/O thread: a command is the answer, null or undefined none, anything else an error answer. */
+function answer(slot: number, processorName: string, result: unknown, queued: boolean): void {
+  if (result === undefined || result === null) {
+    writeResponse(writer, null);
+    deliver(slot, queued);
+    return;
+  }
+  if (!isCommand(result)) {
+    fail(slot, new TypeError(`worker processor "${processorName}" returned ${describeValue(result)}; expected a RemotingCommand, null or undefined`), queued);
     return;
   }
   try {
-    writeResponse(writer, response);
+    writeResponse(writer, result);
   } catch (error) {
     fail(slot, error, queued);
     return;
   }
   deliver(slot, queued);
-}
-
-function isPromise(value: unknown): value is Promise<RemotingCommand | null> {
-  return value !== null && typeof value === "object" && typeof (value as Promise<unknown>).then === "function";
 }
 
 /**
@@ -90,16 +91,20 @@ function handle(slot: number, b: Uint8Array, start: number, end: number, queued:
     fail(slot, error, queued);
     return;
   }
-  if (isPromise(result)) {
+  if (isThenable(result)) {
     const processorName = name;
-    result.then(
-      (response) => answer(slot, processorName, response, false),
-      (error: unknown) => fail(slot, error, false),
-    );
+    try {
+      result.then(
+        (response) => answer(slot, processorName, response, false),
+        (error: unknown) => fail(slot, error, false),
+      );
+    } catch (error) {
+      fail(slot, error, false); // a thenable whose then() throws
+    }
     return;
   }
   ProcessorTable.ran(entry, performance.now() - started);
-  answer(slot, name, result as RemotingCommand | null | undefined, queued);
+  answer(slot, name, result, queued);
 }
 
 async function serve(): Promise<void> {
@@ -135,5 +140,5 @@ try {
   post(failedMessage(error));
   process.exit(1);
 }
-post({ type: "ready" });
+post({ type: "ready", processors: processors.names() });
 void serve();

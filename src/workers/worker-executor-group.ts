@@ -1,7 +1,6 @@
-import type { RequestExecutor } from "../core/inbound/executor.ts";
+import type { ExecutorTask, RequestExecutor } from "../core/inbound/executor.ts";
 import { Fifo } from "../core/util/fifo.ts";
 import { IdleWaiters } from "../core/util/idle-waiters.ts";
-import type { RequestTask } from "../core/inbound/inbound-request.ts";
 import { RemotingWorkerError } from "../errors.ts";
 import { resolveWorkerGroupOptions, type WorkerExecutorGroupOptions } from "./executor-options.ts";
 import { ExecutorWorker, workerError, type ExecutorWorkerEvents } from "./executor-worker.ts";
@@ -41,7 +40,11 @@ export class WorkerExecutorGroup implements RequestExecutor {
   readonly options: WorkerExecutorGroupOptions;
   private readonly moduleHref: string;
   private readonly workers: ExecutorWorker[];
-  private readonly queue = new Fifo<RequestTask>();
+  private readonly queue = new Fifo<ExecutorTask>();
+  /** Processor names registered with the group (checked against the module once it has loaded). */
+  private readonly required = new Set<string>();
+  /** The names the module exports processors under; null until a worker has loaded it. */
+  private exported: ReadonlySet<string> | null = null;
   private state: State = "running";
   /** Set when the module cannot be loaded: every request is answered with it. */
   private failure: RemotingWorkerError | null = null;
@@ -54,7 +57,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
   private settleReadiness!: (error: Error | null) => void;
   private shutdownPromise: Promise<void> | null = null;
   private readonly events: ExecutorWorkerEvents = {
-    onReady: () => this.onWorkerReady(),
+    onReady: (_worker, processors) => this.onWorkerReady(processors),
     onSlotFreed: () => this.pump(),
     onExit: (worker, reason, wasReady) => this.onWorkerExit(worker, reason, wasReady),
   };
@@ -84,17 +87,25 @@ export class WorkerExecutorGroup implements RequestExecutor {
     return { readyWorkers, inFlight, queued: this.queue.length, restarts: this.restarts };
   }
 
-  execute(task: RequestTask): boolean {
+  /**
+   * A processor name registered with this group: a TypeError at once when the module is known not
+   * to export it; otherwise ready() rejects naming it once a worker has loaded the module.
+   */
+  requireProcessor(name: string): void {
+    if (typeof name !== "string" || name === "") throw new TypeError(`${this.options.name}: a processor name must be a non-empty string`);
+    if (this.exported !== null && !this.exported.has(name)) throw new TypeError(this.missingMessage([name]));
+    this.required.add(name);
+  }
+
+  execute(task: ExecutorTask): boolean {
     if (this.state !== "running") return false;
     if (this.failure !== null || typeof task.processor !== "string") {
-      const error = this.failure ?? new TypeError(`${this.options.name} runs processors by export name; a function cannot be sent to a worker thread`);
-      if (task.begin()) task.fail(error);
+      task.fail(this.failure ?? new TypeError(`${this.options.name} runs processors by export name; a function cannot be sent to a worker thread`));
       return true;
     }
     const worker = this.queue.length === 0 ? this.pick() : null;
     if (worker === null && this.queue.length >= this.options.queueCapacity) return false;
-    if (!task.begin()) return true; // a before-hook answered it
-    if (worker !== null) this.send(worker, task);
+    if (worker !== null) this.start(worker, task);
     else this.queue.push(task);
     return true;
   }
@@ -147,7 +158,9 @@ export class WorkerExecutorGroup implements RequestExecutor {
     return best;
   }
 
-  private send(worker: ExecutorWorker, task: RequestTask): void {
+  /** Hands `task` to `worker`, unless its before-hooks refused it or it is no longer wanted (begin() settled it). */
+  private start(worker: ExecutorWorker, task: ExecutorTask): void {
+    if (!task.begin()) return;
     worker.send(task);
     if (this.scanTimer === null && worker.inFlight > 0) this.armScan();
   }
@@ -157,7 +170,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
     while (this.queue.length > 0) {
       const worker = this.pick();
       if (worker === null) break;
-      this.send(worker, this.queue.take());
+      this.start(worker, this.queue.take());
     }
     this.checkIdle();
   }
@@ -172,7 +185,15 @@ export class WorkerExecutorGroup implements RequestExecutor {
     if (this.idleWaiters.any && this.isIdle()) this.idleWaiters.wake();
   }
 
-  private onWorkerReady(): void {
+  private onWorkerReady(processors: readonly string[]): void {
+    if (this.exported === null) {
+      this.exported = new Set(processors);
+      const missing = [...this.required].filter((name) => !this.exported!.has(name));
+      if (missing.length > 0) {
+        this.failWith(workerError(this.missingMessage(missing)));
+        return;
+      }
+    }
     if (!this.everReady && this.workers.every((worker) => worker.isReady)) {
       this.everReady = true;
       this.settleReadiness(null);
@@ -193,6 +214,12 @@ export class WorkerExecutorGroup implements RequestExecutor {
       return;
     }
     this.replace(worker);
+  }
+
+  private missingMessage(names: readonly string[]): string {
+    const exported = this.exported === null || this.exported.size === 0 ? "nothing" : [...this.exported].map((n) => `"${n}"`).join(", ");
+    const which = names.map((n) => `"${n}"`).join(", ");
+    return `${this.options.name}: module ${this.moduleHref} exports no processor named ${which} (it exports ${exported})`;
   }
 
   private replace(worker: ExecutorWorker): void {

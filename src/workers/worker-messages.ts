@@ -1,3 +1,4 @@
+import type { RemotingStats } from "../core/observability/remoting-stats.ts";
 import type { MailboxInit } from "./mailbox.ts";
 
 /** What an executor worker is started with (workerData). */
@@ -40,7 +41,8 @@ export type ToExecutorWorker = typeof WAKE | { type: "request"; slot: number; re
 
 export type FromExecutorWorker =
   | typeof WAKE
-  | { type: "ready" }
+  /** The module loaded; `processors`: the names it exports processors under. */
+  | { type: "ready"; processors: string[] }
   | FailedMessage
   | { type: "response"; slot: number; record: ArrayBuffer };
 
@@ -53,15 +55,16 @@ export interface IoWorkerInit {
   /** Where to listen (with reusePort): the server's port, or the one the first worker bound. */
   host: string;
   port: number;
-  /** The server's options that can cross threads (no logger, clock or I/O worker settings). */
+  /** The server's options that can cross threads (no logger, timers or I/O worker settings). */
   options: Record<string, unknown>;
 }
 
-export type ToIoWorker = { type: "shutdown" };
+export type ToIoWorker = { type: "shutdown" } | { type: "stats"; id: number };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export type FromIoWorker =
   | { type: "listening"; port: number }
+  | { type: "stats"; id: number; stats: RemotingStats }
   | FailedMessage
   | { type: "log"; level: LogLevel; message: string };

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createRequest, defaultLogger, RemotingServer, type Logger } from "../../src/index.ts";
 import { addrOf, useHarness, waitFor } from "../helpers/harness.ts";
+import { ManualTimers } from "../helpers/manual-timers.ts";
 
 const THROW = 11;
 
@@ -43,7 +44,7 @@ describe("logging", () => {
   test("library code never writes to the console itself (only the default logger and the CLI do)", () => {
     const root = join(import.meta.dir, "../../src");
     const offenders = sourceFiles(root)
-      .filter((file) => !file.endsWith("core/logger.ts") && !file.includes(`${join("src", "cli")}`))
+      .filter((file) => !file.endsWith("core/observability/logger.ts") && !file.includes(`${join("src", "cli")}`))
       .filter((file) => /\bconsole\.\w+\(/.test(readFileSync(file, "utf8")));
     expect(offenders).toEqual([]);
   });
@@ -67,9 +68,9 @@ describe("logging", () => {
   });
 
   test("a processor failing on every request: 10 warnings per window, then a count of what was held back", async () => {
-    let t = 0;
+    const timers = new ManualTimers();
     const logger = capture();
-    const server = await h.server({ logger, clock: () => t }, (s) =>
+    const server = await h.server({ logger, timers }, (s) =>
       s.registerProcessor(THROW, () => {
         throw new Error("bad input");
       }),
@@ -77,7 +78,7 @@ describe("logging", () => {
     const client = h.client();
     for (let i = 0; i < 30; i++) await client.invokeSync(addrOf(server), createRequest(THROW), 3000);
     expect(logger.lines.filter((l) => l.level === "warn").length).toBe(10);
-    t += 10_000;
+    timers.advance(10_000);
     await client.invokeSync(addrOf(server), createRequest(THROW), 3000);
     await waitFor(() => logger.lines.length === 11, "the next window's first warning");
     expect(logger.lines[10]!.message).toContain("processor for code 11");

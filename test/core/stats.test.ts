@@ -9,6 +9,7 @@ import {
 } from "../../src/index.ts";
 import { addrOf, asyncCall, unusedPort, deferred, echo, useHarness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
+import { ManualTimers } from "../helpers/manual-timers.ts";
 
 const ECHO = 10;
 const THROW = 11;
@@ -24,7 +25,7 @@ describe("stats", () => {
     const server = await h.server();
     const client = h.client();
     for (const stats of [server.stats, client.stats]) {
-      expect(stats).toEqual({ connections: 0, inFlight: 0, queued: 0, bytesQueued: 0, pendingCalls: 0, droppedEvents: 0, served: EMPTY, invoked: EMPTY });
+      expect(stats).toEqual({ connections: 0, inFlight: 0, queued: 0, bytesQueued: 0, pendingCalls: 0, droppedEvents: 0, droppedRequests: 0, slowConsumerCloses: 0, served: EMPTY, invoked: EMPTY });
       expect(JSON.parse(JSON.stringify(stats))).toEqual(stats);
     }
   });
@@ -128,19 +129,18 @@ describe("stats", () => {
   });
 
   test("latency is measured on the endpoint's clock: an async processor taking 50 clock-ms shows ~50 ms", async () => {
-    let t = 1_000;
-    const clock = (): number => t;
+    const timers = new ManualTimers();
     const release = deferred();
-    const server = await h.server({ clock }, (s) =>
+    const server = await h.server({ timers }, (s) =>
       s.registerProcessor(HANG, async () => {
         await release.promise;
         return createResponse(0, null);
       }),
     );
-    const client = h.client({ clock });
+    const client = h.client({ timers });
     const call = client.invokeSync(addrOf(server), createRequest(HANG), 60_000);
     await waitFor(() => server.stats.inFlight === 1, "the processor to run");
-    t += 50;
+    timers.advance(50);
     release.resolve();
     await call;
     for (const latency of [server.stats.served.byCode[String(HANG)]!.latencyMs!, client.stats.invoked.byCode[String(HANG)]!.latencyMs!]) {

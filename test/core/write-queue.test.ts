@@ -48,11 +48,7 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array | null): boolean =>
   a === null || b === null ? (a?.length ?? 0) === (b?.length ?? 0) : Buffer.compare(a, b) === 0;
 
 /** The queued bytes of every connection of an endpoint (its unsent output). */
-const queuedBytes = (endpoint: RemotingServer | RemotingClient): number => {
-  let total = 0;
-  for (const conn of endpoint.connections) total += conn.queue.queuedBytes;
-  return total;
-};
+const queuedBytes = (endpoint: RemotingServer | RemotingClient): number => endpoint.stats.bytesQueued;
 
 // Platform notes §2/§6.2: Bun's write() takes what the kernel accepts and keeps nothing. The write
 // queue must keep the rest, in order, and offer it again on drain, so frames arrive intact.

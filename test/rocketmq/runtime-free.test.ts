@@ -9,7 +9,8 @@ test("the runtime-free layers import no runtime's sockets, threads or files", ()
   const offenders: string[] = [];
   for (const dir of ["protocol", "core", "rocketmq"]) {
     const root = join(import.meta.dir, "../../src", dir);
-    for (const name of readdirSync(root)) {
+    for (const name of readdirSync(root, { recursive: true }) as string[]) {
+      if (!name.endsWith(".ts")) continue;
       const source = readFileSync(join(root, name), "utf8");
       if (FORBIDDEN.test(source) || /\bBun\./.test(source)) offenders.push(`${dir}/${name}`);
     }

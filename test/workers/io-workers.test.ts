@@ -2,12 +2,13 @@ import { describe, expect, test } from "bun:test";
 import {
   createRequest,
   createResponse,
-  RemotingServer,
   RemotingWorkerError,
   silentLogger,
+  startIoWorkers,
+  type IoWorkers,
+  type IoWorkersOptions,
   type Logger,
   type RemotingClient,
-  type RemotingServerOptions,
 } from "../../src/index.ts";
 import { runFixture } from "../helpers/child-process.ts";
 import { HOST, rejectionOf, useHarness } from "../helpers/harness.ts";
@@ -16,13 +17,13 @@ const SETUP = new URL("../fixtures/io-worker-setup.ts", import.meta.url);
 
 const h = useHarness();
 
-async function ioServer(options: RemotingServerOptions = {}): Promise<RemotingServer> {
-  const server = h.newServer({ ioWorkers: 2, ioWorkerModule: SETUP, ...options });
-  await server.start();
-  return server;
+async function ioServer(options: Partial<IoWorkersOptions> = {}): Promise<IoWorkers> {
+  const workers = await startIoWorkers({ host: HOST, port: 0, workers: 2, module: SETUP, logger: silentLogger, shutdownTimeoutMs: 200, ...options });
+  h.defer(() => workers.shutdown());
+  return workers;
 }
 
-const call = (client: RemotingClient, server: RemotingServer, code: number) => client.invokeSync(`${HOST}:${server.port}`, createRequest(code), 3000);
+const call = (client: RemotingClient, server: IoWorkers, code: number) => client.invokeSync(`${HOST}:${server.port}`, createRequest(code), 3000);
 
 describe("I/O workers", () => {
   test("connections spread over the workers; each serves with its setup's processors and hooks", async () => {
@@ -74,7 +75,7 @@ describe("I/O workers", () => {
   });
 
   test("a crashed worker is replaced on the same port; its connections are lost", async () => {
-    const server = await ioServer({ ioWorkers: 1 });
+    const server = await ioServer({ workers: 1 });
     const client = h.client();
     expect((await call(client, server, 1)).remark).toBe("worker 0 of 1");
     const error = await rejectionOf(call(client, server, 2));
@@ -91,23 +92,27 @@ describe("I/O workers", () => {
     expect(answered).toBe(true);
   });
 
-  test("the main server takes no processors, hooks or listeners of its own", async () => {
-    const server = h.newServer({ ioWorkers: 2, ioWorkerModule: SETUP });
-    expect(() => server.registerProcessor(1, () => null)).toThrow("register in the setup(server) of its ioWorkerModule");
-    expect(() => server.registerDefaultProcessor(() => null)).toThrow(TypeError);
-    expect(() => server.registerRPCHook({ doBeforeRequest() {}, doAfterResponse() {} })).toThrow(TypeError);
-    expect(() => server.setChannelEventListener({})).toThrow(TypeError);
-    expect(() => new RemotingServer({ ioWorkers: 2 })).toThrow(`option "ioWorkers" (2) needs option "ioWorkerModule"`);
-    expect(() => new RemotingServer({ ioWorkers: -1, ioWorkerModule: SETUP })).toThrow(`option "ioWorkers" must be an integer from 0`);
+  test("stats are the workers' servers' stats, summed", async () => {
+    const server = await ioServer();
+    const clients = Array.from({ length: 6 }, () => h.client());
+    for (const client of clients) await call(client, server, 1);
+    const stats = await server.stats();
+    expect(stats.connections).toBe(6);
+    expect(stats.served.byCode["1"]!.requests).toBe(6);
+    expect(stats.served.byCode["1"]!.latencyMs!.count).toBe(6);
   });
 
-  test("a setup that fails makes start() reject with the worker's error", async () => {
-    const server = h.newServer({ ioWorkers: 2, ioWorkerModule: new URL("../fixtures/io-worker-broken-setup.ts", import.meta.url) });
-    const error = await rejectionOf(server.start());
+  test("options are checked before any thread starts: a TypeError names the option", async () => {
+    await expect(startIoWorkers({ workers: 0, module: SETUP })).rejects.toThrow(`startIoWorkers: option "workers" must be an integer from 1 to 256, got 0`);
+    await expect(startIoWorkers({ workers: 2, module: 7 as never })).rejects.toThrow(`option "module" must be a URL or a path string`);
+    await expect(startIoWorkers({ workers: 2, module: SETUP, maxConnections: -1 })).rejects.toThrow(`option "maxConnections" must be an integer from 1`);
+  });
+
+  test("a setup that fails makes startIoWorkers reject with the worker's error", async () => {
+    const error = await rejectionOf(startIoWorkers({ host: HOST, port: 0, workers: 2, module: new URL("../fixtures/io-worker-broken-setup.ts", import.meta.url), logger: silentLogger }));
     expect(error).toBeInstanceOf(RemotingWorkerError);
     expect(error.message).toContain("setup refuses");
-    const relative = h.newServer({ ioWorkers: 1, ioWorkerModule: "./setup.ts" });
-    expect((await rejectionOf(relative.start())).message).toContain("must be a URL or an absolute path");
+    expect((await rejectionOf(startIoWorkers({ workers: 1, module: "./setup.ts" }))).message).toContain("must be a URL or an absolute path");
   });
 
   test("a process that shut its I/O worker server down exits by itself", async () => {

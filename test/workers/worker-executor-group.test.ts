@@ -7,6 +7,7 @@ import {
   OVERLOAD_REMARK,
   RemotingAbortProcessError,
   RemotingSysResponseCode,
+  RemotingTimeoutError,
   RemotingWorkerError,
   silentLogger,
   WorkerExecutorGroup,
@@ -104,23 +105,39 @@ describe("requests and responses", () => {
     expect((await client.invokeSync(addrOf(server), createRequest(2), 3000)).code).toBe(SUCCESS);
   });
 
-  test("a processor that throws is answered SYSTEM_ERROR with its error's message", async () => {
+  test("a processor that throws is answered SYSTEM_ERROR with its error's message; undefined is no answer, a number an error", async () => {
     const group = newGroup();
-    const routes = { 1: "throws", 2: "rejects", 3: "returnsUndefined", 4: "missing", 5: "notAProcessor", 6: "aborts" };
+    const routes = { 1: "throws", 2: "rejects", 3: "returnsUndefined", 4: "returnsNumber", 6: "aborts" };
     const server = await serve(group, routes);
     const client = h.client();
-    const answer = (code: number) => client.invokeSync(addrOf(server), createRequest(code, { extFields: { what: "#7" } }), 3000);
+    const answer = (code: number, timeoutMs = 3000) => client.invokeSync(addrOf(server), createRequest(code, { extFields: { what: "#7" } }), timeoutMs);
     const thrown = await answer(1);
     expect(thrown.code).toBe(SYSTEM_ERROR);
     expect(thrown.remark).toStartWith("RangeError: bad request #7, throws (");
     expect(thrown.remark).toContain("worker-processors.ts"); // the frame in the worker's module
     expect(await answer(2)).toMatchObject({ code: SYSTEM_ERROR, remark: expect.stringContaining("Error: async failure") });
-    expect((await answer(3)).remark).toContain(`processor "returnsUndefined" returned undefined`);
-    expect((await answer(4)).remark).toContain(`exports no processor named "missing"`);
-    expect((await answer(5)).remark).toContain(`exports no processor named "notAProcessor"`);
+    expect(await rejectionOf(answer(3, 200))).toBeInstanceOf(RemotingTimeoutError); // as on the I/O thread: no answer
+    expect((await answer(4)).remark).toContain(`processor "returnsNumber" returned a number (42); expected a RemotingCommand, null or undefined`);
     // RemotingAbortProcessError keeps its response code, as inline.
     expect(await answer(6)).toMatchObject({ code: 16, remark: "no permission" });
     expect(group.stats.restarts).toBe(0); // none of that hurts the worker
+    expect(server.stats.inFlight).toBe(0);
+  });
+
+  test("a processor name the module does not export: ready() and the server's start() reject naming it; once loaded, registering one throws", async () => {
+    const group = newGroup();
+    const server = h.newServer();
+    server.registerProcessor(1, "echo", group);
+    server.registerProcessor(2, "missing", group);
+    server.registerProcessor(3, "notAProcessor", group);
+    const error = await rejectionOf(server.start());
+    expect(error).toBeInstanceOf(RemotingWorkerError);
+    expect(error.message).toContain(`exports no processor named "missing", "notAProcessor"`);
+    expect((await rejectionOf(group.ready())).message).toBe(error.message);
+    const loaded = newGroup();
+    await loaded.ready();
+    expect(() => h.newServer().registerProcessor(1, "missing", loaded)).toThrow(TypeError);
+    expect(() => h.newServer().registerProcessor(1, "missing", loaded)).toThrow(`exports no processor named "missing"`);
   });
 
   test("RPC hooks run on the I/O thread, before and after the worker", async () => {
@@ -224,12 +241,12 @@ describe("requests and responses", () => {
     expect(niceOf(String(process.pid))).toBe(own);
   });
 
-  test("a function processor given with a group is answered SYSTEM_ERROR: only names reach workers", async () => {
+  test("a function or object processor given with a group is refused at registration: only names reach workers", () => {
     const group = newGroup();
-    const server = await h.server({}, (s) => s.registerProcessor(1, () => createResponse(0), group));
-    const response = await h.client().invokeSync(addrOf(server), createRequest(1), 3000);
-    expect(response.code).toBe(SYSTEM_ERROR);
-    expect(response.remark).toContain("runs processors by export name");
+    const server = h.newServer();
+    expect(() => server.registerProcessor(1, () => createResponse(0), group)).toThrow(TypeError);
+    expect(() => server.registerProcessor(1, { processRequest: () => null }, group)).toThrow("pass that name (a string), not a object");
+    expect(() => server.registerDefaultProcessor(() => null, group)).toThrow("registerDefaultProcessor: this executor runs processors by the name");
   });
 });
 
@@ -323,13 +340,18 @@ describe("failures", () => {
     });
   }
 
-  test("a module that cannot be loaded: ready() rejects and every request is answered SYSTEM_ERROR", async () => {
+  test("a module that cannot be loaded: ready() and start() reject; requests are answered SYSTEM_ERROR", async () => {
     const group = newGroup({ module: new URL("../fixtures/worker-broken-module.ts", import.meta.url), size: 2 });
     const error = await rejectionOf(group.ready());
     expect(error).toBeInstanceOf(RemotingWorkerError);
     expect(error.message).toContain("this module refuses to load");
-    const server = await serve(group, { 1: "echo" });
-    const response = await h.client().invokeSync(addrOf(server), createRequest(1), 3000);
+    const server = h.newServer();
+    server.registerProcessor(1, "echo", group);
+    expect((await rejectionOf(server.start())).message).toContain("this module refuses to load");
+    // A server that registered it before anyone looked still answers, with the reason.
+    const running = await h.server();
+    running.registerProcessor(1, "echo", group);
+    const response = await h.client().invokeSync(addrOf(running), createRequest(1), 3000);
     expect(response.code).toBe(SYSTEM_ERROR);
     expect(response.remark).toContain("cannot run module");
     expect(response.remark).toContain("this module refuses to load");

@@ -1,13 +1,13 @@
+import { RemotingTlsError } from "../../errors.ts";
+import { RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import type { PendingRequest } from "../outbound/call.ts";
-import type { ProcessorContext, RemotingChannel } from "../inbound/processor.ts";
-import type { RemotingEndpoint } from "../endpoint/remoting-endpoint.ts";
-import { decideTls, type TlsMode } from "./tls-mode.ts";
 import type { SocketHandler, TransportSocket } from "../transport.ts";
+import type { ListNode } from "../util/linked-list.ts";
+import { LinkedList } from "../util/linked-list.ts";
+import { ConnectionContext, type ContextTarget } from "./connection-context.ts";
+import { decideTls, type TlsMode } from "./tls-mode.ts";
 import { WriteQueue } from "./write-queue.ts";
-
-let nextConnectionId = 1;
 
 /** A server connection's TLS rule, applied to its first byte. */
 export interface TlsGate {
@@ -16,27 +16,68 @@ export interface TlsGate {
   canServeTls: boolean;
 }
 
+/** The limits a connection enforces on its own. */
+export interface ConnectionLimits {
+  maxFrameLength: number;
+  maxHeaderLength: number;
+  writeBufferHighWaterMark: number;
+  writeBufferLowWaterMark: number;
+}
+
+/** An inbound request in progress on a connection (it leaves the list when it is done). */
+export interface LiveRequest extends ListNode<LiveRequest> {
+  /** The connection closed: end without running or answering. */
+  drop(): void;
+}
+
+/** What a connection tells its endpoint, and asks of it: the only way the two talk. */
+export interface ConnectionOwner {
+  readonly limits: ConnectionLimits;
+  /** The turn-grained clock (activity stamps). */
+  coarseNow(): number;
+  onRequest(conn: Connection, request: RemotingCommand): void;
+  onResponse(conn: Connection, response: RemotingCommand): void;
+  /** Whether another request of `conn` may be taken now; when not, input is held until resumeInput(). */
+  admits(conn: Connection): boolean;
+  /** The write queue crossed a water mark. */
+  onWritable(conn: Connection, writable: boolean): void;
+  /** The peer broke the protocol or a limit: the connection is closed with `error` as the reason. */
+  onProtocolError(conn: Connection, error: Error): void;
+  /** The socket closed; `reason` is why, when known. Called once. */
+  onClosed(conn: Connection, reason: Error | undefined): void;
+  /** ctx.writeResponse: a late answer. */
+  writeResponse(conn: Connection, request: RemotingCommand, response: RemotingCommand): void;
+}
+
+/** Each connection by its context, for server.invoke*(channel): the context shows nothing of the connection itself. */
+const byContext = new WeakMap<object, Connection>();
+
+/** The connection whose context (ctx.channel) `channel` is, or undefined for anything else. */
+export function connectionOf(channel: unknown): Connection | undefined {
+  return typeof channel === "object" && channel !== null ? byContext.get(channel) : undefined;
+}
+
 /** No frame (or TLS handshake) in progress. */
 const IDLE = -1;
 /** A frame (or handshake) began since the last check, which stamps the time (see observe()). */
 const STARTED = -2;
 
 /**
- * One socket and everything the core keeps for it: its frame decoder, its write queue, and the
- * outbound calls waiting for it to drain. It is the channel handed to processors and listeners.
+ * One socket and what the core keeps for it: its frame decoder, its write queue, its inbound
+ * requests in progress, and the context its processors see. It reports frames and events to its
+ * owner (the endpoint) through ConnectionOwner, and holds input while the owner does not admit
+ * more requests (a peer that does not read its answers, or answers still being produced).
  */
-export class Connection implements SocketHandler, RemotingChannel, ProcessorContext {
-  readonly id = nextConnectionId++;
+export class Connection implements SocketHandler, ContextTarget {
   readonly decoder: FrameDecoder;
   readonly queue: WriteQueue;
-  /** Outbound calls that wait for the write queue to become writable, in order. */
-  stalled: PendingRequest[] = [];
+  readonly context: ConnectionContext;
+  /** Inbound requests accepted and not done yet (maxPendingRequestsPerConnection counts them). */
+  readonly requests = new LinkedList<LiveRequest>();
   /** Outbound calls sent on this connection and not yet answered. */
   pendingOut = 0;
   /** Close as soon as pendingOut falls to 0 (the client was told GO_AWAY on it). */
   closeWhenIdle = false;
-  /** Inbound requests accepted for processing and not settled yet (maxPendingRequestsPerConnection). */
-  pendingIn = 0;
   /** When traffic was last seen, as of the last check (observe()). */
   lastActive: number;
   /**
@@ -52,23 +93,21 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   frameStartedAt = IDLE;
   /** Frames decoded so far: tells a chunk that completed a frame and started the next from one that only continued it. */
   private framesIn = 0;
-  /**
-   * Server backpressure: frames that arrived while the write queue was over its high-water mark,
-   * processed in order once it drains. Holding them (instead of answering the rest of the chunk at
-   * once) keeps a peer that does not read from growing the queue by a whole chunk's worth of answers.
-   */
+  /** Frames that arrived while requests were not admitted, processed in order once they are. */
   private held: RemotingCommand[] | null = null;
+  private resuming = false;
   private active = true;
+  /** Why the core closed the connection (a bad frame, a limit), given to its calls and listeners. */
+  private ownReason: Error | undefined = undefined;
   readonly remoteAddress: string;
   readonly localAddress: string;
   private readonly onFrame = (cmd: RemotingCommand): void => {
     this.framesIn++;
-    if (this.held === null) this.endpoint.onCommand(this, cmd);
-    else this.held.push(cmd);
+    this.take(cmd);
   };
 
   constructor(
-    readonly endpoint: RemotingEndpoint,
+    private readonly owner: ConnectionOwner,
     readonly socket: TransportSocket,
     /** The address the client dialled (client side), or the peer's address (server side). */
     readonly addr: string,
@@ -77,26 +116,35 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
   ) {
     this.remoteAddress = socket.remoteAddress;
     this.localAddress = socket.localAddress;
-    const o = endpoint.options;
-    this.decoder = new FrameDecoder({ maxFrameLength: o.maxFrameLength, maxHeaderLength: o.maxHeaderLength, lazyBodies: true });
+    const limits = owner.limits;
+    this.decoder = new FrameDecoder({ maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength, lazyBodies: true });
     this.queue = new WriteQueue(
       socket,
-      {
-        highWaterMark: endpoint.options.writeBufferHighWaterMark,
-        lowWaterMark: endpoint.options.writeBufferLowWaterMark,
-        maxFrameLength: endpoint.options.maxFrameLength,
-      },
-      (writable) => endpoint.onWritabilityChange(this, writable),
+      { highWaterMark: limits.writeBufferHighWaterMark, lowWaterMark: limits.writeBufferLowWaterMark, maxFrameLength: limits.maxFrameLength },
+      (writable) => owner.onWritable(this, writable),
     );
-    this.lastActive = endpoint.now();
-  }
-
-  get channel(): RemotingChannel {
-    return this;
+    this.context = new ConnectionContext(this, this.remoteAddress, this.localAddress);
+    byContext.set(this.context, this);
+    this.lastActive = owner.coarseNow();
   }
 
   get isActive(): boolean {
     return this.active;
+  }
+
+  /** Why the core itself closed the connection (reported already when it did), if it did. */
+  get closeReason(): Error | undefined {
+    return this.ownReason;
+  }
+
+  /** Whether `owner` is this connection's owner (its endpoint). */
+  belongsTo(owner: ConnectionOwner): boolean {
+    return this.owner === owner;
+  }
+
+  /** True while input is held (requests not admitted). */
+  get isHolding(): boolean {
+    return this.held !== null;
   }
 
   onData(chunk: Uint8Array): void {
@@ -113,12 +161,55 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
     try {
       decoder.feed(chunk, this.onFrame);
     } catch (error) {
-      this.endpoint.onConnectionError(this, error);
+      this.owner.onProtocolError(this, error as Error);
     } finally {
       queue.release();
     }
     if (decoder.bufferedBytes === 0) this.frameStartedAt = IDLE;
     else if (this.frameStartedAt === IDLE || this.framesIn !== framesBefore) this.frameStartedAt = STARTED;
+  }
+
+  /** A decoded frame: a response goes straight on; a request waits while requests are not admitted. */
+  private take(cmd: RemotingCommand): void {
+    if ((cmd.flag & RPC_TYPE_RESPONSE) !== 0) {
+      this.owner.onResponse(this, cmd);
+    } else if (this.held !== null) {
+      this.held.push(cmd);
+    } else if (this.owner.admits(this)) {
+      this.owner.onRequest(this, cmd);
+    } else {
+      this.held = [cmd];
+      this.socket.pause();
+    }
+  }
+
+  /** Stops reading: the write queue is over its high-water mark (the owner decides). */
+  holdInput(): void {
+    if (this.held !== null || !this.active) return;
+    this.held = [];
+    this.socket.pause();
+  }
+
+  /** Takes the held requests for as long as the owner admits them, then reads on. */
+  resumeInput(): void {
+    const held = this.held;
+    if (held === null || this.resuming || !this.active) return;
+    this.resuming = true;
+    const queue = this.queue;
+    queue.hold();
+    try {
+      let i = 0;
+      while (i < held.length && this.active && this.owner.admits(this)) this.owner.onRequest(this, held[i++]!);
+      if (i === held.length) {
+        this.held = null;
+        if (this.active) this.socket.resume();
+      } else {
+        held.splice(0, i);
+      }
+    } finally {
+      this.resuming = false;
+      queue.release();
+    }
   }
 
   /** The periodic check: stamps activity and frame starts seen since the last one with `now`. */
@@ -142,7 +233,7 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
       this.frameStartedAt = STARTED; // the handshake must finish within frameTimeoutMs
       this.socket.startTls!(chunk);
     } else {
-      this.endpoint.onTlsRefused(this, decision.reason);
+      this.owner.onProtocolError(this, new RemotingTlsError(decision.reason));
     }
   }
 
@@ -154,68 +245,50 @@ export class Connection implements SocketHandler, RemotingChannel, ProcessorCont
     this.queue.onDrain();
   }
 
-  /** The write queue went over its high-water mark: stop reading, and hold what the current chunk still brings. */
-  holdInput(): void {
-    this.held ??= [];
-    this.socket.pause();
-  }
-
-  /** The write queue drained: process the held frames (stopping if they fill it up again), then read on. */
-  releaseInput(): void {
-    const held = this.held;
-    if (held === null) return;
-    this.held = null;
-    const queue = this.queue;
-    queue.hold();
-    try {
-      for (let i = 0; i < held.length; i++) {
-        if (this.held !== null) {
-          this.held = held.slice(i).concat(this.held); // over the mark again: the rest waits, still first in line
-          return;
-        }
-        this.endpoint.onCommand(this, held[i]!);
-      }
-    } finally {
-      queue.release();
-    }
-    if (this.held === null && this.active) this.socket.resume();
-  }
-
   onClose(error?: Error): void {
     if (!this.active) return;
     this.active = false;
     this.queue.close();
-    this.endpoint.onConnectionClosed(this, error);
+    this.owner.onClosed(this, error ?? this.ownReason);
   }
 
-  /** Queues a command for sending; throws RemotingCommandError if it cannot be encoded or is too large. */
-  send(cmd: RemotingCommand): void {
-    this.queue.enqueue(cmd);
+  /** Requests that were read but never taken (input was held when the connection closed); forgets them. */
+  takeHeldRequests(): number {
+    const count = this.held?.length ?? 0;
+    this.held = null;
+    return count;
+  }
+
+  /**
+   * Queues a command for sending; returns its frame's size. Throws RemotingCommandError if it cannot
+   * be encoded or is too large: nothing of it is queued then.
+   */
+  send(cmd: RemotingCommand): number {
+    const bytes = this.queue.enqueue(cmd);
     this.activeSinceCheck = true; // writing is activity too (Java's all-idle rule)
+    return bytes;
   }
 
   writeResponse(request: RemotingCommand, response: RemotingCommand): void {
-    this.endpoint.writeResponse(this, request, response);
+    this.owner.writeResponse(this, request, response);
   }
 
-  /** Sends what is queued, then closes (FIN). */
-  close(): void {
+  /** Sends what is queued, then closes (FIN). `reason`, when given, is what the connection's calls and listeners are told. */
+  close(reason?: Error): void {
     if (!this.active) return;
+    this.ownReason ??= reason;
     this.queue.flush();
     this.socket.end();
   }
 
-  /** An inbound request accepted for processing has settled (answered, failed or refused by a hook). */
-  requestSettled(): void {
-    this.pendingIn--;
-  }
-
-  /** Closes at once, dropping anything unsent. */
-  destroy(): void {
-    if (this.active) this.socket.destroy();
+  /** Closes at once (RST), dropping anything unsent. */
+  destroy(reason?: Error): void {
+    if (!this.active) return;
+    this.ownReason ??= reason;
+    this.socket.destroy();
   }
 
   toString(): string {
-    return `channel#${this.id}(${this.remoteAddress})`;
+    return `connection(${this.remoteAddress})`;
   }
 }

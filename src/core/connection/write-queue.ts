@@ -55,16 +55,18 @@ export class WriteQueue {
   }
 
   /**
-   * Encodes `cmd` into the queue. Throws RemotingCommandError if it cannot be encoded; the queue is
-   * then unchanged.
+   * Encodes `cmd` into the queue and returns its frame's size. Throws RemotingCommandError if it
+   * cannot be encoded; the queue is then unchanged.
    */
-  enqueue(cmd: RemotingCommand): void {
-    if (this.closed) return;
+  enqueue(cmd: RemotingCommand): number {
+    if (this.closed) return 0;
     const w = this.batch;
+    const start = w.pos;
     const bodyLength = encodeFrameHeader(w, cmd, this.options.maxFrameLength);
+    const frameLength = w.pos - start + bodyLength;
     if (bodyLength >= LARGE_BODY_BYTES) {
       this.writeLarge(cmd.body!);
-      return;
+      return frameLength;
     }
     if (bodyLength > 0) w.write(cmd.body!);
     if (w.pos >= FLUSH_THRESHOLD) this.flush();
@@ -72,6 +74,7 @@ export class WriteQueue {
       this.flushScheduled = true;
       queueMicrotask(this.flushTask);
     }
+    return frameLength;
   }
 
   /** Defers flushing until release(): the caller is about to queue several frames. */

@@ -1,22 +1,19 @@
-import { RemotingLifecycleError } from "../../errors.ts";
+import { RemotingError, RemotingLifecycleError, RemotingListenError, RemotingSendRequestError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import type { ChannelEventListener } from "../observability/channel-events.ts";
-import { Connection, type TlsGate } from "../connection/connection.ts";
-import type { RequestExecutor } from "../inbound/executor.ts";
-import { checkCallback, checkInvokeArgs } from "../outbound/invoke-args.ts";
-import type { IoWorkerLauncher, IoWorkerPool } from "../io-workers.ts";
+import { connectionOf, type Connection, type TlsGate } from "../connection/connection.ts";
+import type { RemotingChannel } from "../inbound/processor.ts";
 import { resolveServerOptions, type ServerOptions } from "../options.ts";
-import type { InvokeCallback } from "../outbound/call.ts";
-import type { RemotingChannel, RequestProcessor } from "../inbound/processor.ts";
-import { RemotingEndpoint } from "./remoting-endpoint.ts";
-import type { RPCHook } from "../rpc-hook.ts";
+import { CallKind, type InvokeCallback } from "../outbound/call.ts";
+import { checkCallback, invokeArgs, type InvokeOptions } from "../outbound/invoke-args.ts";
 import type { SocketHandler, Transport, TransportListener, TransportSocket } from "../transport.ts";
+import { EndpointCore } from "./endpoint-core.ts";
+import { callForResponse, callOneway } from "./invoke-forms.ts";
+import { RemotingEndpoint } from "./remoting-endpoint.ts";
+import type { AbortSignalLike } from "../signal.ts";
 
 export interface RemotingServerOptions extends Partial<ServerOptions> {
   /** The sockets to use; each runtime's entry point supplies its own. */
   transport: Transport;
-  /** Starts I/O workers (option ioWorkers); supplied by the entry points of runtimes that have them. */
-  ioWorkerLauncher?: IoWorkerLauncher;
 }
 
 type State = "new" | "starting" | "running" | "stopping" | "stopped";
@@ -29,183 +26,171 @@ const REFUSED: SocketHandler = { onData() {}, onDrain() {}, onClose() {} };
  * NettyRemotingServer); it can also call its clients back on their connections.
  */
 export class RemotingServer extends RemotingEndpoint {
-  readonly role = "server";
-  declare readonly options: ServerOptions;
-  private readonly transport: Transport;
-  private readonly ioWorkerLauncher: IoWorkerLauncher | null;
-  /** What listens: the transport's listener, or the I/O workers (each listening itself). */
-  private listener: TransportListener | IoWorkerPool | null = null;
-  private state: State = "new";
-  private startPromise: Promise<void> | null = null;
-  private shutdownPromise: Promise<void> | null = null;
+  readonly #core: EndpointCore;
+  readonly #options: ServerOptions;
+  readonly #transport: Transport;
+  #listener: TransportListener | null = null;
+  #state: State = "new";
+  #startPromise: Promise<void> | null = null;
+  #shutdownPromise: Promise<void> | null = null;
   /** Connections refused by maxConnections since the last warning (logged at most once a second). */
-  private refusedConnections = 0;
-  private lastRefusalLog = -Infinity;
+  #refusedConnections = 0;
+  #lastRefusalLog = -Infinity;
 
   constructor(options: RemotingServerOptions) {
-    const { transport, ioWorkerLauncher, ...rest } = options ?? ({} as RemotingServerOptions);
-    if (typeof transport?.listen !== "function") throw new TypeError("RemotingServer: option \"transport\" must be a Transport");
-    super(resolveServerOptions(rest));
-    this.transport = transport;
-    this.ioWorkerLauncher = ioWorkerLauncher ?? null;
-    if (this.options.ioWorkers > 0 && this.ioWorkerLauncher === null) {
-      throw new TypeError(`RemotingServer: option "ioWorkers" is not supported with the ${transport.name} transport on this runtime`);
-    }
-  }
-
-  /** With I/O workers, processors, hooks and listeners live in the workers (ioWorkerModule). */
-  private refuseWithIoWorkers(method: string): void {
-    if (this.options.ioWorkers > 0) {
-      throw new TypeError(`${method}: this server runs ${this.options.ioWorkers} I/O workers; register in the setup(server) of its ioWorkerModule instead`);
-    }
-  }
-
-  override registerProcessor(code: number, processor: RequestProcessor | string, executor?: RequestExecutor): void {
-    this.refuseWithIoWorkers("registerProcessor");
-    super.registerProcessor(code, processor, executor);
-  }
-
-  override registerDefaultProcessor(processor: RequestProcessor | string, executor?: RequestExecutor): void {
-    this.refuseWithIoWorkers("registerDefaultProcessor");
-    super.registerDefaultProcessor(processor, executor);
-  }
-
-  override registerRPCHook(hook: RPCHook): void {
-    this.refuseWithIoWorkers("registerRPCHook");
-    super.registerRPCHook(hook);
-  }
-
-  override setChannelEventListener(listener: ChannelEventListener | null): void {
-    this.refuseWithIoWorkers("setChannelEventListener");
-    super.setChannelEventListener(listener);
+    const { transport, ...rest } = options ?? ({} as RemotingServerOptions);
+    if (typeof transport?.listen !== "function") throw new TypeError('RemotingServer: option "transport" must be a Transport');
+    const resolved = resolveServerOptions(rest);
+    const core = new EndpointCore({ name: "server", holdInputWhenUnwritable: true }, resolved);
+    super(core);
+    this.#core = core;
+    this.#options = resolved;
+    this.#transport = transport;
   }
 
   /** The bound port (after start()). */
   get port(): number {
-    if (this.listener === null) throw new RemotingLifecycleError("server.port is known once start() has resolved");
-    return this.listener.port;
-  }
-
-  /** Resolves once listening. Calling it again returns the same promise. */
-  start(): Promise<void> {
-    if (this.state !== "new") {
-      if ((this.state === "starting" || this.state === "running") && this.startPromise !== null) return this.startPromise;
-      return Promise.reject(new RemotingLifecycleError(`cannot start a server that is ${this.state}; create a new RemotingServer`));
-    }
-    this.state = "starting";
-    const { host, port, reusePort, ioWorkers, tls } = this.options;
-    const listening =
-      ioWorkers > 0 ? this.ioWorkerLauncher!(this.options) : this.transport.listen({ host, port, reusePort, tls }, (socket) => this.accept(socket));
-    this.startPromise = listening
-      .then((listener) => {
-        this.listener = listener;
-        if (this.state !== "starting") return; // shutdown() began meanwhile; it closes the listener
-        this.state = "running";
-        this.startTimers();
-      })
-      .catch((error: unknown) => {
-        this.state = "stopped";
-        throw error;
-      });
-    return this.startPromise;
-  }
-
-  private accept(socket: TransportSocket): SocketHandler {
-    if (this.state !== "running" && this.state !== "starting") {
-      socket.destroy();
-      return REFUSED;
-    }
-    if (this.connections.size >= this.options.maxConnections) {
-      this.refuseConnection(socket);
-      return REFUSED;
-    }
-    const conn = new Connection(this, socket, socket.remoteAddress, this.tlsGate(socket));
-    this.connections.add(conn);
-    this.events.emit("CONNECT", conn.remoteAddress, conn);
-    return conn;
-  }
-
-  private tlsGate(socket: TransportSocket): TlsGate {
-    return { mode: this.options.tlsMode, canServeTls: this.options.tls !== null && typeof socket.startTls === "function" };
-  }
-
-  /** Over maxConnections: close at once (RST frees the socket now), and say so without flooding the log. */
-  private refuseConnection(socket: TransportSocket): void {
-    socket.destroy();
-    this.refusedConnections++;
-    const now = this.now();
-    if (now - this.lastRefusalLog >= 1000) {
-      this.logger.warn(
-        `server: ${this.connections.size} connections open (maxConnections ${this.options.maxConnections}); closed ${this.refusedConnections} new connection(s), the last from ${socket.remoteAddress}`,
-      );
-      this.refusedConnections = 0;
-      this.lastRefusalLog = now;
-    }
-  }
-
-  /** A connection this server accepted; anything else is a programming error. */
-  private own(method: string, channel: RemotingChannel): Connection {
-    if (!(channel instanceof Connection) || channel.endpoint !== this) {
-      throw new TypeError(`${method}: channel must be a connection of this server (ctx.channel)`);
-    }
-    return channel;
-  }
-
-  /** Calls the client on `channel` and resolves with its response. */
-  invokeSync(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
-    checkInvokeArgs("invokeSync", request, timeoutMs);
-    const conn = this.own("invokeSync", channel);
-    return new Promise((resolve, reject) => {
-      this.invokeOnConnection(conn, request, timeoutMs, false, (error, response) => (error === null ? resolve(response!) : reject(error)));
-    });
-  }
-
-  /** Calls the client on `channel`; `callback` gets the response or the error, once. */
-  invokeAsync(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number, callback: InvokeCallback): void {
-    checkInvokeArgs("invokeAsync", request, timeoutMs);
-    checkCallback("invokeAsync", callback);
-    this.invokeOnConnection(this.own("invokeAsync", channel), request, timeoutMs, false, callback);
-  }
-
-  /** Sends a request that is never answered; resolves once it is queued on the connection. */
-  invokeOneway(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number): Promise<void> {
-    checkInvokeArgs("invokeOneway", request, timeoutMs);
-    const conn = this.own("invokeOneway", channel);
-    return new Promise((resolve, reject) => {
-      this.invokeOnConnection(conn, request, timeoutMs, true, (error) => (error === null ? resolve() : reject(error)));
-    });
-  }
-
-  protected override onBackpressure(conn: Connection, writable: boolean): void {
-    if (writable) conn.releaseInput();
-    else conn.holdInput();
+    if (this.#listener === null) throw new RemotingLifecycleError("server.port is known once start() has resolved");
+    return this.#listener.port;
   }
 
   /**
-   * Stops accepting, lets in-flight requests finish (up to shutdownTimeoutMs), then closes every
-   * connection and fails what is still pending. Idempotent; always resolves.
+   * Resolves once listening (worker groups registered with it loaded first). Calling it again
+   * returns the same promise. Rejects with a RemotingListenError when the address cannot be bound.
    */
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.doShutdown();
-    return this.shutdownPromise;
+  start(): Promise<void> {
+    if (this.#state !== "new") {
+      if ((this.#state === "starting" || this.#state === "running") && this.#startPromise !== null) return this.#startPromise;
+      return Promise.reject(new RemotingLifecycleError(`cannot start a server that is ${this.#state}; create a new RemotingServer`));
+    }
+    this.#state = "starting";
+    this.#startPromise = this.#listen().catch((error: unknown) => {
+      this.#state = "stopped";
+      throw error;
+    });
+    return this.#startPromise;
   }
 
-  private async doShutdown(): Promise<void> {
-    const wasStarting = this.state === "starting";
-    this.state = "stopping";
-    if (wasStarting) await this.startPromise?.catch(() => {});
-    await this.listener?.close(); // I/O workers: resolves once their servers shut down
-    this.goingAway = this.options.goAwayOnShutdown;
+  async #listen(): Promise<void> {
+    const core = this.#core;
+    await Promise.all([...core.registry.executors].map((executor) => executor.ready?.()));
+    const { host, port, reusePort, tls } = this.#options;
+    let listener: TransportListener;
     try {
-      await this.drain(this.options.shutdownTimeoutMs);
-    } finally {
-      this.stopTimers();
-      this.closeEverything("the server shut down");
-      this.state = "stopped";
+      listener = await this.#transport.listen({ host, port, reusePort, tls }, (socket) => this.#accept(socket));
+    } catch (error) {
+      if (error instanceof RemotingError) throw error; // TLS material that does not load says so itself
+      const why = (error as { code?: string })?.code ?? (error as Error)?.message ?? String(error);
+      throw new RemotingListenError(host, port, { cause: error, message: `cannot listen on ${host}:${port}: ${why}` });
+    }
+    this.#listener = listener;
+    if (this.#state !== "starting") return; // shutdown() began meanwhile; it closes the listener
+    this.#state = "running";
+    core.startTimers();
+  }
+
+  #accept(socket: TransportSocket): SocketHandler {
+    const core = this.#core;
+    if (this.#state !== "running" && this.#state !== "starting") {
+      socket.destroy();
+      return REFUSED;
+    }
+    if (core.connections.size >= this.#options.maxConnections) {
+      this.#refuseConnection(socket);
+      return REFUSED;
+    }
+    const conn = core.connect(socket, socket.remoteAddress, this.#tlsGate(socket));
+    core.events.emit("CONNECT", conn.remoteAddress, conn.context);
+    return conn;
+  }
+
+  #tlsGate(socket: TransportSocket): TlsGate {
+    return { mode: this.#options.tlsMode, canServeTls: this.#options.tls !== null && typeof socket.startTls === "function" };
+  }
+
+  /** Over maxConnections: close at once (RST frees the socket now), and say so without flooding the log. */
+  #refuseConnection(socket: TransportSocket): void {
+    socket.destroy();
+    this.#refusedConnections++;
+    const now = this.#core.coarseNow();
+    if (now - this.#lastRefusalLog >= 1000) {
+      this.#core.logger.warn(
+        `server: ${this.#core.connections.size} connections open (maxConnections ${this.#options.maxConnections}); closed ${this.#refusedConnections} new connection(s), the last from ${socket.remoteAddress}`,
+      );
+      this.#refusedConnections = 0;
+      this.#lastRefusalLog = now;
     }
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown();
+  /** Calls the client on `channel` (a processor's ctx.channel) and resolves with its response. */
+  invokeSync(channel: RemotingChannel, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<RemotingCommand> {
+    const conn = this.#own("invokeSync", channel);
+    const { timeoutMs, signal } = invokeArgs("invokeSync", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
+    return callForResponse((callback) => this.#invoke(conn, request, timeoutMs, signal, CallKind.Sync, callback));
+  }
+
+  /** Calls the client on `channel`; `callback` gets the response or the error, exactly once. */
+  invokeAsync(channel: RemotingChannel, request: RemotingCommand, timeoutOrOptions: number | InvokeOptions | undefined, callback: InvokeCallback): void {
+    const conn = this.#own("invokeAsync", channel);
+    const { timeoutMs, signal } = invokeArgs("invokeAsync", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
+    checkCallback("invokeAsync", callback);
+    this.#invoke(conn, request, timeoutMs, signal, CallKind.Async, callback);
+  }
+
+  /** Sends a request that is never answered; resolves once it is handed to the socket. */
+  invokeOneway(channel: RemotingChannel, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<void> {
+    const conn = this.#own("invokeOneway", channel);
+    const { timeoutMs, signal } = invokeArgs("invokeOneway", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
+    return callOneway((callback) => this.#invoke(conn, request, timeoutMs, signal, CallKind.Oneway, callback));
+  }
+
+  #invoke(conn: Connection, request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, kind: CallKind, callback: InvokeCallback): void {
+    const core = this.#core;
+    const addr = conn.remoteAddress;
+    if (core.stopping) {
+      callback(new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the server is shut down` }));
+      return;
+    }
+    if (!conn.isActive) {
+      callback(new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the channel is closed` }));
+      return;
+    }
+    const call = core.calls.start(request, timeoutMs, signal, addr, kind, callback);
+    if (call !== null) core.calls.dispatch(conn, call);
+  }
+
+  /** A connection this server accepted; anything else is a programming error. */
+  #own(method: string, channel: RemotingChannel): Connection {
+    const conn = connectionOf(channel);
+    if (conn === undefined || !conn.belongsTo(this.#core)) {
+      throw new TypeError(`${method}: channel must be a connection of this server (a processor's ctx.channel)`);
+    }
+    return conn;
+  }
+
+  /**
+   * Stops accepting; requests not started yet are answered (GO_AWAY to 5.3.2+ clients when
+   * goAwayOnShutdown, else SYSTEM_BUSY) and processors' signals aborted; running requests finish (up
+   * to shutdownTimeoutMs); then every connection closes and what is pending fails. Idempotent;
+   * always resolves, and nothing of the server runs afterwards.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdownPromise ??= this.#shutdown();
+    return this.#shutdownPromise;
+  }
+
+  async #shutdown(): Promise<void> {
+    const core = this.#core;
+    const wasStarting = this.#state === "starting";
+    this.#state = "stopping";
+    if (wasStarting) await this.#startPromise?.catch(() => {});
+    this.#listener?.close();
+    core.beginShutdown(this.#options.goAwayOnShutdown);
+    try {
+      await core.drain(this.#options.shutdownTimeoutMs);
+    } finally {
+      await core.finishShutdown("the server shut down");
+      this.#state = "stopped";
+    }
   }
 }

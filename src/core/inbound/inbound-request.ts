@@ -1,172 +1,221 @@
 import { RemotingAbortProcessError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import type { Connection } from "../connection/connection.ts";
+import type { Connection, LiveRequest } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
-import type { RemotingEndpoint } from "../endpoint/remoting-endpoint.ts";
-import type { ProcessorResult, RequestProcessor } from "./processor.ts";
 import type { ProcessTraceContext } from "../observability/trace-context.ts";
 import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor } from "../observability/tracing.ts";
+import type { RpcHooks } from "../rpc-hook.ts";
+import type { LinkedList } from "../util/linked-list.ts";
+import type { ExecutorTask } from "./executor.ts";
+import type { ProcessorResult, RequestProcessor } from "./processor.ts";
+import { badResultRemark, isCommand, isThenable } from "./processor-result.ts";
 
-/*
- * The life of one inbound request (Java's RequestTask): before-hooks, the processor, after-hooks,
- * then the response; SYSTEM_ERROR (or an abort's code) when anything throws. The steps are plain
- * functions so that a synchronous processor on the event loop runs without any task object; a
- * RequestTask exists only for requests that wait in a queue or whose processor is async.
- * Each accepted request settles exactly once here (a before-hook's refusal, completeRequest or
- * failRequest), which is where its connection's pendingIn count is given back.
- */
-
-/** Runs the before-hooks; false when one refused the request (it has then been answered). */
-export function beginRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand): boolean {
-  const hooks = endpoint.hooks;
-  if (hooks.isEmpty) return true;
-  try {
-    hooks.before(conn.remoteAddress, request, "inbound");
-    return true;
-  } catch (error) {
-    conn.requestSettled();
-    const response = endpoint.errorResponseFor(error);
-    try {
-      hooks.after(conn.remoteAddress, request, response);
-    } catch (hookError) {
-      endpoint.logger.warn(`RPC hook doAfterResponse threw after a refused request: ${describeError(hookError)}`, hookError);
-    }
-    endpoint.writeResponse(conn, request, response);
-    return false;
-  }
+/** What a request needs from the inbound path that accepted it. */
+export interface RequestOwner {
+  readonly role: "server" | "client";
+  readonly hooks: RpcHooks;
+  /**
+   * Why a request may not start now: "drop" (its connection is gone), an answer (shutdown began
+   * while it `waited` in a queue), or null (go).
+   */
+  refusal(conn: Connection, request: RemotingCommand, waited: boolean): RemotingCommand | "drop" | null;
+  /** Writes the answer (stats, oneway, encoding fallback, the connection's memory bound). */
+  answer(conn: Connection, request: RemotingCommand, response: RemotingCommand): void;
+  /** SYSTEM_ERROR (or an abort's code) for a thrown value. */
+  errorResponse(error: unknown): RemotingCommand;
+  /** SYSTEM_ERROR with `remark`. */
+  systemError(remark: string): RemotingCommand;
+  /** Logs a processor failure (rate-limited). */
+  warnFailure(conn: Connection, request: RemotingCommand, message: string, error?: unknown): void;
+  /** The request is done: its latency (ms on the coarse clock since `startedAt`), and room for more on its connection. */
+  requestDone(conn: Connection, request: RemotingCommand, startedAt: number, ran: boolean, dropped: boolean): void;
 }
+
+const WAITING = 0;
+const RUNNING = 1;
+const DONE = 2;
 
 /**
- * The processor answered (null: no response now; it may answer later through the context).
- * `startedAt`: when the request arrived, on the endpoint's clock (for the latency stats).
+ * One inbound request from the moment it is accepted until it is done: the one owner of everything
+ * it holds. Its constructor puts it in its connection's list of requests in progress and `finish`
+ * takes it out, gives the executor its slot back and writes the answer; every way a request can end
+ * (answered, refused, failed, dropped because its connection closed) goes through `finish`, once.
+ * Whatever the processor returns, throws or never settles, nothing it holds is kept beyond that.
  */
-export function completeRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, response: RemotingCommand | null, startedAt: number): void {
-  if (!endpoint.hooks.isEmpty) {
-    try {
-      endpoint.hooks.after(conn.remoteAddress, request, response);
-    } catch (error) {
-      failRequest(endpoint, conn, request, error, startedAt);
-      return;
-    }
-  }
-  conn.requestSettled();
-  endpoint.traffic.served.latency(request.code, elapsedSince(endpoint, startedAt)); // stats
-  if (response !== null) endpoint.writeResponse(conn, request, response);
-}
-
-/** The processor (or an after-hook) threw: answer SYSTEM_ERROR, or the code of an abort. */
-export function failRequest(endpoint: RemotingEndpoint, conn: Connection, request: RemotingCommand, error: unknown, startedAt: number): void {
-  conn.requestSettled();
-  if (!(error instanceof RemotingAbortProcessError)) {
-    endpoint.processorWarnings.warn(endpoint.logger, endpoint.now(), `processor for code ${request.code} from ${conn.remoteAddress} failed: ${describeError(error)}`);
-  }
-  endpoint.traffic.served.latency(request.code, elapsedSince(endpoint, startedAt)); // stats
-  endpoint.writeResponse(conn, request, endpoint.errorResponseFor(error));
-}
-
-/**
- * A request's latency on the endpoint's clock. NaN as the start means "this turn": a synchronous
- * processor settles in the turn it started, where a turn-grained clock reads 0 anyway, so that
- * path reads no clock at all.
- */
-function elapsedSince(endpoint: RemotingEndpoint, startedAt: number): number {
-  return Number.isNaN(startedAt) ? 0 : endpoint.now() - startedAt;
-}
-
-function callProcessor(processor: RequestProcessor, conn: Connection, request: RemotingCommand): ProcessorResult {
-  return typeof processor === "function" ? processor(conn, request) : processor.processRequest(conn, request);
-}
-
-function isPromise(result: ProcessorResult): result is Promise<RemotingCommand | null> {
-  return result !== null && typeof (result as Promise<unknown>).then === "function";
-}
-
-/**
- * Runs a request on the calling thread. Returns a promise when the processor is async (the request
- * is answered when it settles), undefined when it has been answered already.
- */
-export function runRequest(
-  endpoint: RemotingEndpoint,
-  conn: Connection,
-  request: RemotingCommand,
-  processor: RequestProcessor,
-  startedAt = NaN,
-): Promise<void> | undefined {
-  if (!beginRequest(endpoint, conn, request)) return undefined;
-  const trace = isTraced(processChannel) ? processTraceContext(endpoint.role, conn, request) : null;
-  let result: ProcessorResult;
-  try {
-    result = trace === null ? callProcessor(processor, conn, request) : traceProcessor(trace, () => callProcessor(processor, conn, request));
-  } catch (error) {
-    failRequest(endpoint, conn, request, error, startedAt);
-    return undefined;
-  }
-  if (isPromise(result)) {
-    const task = new RequestTask(endpoint, conn, request, processor, Number.isNaN(startedAt) ? endpoint.now() : startedAt);
-    task.trace = trace;
-    return result.then(
-      (response) => task.complete(response),
-      (error: unknown) => task.fail(error),
-    );
-  }
-  completeRequest(endpoint, conn, request, result, startedAt);
-  return undefined;
-}
-
-/** A request handed to an executor, settled exactly once. */
-export class RequestTask {
-  private settled = false;
-  /** The diagnostics_channel context, when someone traces processing. */
-  trace: ProcessTraceContext | null = null;
+export class InboundRequest implements ExecutorTask, LiveRequest {
+  prev: LiveRequest | null = null;
+  next: LiveRequest | null = null;
+  list: LinkedList<LiveRequest> | null = null;
+  private state = WAITING;
+  /** The executor's callback, when it ran the processor here. */
+  private settled: (() => void) | null = null;
+  private trace: ProcessTraceContext | null = null;
+  /** The processor's promise settles later: its outcome is traced as asynchronous. */
+  private async = false;
+  /** True while the executor is deciding whether to take it: a start then has not waited in a queue. */
+  accepting = false;
 
   constructor(
-    readonly endpoint: RemotingEndpoint,
+    private readonly owner: RequestOwner,
     readonly conn: Connection,
     readonly request: RemotingCommand,
-    /** A processor, or a processor's name for an executor that resolves names (worker groups). */
     readonly processor: RequestProcessor | string,
-    /** When the request arrived, on the endpoint's clock (for the latency stats). */
-    readonly startedAt = endpoint.now(),
-  ) {}
-
-  /**
-   * Runs the before-hooks. False when one refused the request; the task is then settled (answered)
-   * and the executor must not run the processor. For an executor that runs the processor elsewhere
-   * (a worker): tracing sees start and end here, the outcome at complete / fail.
-   */
-  begin(): boolean {
-    if (this.settled) return false;
-    const ok = beginRequest(this.endpoint, this.conn, this.request);
-    if (!ok) this.settled = true;
-    else if (isTraced(processChannel)) {
-      const trace = (this.trace = processTraceContext(this.endpoint.role, this.conn, this.request));
-      traceProcessor(trace, () => null);
-    }
-    return ok;
+    /** When it arrived, on the coarse clock. */
+    private readonly startedAt: number,
+  ) {
+    conn.requests.push(this);
   }
 
-  /** Runs the whole task here: before-hooks, processor, answer. A promise when the processor is async. */
-  run(): Promise<void> | undefined {
+  get remoteAddress(): string {
+    return this.conn.remoteAddress;
+  }
+
+  get done(): boolean {
+    return this.state === DONE;
+  }
+
+  /** Accepted, not started yet (in an executor's queue). */
+  get isWaiting(): boolean {
+    return this.state === WAITING;
+  }
+
+  run(settled: () => void): void {
+    this.settled = settled;
+    if (!this.begin()) return;
     const processor = this.processor;
     if (typeof processor === "string") {
-      if (this.begin()) this.fail(new TypeError(`processor "${processor}" is a worker processor name, but its executor runs functions`));
-      return undefined;
+      this.fail(new TypeError(`processor "${processor}" is a worker processor's name, but its executor runs functions`));
+      return;
     }
-    this.settled = true; // runRequest answers exactly once itself
-    return runRequest(this.endpoint, this.conn, this.request, processor, this.startedAt);
+    let result: ProcessorResult;
+    try {
+      result = this.trace === null ? this.call(processor) : traceProcessor(this.trace, () => this.call(processor));
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (!isThenable(result)) {
+      this.complete(result);
+      return;
+    }
+    this.async = true;
+    try {
+      result.then(
+        (value) => this.complete(value),
+        (error: unknown) => this.fail(error),
+      );
+    } catch (error) {
+      this.fail(error); // a thenable whose then() throws
+    }
   }
 
-  complete(response: RemotingCommand | null): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.trace === null) completeRequest(this.endpoint, this.conn, this.request, response, this.startedAt);
-    else traceProcessOutcome(this.trace, false, response, () => completeRequest(this.endpoint, this.conn, this.request, response, this.startedAt));
+  private call(processor: RequestProcessor): ProcessorResult {
+    const ctx = this.conn.context;
+    return typeof processor === "function" ? processor(ctx, this.request) : processor.processRequest(ctx, this.request);
+  }
+
+  begin(): boolean {
+    if (this.state !== WAITING) return false;
+    const refusal = this.owner.refusal(this.conn, this.request, !this.accepting);
+    if (refusal === "drop") {
+      this.finish(null, false, true);
+      return false;
+    }
+    if (refusal !== null) {
+      this.finish(refusal, false, false);
+      return false;
+    }
+    this.state = RUNNING;
+    const hooks = this.owner.hooks;
+    if (!hooks.isEmpty) {
+      try {
+        hooks.before(this.conn.remoteAddress, this.request, "inbound");
+      } catch (error) {
+        const response = this.owner.errorResponse(error);
+        this.runAfterHooks(response);
+        this.finish(response, true, false);
+        return false;
+      }
+    }
+    if (isTraced(processChannel)) {
+      this.trace = processTraceContext(this.owner.role, this.conn.context, this.request);
+      // Run elsewhere (a worker): tracing sees start and end here, the outcome at complete / fail.
+      if (this.settled === null) {
+        traceProcessor(this.trace, () => null);
+        this.async = true;
+      }
+    } else {
+      this.trace = null;
+    }
+    return true;
+  }
+
+  complete(result: unknown): void {
+    if (this.state !== RUNNING) return;
+    let response: RemotingCommand | null;
+    if (result === null || result === undefined) response = null;
+    else if (isCommand(result)) response = result;
+    else {
+      const remark = badResultRemark(this.request.code, result);
+      this.owner.warnFailure(this.conn, this.request, remark);
+      response = this.owner.systemError(remark);
+    }
+    if (!this.runAfterHooks(response)) return;
+    this.conclude(false, result, response);
   }
 
   fail(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.trace === null) failRequest(this.endpoint, this.conn, this.request, error, this.startedAt);
-    else traceProcessOutcome(this.trace, true, error, () => failRequest(this.endpoint, this.conn, this.request, error, this.startedAt));
+    if (this.state === DONE) return;
+    if (!(error instanceof RemotingAbortProcessError)) {
+      this.owner.warnFailure(this.conn, this.request, `processor for code ${this.request.code} from ${this.conn.remoteAddress} failed: ${describeError(error)}`, error);
+    }
+    this.conclude(true, error, this.owner.errorResponse(error));
+  }
+
+  /** The executor is full (or the request may not start): answered with `response` without running. */
+  refuse(response: RemotingCommand): void {
+    if (this.state === DONE) return;
+    this.finish(response, false, false);
+  }
+
+  drop(): void {
+    if (this.state === DONE) return;
+    this.finish(null, this.state === RUNNING, true);
+  }
+
+  /** After-hooks with the response; false when one threw (the request is then answered SYSTEM_ERROR). */
+  private runAfterHooks(response: RemotingCommand | null): boolean {
+    const hooks = this.owner.hooks;
+    if (hooks.isEmpty) return true;
+    try {
+      hooks.after(this.conn.remoteAddress, this.request, response);
+      return true;
+    } catch (error) {
+      this.conclude(true, error, this.owner.errorResponse(error));
+      return false;
+    }
+  }
+
+  /** The processor's outcome: traced as an asynchronous one when its promise settled, then answered. */
+  private conclude(failed: boolean, outcome: unknown, response: RemotingCommand | null): void {
+    const ran = this.state === RUNNING;
+    if (this.trace !== null && this.async) traceProcessOutcome(this.trace, failed, outcome, () => this.finish(response, ran, false));
+    else this.finish(response, ran, false);
+  }
+
+  /** The one way out: leaves its connection's list, gives the executor its slot back, answers. */
+  private finish(response: RemotingCommand | null, ran: boolean, dropped: boolean): void {
+    if (this.state === DONE) return;
+    this.state = DONE;
+    this.list?.remove(this);
+    const settled = this.settled;
+    this.settled = null;
+    this.trace = null;
+    try {
+      if (response !== null) this.owner.answer(this.conn, this.request, response);
+    } finally {
+      settled?.();
+      this.owner.requestDone(this.conn, this.request, this.startedAt, ran, dropped);
+    }
   }
 }

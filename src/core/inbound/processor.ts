@@ -1,4 +1,5 @@
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { Signal } from "../signal.ts";
 
 /** A connection as user code sees it: pass it to server.invoke*(channel, ...) to call the peer. */
 export interface RemotingChannel {
@@ -6,26 +7,45 @@ export interface RemotingChannel {
   readonly id: number;
   /** "host:port" of the peer. */
   readonly remoteAddress: string;
+  /** "host:port" of this end. */
   readonly localAddress: string;
   /** False once closed. */
   readonly isActive: boolean;
-  /** Closes the connection; its pending calls fail at once. */
+  /** Closes the connection (unsent bytes still go out first); its pending calls fail at once. */
   close(): void;
 }
 
-/** What a processor learns about the request's connection. */
+/**
+ * What a processor gets besides the request: the connection it came on and what belongs to that
+ * connection. One context per connection, shared by its requests.
+ */
 export interface ProcessorContext {
+  /** The connection, for calls back to the peer (`server.invokeSync(ctx.channel, ...)`). */
   readonly channel: RemotingChannel;
   /** "host:port" of the peer. */
   readonly remoteAddress: string;
+  /** "host:port" of this end. */
+  readonly localAddress: string;
   /**
-   * Answers `request` later, for a processor that returned null (long polling and the like).
-   * Sets the response's opaque and response flag; does nothing for oneway requests.
+   * Aborted when the connection closes or the endpoint's shutdown begins (the reason says which):
+   * long work, such as a long poll, can stop, since nobody will read its answer.
+   */
+  readonly signal: Signal;
+  /** Values kept with the connection across its requests (Netty's channel attributes). */
+  readonly attributes: Map<string, unknown>;
+  /**
+   * Answers `request` later, for a processor that returned null or undefined (long polling and
+   * the like). Sets the response's opaque and response flag; does nothing for oneway requests or
+   * once the connection is closed.
    */
   writeResponse(request: RemotingCommand, response: RemotingCommand): void;
 }
 
-export type ProcessorResult = RemotingCommand | null | Promise<RemotingCommand | null>;
+/**
+ * What a processor returns: the response, or null / undefined for "no response now" (it may answer
+ * later with ctx.writeResponse), or a promise of either. Anything else is answered SYSTEM_ERROR.
+ */
+export type ProcessorResult = RemotingCommand | null | undefined | Promise<RemotingCommand | null | undefined>;
 export type ProcessorFunction = (ctx: ProcessorContext, request: RemotingCommand) => ProcessorResult;
 
 /** Java's NettyRequestProcessor: `rejectRequest()` true answers SYSTEM_BUSY without processing. */

@@ -61,6 +61,11 @@ export class ChannelEventQueue {
     }
   }
 
+  /** Delivers what is queued now (shutdown: no event is left to arrive after it resolved). */
+  flush(): void {
+    if (this.queue.length > 0) this.deliver();
+  }
+
   private deliver(): void {
     this.scheduled = false;
     const events = this.queue;

@@ -14,6 +14,10 @@ export interface RemotingStats {
   pendingCalls: number;
   /** Channel events dropped because the listener's queue was full. */
   droppedEvents: number;
+  /** Requests read but never started because their connection closed first. */
+  droppedRequests: number;
+  /** Connections closed because their unsent answers went past maxWriteBufferBytes (peers that do not read). */
+  slowConsumerCloses: number;
   /**
    * Requests peers sent to this endpoint, by request code. `errors`: answers with a response code
    * other than SUCCESS, by that code. Latency: from arrival until the processor settled.

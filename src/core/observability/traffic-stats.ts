@@ -1,7 +1,6 @@
+import { CodeTable } from "../util/code-table.ts";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.ts";
 
-/** Request codes below this are counted in an array (RocketMQ's codes are mostly below 1024). */
-const DIRECT_CODES = 1024;
 /**
  * Distinct request codes counted one by one; later ones are counted together under "other", so a
  * peer sending every possible code cannot grow the tables. Codes with a registered processor are
@@ -59,8 +58,7 @@ class CodeCounters {
  * fields and an array index per request; a disabled one (option trafficStats: false) counts nothing.
  */
 export class TrafficCounters {
-  private readonly direct: (CodeCounters | undefined)[] = new Array<CodeCounters | undefined>(DIRECT_CODES).fill(undefined);
-  private readonly others = new Map<number, CodeCounters>();
+  private readonly byCode = new CodeTable<CodeCounters>();
   private distinct = 0;
   private overflow: CodeCounters | null = null;
 
@@ -68,13 +66,12 @@ export class TrafficCounters {
 
   /** The counters of `code`, created on first use. */
   of(code: number): CodeCounters {
-    const c = code >= 0 && code < DIRECT_CODES ? this.direct[code] : this.others.get(code);
-    return c ?? this.create(code, false);
+    return this.byCode.get(code) ?? this.create(code, false);
   }
 
   /** Counts `code` one by one from now on, whatever the cap (a code with a processor). */
   track(code: number): void {
-    if (this.enabled && (code >= 0 && code < DIRECT_CODES ? this.direct[code] : this.others.get(code)) === undefined) this.create(code, true);
+    if (this.enabled && this.byCode.get(code) === undefined) this.create(code, true);
   }
 
   request(code: number): void {
@@ -95,8 +92,7 @@ export class TrafficCounters {
     if (!always && this.distinct >= MAX_CODES) return (this.overflow ??= new CodeCounters());
     const c = new CodeCounters();
     this.distinct++;
-    if (code >= 0 && code < DIRECT_CODES) this.direct[code] = c;
-    else this.others.set(code, c);
+    this.byCode.set(code, c);
     return c;
   }
 
@@ -110,8 +106,7 @@ export class TrafficCounters {
       requests += c.requests;
       errors += c.errors;
     };
-    this.direct.forEach((c, code) => c !== undefined && add(String(code), c));
-    for (const [code, c] of this.others) add(String(code), c);
+    for (const [code, c] of this.byCode.entries()) add(String(code), c);
     if (this.overflow !== null) add(OTHER, this.overflow);
     return { requests, errors, byCode };
   }

@@ -1,5 +1,5 @@
 import type { Connection } from "../connection/connection.ts";
-import { PendingState, type PendingRequest } from "./call.ts";
+import { CallState, type Call } from "./call.ts";
 
 const INITIAL_SLOTS = 1024;
 const MAX_SLOTS = 1 << 20;
@@ -11,16 +11,16 @@ const MAX_SLOTS = 1 << 20;
  * overflow map. The table doubles while more than half full.
  */
 export class ResponseTable {
-  private slots: (PendingRequest | null)[] = new Array<PendingRequest | null>(INITIAL_SLOTS).fill(null);
+  private slots: (Call | null)[] = new Array<Call | null>(INITIAL_SLOTS).fill(null);
   private mask = INITIAL_SLOTS - 1;
-  private readonly overflow = new Map<number, PendingRequest>();
+  private readonly overflow = new Map<number, Call>();
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  add(p: PendingRequest): void {
+  add(p: Call): void {
     const i = p.opaque & this.mask;
     if (this.slots[i] === null) this.slots[i] = p;
     else this.overflow.set(p.opaque, p);
@@ -28,7 +28,7 @@ export class ResponseTable {
   }
 
   /** Removes and returns the request with this opaque, if it is pending. */
-  take(opaque: number): PendingRequest | undefined {
+  take(opaque: number): Call | undefined {
     const i = opaque & this.mask;
     const p = this.slots[i];
     if (p !== null && p!.opaque === opaque) {
@@ -46,7 +46,7 @@ export class ResponseTable {
   }
 
   /** Removes a request that settles some other way (it may already be gone). */
-  remove(p: PendingRequest): void {
+  remove(p: Call): void {
     const i = p.opaque & this.mask;
     if (this.slots[i] === p) {
       this.slots[i] = null;
@@ -58,8 +58,8 @@ export class ResponseTable {
   }
 
   /** Removes and returns every request matching `select`. */
-  drain(select: (p: PendingRequest) => boolean): PendingRequest[] {
-    const out: PendingRequest[] = [];
+  drain(select: (p: Call) => boolean): Call[] {
+    const out: Call[] = [];
     if (this.count === 0) return out;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
@@ -81,7 +81,7 @@ export class ResponseTable {
   }
 
   /** Removes the requests whose deadline has passed; also tells the earliest deadline left. */
-  expire(now: number): { expired: PendingRequest[]; earliestLeft: number } {
+  expire(now: number): { expired: Call[]; earliestLeft: number } {
     let earliestLeft = Infinity;
     const expired = this.drain((p) => {
       if (p.deadline <= now) return true;
@@ -92,14 +92,14 @@ export class ResponseTable {
   }
 
   /** Removes and returns the requests bound to `conn` (sent, stalled, or waiting for it). */
-  ofConnection(conn: Connection): PendingRequest[] {
-    return this.drain((p) => p.conn === conn && p.state !== PendingState.Done);
+  ofConnection(conn: Connection): Call[] {
+    return this.drain((p) => p.conn === conn && p.state !== CallState.Done);
   }
 
   private grow(): void {
     const old = this.slots;
     const size = old.length * 2;
-    this.slots = new Array<PendingRequest | null>(size).fill(null);
+    this.slots = new Array<Call | null>(size).fill(null);
     this.mask = size - 1;
     const spilled = [...this.overflow.values()];
     this.overflow.clear();
@@ -107,7 +107,7 @@ export class ResponseTable {
     for (const p of spilled) this.place(p);
   }
 
-  private place(p: PendingRequest): void {
+  private place(p: Call): void {
     const i = p.opaque & this.mask;
     if (this.slots[i] === null) this.slots[i] = p;
     else this.overflow.set(p.opaque, p);

@@ -1,0 +1,75 @@
+import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { ProcessorContext, RemotingChannel } from "../inbound/processor.ts";
+import type { Signal } from "../signal.ts";
+
+/** What a context needs from its connection. */
+export interface ContextTarget {
+  readonly isActive: boolean;
+  close(): void;
+  writeResponse(request: RemotingCommand, response: RemotingCommand): void;
+}
+
+let nextChannelId = 1;
+
+/**
+ * A connection as processors and listeners see it: both the processor context and the channel to
+ * call the peer back on. One per connection; it shows nothing of the connection's machinery.
+ */
+export class ConnectionContext implements ProcessorContext, RemotingChannel {
+  readonly id = nextChannelId++;
+  readonly #target: ContextTarget;
+  #controller: AbortController | null = null;
+  /** Set once the connection closed or the endpoint began shutting down. */
+  #abortReason: unknown = undefined;
+  #aborted = false;
+  #attributes: Map<string, unknown> | null = null;
+
+  constructor(
+    target: ContextTarget,
+    readonly remoteAddress: string,
+    readonly localAddress: string,
+  ) {
+    this.#target = target;
+  }
+
+  get channel(): RemotingChannel {
+    return this;
+  }
+
+  get isActive(): boolean {
+    return this.#target.isActive;
+  }
+
+  /** Made on first use: most processors never look at it. */
+  get signal(): Signal {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal as Signal;
+  }
+
+  get attributes(): Map<string, unknown> {
+    return (this.#attributes ??= new Map());
+  }
+
+  writeResponse(request: RemotingCommand, response: RemotingCommand): void {
+    this.#target.writeResponse(request, response);
+  }
+
+  close(): void {
+    this.#target.close();
+  }
+
+  /** Aborts `signal` (now, or when first read) with `reason`; only the first call counts. */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  toString(): string {
+    return `channel#${this.id}(${this.remoteAddress})`;
+  }
+}

@@ -1,0 +1,65 @@
+import { CodeTable } from "../util/code-table.ts";
+import type { RequestExecutor } from "./executor.ts";
+import type { RequestProcessor } from "./processor.ts";
+
+/** A registered processor and where it runs. */
+export interface ProcessorEntry {
+  readonly processor: RequestProcessor | string;
+  readonly executor: RequestExecutor;
+  /** rejectRequest of an object processor, bound; null when it has none. */
+  readonly reject: (() => boolean) | null;
+}
+
+/**
+ * Processors by request code (Java's processorTable) and the default processor. Registration
+ * checks that a processor fits its executor: functions and objects for executors on this thread,
+ * names for worker groups, which are told about each name so they can check their module.
+ */
+export class ProcessorRegistry {
+  private readonly byCode = new CodeTable<ProcessorEntry>();
+  private defaultEntry: ProcessorEntry | null = null;
+  private readonly executorSet = new Set<RequestExecutor>();
+
+  constructor(private readonly defaultExecutor: RequestExecutor) {
+    this.executorSet.add(defaultExecutor);
+  }
+
+  /** Every executor registered so far, the default one included. */
+  get executors(): ReadonlySet<RequestExecutor> {
+    return this.executorSet;
+  }
+
+  register(code: number, processor: RequestProcessor | string, executor?: RequestExecutor): void {
+    if (!Number.isInteger(code)) throw new TypeError(`registerProcessor: code must be an integer, got ${String(code)}`);
+    this.byCode.set(code, this.entry("registerProcessor", processor, executor));
+  }
+
+  registerDefault(processor: RequestProcessor | string, executor?: RequestExecutor): void {
+    this.defaultEntry = this.entry("registerDefaultProcessor", processor, executor);
+  }
+
+  /** The processor for `code`, else the default one; null when neither exists. */
+  lookup(code: number): ProcessorEntry | null {
+    return this.byCode.get(code) ?? this.defaultEntry;
+  }
+
+  private entry(method: string, processor: RequestProcessor | string, executor: RequestExecutor | undefined): ProcessorEntry {
+    const exec = executor ?? this.defaultExecutor;
+    if (typeof exec?.execute !== "function") throw new TypeError(`${method}: executor must have an execute(task) method`);
+    let reject: (() => boolean) | null = null;
+    if (exec.namedProcessors === true) {
+      if (typeof processor !== "string") {
+        throw new TypeError(`${method}: this executor runs processors by the name its module exports them under; pass that name (a string), not a ${typeof processor}`);
+      }
+      exec.requireProcessor?.(processor);
+    } else if (typeof processor === "string") {
+      throw new TypeError(`${method}: processor "${processor}" is given by name, which needs a WorkerExecutorGroup`);
+    } else if (typeof processor === "object" && processor !== null && typeof processor.processRequest === "function") {
+      if (typeof processor.rejectRequest === "function") reject = processor.rejectRequest.bind(processor);
+    } else if (typeof processor !== "function") {
+      throw new TypeError(`${method}: processor must be a function or an object with processRequest()`);
+    }
+    this.executorSet.add(exec);
+    return { processor, executor: exec, reject };
+  }
+}

@@ -1,0 +1,45 @@
+import { Command, ReceivedCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
+
+/** Whether `value` can be sent as a command: one of the library's, or an object of the RemotingCommand shape. */
+export function isCommand(value: unknown): value is RemotingCommand {
+  if (value instanceof Command || value instanceof ReceivedCommand) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.code === "number" &&
+    typeof v.flag === "number" &&
+    typeof v.opaque === "number" &&
+    typeof v.version === "number" &&
+    typeof v.language === "string" &&
+    (v.serializeType === "JSON" || v.serializeType === "ROCKETMQ")
+  );
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+/** Names a value a processor should not have returned, for the SYSTEM_ERROR remark. */
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `an array (length ${value.length})`;
+  switch (typeof value) {
+    case "string":
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
+    case "number":
+    case "bigint":
+    case "boolean":
+      return `a ${typeof value} (${String(value)})`;
+    case "object": {
+      const name = (value as object).constructor?.name;
+      const keys = Object.keys(value as object).slice(0, 5);
+      return `${name && name !== "Object" ? `a ${name}` : "an object"} that is not a RemotingCommand${keys.length > 0 ? ` (keys: ${keys.join(", ")})` : ""}`;
+    }
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+/** The remark of the SYSTEM_ERROR answer to a processor that returned something else than a command, null or undefined. */
+export function badResultRemark(code: number, value: unknown): string {
+  return `processor for request code ${code} returned ${describeValue(value)}; expected a RemotingCommand, null or undefined`;
+}

@@ -1,0 +1,323 @@
+import {
+  RemotingAbortedError,
+  RemotingError,
+  RemotingSendRequestError,
+  RemotingTimeoutError,
+  RemotingTooMuchRequestError,
+} from "../../errors.ts";
+import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
+import { nextOpaque, type RemotingCommand } from "../../protocol/remoting-command.ts";
+import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-code.ts";
+import type { Connection } from "../connection/connection.ts";
+import { describeError } from "../observability/describe-error.ts";
+import { LogThrottle } from "../observability/log-throttle.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { TrafficCounters } from "../observability/traffic-stats.ts";
+import { invokeChannel, isTraced, traceInvokeOutcome, traceInvokeStart } from "../observability/tracing.ts";
+import type { EndpointOptions } from "../options.ts";
+import type { RpcHooks } from "../rpc-hook.ts";
+import { LinkedList } from "../util/linked-list.ts";
+import { Call, CallKind, CallState, type InvokeCallback } from "./call.ts";
+import { Permits } from "./permits.ts";
+import { ResponseTable } from "./response-table.ts";
+import type { AbortSignalLike } from "../signal.ts";
+
+/** Most recycled Call objects kept; beyond this they are left to the collector. */
+const POOL_MAX = 4096;
+
+export interface OutboundParts {
+  readonly role: "server" | "client";
+  readonly options: EndpointOptions;
+  readonly logger: Logger;
+  readonly hooks: RpcHooks;
+  readonly invoked: TrafficCounters;
+  /** A fresh clock read (a call's deadline starts from it). */
+  readonly now: () => number;
+  readonly coarseNow: () => number;
+  /** Makes sure the scan runs by `at` (a new deadline). */
+  readonly armScan: (at: number) => void;
+  /** Client: a GO_AWAY answer; true when it was handled (the call was put back with requeue()). */
+  readonly onGoAway?: (call: Call, response: RemotingCommand) => boolean;
+  /** Client: a call timed out (the close-on-timeout rule). */
+  readonly onTimeout?: (call: Call) => void;
+}
+
+/**
+ * Every call this endpoint makes, from invoke to settlement (Java's invoke*Impl and responseTable):
+ * permits, opaques, the response table, the calls stalled behind an unwritable connection,
+ * deadlines, cancellation and the caller's callback. A call ends in `finish`, whatever ends it,
+ * which takes it out of every table and list it is in, gives back its permit and lets go of its
+ * request and body.
+ */
+export class OutboundCalls {
+  readonly table = new ResponseTable();
+  readonly asyncPermits: Permits;
+  readonly onewayPermits: Permits;
+  /** Calls waiting for a connection's write queue to drain, per connection, in order. */
+  private readonly stalled = new Map<Connection, LinkedList<Call>>();
+  private readonly pool: Call[] = [];
+  /** Warnings a peer can trigger at will (answers to opaques it was never sent) are rate-limited. */
+  private readonly peerWarnings = new LogThrottle();
+
+  constructor(private readonly parts: OutboundParts) {
+    this.asyncPermits = new Permits(parts.options.asyncSemaphoreValue);
+    this.onewayPermits = new Permits(parts.options.onewaySemaphoreValue);
+  }
+
+  /**
+   * Registers a call: a permit, a fresh opaque (the opaque belongs to the invocation, so a command
+   * object may be reused for any kind of invoke), its deadline from a fresh clock read. Returns null
+   * after failing the callback at once (no permit free, or the signal is already aborted).
+   */
+  start(request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, addr: string, kind: CallKind, callback: InvokeCallback): Call | null {
+    const parts = this.parts;
+    parts.invoked.request(request.code); // stats
+    const trace = isTraced(invokeChannel) ? traceInvokeStart(parts.role, addr, request, kind === CallKind.Oneway, timeoutMs) : null;
+    const oneway = kind === CallKind.Oneway;
+    const permits = oneway ? this.onewayPermits : this.asyncPermits;
+    let refusal: RemotingError | null = null;
+    if (signal?.aborted === true) {
+      refusal = new RemotingAbortedError(addr, { cause: signal.reason, message: `invoke to ${addr} aborted before it started` });
+    } else if (!permits.tryAcquire()) {
+      const method = oneway ? "invokeOnewayImpl" : "invokeAsyncImpl";
+      refusal = new RemotingTooMuchRequestError(`${method} invoke too fast: all ${permits.total} ${oneway ? "oneway" : "async"} permits are in use`);
+    }
+    if (refusal !== null) {
+      parts.invoked.error(request.code, refusal.code); // stats
+      if (trace === null) callback(refusal);
+      else {
+        traceInvokeOutcome(trace, refusal, undefined, () => callback(refusal));
+        invokeChannel.end.publish(trace);
+      }
+      return null;
+    }
+    const call = this.pool.pop() ?? new Call();
+    call.state = CallState.Connecting;
+    call.kind = kind;
+    call.permits = permits;
+    call.opaque = nextOpaque();
+    call.request = request;
+    call.code = request.code;
+    call.startedAt = parts.now();
+    call.deadline = call.startedAt + timeoutMs;
+    call.timeoutMs = timeoutMs;
+    call.addr = addr;
+    call.callback = callback;
+    call.trace = trace;
+    this.table.add(call);
+    parts.armScan(call.deadline);
+    if (signal !== null) {
+      call.signal = signal;
+      call.onAbort = () => this.finish(call, new RemotingAbortedError(call.addr, { cause: signal.reason }));
+      signal.addEventListener("abort", call.onAbort, { once: true });
+    }
+    if (trace !== null) invokeChannel.end.publish(trace);
+    return call;
+  }
+
+  /** Sends a registered call on an open connection, or lets it wait until the connection drains. */
+  dispatch(conn: Connection, call: Call): void {
+    if (call.state === CallState.Done) return;
+    call.conn = conn;
+    const waiting = this.stalled.get(conn);
+    if (!conn.queue.writable || waiting !== undefined) {
+      call.state = CallState.Stalled;
+      if (waiting !== undefined) waiting.push(call);
+      else this.stalled.set(conn, this.newWaitList(call));
+      return;
+    }
+    this.transmit(conn, call);
+  }
+
+  /** Puts `call` in a list that it leaves when it ends (a connect's waiters, say). */
+  park(list: LinkedList<Call>, call: Call): void {
+    call.state = CallState.Connecting;
+    call.conn = null;
+    list.push(call);
+  }
+
+  private newWaitList(call: Call): LinkedList<Call> {
+    const list = new LinkedList<Call>();
+    list.push(call);
+    return list;
+  }
+
+  private transmit(conn: Connection, call: Call): void {
+    const request = call.request!;
+    const hooks = this.parts.hooks;
+    if (!hooks.isEmpty) {
+      try {
+        hooks.before(conn.remoteAddress, request, "outbound");
+      } catch (error) {
+        this.finish(call, new RemotingSendRequestError(call.addr, { cause: error, message: `send request to ${call.addr} failed: an RPC hook refused it: ${describeError(error)}` }));
+        return;
+      }
+    }
+    // Per call, right before encoding: the same command object may be in flight in other calls.
+    request.opaque = call.opaque;
+    request.flag = call.kind === CallKind.Oneway ? (request.flag | RPC_ONEWAY) & ~RPC_TYPE_RESPONSE : request.flag & ~(RPC_ONEWAY | RPC_TYPE_RESPONSE);
+    try {
+      conn.send(request);
+    } catch (error) {
+      const message = `send request to ${call.addr} failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.finish(call, new RemotingSendRequestError(call.addr, { cause: error, message }));
+      return;
+    }
+    if (call.kind === CallKind.Oneway) {
+      this.finish(call, null);
+      return;
+    }
+    call.state = CallState.Sent;
+    if (call.kind === CallKind.Sync) call.sentAt = this.parts.coarseNow(); // only the close-on-timeout rule needs it
+    conn.pendingOut++;
+  }
+
+  /** The connection can take more: send its stalled calls, in order, while it stays writable. */
+  onWritable(conn: Connection): void {
+    const waiting = this.stalled.get(conn);
+    if (waiting === undefined) return;
+    while (conn.queue.writable) {
+      const call = waiting.shift();
+      if (call === null) break;
+      this.transmit(conn, call);
+    }
+    if (waiting.length === 0 && this.stalled.get(conn) === waiting) this.stalled.delete(conn);
+  }
+
+  onResponse(conn: Connection, response: RemotingCommand): void {
+    const call = this.table.take(response.opaque);
+    if (call === undefined) {
+      this.parts.logger.debug(`${this.parts.role}: response with opaque ${response.opaque} from ${conn.remoteAddress} matches no pending request (late, aborted or unknown), dropped`);
+      return;
+    }
+    if (call.conn !== conn || call.state !== CallState.Sent) {
+      // Opaques are per process, not per connection: a peer must not settle another connection's call.
+      this.table.add(call);
+      this.peerWarnings.warn(this.parts.logger, this.parts.coarseNow(), `${this.parts.role}: ${conn.remoteAddress} answered opaque ${response.opaque}, which it was never sent; dropped`);
+      return;
+    }
+    if (response.code === ResponseCode.GO_AWAY && this.parts.onGoAway?.(call, response) === true) return;
+    const hooks = this.parts.hooks;
+    if (!hooks.isEmpty) {
+      try {
+        hooks.after(conn.remoteAddress, call.request!, response);
+      } catch (error) {
+        this.parts.logger.warn(`RPC hook doAfterResponse threw for opaque ${call.opaque}: ${describeError(error)}`, error);
+      }
+    }
+    this.finish(call, null, response);
+  }
+
+  /**
+   * GO_AWAY: the call goes back to waiting for a connection under a fresh opaque, with what is left
+   * of its deadline and its permit; the caller routes it again.
+   */
+  requeue(call: Call): void {
+    this.table.remove(call);
+    if (call.state === CallState.Sent && call.conn !== null) call.conn.pendingOut--;
+    call.state = CallState.Connecting;
+    call.conn = null;
+    call.opaque = nextOpaque();
+    this.table.add(call);
+  }
+
+  /** Times out every call past its deadline; returns the earliest deadline left (Infinity: none). */
+  expire(now: number): number {
+    if (this.table.size === 0) return Infinity;
+    const { expired, earliestLeft } = this.table.expire(now);
+    for (const call of expired) {
+      const message =
+        call.state === CallState.Connecting
+          ? `invoke to ${call.addr} timeout: no connection within the ${call.timeoutMs}(ms) budget`
+          : call.state === CallState.Stalled
+            ? `invoke to ${call.addr} timeout: the connection did not drain within the ${call.timeoutMs}(ms) budget`
+            : undefined;
+      this.parts.onTimeout?.(call);
+      this.finish(call, new RemotingTimeoutError(call.addr, call.timeoutMs, { message }));
+    }
+    return earliestLeft;
+  }
+
+  /** The connection closed: every call bound to it (stalled or sent) fails now, with why as the cause. */
+  failConnection(conn: Connection, cause: Error | undefined): void {
+    for (const call of this.table.ofConnection(conn)) {
+      const what = call.state === CallState.Sent ? "before the response arrived" : "before the request was sent";
+      const why = cause === undefined ? "" : `: ${cause.message}`;
+      this.finish(call, new RemotingSendRequestError(call.addr, { cause, message: `send request to ${call.addr} failed: the connection closed ${what}${why}` }));
+    }
+    this.stalled.delete(conn);
+  }
+
+  /** Fails every call that is still pending. */
+  failAll(message: string): void {
+    for (const call of this.table.drain(() => true)) {
+      this.finish(call, new RemotingSendRequestError(call.addr, { message: `send request to ${call.addr} failed: ${message}` }));
+    }
+  }
+
+  /** Closes `conn` once none of its sent calls waits for an answer. */
+  closeIfIdle(conn: Connection): void {
+    if (conn.pendingOut === 0) conn.close();
+    else conn.closeWhenIdle = true;
+  }
+
+  /**
+   * The one way a call ends: out of the response table and any waiting list, its connection's
+   * count, its permit and its abort listener given back, its request let go of; then stats,
+   * tracing and the caller's callback. Later outcomes (a late answer, the scan) find nothing.
+   */
+  finish(call: Call, error: RemotingError | null, response?: RemotingCommand): void {
+    if (call.state === CallState.Done) return;
+    const conn = call.conn;
+    if (call.state === CallState.Sent && conn !== null) conn.pendingOut--;
+    call.state = CallState.Done;
+    this.table.remove(call);
+    const list = call.list;
+    if (list !== null) {
+      list.remove(call);
+      if (list.length === 0 && conn !== null && this.stalled.get(conn) === list) this.stalled.delete(conn);
+    }
+    call.permits?.release();
+    call.permits = null;
+    if (call.onAbort !== null) {
+      call.signal!.removeEventListener("abort", call.onAbort);
+      call.onAbort = null;
+    }
+    call.signal = null;
+    call.request = null;
+    const callback = call.callback!;
+    call.callback = null;
+    this.record(call, error, response);
+    if (call.trace === null) this.runCallback(call, callback, error, response);
+    else traceInvokeOutcome(call.trace, error, response, () => this.runCallback(call, callback, error, response));
+    call.trace = null;
+    call.conn = null;
+    if (conn?.closeWhenIdle === true) this.closeIfIdle(conn);
+    this.recycle(call);
+  }
+
+  private record(call: Call, error: RemotingError | null, response: RemotingCommand | undefined): void {
+    const invoked = this.parts.invoked; // stats
+    if (error !== null) invoked.error(call.code, error.code);
+    else if (response !== undefined) {
+      invoked.latency(call.code, this.parts.coarseNow() - call.startedAt);
+      if (response.code !== RemotingSysResponseCode.SUCCESS) invoked.error(call.code, String(response.code));
+    }
+  }
+
+  private runCallback(call: Call, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
+    try {
+      callback(error, response);
+    } catch (callbackError) {
+      this.parts.logger.warn(`invoke callback for opaque ${call.opaque} threw: ${describeError(callbackError)}`, callbackError);
+    }
+  }
+
+  private recycle(call: Call): void {
+    if (this.pool.length >= POOL_MAX) return;
+    call.sentAt = 0;
+    call.nameServerAttempts = -1;
+    call.goAwayRetried = false;
+    this.pool.push(call);
+  }
+}
