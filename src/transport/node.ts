@@ -10,6 +10,7 @@ import type {
   TransportListener,
   TransportSocket,
 } from "../core/transport.ts";
+import { RemotingTlsError } from "../errors.ts";
 import type { RawSocket, TlsServerBridge } from "./tls-bridge.ts";
 
 /** Starts a TLS server session over an accepted socket's raw side (see tls-bridge.ts). */
@@ -154,6 +155,12 @@ function nodeTls(options: TlsOptions): tls.SecureContextOptions & tls.CommonConn
   };
 }
 
+/** A failed client handshake, worded as the Bun transport words it: the reason is the certificate error's code. */
+function handshakeError(addr: string, error: Error): RemotingTlsError {
+  const why = (error as { code?: string }).code ?? error.message;
+  return new RemotingTlsError(`TLS handshake with ${addr} failed: ${why}`, { cause: error });
+}
+
 /** node:tls is loaded only by the endpoints that use TLS. */
 const loadTls = (): Promise<typeof tls> => import("node:tls");
 
@@ -204,13 +211,16 @@ export const nodeTransport: Transport = {
     const secure = options.tls != null;
     const socket = secure ? (await loadTls()).connect({ host, port, ...nodeTls(options.tls!) }) : net.connect({ host, port });
     return new Promise((resolve, reject) => {
+      const addr = formatAddress(host, port);
+      let connected = false; // TCP is up: with TLS, a failure from now on is the handshake's
+      socket.once("connect", () => (connected = true));
       const fail = (error: Error): void => {
         clearTimeout(timer);
         socket.destroy();
-        reject(error);
+        reject(secure && connected && !(error instanceof RemotingTlsError) ? handshakeError(addr, error) : error);
       };
       // One timer per connect attempt (connects are rare; requests never get timers).
-      const timer = setTimeout(() => fail(new Error(`connect to ${formatAddress(host, port)} timed out after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => fail(new Error(`connect to ${addr} timed out after ${timeoutMs} ms`)), timeoutMs);
       socket.once("error", fail);
       socket.once(secure ? "secureConnect" : "connect", () => {
         clearTimeout(timer);

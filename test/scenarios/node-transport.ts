@@ -127,12 +127,16 @@ export const nodeTransport = group("node:net transport", (scenario) => {
     assert.deepEqual(answers.map((a) => a.extFields!.i), Array.from({ length: 200 }, (_, i) => String(i)));
   });
 
-  scenario("TLS: an unverifiable certificate is a RemotingConnectError; rejectUnauthorized false accepts it; a plaintext client fails fast", async (h) => {
+  scenario("TLS: an unverifiable certificate is a RemotingConnectError caused by a RemotingTlsError; rejectUnauthorized false accepts it; a plaintext client fails fast", async (h) => {
     const transport = nodeTransportOf(h);
     const server = await h.server({ transport, tlsMode: "enforcing", tls: SERVER_TLS }, (s) => s.registerProcessor(ECHO, h.echo));
     const addr = h.addrOf(server);
     const untrusting = h.client({ transport, useTLS: true, tls: { serverName: "localhost" } });
-    assert.ok((await rejectionOf(untrusting.invokeSync(addr, h.lib.createRequest(ECHO), 3000))) instanceof h.lib.RemotingConnectError);
+    const refused = await rejectionOf(untrusting.invokeSync(addr, h.lib.createRequest(ECHO), 3000));
+    assert.ok(refused instanceof h.lib.RemotingConnectError);
+    // The same typed cause as on Bun's transport: a RemotingTlsError naming the certificate error.
+    assert.ok(refused.cause instanceof h.lib.RemotingTlsError, String(refused.cause));
+    assert.match((refused.cause as Error).message, /^TLS handshake with 127\.0\.0\.1:\d+ failed: [A-Z_]+$/);
     const trusting = h.client({ transport, useTLS: true, tls: { rejectUnauthorized: false } });
     assert.equal((await trusting.invokeSync(addr, h.lib.createRequest(ECHO), 3000)).code, 0);
     const plain = h.client({ transport }); // enforcing: plaintext is refused
