@@ -69,6 +69,12 @@ export interface EndpointOptions {
    * writeBufferHighWaterMark is closed as a slow consumer (logged, counted in stats).
    */
   maxWriteBufferBytes: number;
+  /**
+   * Record where each call was made and append it to the stack of its error, if it fails: errors
+   * found by a timer or a closing socket otherwise show only the library's frames. Costs a stack
+   * capture per call (see the README's Errors section for the measured cost).
+   */
+  captureCallSites: boolean;
 }
 
 export interface ServerOptions extends EndpointOptions {
@@ -128,6 +134,7 @@ const endpointDefaults: EndpointOptions = {
   timers: null,
   invokeTimeoutMs: 3_000,
   maxWriteBufferBytes: 4 * 1024 * 1024,
+  captureCallSites: false,
 };
 
 export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
@@ -234,6 +241,7 @@ const endpointChecks: Record<keyof EndpointOptions, Check> = {
   timers: timersOrNull,
   invokeTimeoutMs: integer(0),
   maxWriteBufferBytes: integer(1),
+  captureCallSites: boolean,
 };
 
 /** Defaults overlaid with `given`, each given option checked; frozen. `kind` names the owner in errors. */

@@ -66,6 +66,8 @@ export class Call implements ListNode<Call> {
   goAwayRetried = false;
   /** The diagnostics_channel context, when someone traces invokes. */
   trace: InvokeTraceContext | null = null;
+  /** Where the call was made (option captureCallSites), for its error's stack. */
+  site: Error | null = null;
 
   get oneway(): boolean {
     return this.kind === CallKind.Oneway;

@@ -22,6 +22,12 @@ import { Permits } from "./permits.ts";
 import { ResponseTable } from "./response-table.ts";
 import type { AbortSignalLike } from "../signal.ts";
 
+/** Appends the frames of the call's invoke to `error`'s stack (the library's own frames say little). */
+function appendCallSite(error: Error, site: Error): void {
+  const frames = site.stack?.split("\n").slice(1).join("\n");
+  if (frames) error.stack = `${error.stack ?? `${error.name}: ${error.message}`}\n    --- the call was made at ---\n${frames}`;
+}
+
 /** Most recycled Call objects kept; beyond this they are left to the collector. */
 const POOL_MAX = 4096;
 
@@ -104,6 +110,7 @@ export class OutboundCalls {
     call.addr = addr;
     call.callback = callback;
     call.trace = trace;
+    if (parts.options.captureCallSites) call.site = new Error("invoked");
     this.table.add(call);
     parts.armScan(call.deadline);
     if (signal !== null) {
@@ -287,6 +294,8 @@ export class OutboundCalls {
     call.request = null;
     const callback = call.callback!;
     call.callback = null;
+    if (error !== null && call.site !== null) appendCallSite(error, call.site);
+    call.site = null;
     this.record(call, error, response);
     if (call.trace === null) this.runCallback(call, callback, error, response);
     else traceInvokeOutcome(call.trace, error, response, () => this.runCallback(call, callback, error, response));
