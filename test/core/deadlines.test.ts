@@ -1,0 +1,58 @@
+import { describe, expect, test } from "bun:test";
+import { createRequest, type RemotingError } from "../../src/index.ts";
+import { useHarness } from "../helpers/harness.ts";
+import { ManualTimers } from "../helpers/manual-timers.ts";
+import { Random } from "../helpers/random.ts";
+
+const h = useHarness();
+
+/** Lets the rejections of calls the scan failed reach their handlers. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe("deadlines on a driven clock", () => {
+  test("no call fails before its deadline, and each fails within one scan spacing after it", async () => {
+    const timers = new ManualTimers();
+    const silent = await h.rawServer(); // never answers
+    const client = h.client({ timers, scanIntervalMs: 1000, closeSocketIfTimeout: false }); // (Java's rule would close the connection at the first timeout)
+    const addr = `127.0.0.1:${silent.port}`;
+    await client.invokeOneway(addr, createRequest(1), 1000); // connected: the deadlines below are the calls' own
+    const rng = new Random(3);
+    const failedAt = new Map<number, number>();
+    const deadlines: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const timeoutMs = rng.int(5, 3000);
+      deadlines.push(timers.now() + timeoutMs);
+      client.invokeSync(addr, createRequest(1), timeoutMs).then(
+        () => failedAt.set(i, -1),
+        (error: RemotingError) => failedAt.set(i, error.code === "ERR_REMOTING_TIMEOUT" ? timers.now() : -2),
+      );
+    }
+    const start = timers.now();
+    for (let t = 1; t <= 3100; t++) {
+      timers.advance(1);
+      await settle();
+      for (let i = 0; i < deadlines.length; i++) {
+        const at = failedAt.get(i);
+        if (at === undefined) continue;
+        expect(at).toBeGreaterThanOrEqual(deadlines[i]!); // never early (and a timeout, not something else)
+        expect(at - deadlines[i]!).toBeLessThanOrEqual(10); // the scan spacing
+      }
+      if (failedAt.size === deadlines.length) break;
+    }
+    expect(failedAt.size).toBe(300);
+    expect(timers.now() - start).toBeLessThanOrEqual(3015);
+    expect(client.stats.pendingCalls).toBe(0);
+  });
+
+  test("one timer for the endpoint however many calls are pending", async () => {
+    const timers = new ManualTimers();
+    const silent = await h.rawServer();
+    const client = h.client({ timers });
+    const addr = `127.0.0.1:${silent.port}`;
+    const calls = Array.from({ length: 100 }, (_, i) => client.invokeSync(addr, createRequest(1), 100 + i).catch(() => "failed"));
+    expect(timers.armed).toBe(1);
+    timers.advance(300);
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 100 }, () => "failed"));
+    expect(timers.armed).toBe(1); // the periodic scan, re-armed
+  });
+});
