@@ -2,6 +2,7 @@ import { ByteWriter } from "../../protocol/byte-writer.ts";
 import { encodeFrameHeader } from "../../protocol/frame-codec.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { TransportSocket } from "../transport.ts";
+import { frameJoiner } from "./frame-joiner.ts";
 
 export interface WriteQueueOptions {
   /** Above this many unsent bytes the queue reports itself unwritable. */
@@ -140,8 +141,25 @@ export class WriteQueue {
     this.batch = new ByteWriter(0);
   }
 
-  /** Sends the header gathered so far, then the body itself, keeping whatever the socket refuses. */
+  /**
+   * Sends what was gathered so far (the frame's header last) and the body: in one write, joined in
+   * the thread's shared buffer, when the socket copies what it is given (Bun) and nothing waits
+   * for drain; otherwise the header, then the body itself, uncopied. Whatever the socket refuses is
+   * kept, in order.
+   */
   private writeLarge(body: Uint8Array): void {
+    if (this.backlog.length === 0 && !this.socket.retainsWrittenBytes) {
+      const w = this.batch;
+      const frame = frameJoiner.join(w.bytes.subarray(0, w.pos), body);
+      w.reset(BATCH_RETAINED);
+      const n = this.socket.write(frame);
+      if (n >= 0 && n < frame.length) {
+        frameJoiner.keep(); // the unsent rest is a view of the joined buffer
+        this.pushBacklog(frame.subarray(n));
+        this.updateWritability();
+      }
+      return;
+    }
     if (this.backlog.length === 0) this.flush();
     if (this.backlog.length > 0) {
       if (this.batch.pos > 0) this.pushBacklog(this.takeBatch());
