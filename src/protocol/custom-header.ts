@@ -48,7 +48,12 @@ export function formatJavaDouble(x: number): string {
   return `${m}E${exponent.startsWith("+") ? exponent.slice(1) : exponent}`;
 }
 
-function fieldToString(name: string, value: unknown, type: HeaderFieldType | undefined): string {
+/**
+ * `value` as the string Java's String.valueOf writes for the field: numbers that are not safe
+ * integers (or are declared "double") the way Double.toString writes them. Undefined for a type
+ * that no header field can have (object, function, symbol).
+ */
+export function headerValueText(value: unknown, double = false): string | undefined {
   switch (typeof value) {
     case "string":
       return value;
@@ -57,13 +62,20 @@ function fieldToString(name: string, value: unknown, type: HeaderFieldType | und
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      if (type === "double" || !Number.isSafeInteger(value)) return formatJavaDouble(value);
-      return String(value);
+      return double || !Number.isSafeInteger(value) ? formatJavaDouble(value) : String(value);
     default:
-      throw new RemotingCommandError(
-        `custom header field ${name}: cannot send a value of type ${typeof value} (use string, number, bigint or boolean)`,
-      );
+      return undefined;
   }
+}
+
+function fieldToString(name: string, value: unknown, type: HeaderFieldType | undefined): string {
+  const text = headerValueText(value, type === "double");
+  if (text === undefined) {
+    throw new RemotingCommandError(
+      `custom header field ${name}: cannot send a value of type ${typeof value} (use string, number, bigint or boolean)`,
+    );
+  }
+  return text;
 }
 
 function baseType(t: string): HeaderFieldType {

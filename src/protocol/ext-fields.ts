@@ -1,4 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
+import { describeValue } from "./describe-value.ts";
 
 /**
  * Stores one decoded ext field. A peer-chosen key "__proto__" must become an own property
@@ -10,6 +11,11 @@ export function setExtField(ext: Record<string, string>, key: string, value: str
   } else {
     ext[key] = value;
   }
+}
+
+/** Why the encoders refuse an ext field value (they take strings, and skip null and undefined). */
+export function extValueError(key: string, value: unknown): string {
+  return `cannot encode command: extFields.${key} must be a string, got ${describeValue(value)}`;
 }
 
 /**

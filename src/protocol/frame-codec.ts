@@ -3,6 +3,7 @@ import { ByteWriter, readInt32, writeInt32 } from "./byte-writer.ts";
 import { decodeJsonHeader } from "./json-header-decode.ts";
 import { encodeJsonHeader } from "./json-header-encode.ts";
 import { Command, HeaderFields, ReceivedCommand, type RemotingCommand } from "./remoting-command.ts";
+import { refusal } from "./command-fields.ts";
 import { decodeRocketmqHeader, encodeRocketmqHeader, fitsRocketmqHeader } from "./rocketmq-header.ts";
 import { SERIALIZE_TYPE_BYTE } from "./serialize-type.ts";
 
@@ -22,21 +23,12 @@ export const DEFAULT_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
 /** The most a header's 24-bit length field can say. */
 export const MAX_HEADER_LENGTH = 0xffffff;
 
-function checkFields(cmd: RemotingCommand): void {
-  if ((cmd.code | 0) !== cmd.code || (cmd.opaque | 0) !== cmd.opaque || (cmd.flag | 0) !== cmd.flag || (cmd.version | 0) !== cmd.version) {
-    throw new RemotingCommandError(
-      `cannot encode command: code, opaque, flag and version must be int32 (got ${cmd.code}, ${cmd.opaque}, ${cmd.flag}, ${cmd.version})`,
-    );
-  }
-}
-
 /**
  * Appends the prefix and header of `cmd` at `w.pos` (lengths back-patched) and returns the body
  * length; the caller appends the body itself, or sends it separately without a copy. A frame over
  * `maxFrameLength` (prefix included) is refused, leaving the writer as it was.
  */
 export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameLength = 0x7fffffff): number {
-  checkFields(cmd);
   const start = w.pos;
   try {
     const bodyLength = writeFrameHeader(w, cmd, start);
@@ -47,21 +39,33 @@ export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameL
     return bodyLength;
   } catch (error) {
     w.pos = start; // never leave half a frame in a shared writer
-    throw error;
+    throw error instanceof RemotingCommandError ? error : refusal(cmd, error);
   }
 }
 
+/**
+ * Commands are plain mutable objects: a field assigned after creation (`cmd.body = "x"`, `cmd.remark
+ * = 5`) must fail that one send, never put a corrupt frame on a shared connection. Each field's type
+ * is checked where the encoders read it anyway (see command-fields.ts), and anything that throws on
+ * the way is reported as a RemotingCommandError naming a bad field.
+ */
 function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number): number {
+  const { code, opaque, flag, version } = cmd;
+  if ((code | 0) !== code || (opaque | 0) !== opaque || (flag | 0) !== flag || (version | 0) !== version) throw refusal(cmd);
+  const body = cmd.body;
+  if (body != null && !(body instanceof Uint8Array)) throw refusal(cmd);
   w.ensure(8);
   w.pos = start + 8;
-  const binary = cmd.serializeType === "ROCKETMQ" && fitsRocketmqHeader(cmd);
+  const serializeType = cmd.serializeType;
+  const binary = serializeType === "ROCKETMQ" && fitsRocketmqHeader(cmd);
   if (binary) encodeRocketmqHeader(w, cmd);
-  else encodeJsonHeader(w, cmd);
+  else if (serializeType === "JSON" || serializeType === "ROCKETMQ") encodeJsonHeader(w, cmd);
+  else throw refusal(cmd);
   const headerLength = w.pos - start - 8;
   if (headerLength > MAX_HEADER_LENGTH) {
     throw new RemotingCommandError(`header of ${headerLength} bytes exceeds the 16 MiB - 1 a frame can carry`);
   }
-  const bodyLength = cmd.body === null ? 0 : cmd.body.length;
+  const bodyLength = body == null ? 0 : body.length;
   const frameLength = 4 + headerLength + bodyLength;
   if (frameLength > 0x7fffffff - FRAME_PREFIX_LENGTH) throw new RemotingCommandError(`frame of ${frameLength} bytes is too large`);
   const b = w.bytes;

@@ -1,5 +1,8 @@
 import { ByteWriter } from "./byte-writer.ts";
-import { extValueString } from "./ext-fields.ts";
+import { RemotingCommandError } from "../errors.ts";
+import { isEncodableExt, refusal } from "./command-fields.ts";
+import { extValueError } from "./ext-fields.ts";
+import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 import { utf8Bytes, writeUtf8 } from "./utf8.ts";
 
@@ -82,8 +85,11 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
   writeBytes(w, EXT_FIELDS);
   let first = true;
   for (const key in ext) {
-    const raw = ext[key];
-    if (raw === null || raw === undefined) continue; // fastjson leaves null map values out
+    const value = ext[key];
+    if (typeof value !== "string") {
+      if (value === null || value === undefined) continue; // fastjson leaves null map values out
+      throw new RemotingCommandError(extValueError(key, value));
+    }
     if (!first) {
       w.ensure(1);
       w.bytes[w.pos++] = 0x2c;
@@ -92,34 +98,43 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
     writeString(w, key);
     w.ensure(1);
     w.bytes[w.pos++] = 0x3a;
-    writeString(w, typeof raw === "string" ? raw : extValueString(key, raw));
+    writeString(w, value);
   }
   w.ensure(1);
   w.bytes[w.pos++] = 0x7d;
 }
 
-/** Appends the JSON header of `cmd` at `w.pos`. */
+/**
+ * Appends the JSON header of `cmd` at `w.pos`; the caller checked the int32 fields and the body.
+ * The other fields are checked here, as they are read (command-fields.ts).
+ */
 export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
   w.ensure(FIXED_ROOM);
   writeBytes(w, CODE);
   writeInt(w, cmd.code);
-  if (cmd.extFields !== null) {
-    writeExtFields(w, cmd.extFields);
+  const ext = cmd.extFields;
+  if (ext != null) {
+    if (!isEncodableExt(ext)) throw refusal(cmd);
+    writeExtFields(w, ext);
     w.ensure(FIXED_ROOM);
   }
   writeBytes(w, FLAG);
   writeInt(w, cmd.flag);
-  if (cmd.language === "JAVA") writeBytes(w, JAVA_THEN_OPAQUE);
+  const language = cmd.language;
+  if (language === "JAVA") writeBytes(w, JAVA_THEN_OPAQUE);
   else {
+    if (typeof language !== "string" || languageByte(language) < 0) throw refusal(cmd);
     writeBytes(w, LANGUAGE);
-    writeString(w, cmd.language);
+    writeString(w, language);
     w.ensure(FIXED_ROOM);
     writeBytes(w, OPAQUE);
   }
   writeInt(w, cmd.opaque);
-  if (cmd.remark !== null) {
+  const remark = cmd.remark;
+  if (remark != null) {
+    if (typeof remark !== "string") throw refusal(cmd);
     writeBytes(w, REMARK);
-    writeString(w, cmd.remark);
+    writeString(w, remark);
     w.ensure(FIXED_ROOM);
   }
   writeBytes(w, TAIL);

@@ -1,4 +1,6 @@
 import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
+import { commandBody, commandExtFields, commandInt, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
+import { describeValue } from "./describe-value.ts";
 import { encodeCustomHeader } from "./custom-header.ts";
 import type { SerializeType } from "./serialize-type.ts";
 
@@ -139,44 +141,57 @@ export function nextOpaque(): number {
   return opaque;
 }
 
-export interface CommandInit extends Partial<RemotingCommand> {
+export interface CommandInit extends Partial<Omit<RemotingCommand, "body">> {
+  /**
+   * The body: a Uint8Array (kept as it is), any other ArrayBufferView or an ArrayBuffer (a view of
+   * exactly its bytes, no copy), a string (its UTF-8 bytes), or null/undefined for none.
+   */
+  body?: Uint8Array | ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | null;
   /** A typed custom header; its fields become extFields strings (see custom-header.ts). */
   header?: object;
 }
 
-function mergeExtFields(init: CommandInit | undefined): Record<string, string> | null {
-  if (init === undefined) return null;
-  const ext = init.extFields ?? null;
+/**
+ * The extFields of a new command: `init.extFields` (see command-fields.ts for what values may be)
+ * over the fields of `init.header`.
+ */
+function initExtFields(fn: string, init: CommandInit): Record<string, string> | null {
+  const ext = commandExtFields(fn, init.extFields);
   if (init.header === undefined) return ext;
   return ext === null ? encodeCustomHeader(init.header) : { ...encodeCustomHeader(init.header), ...ext };
 }
 
-/** A new request; its opaque is a fresh one unless `init.opaque` is given. */
-export function createRequest(code: number, init?: CommandInit): RemotingCommand {
+/** A command from `init`, every field checked; a response always has the response bit and never the oneway bit. */
+function createCommand(fn: string, code: number, init: CommandInit | undefined, remark: unknown, defaultOpaque: boolean, response: boolean): Command {
+  commandInt(fn, "code", code);
+  if (init === undefined || init === null) {
+    return new Command(code, commandDefaults.language, commandDefaults.version, defaultOpaque ? nextOpaque() : 0, response ? RPC_TYPE_RESPONSE : 0, commandRemark(fn, remark), null, null, commandDefaults.serializeType);
+  }
+  if (typeof init !== "object") throw new TypeError(`${fn}: init must be an object, got ${describeValue(init)}`);
+  const flag = init.flag === undefined ? 0 : commandInt(fn, "flag", init.flag);
   return new Command(
     code,
-    init?.language ?? commandDefaults.language,
-    init?.version ?? commandDefaults.version,
-    init?.opaque ?? nextOpaque(),
-    (init?.flag ?? 0) & ~RPC_TYPE_RESPONSE,
-    init?.remark ?? null,
-    mergeExtFields(init),
-    init?.body ?? null,
-    init?.serializeType ?? commandDefaults.serializeType,
+    init.language === undefined ? commandDefaults.language : commandLanguage(fn, init.language),
+    init.version === undefined ? commandDefaults.version : commandInt(fn, "version", init.version),
+    init.opaque === undefined ? (defaultOpaque ? nextOpaque() : 0) : commandInt(fn, "opaque", init.opaque),
+    response ? (flag | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY : flag & ~RPC_TYPE_RESPONSE,
+    commandRemark(fn, remark ?? init.remark),
+    initExtFields(fn, init),
+    commandBody(fn, init.body),
+    init.serializeType === undefined ? commandDefaults.serializeType : commandSerializeType(fn, init.serializeType),
   );
 }
 
-/** A new response; the dispatch core sets its opaque to the request's before sending it. */
+/**
+ * A new request; its opaque is a fresh one unless `init.opaque` is given. Every field is checked
+ * (command-fields.ts says what each may be): a value of a wrong type throws a TypeError here,
+ * instead of a command that cannot be sent.
+ */
+export function createRequest(code: number, init?: CommandInit): RemotingCommand {
+  return createCommand("createRequest", code, init, undefined, true, false);
+}
+
+/** A new response, checked as createRequest; the dispatch core sets its opaque to the request's before sending it. */
 export function createResponse(code: number, remark?: string | null, init?: CommandInit): RemotingCommand {
-  return new Command(
-    code,
-    init?.language ?? commandDefaults.language,
-    init?.version ?? commandDefaults.version,
-    init?.opaque ?? 0,
-    ((init?.flag ?? 0) | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY,
-    remark ?? init?.remark ?? null,
-    mergeExtFields(init),
-    init?.body ?? null,
-    init?.serializeType ?? commandDefaults.serializeType,
-  );
+  return createCommand("createResponse", code, init, remark, false, true);
 }

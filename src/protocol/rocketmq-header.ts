@@ -1,6 +1,7 @@
 import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt16, readInt32, writeInt16, writeInt32 } from "./byte-writer.ts";
-import { extValueString, setExtField } from "./ext-fields.ts";
+import { isEncodableExt, refusal } from "./command-fields.ts";
+import { extValueError, setExtField } from "./ext-fields.ts";
 import { languageByte, languageName } from "./language-code.ts";
 import type { HeaderFields, RemotingCommand } from "./remoting-command.ts";
 import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
@@ -18,12 +19,30 @@ export function fitsRocketmqHeader(cmd: RemotingCommand): boolean {
   return cmd.code === ((cmd.code << 16) >> 16) && cmd.version === ((cmd.version << 16) >> 16);
 }
 
-/** Appends the header of `cmd` at `w.pos`; the caller checked fitsRocketmqHeader(cmd). */
+/**
+ * Writes `s` as UTF-8 at `b[p]` (room made by the caller) and returns its length, or -1 when `s`
+ * has a lone surrogate: that has no UTF-8 form (Java would send "?", the encoder U+FFFD), so the
+ * peer would get another string; the caller refuses it. Only non-ASCII text, whose byte count
+ * differs from its length, pays for the check.
+ */
+function writeText(b: Uint8Array, p: number, s: string): number {
+  const n = writeUtf8(b, p, s);
+  return n === s.length || (s as unknown as { isWellFormed(): boolean }).isWellFormed() ? n : -1;
+}
+
+function loneSurrogate(field: string): RemotingCommandError {
+  return new RemotingCommandError(`cannot encode command: ${field} has a lone surrogate, which a ROCKETMQ header cannot carry`);
+}
+
+/**
+ * Appends the header of `cmd` at `w.pos`; the caller checked fitsRocketmqHeader(cmd), the int32
+ * fields and the body. The other fields are checked here, as they are read (command-fields.ts).
+ */
 export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void {
   const lang = languageByte(cmd.language);
-  if (lang < 0) throw new RemotingCommandError(`cannot encode language "${cmd.language}" in a ROCKETMQ header`);
   const remark = cmd.remark;
-  w.ensure(ROCKETMQ_FIXED_HEADER_LENGTH + (remark === null ? 0 : maxUtf8Length(remark)));
+  if (lang < 0 || (remark != null && typeof remark !== "string")) throw refusal(cmd);
+  w.ensure(ROCKETMQ_FIXED_HEADER_LENGTH + (remark == null ? 0 : maxUtf8Length(remark)));
   let b = w.bytes;
   let p = w.pos;
   writeInt16(b, p, cmd.code);
@@ -31,25 +50,31 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
   writeInt16(b, p + 3, cmd.version);
   writeInt32(b, p + 5, cmd.opaque);
   writeInt32(b, p + 9, cmd.flag);
-  const remarkLength = remark === null ? 0 : writeUtf8(b, p + 17, remark);
+  const remarkLength = remark == null ? 0 : writeText(b, p + 17, remark);
+  if (remarkLength < 0) throw loneSurrogate("remark");
   writeInt32(b, p + 13, remarkLength);
   p += 17 + remarkLength;
   const ext = cmd.extFields;
   const extLengthAt = p;
   p += 4;
-  if (ext !== null) {
+  if (ext != null) {
+    if (!isEncodableExt(ext)) throw refusal(cmd);
     for (const key in ext) {
-      const raw = ext[key];
-      if (raw === null || raw === undefined) continue; // Java skips null values
-      const value = typeof raw === "string" ? raw : extValueString(key, raw);
+      const value = ext[key];
+      if (typeof value !== "string") {
+        if (value === null || value === undefined) continue; // Java skips null values
+        throw new RemotingCommandError(extValueError(key, value));
+      }
       w.pos = p;
       w.ensure(6 + maxUtf8Length(key) + maxUtf8Length(value));
       b = w.bytes;
-      const keyLength = writeUtf8(b, p + 2, key);
+      const keyLength = writeText(b, p + 2, key);
+      if (keyLength < 0) throw loneSurrogate("an extFields key");
       if (keyLength > 0x7fff) throw new RemotingCommandError(`extFields key too long for a ROCKETMQ header: ${keyLength} bytes`);
       writeInt16(b, p, keyLength);
       p += 2 + keyLength;
-      const valueLength = writeUtf8(b, p + 4, value);
+      const valueLength = writeText(b, p + 4, value);
+      if (valueLength < 0) throw loneSurrogate(`extFields.${key}`);
       writeInt32(b, p, valueLength);
       p += 4 + valueLength;
     }

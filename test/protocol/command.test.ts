@@ -77,13 +77,19 @@ describe("what a ROCKETMQ header cannot carry", () => {
   });
 
   test("a language that has no byte is refused loudly", () => {
-    expect(() => encodeFrame(createRequest(1, { language: "KLINGON", serializeType: "ROCKETMQ" }))).toThrow(RemotingCommandError);
-    expect(() => encodeFrame(createRequest(1, { language: "KLINGON", serializeType: "ROCKETMQ" }))).toThrow('language "KLINGON"');
+    const cmd = createRequest(1, { serializeType: "ROCKETMQ" });
+    cmd.language = "KLINGON";
+    expect(() => encodeFrame(cmd)).toThrow(RemotingCommandError);
+    expect(() => encodeFrame(cmd)).toThrow('language must be a LanguageCode name, got "KLINGON"');
   });
 
   test("non-int32 numeric fields are refused, never wrapped", () => {
-    expect(() => encodeFrame(createRequest(1.5))).toThrow(RemotingCommandError);
-    expect(() => encodeFrame(createRequest(1, { opaque: 2 ** 31 }))).toThrow(/int32/);
+    const cmd = createRequest(1);
+    cmd.code = 1.5;
+    expect(() => encodeFrame(cmd)).toThrow(RemotingCommandError);
+    cmd.code = 1;
+    cmd.opaque = 2 ** 31;
+    expect(() => encodeFrame(cmd)).toThrow(/opaque must be an int32/);
   });
 
   test("an unknown ROCKETMQ language byte decodes visibly instead of failing", () => {

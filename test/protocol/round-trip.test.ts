@@ -60,9 +60,11 @@ describe("a command that cannot be encoded", () => {
     const w = new ByteWriter(64);
     encodeFrameInto(w, createRequest(1, { body: new Uint8Array([1, 2]) }));
     const before = w.pos;
-    const bad = createRequest(2, { serializeType: "ROCKETMQ", language: "NOPE", extFields: { k: "v".repeat(500) } });
+    const bad = createRequest(2, { serializeType: "ROCKETMQ", extFields: { k: "v".repeat(500) } });
+    bad.language = "NOPE";
     expect(() => encodeFrameInto(w, bad)).toThrow("NOPE");
-    const badValue = createRequest(3, { extFields: { k: {} as unknown as string } });
+    const badValue = createRequest(3, { extFields: { a: "v".repeat(500), k: "x" } });
+    badValue.extFields!.k = {} as unknown as string;
     expect(() => encodeFrameInto(w, badValue)).toThrow("extFields.k");
     expect(w.pos).toBe(before);
     encodeFrameInto(w, createRequest(4));

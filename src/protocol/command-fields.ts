@@ -1,0 +1,133 @@
+import { headerValueText } from "./custom-header.ts";
+import { describeValue } from "./describe-value.ts";
+import { setExtField } from "./ext-fields.ts";
+import { languageByte } from "./language-code.ts";
+import { RemotingCommandError } from "../errors.ts";
+import type { SerializeType } from "./serialize-type.ts";
+import { utf8Bytes } from "./utf8.ts";
+
+/**
+ * What each command field may hold, checked twice.
+ *
+ * Creating: what createRequest / createResponse accept for each command field, turned into what a command
+ * holds. A value of a wrong type is a programming error: a TypeError naming the function and the
+ * field, thrown before any command exists, so that nothing wrong ever reaches the wire.
+ *
+ * - body: a Uint8Array (a Buffer too) is kept as it is; any other ArrayBufferView or an ArrayBuffer
+ *   becomes a Uint8Array view of exactly its bytes (no copy); a string its UTF-8 bytes;
+ *   null/undefined no body.
+ * - extFields: a plain object. String values are kept; numbers, bigints and booleans become the
+ *   strings Java's String.valueOf writes (as typed custom headers do, since Java's extFields is a
+ *   HashMap<String, String>); null and undefined values are left out, as Java leaves out null map
+ *   values. The caller's object is kept when every value is already a string, and copied otherwise.
+ *
+ * Encoding: commands are plain objects that anyone may change after creation, so the encoders
+ * check again, with no coercion: code, opaque, flag and version int32; language a LanguageCode
+ * name; remark a string; extFields a plain object whose values are strings; body a Uint8Array;
+ * serializeType "JSON" or "ROCKETMQ". remark, extFields and body may be null or undefined (none),
+ * and null or undefined ext values are left out, as Java leaves out null map values. Anything else
+ * is a RemotingCommandError naming the field (refusal()), thrown before the frame is complete; the
+ * caller's writer is left as it was.
+ */
+
+/** Whether `value` is an object literal or Object.create(null): the only extFields shape. */
+export function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isInt32(value: unknown): value is number {
+  return typeof value === "number" && (value | 0) === value;
+}
+
+export function commandInt(fn: string, field: string, value: unknown): number {
+  if (!isInt32(value)) throw new TypeError(`${fn}: ${field} must be an int32, got ${typeof value === "number" ? value : describeValue(value)}`);
+  return value;
+}
+
+export function commandLanguage(fn: string, value: unknown): string {
+  if (typeof value !== "string" || languageByte(value) < 0) {
+    throw new TypeError(`${fn}: language must be a LanguageCode name (JAVA, GO, ...), got ${typeof value === "string" ? JSON.stringify(value) : describeValue(value)}`);
+  }
+  return value;
+}
+
+export function commandSerializeType(fn: string, value: unknown): SerializeType {
+  if (value !== "JSON" && value !== "ROCKETMQ") {
+    throw new TypeError(`${fn}: serializeType must be "JSON" or "ROCKETMQ", got ${typeof value === "string" ? JSON.stringify(value) : describeValue(value)}`);
+  }
+  return value;
+}
+
+export function commandRemark(fn: string, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "string") throw new TypeError(`${fn}: remark must be a string or null, got ${describeValue(value)}`);
+  return value;
+}
+
+export function commandBody(fn: string, value: unknown): Uint8Array | null {
+  if (value instanceof Uint8Array) return value;
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return utf8Bytes(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return new Uint8Array(value);
+  throw new TypeError(`${fn}: body must be a Uint8Array, ArrayBufferView, ArrayBuffer or string, got ${describeValue(value)}`);
+}
+
+export function commandExtFields(fn: string, value: unknown): Record<string, string> | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "object" || !isPlainObject(value)) {
+    throw new TypeError(`${fn}: extFields must be a plain object of strings, got ${describeValue(value)}`);
+  }
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    if (typeof source[key] !== "string") return coercedExtFields(fn, source);
+  }
+  return source as Record<string, string>;
+}
+
+function coercedExtFields(fn: string, source: Record<string, unknown>): Record<string, string> {
+  const ext: Record<string, string> = {};
+  for (const key in source) {
+    const value = source[key];
+    if (value === null || value === undefined) continue;
+    const text = headerValueText(value);
+    if (text === undefined) {
+      throw new TypeError(`${fn}: extFields.${key} must be a string (or a number, bigint or boolean), got ${describeValue(value)}`);
+    }
+    setExtField(ext, key, text);
+  }
+  return ext;
+}
+
+/** The RemotingCommandError for a command the encoders refuse, naming its first bad field. */
+export function refusal(cmd: object, cause?: unknown): RemotingCommandError {
+  const why = describeBadField(cmd as Record<string, unknown>) ?? (cause instanceof Error ? cause.message : String(cause));
+  return new RemotingCommandError(`cannot encode command: ${why}`, cause === undefined ? undefined : { cause });
+}
+
+/** What is wrong with a command (the slow path, for the message), or null if no field is. */
+function describeBadField(cmd: Record<string, unknown>): string | null {
+  for (const field of ["code", "opaque", "flag", "version"]) {
+    const value = cmd[field];
+    if (!isInt32(value)) return `${field} must be an int32, got ${typeof value === "number" ? value : describeValue(value)}`;
+  }
+  const { language, remark, extFields, body, serializeType } = cmd;
+  if (typeof language !== "string" || languageByte(language) < 0) {
+    return `language must be a LanguageCode name, got ${typeof language === "string" ? JSON.stringify(language) : describeValue(language)}`;
+  }
+  if (remark != null && typeof remark !== "string") return `remark must be a string or null, got ${describeValue(remark)}`;
+  if (extFields != null && (typeof extFields !== "object" || !isPlainObject(extFields))) {
+    return `extFields must be a plain object of strings or null, got ${describeValue(extFields)}`;
+  }
+  if (body != null && !(body instanceof Uint8Array)) return `body must be a Uint8Array or null, got ${describeValue(body)}`;
+  if (serializeType !== "JSON" && serializeType !== "ROCKETMQ") {
+    return `serializeType must be "JSON" or "ROCKETMQ", got ${typeof serializeType === "string" ? JSON.stringify(serializeType) : describeValue(serializeType)}`;
+  }
+  return null;
+}
+
+/** Whether `ext` is an extFields object the encoders take (its values are checked as they are written). */
+export function isEncodableExt(ext: unknown): boolean {
+  return typeof ext === "object" && ext !== null && isPlainObject(ext);
+}
