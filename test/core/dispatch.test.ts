@@ -247,7 +247,13 @@ describe("processor failures", () => {
 // left waiting and the peer never gets a frame the server itself would refuse.
 describe("responses that cannot be sent", () => {
   test("an unencodable response becomes SYSTEM_ERROR saying why", async () => {
-    const server = await h.server({}, (s) => s.registerProcessor(ECHO, () => createResponse(2 ** 40, "bad code")));
+    const server = await h.server({}, (s) =>
+      s.registerProcessor(ECHO, () => {
+        const response = createResponse(0, "bad code");
+        response.code = 2 ** 40; // changed after createResponse, which refuses it
+        return response;
+      }),
+    );
     const response = await h.client().invokeSync(addrOf(server), createRequest(ECHO), 2000);
     expect(response.code).toBe(RemotingSysResponseCode.SYSTEM_ERROR);
     expect(response.remark).toContain("could not be encoded");

@@ -402,9 +402,17 @@ describe("requests that cannot be sent", () => {
     const client = h.client();
     await client.invokeSync(addrOf(server), createRequest(ECHO), 2000);
     const t0 = performance.now();
-    for (const bad of [createRequest(2 ** 33), createRequest(ECHO, { version: 1.5 })]) {
+    // createRequest refuses such values (a TypeError): these were changed after it.
+    const hugeCode = createRequest(ECHO);
+    hugeCode.code = 2 ** 33;
+    const fractionalVersion = createRequest(ECHO);
+    fractionalVersion.version = 1.5;
+    const stringBody = createRequest(ECHO);
+    (stringBody as { body: unknown }).body = "not bytes";
+    for (const bad of [hugeCode, fractionalVersion, stringBody]) {
       const error = await rejectionOf(client.invokeSync(addrOf(server), bad, 5000));
       expect(error).toBeInstanceOf(RemotingError);
+      expect((error.cause as Error).name).toBe("RemotingCommandError"); // why it could not be sent
     }
     expect(performance.now() - t0).toBeLessThan(500);
     expect((await client.invokeSync(addrOf(server), createRequest(ECHO), 2000)).code).toBe(0);
