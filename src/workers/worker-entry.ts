@@ -5,7 +5,7 @@
  */
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { describeValue, isCommand, isThenable } from "../core/inbound/processor-result.ts";
+import { describeResult, isCommand, isThenable } from "../core/inbound/processor-result.ts";
 import { Mailbox } from "./mailbox.ts";
 import { ProcessorTable, RequestContext, type ProcessorEntry } from "./processor-table.ts";
 import { readRequest, RecordWriter, writeFailure, writeResponse, type FailureRecord } from "./task-records.ts";
@@ -57,7 +57,7 @@ function answer(slot: number, processorName: string, result: unknown, queued: bo
     return;
   }
   if (!isCommand(result)) {
-    fail(slot, new TypeError(`worker processor "${processorName}" returned ${describeValue(result)}; expected a RemotingCommand, null or undefined`), queued);
+    fail(slot, new TypeError(`worker processor "${processorName}" returned ${describeResult(result)}; expected a RemotingCommand, null or undefined`), queued);
     return;
   }
   try {

@@ -1,3 +1,4 @@
+import { describeValue } from "../../protocol/describe-value.ts";
 import { Command, ReceivedCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
 
 /** Whether `value` can be sent as a command: one of the library's, or an object of the RemotingCommand shape. */
@@ -19,27 +20,27 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
-/** Names a value a processor should not have returned, for the SYSTEM_ERROR remark. */
-export function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return `an array (length ${value.length})`;
+/** Names a value a processor should not have returned, for the SYSTEM_ERROR remark: its kind, and a glimpse of it. */
+export function describeResult(value: unknown): string {
+  const kind = describeValue(value);
+  const article = /^[aeiou]/.test(kind) ? "an" : "a";
   switch (typeof value) {
     case "string":
       return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
     case "number":
     case "bigint":
     case "boolean":
-      return `a ${typeof value} (${String(value)})`;
+      return `${article} ${kind} (${String(value)})`;
     case "object": {
-      const name = (value as object).constructor?.name;
       const keys = Object.keys(value as object).slice(0, 5);
-      return `${name && name !== "Object" ? `a ${name}` : "an object"} that is not a RemotingCommand${keys.length > 0 ? ` (keys: ${keys.join(", ")})` : ""}`;
+      return `${article} ${kind} that is not a RemotingCommand${keys.length > 0 ? ` (keys: ${keys.join(", ")})` : ""}`;
     }
     default:
-      return `a ${typeof value}`;
+      return `${article} ${kind}`;
   }
 }
 
 /** The remark of the SYSTEM_ERROR answer to a processor that returned something else than a command, null or undefined. */
 export function badResultRemark(code: number, value: unknown): string {
-  return `processor for request code ${code} returned ${describeValue(value)}; expected a RemotingCommand, null or undefined`;
+  return `processor for request code ${code} returned ${describeResult(value)}; expected a RemotingCommand, null or undefined`;
 }
