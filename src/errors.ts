@@ -93,14 +93,13 @@ export class RemotingTlsError extends RemotingError {
   }
 }
 
-/** A server could not listen on its address (busy port, no permission, unknown host); the cause says why. */
+/** A server could not listen on its address (busy port, no permission, unknown host, a socket file in use); the cause says why. */
 export class RemotingListenError extends RemotingError {
-  readonly host: string;
-  readonly port: number;
-  constructor(host: string, port: number, options?: { cause?: unknown; message?: string }) {
-    super("ERR_REMOTING_LISTEN", options?.message ?? `cannot listen on ${host}:${port}`, options);
-    this.host = host;
-    this.port = port;
+  /** "host:port" or "unix:/path" as asked for. */
+  readonly address: string;
+  constructor(address: string, options?: { cause?: unknown; message?: string }) {
+    super("ERR_REMOTING_LISTEN", options?.message ?? `cannot listen on ${address}`, options);
+    this.address = address;
   }
 }
 

@@ -1,12 +1,41 @@
 /**
- * "host:port" addresses, split at the last colon as Java does ("[fe80::1]:9876" -> host "fe80::1").
+ * "host:port" addresses, split at the last colon as Java does ("[fe80::1]:9876" -> host "fe80::1"),
+ * and "unix:/path/to.sock" for unix domain sockets (which RocketMQ's Java code does not have).
  */
 export interface HostPort {
   host: string;
   port: number;
 }
 
+/** A unix domain socket's path. */
+export interface UnixPath {
+  path: string;
+}
+
+/** Where to connect or listen: a TCP host and port, or a unix domain socket. */
+export type SocketAddress = HostPort | UnixPath;
+
+/** How a unix domain socket's address is written wherever an address is accepted. */
+export const UNIX_PREFIX = "unix:";
+
+/** "host:port" or "unix:/path/to.sock". Throws a TypeError naming the address when it is neither. */
+export function parseSocketAddress(addr: string): SocketAddress {
+  if (typeof addr === "string" && addr.startsWith(UNIX_PREFIX)) {
+    const path = addr.slice(UNIX_PREFIX.length);
+    if (path === "" || path.includes("\0")) throw new TypeError(`invalid address "${addr}": expected "unix:/path/to.sock"`);
+    return { path };
+  }
+  return parseAddress(addr);
+}
+
+/** The written form of an address ("unix:/path" or "host:port"). */
+export function formatSocketAddress(address: SocketAddress): string {
+  return "path" in address ? `${UNIX_PREFIX}${address.path}` : formatAddress(address.host, address.port);
+}
+
+/** "host:port" only. Throws a TypeError naming the address otherwise. */
 export function parseAddress(addr: string): HostPort {
+  if (typeof addr !== "string") throw new TypeError(`invalid address ${String(addr)}: expected "host:port"`);
   const colon = addr.lastIndexOf(":");
   const port = colon < 0 ? NaN : Number(addr.slice(colon + 1));
   let host = colon < 0 ? "" : addr.slice(0, colon);

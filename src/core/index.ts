@@ -1,4 +1,4 @@
-export { formatAddress, parseAddress, type HostPort } from "./address.ts";
+export { formatAddress, formatSocketAddress, parseAddress, parseSocketAddress, type HostPort, type SocketAddress, type UnixPath } from "./address.ts";
 export type { ChannelEventListener, ChannelEventType } from "./observability/channel-events.ts";
 export type { Timers, TimerHandle } from "./time/timers.ts";
 export type { ExecutorTask, RequestExecutor } from "./inbound/executor.ts";

@@ -82,6 +82,11 @@ export interface ServerOptions extends EndpointOptions {
   host: string;
   /** Port to bind; 0 picks a free one (read it from server.port after start()). */
   port: number;
+  /**
+   * Listen on this unix domain socket instead of host and port (clients call "unix:<path>"). A stale
+   * socket file is replaced, a live one is an error; the file is removed on shutdown.
+   */
+  unix: string | null;
   /** While shutting down, answer requests from clients newer than 5.3.1 with GO_AWAY (RocketMQ 5.2+ graceful shutdown). */
   goAwayOnShutdown: boolean;
   /** Open connections at once; a connection beyond this is closed as soon as it is accepted (logged). */
@@ -144,6 +149,7 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   onewaySemaphoreValue: 256,
   host: "0.0.0.0",
   port: 0,
+  unix: null,
   goAwayOnShutdown: false,
   maxConnections: 10_000,
   tlsMode: "permissive",
@@ -177,6 +183,7 @@ export const logger: Check = (v) =>
   typeof v === "object" && v !== null && ["debug", "info", "warn", "error"].every((m) => typeof (v as Record<string, unknown>)[m] === "function")
     ? null
     : "an object with debug, info, warn and error methods";
+const stringOrNull: Check = (v) => (v === null || (typeof v === "string" && v !== "") ? null : "null or a non-empty string");
 const timersOrNull: Check = (v) =>
   v === null || (typeof v === "object" && ["now", "setTimeout", "clearTimeout"].every((m) => typeof (v as Record<string, unknown>)[m] === "function"))
     ? null
@@ -277,6 +284,7 @@ export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOpti
       ...endpointChecks,
       host: string,
       port: integer(0, 65535),
+      unix: stringOrNull,
       goAwayOnShutdown: boolean,
       maxConnections: integer(1),
       tlsMode: oneOf(...TLS_MODES),
@@ -285,6 +293,9 @@ export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOpti
     },
     given,
   );
+  if (options.unix !== null && (given?.host !== undefined || given?.port !== undefined)) {
+    throw new TypeError(`RemotingServer: option "unix" listens on a socket file; it cannot be given with "host" or "port"`);
+  }
   if (options.tlsMode === "enforcing" && options.tls === null) {
     throw new TypeError(`RemotingServer: option "tlsMode" is "enforcing" but option "tls" (key and cert) is not set`);
   }

@@ -24,7 +24,7 @@ export interface TransportSocket {
   /** Stops reading (backpressure) until resume(). */
   pause(): void;
   resume(): void;
-  /** "host:port" of the peer and of this end. */
+  /** "host:port" of the peer and of this end; "unix:<path>" for both ends of a unix domain socket. */
   readonly remoteAddress: string;
   readonly localAddress: string;
   /**
@@ -79,6 +79,12 @@ export type ServerTlsOptions = Pick<TlsOptions, "ca" | "passphrase" | "rejectUna
 export interface ListenOptions {
   host: string;
   port: number;
+  /**
+   * A unix domain socket to listen on instead of host and port. A stale socket file (nobody listens
+   * on it) is replaced; a live one, or a file that is not a socket, fails the listen. The file is
+   * removed when the listener closes.
+   */
+  path?: string | null;
   /** Several listeners may bind the same port (SO_REUSEPORT), e.g. one per I/O worker. */
   reusePort?: boolean;
   /** The server's TLS material: accepted sockets then offer startTls(). */
@@ -88,13 +94,15 @@ export interface ListenOptions {
 export interface ConnectOptions {
   host: string;
   port: number;
+  /** A unix domain socket to connect to instead of host and port. */
+  path?: string | null;
   timeoutMs: number;
   /** TLS for this connection (null: plaintext); the promise resolves after the handshake. */
   tls?: ClientTlsOptions | null;
 }
 
 export interface TransportListener {
-  /** The bound port (the real one when 0 was asked for). */
+  /** The bound port (the real one when 0 was asked for); 0 for a unix domain socket. */
   readonly port: number;
   /** Stops accepting; open connections are not touched. */
   close(): void;

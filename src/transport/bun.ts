@@ -1,5 +1,5 @@
 import type { Socket, SocketHandler as BunSocketHandler, TLSOptions as BunTlsOptions } from "bun";
-import { formatAddress } from "../core/address.ts";
+import { formatAddress, UNIX_PREFIX } from "../core/address.ts";
 import type {
   ClientTlsOptions,
   ConnectOptions,
@@ -11,6 +11,7 @@ import type {
 } from "../core/transport.ts";
 import { RemotingTlsError } from "../errors.ts";
 import { serverTlsContext, TlsServerBridge, type RawSocket, type ServerTlsContext } from "./tls-bridge.ts";
+import { claimSocketPath, releaseSocketPath } from "./unix-socket-file.ts";
 
 /** Per-socket state Bun keeps for us (Bun.listen's handlers are shared by every socket). */
 interface SocketData {
@@ -34,10 +35,12 @@ class BunSocket implements TransportSocket {
     private readonly socket: Socket<SocketData>,
     /** The listener's TLS material: accepted sockets may then continue as TLS servers. */
     serverTls: ServerTlsContext | null = null,
+    /** A unix domain socket's path: both ends are then named by it. */
+    unixPath: string | null = null,
   ) {
     this.sink = rawSocket(socket);
-    this.remoteAddress = addressOf(socket.remoteAddress, socket.remotePort);
-    this.localAddress = addressOf(socket.localAddress, socket.localPort);
+    this.remoteAddress = unixPath !== null ? `${UNIX_PREFIX}${unixPath}` : addressOf(socket.remoteAddress, socket.remotePort);
+    this.localAddress = unixPath !== null ? this.remoteAddress : addressOf(socket.localAddress, socket.localPort);
     if (serverTls !== null) this.startTls = (initial) => this.upgrade(serverTls, initial);
   }
 
@@ -140,14 +143,27 @@ export const bunTransport: Transport = {
 
   async listen(options: ListenOptions, accept: (socket: TransportSocket) => SocketHandler): Promise<TransportListener> {
     const tls = options.tls == null ? null : serverTlsContext(options.tls);
+    const path = options.path ?? null;
+    const socket = handlers((raw) => {
+      raw.data = { handler: null };
+      raw.data.handler = accept(new BunSocket(raw, tls, path));
+    });
+    if (path !== null) {
+      await claimSocketPath(path);
+      const listener = Bun.listen<SocketData>({ unix: path, socket });
+      return {
+        port: 0,
+        close: () => {
+          listener.stop(false);
+          releaseSocketPath(path);
+        },
+      };
+    }
     const listener = Bun.listen<SocketData>({
       hostname: options.host,
       port: options.port,
       ...(options.reusePort === true ? { reusePort: true } : {}),
-      socket: handlers((socket) => {
-        socket.data = { handler: null };
-        socket.data.handler = accept(new BunSocket(socket, tls));
-      }),
+      socket,
     });
     return {
       port: listener.port,
@@ -157,7 +173,8 @@ export const bunTransport: Transport = {
 
   connect(options: ConnectOptions, attach: (socket: TransportSocket) => SocketHandler): Promise<TransportSocket> {
     return new Promise((resolve, reject) => {
-      const addr = formatAddress(options.host, options.port);
+      const path = options.path ?? null;
+      const addr = path !== null ? `${UNIX_PREFIX}${path}` : formatAddress(options.host, options.port);
       let settled = false;
       const fail = (error: Error): void => {
         if (settled) return;
@@ -174,7 +191,7 @@ export const bunTransport: Transport = {
         }
         settled = true;
         clearTimeout(timer);
-        const adapter = new BunSocket(socket);
+        const adapter = new BunSocket(socket, null, path);
         try {
           socket.data.handler = attach(adapter);
         } catch (error) {
@@ -202,21 +219,21 @@ export const bunTransport: Transport = {
           }
         };
       }
-      Bun.connect<SocketData>({
-        hostname: options.host,
-        port: options.port,
+      const common = {
         tls: tls === null ? undefined : bunClientTls(tls),
         socket: {
           ...socketHandlers,
-          close(socket, error) {
+          close(socket: Socket<SocketData>, error?: Error) {
             fail(error ?? (tls === null ? new Error(`connection to ${addr} closed while connecting`) : new RemotingTlsError(`connection to ${addr} closed during the TLS handshake`)));
             socketHandlers.close?.(socket, error);
           },
-          connectError(_socket, error) {
+          connectError(_socket: Socket<SocketData>, error: Error) {
             fail(error);
           },
         },
-      }).catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+      };
+      const connecting = path !== null ? Bun.connect<SocketData>({ unix: path, ...common }) : Bun.connect<SocketData>({ hostname: options.host, port: options.port, ...common });
+      connecting.catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
     });
   },
 };

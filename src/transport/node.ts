@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import type * as tls from "node:tls";
-import { formatAddress } from "../core/address.ts";
+import { formatAddress, UNIX_PREFIX } from "../core/address.ts";
 import type {
   ConnectOptions,
   ListenOptions,
@@ -12,6 +12,7 @@ import type {
 } from "../core/transport.ts";
 import { RemotingTlsError } from "../errors.ts";
 import type { RawSocket, TlsServerBridge } from "./tls-bridge.ts";
+import { claimSocketPath, releaseSocketPath } from "./unix-socket-file.ts";
 
 /** Starts a TLS server session over an accepted socket's raw side (see tls-bridge.ts). */
 type StartTlsSession = (raw: RawSocket, handler: SocketHandler, initial: Uint8Array) => TlsServerBridge;
@@ -46,10 +47,16 @@ class NodeSocket implements TransportSocket {
     private readonly socket: net.Socket,
     /** The listener serves TLS: an accepted socket may continue as a TLS server once the core sniffed it. */
     startTlsSession: StartTlsSession | null = null,
+    /** A unix domain socket's path: both ends are then named by it. */
+    unixPath: string | null = null,
   ) {
-    socket.setNoDelay(true); // Nagle is on by default in Node; Bun turns it off itself
-    this.remoteAddress = formatAddress(socket.remoteAddress ?? "", socket.remotePort ?? 0);
-    this.localAddress = formatAddress(socket.localAddress ?? "", socket.localPort ?? 0);
+    if (unixPath === null) {
+      socket.setNoDelay(true); // Nagle is on by default in Node; Bun turns it off itself
+      this.remoteAddress = formatAddress(socket.remoteAddress ?? "", socket.remotePort ?? 0);
+      this.localAddress = formatAddress(socket.localAddress ?? "", socket.localPort ?? 0);
+    } else {
+      this.remoteAddress = this.localAddress = `${UNIX_PREFIX}${unixPath}`;
+    }
     this.raw = {
       // The body is here rather than in a method it calls: one call less per write (measured under V8).
       write: (bytes) => {
@@ -126,10 +133,10 @@ class NodeSocket implements TransportSocket {
     this.sink.destroy();
   }
 
-  /** Closes with a reset, as Bun's terminate() does (node:tls sockets can only be destroyed). */
+  /** Closes with a reset, as Bun's terminate() does (node:tls and unix sockets can only be destroyed). */
   private rawDestroy(): void {
     const socket = this.socket;
-    if ((socket as tls.TLSSocket).encrypted === true) socket.destroy();
+    if ((socket as tls.TLSSocket).encrypted === true || this.remoteAddress.startsWith(UNIX_PREFIX)) socket.destroy();
     else socket.resetAndDestroy();
   }
 
@@ -186,32 +193,40 @@ export const nodeTransport: Transport = {
       const context = serverTlsContext(options.tls);
       startTlsSession = (raw, handler, initial) => new TlsServerBridge(raw, context, handler, initial);
     }
+    const path = options.path ?? null;
     const onSocket = (socket: net.Socket): void => {
-      const adapter = new NodeSocket(socket, startTlsSession);
+      const adapter = new NodeSocket(socket, startTlsSession, path);
       adapter.attach(accept(adapter));
     };
     const server = net.createServer(onSocket);
     // A failed accept (EMFILE, a TLS client that aborts) concerns that connection only: keep listening.
     server.on("error", () => {});
+    if (path !== null) await claimSocketPath(path);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen({ host: options.host, port: options.port, ...(options.reusePort === true && { reusePort: true }) }, () => {
+      const where = path !== null ? { path } : { host: options.host, port: options.port, ...(options.reusePort === true && { reusePort: true }) };
+      server.listen(where, () => {
         server.off("error", reject);
         resolve();
       });
     });
     return {
-      port: (server.address() as net.AddressInfo).port,
-      close: () => server.close(),
+      port: path !== null ? 0 : (server.address() as net.AddressInfo).port,
+      close: () => {
+        server.close();
+        if (path !== null) releaseSocketPath(path);
+      },
     };
   },
 
   async connect(options: ConnectOptions, attach: (socket: TransportSocket) => SocketHandler): Promise<TransportSocket> {
     const { host, port, timeoutMs } = options;
+    const path = options.path ?? null;
     const secure = options.tls != null;
-    const socket = secure ? (await loadTls()).connect({ host, port, ...nodeTls(options.tls!) }) : net.connect({ host, port });
+    const where = path !== null ? { path } : { host, port };
+    const socket = secure ? (await loadTls()).connect({ ...where, ...nodeTls(options.tls!) }) : net.connect(where);
     return new Promise((resolve, reject) => {
-      const addr = formatAddress(host, port);
+      const addr = path !== null ? `${UNIX_PREFIX}${path}` : formatAddress(host, port);
       let connected = false; // TCP is up: with TLS, a failure from now on is the handshake's
       socket.once("connect", () => (connected = true));
       const fail = (error: Error): void => {
@@ -225,7 +240,7 @@ export const nodeTransport: Transport = {
       socket.once(secure ? "secureConnect" : "connect", () => {
         clearTimeout(timer);
         socket.off("error", fail);
-        const adapter = new NodeSocket(socket);
+        const adapter = new NodeSocket(socket, null, path);
         adapter.attach(attach(adapter));
         resolve(adapter);
       });

@@ -59,7 +59,8 @@ export class EndpointHarness {
 
   /** A server that is not started yet (still shut down after the test). */
   newServer(options: RemotingServerOptions = {}): RemotingServer {
-    const server = new this.endpoints.RemotingServer({ host: HOST, port: 0, logger: this.endpoints.silentLogger, shutdownTimeoutMs: 200, ...options });
+    const where = options.unix == null ? { host: HOST, port: 0 } : {}; // a unix socket takes neither
+    const server = new this.endpoints.RemotingServer({ ...where, logger: this.endpoints.silentLogger, shutdownTimeoutMs: 200, ...options });
     this.defer(() => server.shutdown());
     return server;
   }

@@ -9,7 +9,8 @@ import { observability } from "./observability.ts";
 import type { ScenarioGroup } from "./scenario.ts";
 import { shutdown } from "./shutdown.ts";
 import { timeouts } from "./timeouts.ts";
+import { unixSockets } from "./unix-sockets.ts";
 import { workerGroups } from "./worker-groups.ts";
 
 /** Every scenario group, in the order they run. */
-export const allGroups: readonly ScenarioGroup[] = [dispatch, invoke, serverCalls, timeouts, connectionClose, nameServers, largeBodies, hostilePeers, backpressure, shutdown, workerGroups, observability];
+export const allGroups: readonly ScenarioGroup[] = [dispatch, invoke, serverCalls, timeouts, connectionClose, nameServers, largeBodies, hostilePeers, backpressure, shutdown, workerGroups, observability, unixSockets];

@@ -1,6 +1,6 @@
 import { RemotingConnectError, RemotingSendRequestError, type RemotingError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { parseAddress } from "../address.ts";
+import { parseSocketAddress, type SocketAddress } from "../address.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { ClientOptions } from "../options.ts";
 import { CallKind, type Call } from "../outbound/call.ts";
@@ -90,17 +90,17 @@ export class ClientChannels {
   private connect(entry: ChannelEntry): void {
     entry.connecting = true;
     entry.conn = null;
-    let host: string;
-    let port: number;
+    let address: SocketAddress;
     try {
-      ({ host, port } = parseAddress(entry.addr));
+      address = parseSocketAddress(entry.addr);
     } catch (error) {
       this.connectFailed(entry, error);
       return;
     }
+    const where = "path" in address ? { host: "", port: 0, path: address.path } : address;
     let conn: Connection | null = null;
     this.transport
-      .connect({ host, port, timeoutMs: this.options.connectTimeoutMs, tls: this.clientTls() }, (socket) => {
+      .connect({ ...where, timeoutMs: this.options.connectTimeoutMs, tls: this.clientTls() }, (socket) => {
         conn = this.core.connect(socket, entry.addr);
         return conn;
       })

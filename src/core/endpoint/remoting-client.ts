@@ -1,6 +1,6 @@
 import { RemotingSendRequestError, type RemotingError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { parseAddress } from "../address.ts";
+import { parseSocketAddress } from "../address.ts";
 import { resolveClientOptions, type ClientOptions } from "../options.ts";
 import { CallKind, type InvokeCallback } from "../outbound/call.ts";
 import { checkCallback, invokeArgs, type InvokeOptions } from "../outbound/invoke-args.ts";
@@ -62,8 +62,8 @@ export class RemotingClient extends RemotingEndpoint {
 
   /** Sets the name servers (ignored when empty or unchanged); the new list is shuffled. */
   updateNameServerAddressList(addrs: readonly string[]): void {
-    if (!Array.isArray(addrs)) throw new TypeError('updateNameServerAddressList: expected an array of "host:port" strings');
-    for (const addr of addrs) parseAddress(addr);
+    if (!Array.isArray(addrs)) throw new TypeError('updateNameServerAddressList: expected an array of "host:port" (or "unix:/path") strings');
+    for (const addr of addrs) parseSocketAddress(addr);
     this.#channels.updateNameServers(addrs);
   }
 

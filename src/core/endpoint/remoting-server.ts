@@ -1,5 +1,6 @@
 import { RemotingError, RemotingLifecycleError, RemotingListenError, RemotingSendRequestError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import { formatSocketAddress } from "../address.ts";
 import { connectionOf, type Connection, type TlsGate } from "../connection/connection.ts";
 import type { RemotingChannel } from "../inbound/processor.ts";
 import { resolveServerOptions, type ServerOptions } from "../options.ts";
@@ -48,10 +49,16 @@ export class RemotingServer extends RemotingEndpoint {
     this.#transport = transport;
   }
 
-  /** The bound port (after start()). */
+  /** The bound port (after start()); 0 for a server on a unix domain socket. */
   get port(): number {
     if (this.#listener === null) throw new RemotingLifecycleError("server.port is known once start() has resolved");
     return this.#listener.port;
+  }
+
+  /** Where clients reach it (after start()): "host:port" with the bound port, or "unix:<path>". */
+  get address(): string {
+    const { unix, host } = this.#options;
+    return unix !== null ? formatSocketAddress({ path: unix }) : formatSocketAddress({ host, port: this.port });
   }
 
   /**
@@ -74,14 +81,15 @@ export class RemotingServer extends RemotingEndpoint {
   async #listen(): Promise<void> {
     const core = this.#core;
     await Promise.all([...core.registry.executors].map((executor) => executor.ready?.()));
-    const { host, port, reusePort, tls } = this.#options;
+    const { host, port, unix, reusePort, tls } = this.#options;
     let listener: TransportListener;
     try {
-      listener = await this.#transport.listen({ host, port, reusePort, tls }, (socket) => this.#accept(socket));
+      listener = await this.#transport.listen({ host, port, path: unix, reusePort, tls }, (socket) => this.#accept(socket));
     } catch (error) {
       if (error instanceof RemotingError) throw error; // TLS material that does not load says so itself
+      const address = unix !== null ? formatSocketAddress({ path: unix }) : formatSocketAddress({ host, port });
       const why = (error as { code?: string })?.code ?? (error as Error)?.message ?? String(error);
-      throw new RemotingListenError(host, port, { cause: error, message: `cannot listen on ${host}:${port}: ${why}` });
+      throw new RemotingListenError(address, { cause: error, message: `cannot listen on ${address}: ${why}` });
     }
     this.#listener = listener;
     if (this.#state !== "starting") return; // shutdown() began meanwhile; it closes the listener
