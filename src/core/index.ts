@@ -23,6 +23,7 @@ export type { TlsMode } from "./connection/tls-mode.ts";
 export { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./observability/trace-context.ts";
 export type { CodeStats, TrafficStats } from "./observability/traffic-stats.ts";
 export type { RemotingEndpoint } from "./endpoint/remoting-endpoint.ts";
+export type { SubRemotingServer, SubRemotingServerOptions } from "./endpoint/sub-remoting-server.ts";
 export type {
   ClientTlsOptions,
   ConnectOptions,

@@ -114,9 +114,9 @@ export class EndpointCore implements ConnectionOwner {
 
   // ---- connections (ConnectionOwner) ------------------------------------------------------------
 
-  /** A connection on `socket`, owned by this endpoint from now on. */
-  connect(socket: TransportSocket, addr: string, tlsGate: TlsGate | null = null): Connection {
-    const conn = new Connection(this, socket, addr, tlsGate);
+  /** A connection on `socket`, owned by `owner` (this endpoint, or one of its sub-servers) from now on. */
+  connect(socket: TransportSocket, addr: string, tlsGate: TlsGate | null = null, owner: ConnectionOwner = this): Connection {
+    const conn = new Connection(owner, socket, addr, tlsGate);
     this.connections.add(conn);
     return conn;
   }

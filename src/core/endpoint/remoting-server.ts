@@ -1,15 +1,16 @@
-import { RemotingError, RemotingLifecycleError, RemotingListenError, RemotingSendRequestError } from "../../errors.ts";
+import { RemotingLifecycleError, RemotingSendRequestError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { formatSocketAddress } from "../address.ts";
-import { connectionOf, type Connection, type TlsGate } from "../connection/connection.ts";
+import { connectionOf, type Connection } from "../connection/connection.ts";
 import type { RemotingChannel } from "../inbound/processor.ts";
 import { resolveServerOptions, type ServerOptions } from "../options.ts";
 import { CallKind, type InvokeCallback } from "../outbound/call.ts";
 import { checkCallback, invokeArgs, type InvokeOptions } from "../outbound/invoke-args.ts";
-import type { SocketHandler, Transport, TransportListener, TransportSocket } from "../transport.ts";
+import type { Transport } from "../transport.ts";
 import { EndpointCore } from "./endpoint-core.ts";
 import { callForResponse, callOneway } from "./invoke-forms.ts";
 import { RemotingEndpoint } from "./remoting-endpoint.ts";
+import { ServerPort } from "./server-port.ts";
+import { SubRemotingServer, type SubRemotingServerOptions } from "./sub-remoting-server.ts";
 import type { AbortSignalLike } from "../signal.ts";
 
 export interface RemotingServerOptions extends Partial<ServerOptions> {
@@ -19,24 +20,20 @@ export interface RemotingServerOptions extends Partial<ServerOptions> {
 
 type State = "new" | "starting" | "running" | "stopping" | "stopped";
 
-/** The handler of a socket refused at accept (destroyed at once): no decoder or write queue for it. */
-const REFUSED: SocketHandler = { onData() {}, onDrain() {}, onClose() {} };
-
 /**
  * Accepts connections and serves requests with the registered processors (Java's
- * NettyRemotingServer); it can also call its clients back on their connections.
+ * NettyRemotingServer); it can also call its clients back on their connections, and serve more
+ * ports with processors of their own (newRemotingServer).
  */
 export class RemotingServer extends RemotingEndpoint {
   readonly #core: EndpointCore;
   readonly #options: ServerOptions;
   readonly #transport: Transport;
-  #listener: TransportListener | null = null;
+  readonly #main: ServerPort;
+  readonly #subServers = new Map<string, SubRemotingServer>();
   #state: State = "new";
   #startPromise: Promise<void> | null = null;
   #shutdownPromise: Promise<void> | null = null;
-  /** Connections refused by maxConnections since the last warning (logged at most once a second). */
-  #refusedConnections = 0;
-  #lastRefusalLog = -Infinity;
 
   constructor(options: RemotingServerOptions) {
     const { transport, ...rest } = options ?? ({} as RemotingServerOptions);
@@ -47,18 +44,19 @@ export class RemotingServer extends RemotingEndpoint {
     this.#core = core;
     this.#options = resolved;
     this.#transport = transport;
+    this.#main = new ServerPort(core, resolved, resolved, core);
   }
 
   /** The bound port (after start()); 0 for a server on a unix domain socket. */
   get port(): number {
-    if (this.#listener === null) throw new RemotingLifecycleError("server.port is known once start() has resolved");
-    return this.#listener.port;
+    if (!this.#main.isListening) throw new RemotingLifecycleError("server.port is known once start() has resolved");
+    return this.#main.port;
   }
 
   /** Where clients reach it (after start()): "host:port" with the bound port, or "unix:<path>". */
   get address(): string {
-    const { unix, host } = this.#options;
-    return unix !== null ? formatSocketAddress({ path: unix }) : formatSocketAddress({ host, port: this.port });
+    if (!this.#main.isListening) throw new RemotingLifecycleError("server.address is known once start() has resolved");
+    return this.#main.address;
   }
 
   /**
@@ -81,53 +79,33 @@ export class RemotingServer extends RemotingEndpoint {
   async #listen(): Promise<void> {
     const core = this.#core;
     await Promise.all([...core.registry.executors].map((executor) => executor.ready?.()));
-    const { host, port, unix, reusePort, tls } = this.#options;
-    let listener: TransportListener;
-    try {
-      listener = await this.#transport.listen({ host, port, path: unix, reusePort, tls }, (socket) => this.#accept(socket));
-    } catch (error) {
-      if (error instanceof RemotingError) throw error; // TLS material that does not load says so itself
-      const address = unix !== null ? formatSocketAddress({ path: unix }) : formatSocketAddress({ host, port });
-      const why = (error as { code?: string })?.code ?? (error as Error)?.message ?? String(error);
-      throw new RemotingListenError(address, { cause: error, message: `cannot listen on ${address}: ${why}` });
-    }
-    this.#listener = listener;
+    await this.#main.listen(this.#transport);
     if (this.#state !== "starting") return; // shutdown() began meanwhile; it closes the listener
     this.#state = "running";
     core.startTimers();
   }
 
-  #accept(socket: TransportSocket): SocketHandler {
-    const core = this.#core;
-    if (this.#state !== "running" && this.#state !== "starting") {
-      socket.destroy();
-      return REFUSED;
+  /**
+   * Another port (or unix socket) served by this server, with processors of its own (Java 5's
+   * newRemotingServer, RIP-31): register them on it, then `await sub.start()`. It shares this
+   * server's executors, hooks, channel events, stats, limits and shutdown. Only one sub-server per
+   * address; this server's shutdown() closes them all.
+   */
+  newRemotingServer(options: number | SubRemotingServerOptions): SubRemotingServer {
+    const given: SubRemotingServerOptions = typeof options === "number" ? { port: options } : options;
+    if (typeof given !== "object" || given === null) throw new TypeError("newRemotingServer: expected a port or { port?, host?, unix?, inheritProcessors? }");
+    const { unix, host, port, inheritProcessors = false } = given;
+    if (typeof inheritProcessors !== "boolean") throw new TypeError('newRemotingServer: option "inheritProcessors" must be true or false');
+    // The same checks as the server's own options (unix excludes host and port).
+    const where = resolveServerOptions(unix !== undefined ? { unix, host, port } : { host: host ?? this.#options.host, port: port ?? 0 });
+    if (this.#core.stopping) throw new RemotingLifecycleError("cannot add a sub-server to a server that is shutting down");
+    const key = where.unix !== null ? `unix:${where.unix}` : `${where.host}:${where.port}`;
+    if ((where.unix !== null || where.port !== 0) && this.#subServers.has(key)) {
+      throw new TypeError(`newRemotingServer: ${key} is already used by another sub-server of this server`);
     }
-    if (core.connections.size >= this.#options.maxConnections) {
-      this.#refuseConnection(socket);
-      return REFUSED;
-    }
-    const conn = core.connect(socket, socket.remoteAddress, this.#tlsGate(socket));
-    core.events.emit("CONNECT", conn.remoteAddress, conn.context);
-    return conn;
-  }
-
-  #tlsGate(socket: TransportSocket): TlsGate {
-    return { mode: this.#options.tlsMode, canServeTls: this.#options.tls !== null && typeof socket.startTls === "function" };
-  }
-
-  /** Over maxConnections: close at once (RST frees the socket now), and say so without flooding the log. */
-  #refuseConnection(socket: TransportSocket): void {
-    socket.destroy();
-    this.#refusedConnections++;
-    const now = this.#core.coarseNow();
-    if (now - this.#lastRefusalLog >= 1000) {
-      this.#core.logger.warn(
-        `server: ${this.#core.connections.size} connections open (maxConnections ${this.#options.maxConnections}); closed ${this.#refusedConnections} new connection(s), the last from ${socket.remoteAddress}`,
-      );
-      this.#refusedConnections = 0;
-      this.#lastRefusalLog = now;
-    }
+    const sub = new SubRemotingServer(this.#core, this.#options, this.#transport, { host: where.host, port: where.port, unix: where.unix, inheritProcessors });
+    this.#subServers.set(where.unix !== null || where.port !== 0 ? key : `${key}#${this.#subServers.size}`, sub);
+    return sub;
   }
 
   /** Calls the client on `channel` (a processor's ctx.channel) and resolves with its response. */
@@ -167,10 +145,10 @@ export class RemotingServer extends RemotingEndpoint {
     if (call !== null) core.calls.dispatch(conn, call);
   }
 
-  /** A connection this server accepted; anything else is a programming error. */
+  /** A connection this server (or one of its sub-servers) accepted; anything else is a programming error. */
   #own(method: string, channel: RemotingChannel): Connection {
     const conn = connectionOf(channel);
-    if (conn === undefined || !conn.belongsTo(this.#core)) {
+    if (conn === undefined || !(conn.belongsTo(this.#core) || [...this.#subServers.values()].some((sub) => sub.owns(conn)))) {
       throw new TypeError(`${method}: channel must be a connection of this server (a processor's ctx.channel)`);
     }
     return conn;
@@ -192,7 +170,8 @@ export class RemotingServer extends RemotingEndpoint {
     const wasStarting = this.#state === "starting";
     this.#state = "stopping";
     if (wasStarting) await this.#startPromise?.catch(() => {});
-    this.#listener?.close();
+    this.#main.close();
+    for (const sub of this.#subServers.values()) sub.stopAccepting();
     core.beginShutdown(this.#options.goAwayOnShutdown);
     try {
       await core.drain(this.#options.shutdownTimeoutMs);

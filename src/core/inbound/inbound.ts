@@ -61,12 +61,15 @@ export class Inbound implements RequestOwner {
     this.hooks = parts.hooks;
   }
 
-  /** Every request frame arrives here (Connection.take decided it may be taken). */
-  onRequest(conn: Connection, request: RemotingCommand): void {
+  /**
+   * Every request frame arrives here (Connection.take decided it may be taken). `registry`: the
+   * processors of the port the connection came in on.
+   */
+  onRequest(conn: Connection, request: RemotingCommand, registry: ProcessorRegistry = this.parts.registry): void {
     const { options, served } = this.parts;
     const code = request.code;
     served.request(code); // stats
-    const entry = this.parts.registry.lookup(code);
+    const entry = registry.lookup(code);
     if (entry === null) {
       this.parts.logger.debug(`${this.role}: no processor for request code ${code} from ${conn.remoteAddress}`);
       this.reply(conn, request, RemotingSysResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${code} not supported`);

@@ -20,7 +20,11 @@ export class ProcessorRegistry {
   private defaultEntry: ProcessorEntry | null = null;
   private readonly executorSet = new Set<RequestExecutor>();
 
-  constructor(private readonly defaultExecutor: RequestExecutor) {
+  constructor(
+    private readonly defaultExecutor: RequestExecutor,
+    /** Consulted when this registry has neither a processor for a code nor a default one (a sub-server inheriting its server's). */
+    private readonly parent: ProcessorRegistry | null = null,
+  ) {
     this.executorSet.add(defaultExecutor);
   }
 
@@ -38,9 +42,9 @@ export class ProcessorRegistry {
     this.defaultEntry = this.entry("registerDefaultProcessor", processor, executor);
   }
 
-  /** The processor for `code`, else the default one; null when neither exists. */
+  /** The processor for `code`, else the default one, else the parent's answer; null when none exists. */
   lookup(code: number): ProcessorEntry | null {
-    return this.byCode.get(code) ?? this.defaultEntry;
+    return this.byCode.get(code) ?? this.defaultEntry ?? this.parent?.lookup(code) ?? null;
   }
 
   private entry(method: string, processor: RequestProcessor | string, executor: RequestExecutor | undefined): ProcessorEntry {
