@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RemotingChannel, RemotingClient } from "../../src/surface.ts";
-import { asyncCall, rejectionOf, sleep, waitFor, within } from "../helpers/promises.ts";
+import { asyncCall, rejectionOf, waitFor, within } from "../helpers/promises.ts";
 import { group } from "./scenario.ts";
 import type { ScenarioHarness } from "./harness.ts";
 
@@ -70,16 +70,17 @@ export const connectionClose = group("connection close: pending calls fail fast"
 
   scenario("closeChannel fails that connection's pending calls at once; the next call reconnects", async (h) => {
     let connects = 0;
+    let parked = 0;
     const server = await h.server({}, (s) => {
       s.registerProcessor(ECHO, h.echo);
-      s.registerProcessor(NEVER, () => null);
+      s.registerProcessor(NEVER, () => (parked++, null));
       s.setChannelEventListener({ onChannelConnect: () => connects++ });
     });
     const client = h.client();
     const addr = h.addrOf(server);
     await client.invokeSync(addr, h.lib.createRequest(ECHO), 3000);
     const calls = pendingCalls(h, client, addr, 4);
-    await sleep(20);
+    await waitFor(() => parked === 4, "the 4 calls to reach the server");
     const t0 = performance.now();
     client.closeChannel(addr);
     await assertAllFailFast(h, calls, t0);
