@@ -24,13 +24,19 @@ export const frameDecoderBenches: MicroModule = async (root) => {
     sink += cmd.body === null ? 0 : cmd.body.length;
   };
   const group = `FrameDecoder: 16 MiB of 64-byte frames`;
-  const feed = (parts: Uint8Array[]) => () => {
-    const decoder = new lib.FrameDecoder();
-    for (const c of parts) decoder.feed(c, onFrame);
+  const onFrameCode = (cmd: Command): void => {
+    sink += cmd.code;
+  };
+  const feed = (parts: Uint8Array[], lazyBodies = false, consume = onFrame) => () => {
+    const decoder = new lib.FrameDecoder({ lazyBodies });
+    for (const c of parts) decoder.feed(c, consume);
     return do_not_optimize(sink);
   };
   return [
     { group, name: "64 KiB chunks, feed()", fn: feed(chunks), perCall: frames, unit: "frames", short: true },
+    // As the endpoints' connections decode: lazy body views, made only for a body that is read.
+    { group, name: "64 KiB chunks, feed(), lazy bodies, read", fn: feed(chunks, true), perCall: frames, unit: "frames" },
+    { group, name: "64 KiB chunks, feed(), lazy bodies, not read", fn: feed(chunks, true, onFrameCode), perCall: frames, unit: "frames", short: true },
     { group, name: "65521 B chunks (frames straddle), feed()", fn: feed(oddChunks), perCall: frames, unit: "frames" },
     {
       group,
