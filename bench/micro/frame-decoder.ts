@@ -101,10 +101,10 @@ function largeFrameBenches(lib: Library) {
     return do_not_optimize(sink);
   };
   const group = `FrameDecoder: ${LARGE_FRAMES} frames with 1 MiB bodies, reassembled`;
-  const perCall = (frame.length * LARGE_FRAMES) / 1e6;
+  const perCall = (frame.length * LARGE_FRAMES) / 1e9;
   return [
-    ...[64, 128, 256, 512].map((k) => ({ group, name: `header alone, then ${k} KiB chunks`, fn: run(headerThenBody(k * 1024), false), perCall, unit: "MB" })),
-    ...[64, 256].map((k) => ({ group, name: `one stream in ${k} KiB chunks`, fn: run(stream(k * 1024), false), perCall, unit: "MB" })),
-    ...[64, 256].map((k) => ({ group, name: `header alone, then ${k} KiB chunks, bodies released`, fn: run(headerThenBody(k * 1024), true), perCall, unit: "MB" })),
+    ...[64, 128, 256, 512].map((k) => ({ group, name: `header alone, then ${k} KiB chunks`, fn: run(headerThenBody(k * 1024), false), perCall, unit: "GB" })),
+    ...[64, 256].map((k) => ({ group, name: `one stream in ${k} KiB chunks`, fn: run(stream(k * 1024), false), perCall, unit: "GB" })),
+    ...[64, 256].map((k) => ({ group, name: `header alone, then ${k} KiB chunks, bodies released`, fn: run(headerThenBody(k * 1024), true), perCall, unit: "GB" })),
   ];
 }
