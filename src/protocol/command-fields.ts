@@ -1,18 +1,20 @@
+import { RemotingCommandError } from "../errors.ts";
 import { headerValueText } from "./custom-header.ts";
 import { describeValue } from "./describe-value.ts";
 import { setExtField } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
-import { RemotingCommandError } from "../errors.ts";
 import type { SerializeType } from "./serialize-type.ts";
 import { utf8Bytes } from "./utf8.ts";
 
 /**
  * What each command field may hold, checked twice.
  *
- * Creating: what createRequest / createResponse accept for each command field, turned into what a command
- * holds. A value of a wrong type is a programming error: a TypeError naming the function and the
- * field, thrown before any command exists, so that nothing wrong ever reaches the wire.
+ * Creating: what createRequest / createResponse accept, turned into what a command holds. A value
+ * of a wrong type is a programming error: a TypeError naming the function and the field, thrown
+ * before any command exists.
  *
+ * - code, opaque, version: numbers (int32 on the wire: checked when encoded); flag an int32.
+ * - language a LanguageCode name; serializeType "JSON" or "ROCKETMQ"; remark a string or null.
  * - body: a Uint8Array (a Buffer too) is kept as it is; any other ArrayBufferView or an ArrayBuffer
  *   becomes a Uint8Array view of exactly its bytes (no copy); a string its UTF-8 bytes;
  *   null/undefined no body.
@@ -40,8 +42,15 @@ export function isInt32(value: unknown): value is number {
   return typeof value === "number" && (value | 0) === value;
 }
 
-export function commandInt(fn: string, field: string, value: unknown): number {
-  if (!isInt32(value)) throw new TypeError(`${fn}: ${field} must be an int32, got ${typeof value === "number" ? value : describeValue(value)}`);
+/**
+ * A numeric field at creation: a number, or a TypeError. Whether it fits the wire's int32 is the
+ * encoder's check (a RemotingCommandError when sent), except for `flag`, which creation combines
+ * with the response and oneway bits and so must already be an int32 (nothing is silently wrapped).
+ */
+export function commandNumber(fn: string, field: string, value: unknown): number {
+  if (typeof value !== "number" || (field === "flag" && !isInt32(value))) {
+    throw new TypeError(`${fn}: ${field} must be ${field === "flag" ? "an int32" : "a number (an int32)"}, got ${typeof value === "number" ? value : describeValue(value)}`);
+  }
   return value;
 }
 

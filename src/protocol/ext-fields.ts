@@ -13,9 +13,9 @@ export function setExtField(ext: Record<string, string>, key: string, value: str
   }
 }
 
-/** Why the encoders refuse an ext field value (they take strings, and skip null and undefined). */
-export function extValueError(key: string, value: unknown): string {
-  return `cannot encode command: extFields.${key} must be a string, got ${describeValue(value)}`;
+/** Refuses an ext field value for the encoders, which take strings (and skip null and undefined). */
+export function refuseExtValue(key: string, value: unknown): never {
+  throw new RemotingCommandError(`cannot encode command: extFields.${key} must be a string, got ${describeValue(value)}`);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { ByteWriter } from "./byte-writer.ts";
-import { RemotingCommandError } from "../errors.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
-import { extValueError } from "./ext-fields.ts";
+import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 import { utf8Bytes, writeUtf8 } from "./utf8.ts";
@@ -85,11 +84,8 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
   writeBytes(w, EXT_FIELDS);
   let first = true;
   for (const key in ext) {
-    const value = ext[key];
-    if (typeof value !== "string") {
-      if (value === null || value === undefined) continue; // fastjson leaves null map values out
-      throw new RemotingCommandError(extValueError(key, value));
-    }
+    const raw = ext[key];
+    if (raw === null || raw === undefined) continue; // fastjson leaves null map values out
     if (!first) {
       w.ensure(1);
       w.bytes[w.pos++] = 0x2c;
@@ -98,7 +94,7 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
     writeString(w, key);
     w.ensure(1);
     w.bytes[w.pos++] = 0x3a;
-    writeString(w, value);
+    writeString(w, typeof raw === "string" ? raw : refuseExtValue(key, raw));
   }
   w.ensure(1);
   w.bytes[w.pos++] = 0x7d;

@@ -1,5 +1,5 @@
 import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
-import { commandBody, commandExtFields, commandInt, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
+import { commandBody, commandExtFields, commandNumber, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
 import { describeValue } from "./describe-value.ts";
 import { encodeCustomHeader } from "./custom-header.ts";
 import type { SerializeType } from "./serialize-type.ts";
@@ -163,17 +163,17 @@ function initExtFields(fn: string, init: CommandInit): Record<string, string> | 
 
 /** A command from `init`, every field checked; a response always has the response bit and never the oneway bit. */
 function createCommand(fn: string, code: number, init: CommandInit | undefined, remark: unknown, defaultOpaque: boolean, response: boolean): Command {
-  commandInt(fn, "code", code);
+  commandNumber(fn, "code", code);
   if (init === undefined || init === null) {
     return new Command(code, commandDefaults.language, commandDefaults.version, defaultOpaque ? nextOpaque() : 0, response ? RPC_TYPE_RESPONSE : 0, commandRemark(fn, remark), null, null, commandDefaults.serializeType);
   }
   if (typeof init !== "object") throw new TypeError(`${fn}: init must be an object, got ${describeValue(init)}`);
-  const flag = init.flag === undefined ? 0 : commandInt(fn, "flag", init.flag);
+  const flag = init.flag === undefined ? 0 : commandNumber(fn, "flag", init.flag);
   return new Command(
     code,
     init.language === undefined ? commandDefaults.language : commandLanguage(fn, init.language),
-    init.version === undefined ? commandDefaults.version : commandInt(fn, "version", init.version),
-    init.opaque === undefined ? (defaultOpaque ? nextOpaque() : 0) : commandInt(fn, "opaque", init.opaque),
+    init.version === undefined ? commandDefaults.version : commandNumber(fn, "version", init.version),
+    init.opaque === undefined ? (defaultOpaque ? nextOpaque() : 0) : commandNumber(fn, "opaque", init.opaque),
     response ? (flag | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY : flag & ~RPC_TYPE_RESPONSE,
     commandRemark(fn, remark ?? init.remark),
     initExtFields(fn, init),

@@ -1,7 +1,7 @@
 import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt16, readInt32, writeInt16, writeInt32 } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
-import { extValueError, setExtField } from "./ext-fields.ts";
+import { refuseExtValue, setExtField } from "./ext-fields.ts";
 import { languageByte, languageName } from "./language-code.ts";
 import type { HeaderFields, RemotingCommand } from "./remoting-command.ts";
 import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
@@ -60,11 +60,9 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
   if (ext != null) {
     if (!isEncodableExt(ext)) throw refusal(cmd);
     for (const key in ext) {
-      const value = ext[key];
-      if (typeof value !== "string") {
-        if (value === null || value === undefined) continue; // Java skips null values
-        throw new RemotingCommandError(extValueError(key, value));
-      }
+      const raw = ext[key];
+      if (raw === null || raw === undefined) continue; // Java skips null values
+      const value = typeof raw === "string" ? raw : refuseExtValue(key, raw);
       w.pos = p;
       w.ensure(6 + maxUtf8Length(key) + maxUtf8Length(value));
       b = w.bytes;

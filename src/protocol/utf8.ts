@@ -9,11 +9,25 @@ const textEncoder = new TextEncoder();
 
 const CACHE_SLOTS = 4096; // power of two
 const CACHE_MAX_LEN = 48;
-const cacheBytes = new Uint8Array(CACHE_SLOTS * CACHE_MAX_LEN);
+const CACHE_WORDS = CACHE_MAX_LEN / 4;
+/** Each slot's bytes as little-endian words, zero-padded: compared four bytes at a time. */
+const cacheWords = new Int32Array(CACHE_SLOTS * CACHE_WORDS);
 const cacheLength = new Int32Array(CACHE_SLOTS).fill(-1);
 const cacheString: string[] = new Array<string>(CACHE_SLOTS).fill("");
 /** One-byte strings need no cache: SEND_MESSAGE_V2's keys are single letters, many values single digits. */
 const ASCII_CHARS: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
+/** Whether `b[start, end)` equals the bytes at cacheWords[k]. */
+function sameBytes(b: Uint8Array, start: number, end: number, k: number): boolean {
+  let i = start;
+  for (const end4 = end - 3; i < end4; i += 4, k++) {
+    if ((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) !== cacheWords[k]) return false;
+  }
+  if (i === end) return true;
+  let tail = 0;
+  for (let shift = 0; i < end; i++, shift += 8) tail |= b[i]! << shift;
+  return tail === cacheWords[k];
+}
 
 /** Decodes `b[start, end)` and remembers it in `slot`. */
 function decodeAndCache(b: Uint8Array, start: number, end: number, slot: number): string {
@@ -27,8 +41,9 @@ function decodeAndCache(b: Uint8Array, start: number, end: number, slot: number)
   } else {
     s = textDecoder.decode(b.subarray(start, end));
   }
-  const base = slot * CACHE_MAX_LEN;
-  for (let i = 0; i < len; i++) cacheBytes[base + i] = b[start + i]!;
+  const base = slot * CACHE_WORDS;
+  for (let k = 0; k < CACHE_WORDS; k++) cacheWords[base + k] = 0;
+  for (let i = 0; i < len; i++) cacheWords[base + (i >> 2)]! |= b[start + i]! << ((i & 3) << 3);
   cacheLength[slot] = len;
   cacheString[slot] = s;
   return s;
@@ -49,12 +64,7 @@ export function readUtf8(b: Uint8Array, start: number, end: number): string {
   let h = Math.imul(len, 0x9e3779b1) ^ b[start]! ^ (b[end - 1]! << 8) ^ (b[start + (len >> 1)]! << 16) ^ (b[len > 1 ? end - 2 : start]! << 24);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   const slot = (h ^ (h >>> 13)) & (CACHE_SLOTS - 1);
-  if (cacheLength[slot] === len) {
-    const delta = slot * CACHE_MAX_LEN - start;
-    let i = start;
-    while (i < end && cacheBytes[delta + i] === b[i]) i++;
-    if (i === end) return cacheString[slot]!;
-  }
+  if (cacheLength[slot] === len && sameBytes(b, start, end, slot * CACHE_WORDS)) return cacheString[slot]!;
   return decodeAndCache(b, start, end, slot);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRequest, createResponse, decodeFrame, encodeFrame, type CommandInit } from "../../src/index.ts";
+import { createRequest, createResponse, decodeFrame, encodeFrame, RemotingCommandError, type CommandInit } from "../../src/index.ts";
 
 const bytesOf = (u8: Uint8Array | null): number[] => (u8 === null ? [] : Array.from(u8));
 
@@ -125,13 +125,15 @@ describe("createRequest / createResponse: extFields", () => {
 });
 
 describe("createRequest / createResponse: the other fields", () => {
-  test("code, opaque, flag and version must be int32", () => {
-    expect(() => createRequest(1.5)).toThrow(new TypeError("createRequest: code must be an int32, got 1.5"));
-    expect(() => createResponse(Number.NaN)).toThrow(new TypeError("createResponse: code must be an int32, got NaN"));
-    expect(() => createRequest("1" as unknown as number)).toThrow(new TypeError("createRequest: code must be an int32, got string"));
-    expect(() => createRequest(1, { opaque: 2 ** 31 })).toThrow("createRequest: opaque must be an int32, got 2147483648");
-    expect(() => createRequest(1, { flag: 0.5 })).toThrow("createRequest: flag must be an int32");
-    expect(() => createRequest(1, { version: null as unknown as number })).toThrow("createRequest: version must be an int32, got null");
+  test("code, opaque and version must be numbers, int32 when sent; flag an int32 at once", () => {
+    expect(() => createRequest("1" as unknown as number)).toThrow(new TypeError("createRequest: code must be a number (an int32), got string"));
+    expect(() => createRequest(1, { version: null as unknown as number })).toThrow("createRequest: version must be a number (an int32), got null");
+    expect(() => createResponse(0, null, { opaque: 5n as unknown as number })).toThrow("createResponse: opaque must be a number (an int32), got bigint");
+    expect(() => createRequest(1, { flag: 0.5 })).toThrow(new TypeError("createRequest: flag must be an int32, got 0.5"));
+    // A number the wire cannot carry is refused when sent, naming the field.
+    expect(() => encodeFrame(createRequest(1.5))).toThrow(new RemotingCommandError("cannot encode command: code must be an int32, got 1.5"));
+    expect(() => encodeFrame(createResponse(Number.NaN))).toThrow("code must be an int32, got NaN");
+    expect(() => encodeFrame(createRequest(1, { opaque: 2 ** 31 }))).toThrow("opaque must be an int32, got 2147483648");
   });
 
   test("language must be a LanguageCode name and serializeType JSON or ROCKETMQ", () => {
