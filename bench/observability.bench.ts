@@ -6,7 +6,9 @@
  *   bun bench/observability.bench.ts [--rounds N] [--baseline <another checkout's src/index.ts>]...
  *
  * Variants: "default" (stats on, nobody subscribed to the tracing channels), "stats off"
- * (trafficStats: false), "traced" (no-op subscribers on both tracing channels), and for each
+ * (trafficStats: false), "traced" (no-op subscribers on both tracing channels), "OpenTelemetry"
+ * (instrumentRemoting on an SDK MeterProvider with a reader; and on the API's no-op meter, which
+ * leaves the integration's own share), and for each
  * --baseline the same round trips through another version of the library (a checkout without
  * stats and tracing; or this one again, which shows the noise floor). Every measurement runs in a fresh process
  * (so variants share no JIT feedback and no heap), A/B interleaved: each round runs every variant
@@ -31,7 +33,7 @@ const ECHO = 10;
 const THIS_LIBRARY = new URL("../src/index.ts", import.meta.url).pathname;
 const argv = process.argv.slice(2);
 
-type Mode = "default" | "stats-off" | "traced";
+type Mode = "default" | "stats-off" | "traced" | "otel" | "otel-noop";
 
 /** One measurement in this process: ns per call for `library` in `mode`. */
 async function child(library: string, mode: Mode): Promise<number> {
@@ -42,6 +44,18 @@ async function child(library: string, mode: Mode): Promise<number> {
     for (const name of ["bun-remoting:invoke", "bun-remoting:process"]) {
       dc.tracingChannel(name).subscribe({ start: noop, end: noop, asyncStart: noop, asyncEnd: noop, error: noop });
     }
+  }
+  if (mode === "otel-noop") {
+    const { instrumentRemoting } = await import("../src/metrics/opentelemetry.ts");
+    instrumentRemoting(); // no MeterProvider registered: the API's no-op meter
+  }
+  if (mode === "otel") {
+    // Both endpoints are in this process, so every round trip records on both sides. Loaded only
+    // here, so that the other variants' processes hold none of it.
+    const { instrumentRemoting } = await import("../src/metrics/opentelemetry.ts");
+    const { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } = await import("@opentelemetry/sdk-metrics");
+    const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    instrumentRemoting({ meterProvider: new MeterProvider({ readers: [reader] }) });
   }
   const transport = new MemoryTransport();
   const server = new lib.RemotingServer({ transport, logger: lib.silentLogger, ...options });
@@ -82,6 +96,8 @@ const variants: Variant[] = [
   { name: "default (stats on, untraced)", library: THIS_LIBRARY, mode: "default" },
   { name: "stats off (trafficStats: false)", library: THIS_LIBRARY, mode: "stats-off" },
   { name: "traced (no-op subscribers)", library: THIS_LIBRARY, mode: "traced" },
+  { name: "OpenTelemetry, no-op meter", library: THIS_LIBRARY, mode: "otel-noop" },
+  { name: "OpenTelemetry, SDK meter", library: THIS_LIBRARY, mode: "otel" },
 ];
 const { values } = parseArgs({ args: argv, options: { rounds: { type: "string", default: "5" }, baseline: { type: "string", multiple: true, default: [] } } });
 for (const library of values.baseline) variants.push({ name: `baseline ${library}`, library, mode: "default" });

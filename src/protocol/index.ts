@@ -28,3 +28,33 @@ export {
   RemotingVersion,
 } from "./remoting-command.ts";
 export { SerializeType } from "./serialize-type.ts";
+export { ProxyProtocolAttribute, proxyProtocolAttributes } from "./proxy-attributes.ts";
+export {
+  PROXY_UNIQUE_ID_MAX_LENGTH,
+  PROXY_V1_MAX_LENGTH,
+  PROXY_V1_PREFIX,
+  PROXY_V2_FIXED_LENGTH,
+  PROXY_V2_MAX_LENGTH,
+  PROXY_V2_SIGNATURE,
+  ProxySslClient,
+  ProxyTlvType,
+  proxyTlvName,
+  type ProxyCommand,
+  type ProxyEndpoint,
+  type ProxyFamily,
+  type ProxyHeader,
+  type ProxySslInfo,
+  type ProxyTlv,
+  type ProxyTlvName,
+} from "./proxy-header.ts";
+export { detectProxyHeader, PROXY_V1_DECISIVE_LENGTH, PROXY_V2_DECISIVE_LENGTH, type ProxyDetection } from "./proxy-header-detect.ts";
+export {
+  encodeProxyHeaderV1,
+  encodeProxyHeaderV2,
+  encodeProxySslValue,
+  encodeProxyTlvs,
+  type ProxyHeaderInit,
+  type ProxyTlvInit,
+} from "./proxy-header-encode.ts";
+export { ProxyHeaderParser, type ProxyHeaderMode, type ProxyParseResult } from "./proxy-header-parser.ts";
+export { RemotingProxyProtocolError } from "./proxy-protocol-error.ts";
