@@ -9,7 +9,7 @@
  */
 import { metrics, ValueType, type Attributes, type Histogram, type Meter, type MeterProvider } from "@opentelemetry/api";
 import dc from "node:diagnostics_channel";
-import { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "../core/trace-context.ts";
+import { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "../core/observability/trace-context.ts";
 import { RemotingAbortProcessError, type RemotingError } from "../errors.ts";
 import { isOneway } from "../protocol/flags.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";

@@ -1,6 +1,6 @@
-import type { LatencySummary } from "../core/latency-histogram.ts";
-import type { RemotingStats } from "../core/remoting-stats.ts";
-import type { TrafficStats } from "../core/traffic-stats.ts";
+import type { LatencySummary } from "../core/observability/latency-histogram.ts";
+import type { RemotingStats } from "../core/observability/remoting-stats.ts";
+import type { TrafficStats } from "../core/observability/traffic-stats.ts";
 import { requestCodeLabel, responseCodeLabel } from "./code-labels.ts";
 
 /*
@@ -101,6 +101,8 @@ export function renderPrometheus(sources: RemotingStats | readonly PrometheusSou
   const queuedBytes = family("send_queue_bytes", "gauge", "Bytes accepted for sending that the sockets have not taken yet.");
   const pendingCalls = family("calls_pending", "gauge", "Calls this endpoint made that are not settled yet.");
   const droppedEvents = family("channel_events_dropped_total", "counter", "Channel events dropped because the listener's queue was full.");
+  const droppedRequests = family("requests_dropped_total", "counter", "Requests read but never started because their connection closed first.");
+  const slowConsumers = family("slow_consumer_closes_total", "counter", "Connections closed because their unsent answers went past maxWriteBufferBytes.");
   const requests = family("requests_total", "counter", 'Requests by request code: direction "served" for peers\' requests to this endpoint, "invoked" for calls it made.');
   const errors = family("request_errors_total", "counter", "Requests that ended in an error: an answer other than SUCCESS (by response code) or a failed call (by error code).");
   const duration = family("request_duration_seconds", "summary", "Served: from arrival until the processor settled. Invoked: from the call until its answer. Quantiles at 12.5% resolution.");
@@ -131,8 +133,10 @@ export function renderPrometheus(sources: RemotingStats | readonly PrometheusSou
     queuedBytes.add(labels, stats.bytesQueued);
     pendingCalls.add(labels, stats.pendingCalls);
     droppedEvents.add(labels, stats.droppedEvents);
+    droppedRequests.add(labels, stats.droppedRequests);
+    slowConsumers.add(labels, stats.slowConsumerCloses);
     traffic(labels, "served", stats.served);
     traffic(labels, "invoked", stats.invoked);
   }
-  return [connections, inFlight, queued, queuedBytes, pendingCalls, droppedEvents, requests, errors, duration, durationMax].map((f) => f.render()).join("");
+  return [connections, inFlight, queued, queuedBytes, pendingCalls, droppedEvents, droppedRequests, slowConsumers, requests, errors, duration, durationMax].map((f) => f.render()).join("");
 }

@@ -28,7 +28,7 @@ export {
   RemotingVersion,
 } from "./remoting-command.ts";
 export { SerializeType } from "./serialize-type.ts";
-export { ProxyProtocolAttribute, proxyProtocolAttributes } from "./proxy-attributes.ts";
+export { ProxyProtocolAttribute, proxyProtocolAttributes } from "./proxy/proxy-attributes.ts";
 export {
   PROXY_UNIQUE_ID_MAX_LENGTH,
   PROXY_V1_MAX_LENGTH,
@@ -46,8 +46,8 @@ export {
   type ProxySslInfo,
   type ProxyTlv,
   type ProxyTlvName,
-} from "./proxy-header.ts";
-export { detectProxyHeader, PROXY_V1_DECISIVE_LENGTH, PROXY_V2_DECISIVE_LENGTH, type ProxyDetection } from "./proxy-header-detect.ts";
+} from "./proxy/proxy-header.ts";
+export { detectProxyHeader, PROXY_V1_DECISIVE_LENGTH, PROXY_V2_DECISIVE_LENGTH, type ProxyDetection } from "./proxy/proxy-header-detect.ts";
 export {
   encodeProxyHeaderV1,
   encodeProxyHeaderV2,
@@ -55,6 +55,6 @@ export {
   encodeProxyTlvs,
   type ProxyHeaderInit,
   type ProxyTlvInit,
-} from "./proxy-header-encode.ts";
-export { ProxyHeaderParser, type ProxyHeaderMode, type ProxyParseResult } from "./proxy-header-parser.ts";
-export { RemotingProxyProtocolError } from "./proxy-protocol-error.ts";
+} from "./proxy/proxy-header-encode.ts";
+export { ProxyHeaderParser, type ProxyHeaderMode, type ProxyParseResult } from "./proxy/proxy-header-parser.ts";
+export { RemotingProxyProtocolError } from "./proxy/proxy-protocol-error.ts";

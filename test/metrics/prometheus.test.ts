@@ -89,6 +89,8 @@ const stats = (overrides: Partial<RemotingStats> = {}): RemotingStats => ({
   bytesQueued: 4096,
   pendingCalls: 5,
   droppedEvents: 7,
+  droppedRequests: 4,
+  slowConsumerCloses: 1,
   served: {
     requests: 12,
     errors: 3,
@@ -118,6 +120,8 @@ describe("renderPrometheus", () => {
       "bun_remoting_send_queue_bytes",
       "bun_remoting_calls_pending",
       "bun_remoting_channel_events_dropped_total",
+      "bun_remoting_requests_dropped_total",
+      "bun_remoting_slow_consumer_closes_total",
       "bun_remoting_requests_total",
       "bun_remoting_request_errors_total",
       "bun_remoting_request_duration_seconds",
@@ -133,6 +137,8 @@ describe("renderPrometheus", () => {
     expect(value(f, "bun_remoting_send_queue_bytes", ep)).toBe(4096);
     expect(value(f, "bun_remoting_calls_pending", ep)).toBe(5);
     expect(value(f, "bun_remoting_channel_events_dropped_total", ep)).toBe(7);
+    expect(value(f, "bun_remoting_requests_dropped_total", ep)).toBe(4);
+    expect(value(f, "bun_remoting_slow_consumer_closes_total", ep)).toBe(1);
     const route = { ...ep, direction: "served", request_code: "get_routeinfo_by_topic" };
     expect(value(f, "bun_remoting_requests_total", route)).toBe(10);
     expect(value(f, "bun_remoting_requests_total", { ...ep, direction: "served", request_code: "99999" })).toBe(1);

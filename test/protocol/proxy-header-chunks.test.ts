@@ -9,7 +9,7 @@ import {
   type ProxyHeaderInit,
   type ProxyTlvInit,
 } from "../../src/index.ts";
-import { formatIPv6, parseIPv6 } from "../../src/protocol/ip-address.ts";
+import { formatIPv6, parseIPv6 } from "../../src/protocol/proxy/ip-address.ts";
 import { ascii, parseChunks, splitAt } from "../helpers/proxy-headers.ts";
 import { Random } from "../helpers/random.ts";
 import { positiveVectors, toHex } from "../helpers/vectors.ts";

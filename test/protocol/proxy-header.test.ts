@@ -16,8 +16,8 @@ import {
   type ProxyHeader,
   type ProxyHeaderInit,
 } from "../../src/index.ts";
-import { crc32c } from "../../src/protocol/crc32c.ts";
-import { formatIPv6, parseIPv4, parseIPv6 } from "../../src/protocol/ip-address.ts";
+import { crc32c } from "../../src/protocol/proxy/crc32c.ts";
+import { formatIPv6, parseIPv4, parseIPv6 } from "../../src/protocol/proxy/ip-address.ts";
 import { ascii, parseChunks, plainHeader, splitAt } from "../helpers/proxy-headers.ts";
 import { fromHex, positiveVectors, toHex } from "../helpers/vectors.ts";
 

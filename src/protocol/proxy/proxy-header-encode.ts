@@ -1,4 +1,4 @@
-import { utf8Bytes } from "./utf8.ts";
+import { utf8Bytes } from "../utf8.ts";
 import { crc32c } from "./crc32c.ts";
 import { formatIPv6, parseIPv4, parseIPv6 } from "./ip-address.ts";
 import {

@@ -1,4 +1,4 @@
-import { RemotingError } from "../errors.ts";
+import { RemotingError } from "../../errors.ts";
 
 /**
  * A PROXY protocol header that is malformed, or missing where proxyProtocol "required" asks for

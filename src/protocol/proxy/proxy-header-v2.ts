@@ -1,4 +1,4 @@
-import { utf8Text } from "./utf8.ts";
+import { utf8Text } from "../utf8.ts";
 import { formatIPv4, formatIPv6 } from "./ip-address.ts";
 import { PROXY_V2_FIXED_LENGTH, PROXY_V2_SIGNATURE, type ProxyEndpoint, type ProxyFamily, type ProxyHeader } from "./proxy-header.ts";
 import { PROXY_V2_DECISIVE_LENGTH } from "./proxy-header-detect.ts";
