@@ -112,6 +112,19 @@ export class RemotingAbortedError extends RemotingError {
   }
 }
 
+/**
+ * A PROXY protocol header that is malformed, or missing where proxyProtocol "required" asks for
+ * one. `offset` is the byte of the connection's stream (0-based) where the problem was found; the
+ * connection that sent it must be closed, as the spec asks.
+ */
+export class RemotingProxyProtocolError extends RemotingError {
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super("ERR_REMOTING_PROXY_PROTOCOL", `PROXY protocol: ${message} (at byte ${offset})`);
+    this.offset = offset;
+  }
+}
+
 /** The server or client was used after shutdown() began, or before start(). */
 export class RemotingLifecycleError extends RemotingError {
   constructor(message: string) {

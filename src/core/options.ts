@@ -101,7 +101,19 @@ export interface ServerOptions extends EndpointOptions {
   tls: ServerTlsOptions | null;
   /** Let other listeners bind the same port (SO_REUSEPORT): the kernel spreads connections over them. */
   reusePort: boolean;
+  /**
+   * HAProxy PROXY protocol (v1 text, v2 binary) before anything else on a connection, TLS included:
+   * "required" closes a connection that does not start with one, "optional" tells a header from a
+   * RocketMQ frame or a TLS handshake by the first bytes, "disabled" expects none. With a header,
+   * processors see the original client as ctx.remoteAddress and the header as ctx.proxyHeader.
+   * Only enable it behind a proxy you trust: a client that reaches the port directly can claim any
+   * address (with "optional" too).
+   */
+  proxyProtocol: ProxyProtocolMode;
 }
+
+/** Server option proxyProtocol. */
+export type ProxyProtocolMode = "disabled" | "optional" | "required";
 
 export interface ClientOptions extends EndpointOptions {
   /** Budget for opening a connection (also bounded by each call's own deadline). */
@@ -155,6 +167,7 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   tlsMode: "permissive",
   tls: null,
   reusePort: false,
+  proxyProtocol: "disabled",
 });
 
 export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
@@ -290,6 +303,7 @@ export function resolveServerOptions(given?: Partial<ServerOptions>): ServerOpti
       tlsMode: oneOf(...TLS_MODES),
       tls: tlsOptions(["key", "cert", "ca", "passphrase", "requestCert", "rejectUnauthorized"], ["key", "cert"]),
       reusePort: boolean,
+      proxyProtocol: oneOf("disabled", "optional", "required"),
     },
     given,
   );

@@ -1,4 +1,5 @@
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import type { ProcessorContext } from "./inbound/processor.ts";
 
 /**
  * Which way a request goes: "inbound" requests arrived from the peer and are about to be processed
@@ -15,9 +16,13 @@ export type RequestDirection = "inbound" | "outbound";
  * what it sends and a verifying hook check only what it receives.
  */
 export interface RPCHook {
-  /** `direction` is always given by this library; it is optional so that Java-shaped two-argument calls still type-check. */
-  doBeforeRequest(remoteAddr: string, request: RemotingCommand, direction?: RequestDirection): void;
-  doAfterResponse(remoteAddr: string, request: RemotingCommand, response: RemotingCommand | null): void;
+  /**
+   * `direction` and `channel` are always given by this library; they are optional so that
+   * Java-shaped two-argument hooks still type-check. `channel` is the connection's context (its
+   * attributes, and the PROXY header it came with, if any).
+   */
+  doBeforeRequest(remoteAddr: string, request: RemotingCommand, direction?: RequestDirection, channel?: ProcessorContext): void;
+  doAfterResponse(remoteAddr: string, request: RemotingCommand, response: RemotingCommand | null, channel?: ProcessorContext): void;
 }
 
 /** The registered hooks, in order; registering the same hook twice is a no-op, as in Java. */
@@ -36,11 +41,11 @@ export class RpcHooks {
     this.isEmpty = true;
   }
 
-  before(remoteAddr: string, request: RemotingCommand, direction: RequestDirection): void {
-    for (const hook of this.hooks) hook.doBeforeRequest(remoteAddr, request, direction);
+  before(remoteAddr: string, request: RemotingCommand, direction: RequestDirection, channel: ProcessorContext): void {
+    for (const hook of this.hooks) hook.doBeforeRequest(remoteAddr, request, direction, channel);
   }
 
-  after(remoteAddr: string, request: RemotingCommand, response: RemotingCommand | null): void {
-    for (const hook of this.hooks) hook.doAfterResponse(remoteAddr, request, response);
+  after(remoteAddr: string, request: RemotingCommand, response: RemotingCommand | null, channel: ProcessorContext): void {
+    for (const hook of this.hooks) hook.doAfterResponse(remoteAddr, request, response, channel);
   }
 }

@@ -57,4 +57,3 @@ export {
   type ProxyTlvInit,
 } from "./proxy/proxy-header-encode.ts";
 export { ProxyHeaderParser, type ProxyHeaderMode, type ProxyParseResult } from "./proxy/proxy-header-parser.ts";
-export { RemotingProxyProtocolError } from "./proxy/proxy-protocol-error.ts";

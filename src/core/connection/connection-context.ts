@@ -1,3 +1,5 @@
+import { proxyProtocolAttributes } from "../../protocol/proxy/proxy-attributes.ts";
+import type { ProxyHeader } from "../../protocol/proxy/proxy-header.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { ProcessorContext, RemotingChannel } from "../inbound/processor.ts";
 import type { Signal } from "../signal.ts";
@@ -24,12 +26,31 @@ export class ConnectionContext implements ProcessorContext, RemotingChannel {
   #aborted = false;
   #attributes: Map<string, unknown> | null = null;
 
+  #remoteAddress: string;
+  #proxyHeader: ProxyHeader | null = null;
+
   constructor(
     target: ContextTarget,
-    readonly remoteAddress: string,
+    remoteAddress: string,
     readonly localAddress: string,
   ) {
     this.#target = target;
+    this.#remoteAddress = remoteAddress;
+  }
+
+  get remoteAddress(): string {
+    return this.#remoteAddress;
+  }
+
+  get proxyHeader(): ProxyHeader | null {
+    return this.#proxyHeader;
+  }
+
+  /** The connection came through a proxy that sent `header`: the client's address, Java's attributes. */
+  setProxyHeader(header: ProxyHeader, remoteAddress: string): void {
+    this.#proxyHeader = header;
+    this.#remoteAddress = remoteAddress;
+    for (const [name, value] of Object.entries(proxyProtocolAttributes(header))) this.attributes.set(name, value);
   }
 
   get channel(): RemotingChannel {
@@ -70,6 +91,6 @@ export class ConnectionContext implements ProcessorContext, RemotingChannel {
   }
 
   toString(): string {
-    return `channel#${this.id}(${this.remoteAddress})`;
+    return `channel#${this.id}(${this.#remoteAddress})`;
   }
 }

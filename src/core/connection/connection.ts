@@ -1,4 +1,6 @@
 import { RemotingTlsError } from "../../errors.ts";
+import { ProxyHeaderParser, type ProxyHeaderMode, type ProxyParseResult } from "../../protocol/proxy/proxy-header-parser.ts";
+import { formatAddress, UNIX_PREFIX } from "../address.ts";
 import { RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
@@ -99,7 +101,9 @@ export class Connection implements SocketHandler, ContextTarget {
   private active = true;
   /** Why the core closed the connection (a bad frame, a limit), given to its calls and listeners. */
   private ownReason: Error | undefined = undefined;
-  readonly remoteAddress: string;
+  /** Reads the PROXY header the connection must (or may) open with; null once it is read, or without one. */
+  private proxyParser: ProxyHeaderParser | null;
+  private peerAddress: string;
   readonly localAddress: string;
   private readonly onFrame = (cmd: RemotingCommand): void => {
     this.framesIn++;
@@ -113,8 +117,11 @@ export class Connection implements SocketHandler, ContextTarget {
     readonly addr: string,
     /** Server side: how to treat the first byte (TLS or plaintext); null: no sniffing. */
     private tlsGate: TlsGate | null = null,
+    /** Server side: whether a PROXY protocol header comes first (before TLS); null: none is expected. */
+    proxyMode: ProxyHeaderMode | null = null,
   ) {
-    this.remoteAddress = socket.remoteAddress;
+    this.peerAddress = socket.remoteAddress;
+    this.proxyParser = proxyMode === null ? null : new ProxyHeaderParser(proxyMode);
     this.localAddress = socket.localAddress;
     const limits = owner.limits;
     this.decoder = new FrameDecoder({ maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength, lazyBodies: true });
@@ -123,13 +130,18 @@ export class Connection implements SocketHandler, ContextTarget {
       { highWaterMark: limits.writeBufferHighWaterMark, lowWaterMark: limits.writeBufferLowWaterMark, maxFrameLength: limits.maxFrameLength },
       (writable) => owner.onWritable(this, writable),
     );
-    this.context = new ConnectionContext(this, this.remoteAddress, this.localAddress);
+    this.context = new ConnectionContext(this, this.peerAddress, this.localAddress);
     byContext.set(this.context, this);
     this.lastActive = owner.coarseNow();
   }
 
   get isActive(): boolean {
     return this.active;
+  }
+
+  /** "host:port" of the peer: the original client's when a PROXY header said so. */
+  get remoteAddress(): string {
+    return this.peerAddress;
   }
 
   /** Why the core itself closed the connection (reported already when it did), if it did. */
@@ -149,6 +161,10 @@ export class Connection implements SocketHandler, ContextTarget {
 
   onData(chunk: Uint8Array): void {
     if (!this.active) return;
+    if (this.proxyParser !== null) {
+      this.readProxyHeader(chunk, this.proxyParser);
+      return;
+    }
     if (this.tlsGate !== null) {
       this.sniff(chunk, this.tlsGate);
       return;
@@ -212,6 +228,13 @@ export class Connection implements SocketHandler, ContextTarget {
     }
   }
 
+  /** What the connection was in the middle of receiving when frameStartedAt was stamped, for the timeout's message. */
+  describeStarted(): string {
+    if (this.proxyParser !== null) return `the PROXY header (${this.proxyParser.bufferedBytes} bytes so far)`;
+    const buffered = this.decoder.bufferedBytes;
+    return buffered > 0 ? `a frame (${buffered} bytes so far)` : "the TLS handshake";
+  }
+
   /** The periodic check: stamps activity and frame starts seen since the last one with `now`. */
   observe(now: number): void {
     if (this.activeSinceCheck) {
@@ -219,6 +242,39 @@ export class Connection implements SocketHandler, ContextTarget {
       this.lastActive = now;
     }
     if (this.frameStartedAt === STARTED) this.frameStartedAt = now;
+  }
+
+  /**
+   * The PROXY header a connection opens with: once read, the connection is the original client's
+   * and the bytes after it go on to the TLS sniff and the frames. Until then, frameTimeoutMs runs.
+   */
+  private readProxyHeader(chunk: Uint8Array, parser: ProxyHeaderParser): void {
+    this.activeSinceCheck = true;
+    let result: ProxyParseResult;
+    try {
+      result = parser.feed(chunk);
+    } catch (error) {
+      this.proxyParser = null;
+      this.owner.onProtocolError(this, error as Error);
+      return;
+    }
+    if (result.state === "incomplete") {
+      if (this.frameStartedAt === IDLE) this.frameStartedAt = STARTED;
+      return;
+    }
+    this.proxyParser = null;
+    this.frameStartedAt = IDLE;
+    let next: Uint8Array;
+    if (result.state === "absent") {
+      next = result.data;
+    } else {
+      next = result.rest;
+      const { header } = result;
+      const source = header.command === "PROXY" ? header.source : null;
+      if (source !== null) this.peerAddress = header.family === "UNIX" ? `${UNIX_PREFIX}${source.address}` : formatAddress(source.address, source.port);
+      this.context.setProxyHeader(header, this.peerAddress);
+    }
+    if (next.length > 0) this.onData(next);
   }
 
   /** The first bytes of a server connection: plaintext goes on here, TLS goes to the transport, or the connection is refused. */
@@ -289,6 +345,6 @@ export class Connection implements SocketHandler, ContextTarget {
   }
 
   toString(): string {
-    return `connection(${this.remoteAddress})`;
+    return `connection(${this.peerAddress})`;
   }
 }

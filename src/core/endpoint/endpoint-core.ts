@@ -1,4 +1,5 @@
 import { RemotingLifecycleError, RemotingLimitError, RemotingTlsError } from "../../errors.ts";
+import type { ProxyHeaderMode } from "../../protocol/proxy/proxy-header-parser.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import { Connection, type ConnectionLimits, type ConnectionOwner, type TlsGate } from "../connection/connection.ts";
 import { EventLoopExecutor } from "../inbound/event-loop-executor.ts";
@@ -115,8 +116,8 @@ export class EndpointCore implements ConnectionOwner {
   // ---- connections (ConnectionOwner) ------------------------------------------------------------
 
   /** A connection on `socket`, owned by `owner` (this endpoint, or one of its sub-servers) from now on. */
-  connect(socket: TransportSocket, addr: string, tlsGate: TlsGate | null = null, owner: ConnectionOwner = this): Connection {
-    const conn = new Connection(owner, socket, addr, tlsGate);
+  connect(socket: TransportSocket, addr: string, tlsGate: TlsGate | null = null, owner: ConnectionOwner = this, proxyMode: ProxyHeaderMode | null = null): Connection {
+    const conn = new Connection(owner, socket, addr, tlsGate, proxyMode);
     this.connections.add(conn);
     return conn;
   }
@@ -194,9 +195,7 @@ export class EndpointCore implements ConnectionOwner {
     for (const conn of this.connections) {
       conn.observe(now);
       if (frameTimeoutMs > 0 && conn.frameStartedAt >= 0 && now - conn.frameStartedAt >= frameTimeoutMs) {
-        const buffered = conn.decoder.bufferedBytes;
-        const what = buffered > 0 ? `a frame (${buffered} bytes so far)` : "the TLS handshake";
-        this.onProtocolError(conn, new RemotingLimitError("frameTimeoutMs", `${what} was not completed within frameTimeoutMs ${frameTimeoutMs}`));
+        this.onProtocolError(conn, new RemotingLimitError("frameTimeoutMs", `${conn.describeStarted()} was not completed within frameTimeoutMs ${frameTimeoutMs}`));
       } else if (maxIdle > 0 && now - conn.lastActive >= maxIdle && conn.pendingOut === 0) {
         this.logger.info(`${this.role.name}: closing ${conn.remoteAddress}, idle for ${Math.round(now - conn.lastActive)} ms`);
         this.events.emit("IDLE", conn.remoteAddress, conn.context);

@@ -81,7 +81,8 @@ export class ServerPort {
       this.#refuseConnection(socket);
       return REFUSED;
     }
-    const conn = core.connect(socket, socket.remoteAddress, this.#tlsGate(socket), this.owner);
+    const { proxyProtocol } = this.options;
+    const conn = core.connect(socket, socket.remoteAddress, this.#tlsGate(socket), this.owner, proxyProtocol === "disabled" ? null : proxyProtocol);
     core.events.emit("CONNECT", conn.remoteAddress, conn.context);
     return conn;
   }

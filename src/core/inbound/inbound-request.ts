@@ -129,7 +129,7 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
     const hooks = this.owner.hooks;
     if (!hooks.isEmpty) {
       try {
-        hooks.before(this.conn.remoteAddress, this.request, "inbound");
+        hooks.before(this.conn.remoteAddress, this.request, "inbound", this.conn.context);
       } catch (error) {
         const response = this.owner.errorResponse(error);
         this.runAfterHooks(response);
@@ -188,7 +188,7 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
     const hooks = this.owner.hooks;
     if (hooks.isEmpty) return true;
     try {
-      hooks.after(this.conn.remoteAddress, this.request, response);
+      hooks.after(this.conn.remoteAddress, this.request, response, this.conn.context);
       return true;
     } catch (error) {
       this.conclude(true, error, this.owner.errorResponse(error));

@@ -1,4 +1,5 @@
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
+import type { ProxyHeader } from "../../protocol/proxy/proxy-header.ts";
 import type { Signal } from "../signal.ts";
 
 /** A connection as user code sees it: pass it to server.invoke*(channel, ...) to call the peer. */
@@ -31,8 +32,18 @@ export interface ProcessorContext {
    * long work, such as a long poll, can stop, since nobody will read its answer.
    */
   readonly signal: Signal;
-  /** Values kept with the connection across its requests (Netty's channel attributes). */
+  /**
+   * Values kept with the connection across its requests (Netty's channel attributes). A connection
+   * that came with a PROXY header also has Java's attributes for it here (proxy_protocol_addr,
+   * proxy_protocol_port, proxy_protocol_server_addr, proxy_protocol_server_port,
+   * proxy_protocol_tlv_0x<hh> for each TLV whose value is printable ASCII).
+   */
   readonly attributes: Map<string, unknown>;
+  /**
+   * The PROXY protocol header the connection opened with (server option proxyProtocol), TLVs
+   * included; null without one. With one, remoteAddress is the original client's.
+   */
+  readonly proxyHeader: ProxyHeader | null;
   /**
    * Answers `request` later, for a processor that returned null or undefined (long polling and
    * the like). Sets the response's opaque and response flag; does nothing for oneway requests or

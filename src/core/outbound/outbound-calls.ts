@@ -154,7 +154,7 @@ export class OutboundCalls {
     const hooks = this.parts.hooks;
     if (!hooks.isEmpty) {
       try {
-        hooks.before(conn.remoteAddress, request, "outbound");
+        hooks.before(conn.remoteAddress, request, "outbound", conn.context);
       } catch (error) {
         this.finish(call, new RemotingSendRequestError(call.addr, { cause: error, message: `send request to ${call.addr} failed: an RPC hook refused it: ${describeError(error)}` }));
         return;
@@ -207,7 +207,7 @@ export class OutboundCalls {
     const hooks = this.parts.hooks;
     if (!hooks.isEmpty) {
       try {
-        hooks.after(conn.remoteAddress, call.request!, response);
+        hooks.after(conn.remoteAddress, call.request!, response, conn.context);
       } catch (error) {
         this.parts.logger.warn(`RPC hook doAfterResponse threw for opaque ${call.opaque}: ${describeError(error)}`, error);
       }
