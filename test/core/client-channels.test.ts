@@ -17,6 +17,7 @@ import { SpyTransport } from "../helpers/spy-transport.ts";
 const ECHO = 10;
 
 const h = useHarness();
+// See also test/scenarios/invoke.ts and connection-close.ts (the same core on Bun sockets, node:net and Node).
 
 async function countingServer(remark = "ok") {
   const events = { connects: 0, closes: 0 };
@@ -78,22 +79,6 @@ describe("one connection per address", () => {
 // ("connect to <addr> failed") quickly, and NettyConnectionTest.test_connect_timeout: 100 calls to a
 // dead port all fail cleanly. The failure is not cached: the next call tries again.
 describe("connect failures", () => {
-  test("refused: sync, async and oneway fail fast with RemotingConnectError", async () => {
-    const client = h.client();
-    const addr = `127.0.0.1:${await unusedPort()}`;
-    const t0 = performance.now();
-    const sync = await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 3000));
-    const asyncResult = await asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO), 3000, cb)).done;
-    const oneway = await rejectionOf(client.invokeOneway(addr, createRequest(ECHO), 3000));
-    expect(performance.now() - t0).toBeLessThan(1000);
-    for (const error of [sync, asyncResult.error!, oneway]) {
-      expect(error).toBeInstanceOf(RemotingConnectError);
-      expect((error as RemotingConnectError).code).toBe("ERR_REMOTING_CONNECT");
-      expect((error as RemotingConnectError).addr).toBe(addr);
-      expect(error.message).toBe(`connect to ${addr} failed`);
-    }
-  });
-
   test("100 concurrent calls to a dead port all fail cleanly, with one connect attempt; the next call retries", async () => {
     const spy = new SpyTransport();
     const client = h.client({ transport: spy });
@@ -107,15 +92,6 @@ describe("connect failures", () => {
     expect(spy.connectsTo(port)).toBe(1);
     expect(await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 3000))).toBeInstanceOf(RemotingConnectError);
     expect(spy.connectsTo(port)).toBe(2);
-  });
-
-  test("a server that comes up later is reached by the next call", async () => {
-    const port = await unusedPort();
-    const client = h.client();
-    const addr = `127.0.0.1:${port}`;
-    expect(await rejectionOf(client.invokeSync(addr, createRequest(ECHO), 2000))).toBeInstanceOf(RemotingConnectError);
-    await h.server({ port }, (s) => s.registerProcessor(ECHO, echo));
-    expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
   });
 
   test("an address that is not host:port fails the call (it does not hang)", async () => {

@@ -5,7 +5,6 @@ import {
   encodeFrame,
   EventLoopExecutor,
   OVERLOAD_REMARK,
-  REJECT_REQUEST_REMARK,
   RemotingSysResponseCode,
   RemotingTimeoutError,
   type ProcessorContext,
@@ -19,41 +18,11 @@ const SLOW = 11;
 const UNKNOWN = 4321;
 
 const h = useHarness();
+// See also test/scenarios/dispatch.ts (the same core on Bun sockets, node:net and Node).
 
 // §3.2 steps 1-2 and §8.5.1: the processor is chosen by request code, then the default processor;
 // with neither, code 3 with remark " request type N not supported".
 describe("processor lookup", () => {
-  for (const type of TYPES) {
-    test(`${type}: the processor registered for the code answers, with the request's extFields and body`, async () => {
-      const server = await h.server({}, (s) => s.registerProcessor(ECHO, echo));
-      const client = h.client();
-      const body = new Uint8Array([0, 1, 2, 3, 250, 255]);
-      const response = await client.invokeSync(
-        addrOf(server),
-        createRequest(ECHO, { extFields: { count: "1", messageTitle: "Welcome" }, body, serializeType: type }),
-        3000,
-      );
-      expect(response.code).toBe(0);
-      expect(response.language).toBe("JAVA");
-      expect(response.extFields).toEqual({ count: "1", messageTitle: "Welcome" });
-      expect(Array.from(response.body!)).toEqual(Array.from(body));
-      expect(response.serializeType).toBe(type);
-      expect(response.remark).toMatch(/^Hi 127\.0\.0\.1:\d+$/);
-      expect(response.flag & 1).toBe(1);
-    });
-
-    test(`${type}: no processor and no default processor -> REQUEST_CODE_NOT_SUPPORTED with the exact remark`, async () => {
-      const server = await h.server({}, (s) => s.registerProcessor(ECHO, echo));
-      const client = h.client();
-      for (const code of [UNKNOWN, 0, 32767]) {
-        const response = await client.invokeSync(addrOf(server), createRequest(code, { serializeType: type }), 3000);
-        expect(response.code).toBe(RemotingSysResponseCode.REQUEST_CODE_NOT_SUPPORTED);
-        expect(response.code).toBe(3);
-        expect(response.remark).toBe(` request type ${code} not supported`);
-      }
-    });
-  }
-
   test("a processor object's processRequest is called with the processor as `this`", async () => {
     const processor = {
       prefix: "obj",
@@ -99,59 +68,6 @@ describe("processor lookup", () => {
 // §3.2 steps 4-5 and §8.5.2: rejectRequest() -> SYSTEM_BUSY [REJECTREQUEST]; a full executor ->
 // SYSTEM_BUSY [OVERLOAD].
 describe("refusals: rejectRequest and overload", () => {
-  for (const type of TYPES) {
-    test(`${type}: rejectRequest() true -> SYSTEM_BUSY with REJECT_REQUEST_REMARK, processor not run`, async () => {
-      let reject = true;
-      let processed = 0;
-      const server = await h.server({}, (s) =>
-        s.registerProcessor(ECHO, {
-          rejectRequest: () => reject,
-          processRequest: (ctx, req) => {
-            processed++;
-            return echo(ctx, req);
-          },
-        }),
-      );
-      const client = h.client();
-      const busy = await client.invokeSync(addrOf(server), createRequest(ECHO, { serializeType: type }), 3000);
-      expect(busy.code).toBe(RemotingSysResponseCode.SYSTEM_BUSY);
-      expect(busy.remark).toBe(REJECT_REQUEST_REMARK);
-      expect(REJECT_REQUEST_REMARK).toBe("[REJECTREQUEST]system busy, start flow control for a while");
-      expect(processed).toBe(0);
-      reject = false;
-      const ok = await client.invokeSync(addrOf(server), createRequest(ECHO, { serializeType: type }), 3000);
-      expect(ok.code).toBe(0);
-      expect(processed).toBe(1);
-    });
-
-    test(`${type}: a full executor (1 in flight, no queue) answers SYSTEM_BUSY with OVERLOAD_REMARK`, async () => {
-      const gate = deferred();
-      let started = 0;
-      const server = await h.server({ maxInFlightRequests: 1, maxQueuedRequests: 0 }, (s) =>
-        s.registerProcessor(SLOW, async () => {
-          started++;
-          await gate.promise;
-          return createResponse(0, "slow done");
-        }),
-      );
-      const client = h.client();
-      const addr = addrOf(server);
-      const first = client.invokeSync(addr, createRequest(SLOW, { serializeType: type }), 3000);
-      // Let the first request occupy the only slot.
-      while (started === 0) await sleep(2);
-      const second = await client.invokeSync(addr, createRequest(SLOW, { serializeType: type }), 3000);
-      expect(second.code).toBe(RemotingSysResponseCode.SYSTEM_BUSY);
-      expect(second.remark).toBe(OVERLOAD_REMARK);
-      expect(OVERLOAD_REMARK).toBe("[OVERLOAD]system busy, start flow control for a while");
-      expect(started).toBe(1);
-      gate.resolve();
-      expect((await first).remark).toBe("slow done");
-      // The slot is free again.
-      const third = await client.invokeSync(addr, createRequest(SLOW, { serializeType: type }), 3000);
-      expect(third.remark).toBe("slow done");
-    });
-  }
-
   test("with maxQueuedRequests 1 the second request waits and is served; the third is OVERLOAD", async () => {
     const gates = [deferred(), deferred()];
     let started = 0;
@@ -202,44 +118,6 @@ describe("refusals: rejectRequest and overload", () => {
     gate.resolve();
     expect((await first).remark).toBe("slow");
   });
-});
-
-// §3.2 step 6 and §2.3: a processor that throws or rejects -> SYSTEM_ERROR whose remark describes
-// the error ("<Name>: <message>, <frame>").
-describe("processor failures", () => {
-  for (const type of TYPES) {
-    test(`${type}: a throwing processor -> SYSTEM_ERROR naming the error`, async () => {
-      const server = await h.server({}, (s) => {
-        s.registerProcessor(1, () => {
-          throw new Error("boom-sync");
-        });
-        s.registerProcessor(2, async () => {
-          await sleep(5);
-          throw new RangeError("boom-async");
-        });
-        s.registerProcessor(3, () => Promise.reject(new TypeError("boom-rejected")));
-        s.registerProcessor(4, () => {
-          throw "a plain string";
-        });
-      });
-      const client = h.client();
-      const addr = addrOf(server);
-      const expected: [number, string][] = [
-        [1, "Error: boom-sync"],
-        [2, "RangeError: boom-async"],
-        [3, "TypeError: boom-rejected"],
-        [4, "a plain string"],
-      ];
-      for (const [code, text] of expected) {
-        const response = await client.invokeSync(addr, createRequest(code, { serializeType: type }), 3000);
-        expect(response.code).toBe(RemotingSysResponseCode.SYSTEM_ERROR);
-        expect(response.remark).toContain(text);
-      }
-      // The connection survives processor failures.
-      server.registerProcessor(ECHO, echo);
-      expect((await client.invokeSync(addr, createRequest(ECHO), 3000)).code).toBe(0);
-    });
-  }
 });
 
 // api.md / writeResponse: a response that cannot be sent (unencodable, or over the server's own
@@ -299,54 +177,12 @@ describe("null responses and answers written later", () => {
     }
     expect(calls).toBe(2);
   });
-
-  for (const type of TYPES) {
-    test(`${type}: ctx.writeResponse answers a request after the processor returned null`, async () => {
-      const parked: { ctx: ProcessorContext; req: RemotingCommand }[] = [];
-      const server = await h.server({}, (s) =>
-        s.registerProcessor(SLOW, (ctx, req) => {
-          parked.push({ ctx, req });
-          return null;
-        }),
-      );
-      const client = h.client();
-      const calls = ["x", "y", "z"].map((n) => client.invokeSync(addrOf(server), createRequest(SLOW, { extFields: { n }, serializeType: type }), 3000));
-      while (parked.length < 3) await sleep(2);
-      // Answer in reverse order: each answer must still reach its own caller.
-      for (const { ctx, req } of [...parked].reverse()) {
-        await sleep(10);
-        const response = createResponse(0, `answer ${req.extFields!.n}`, { serializeType: type });
-        response.opaque = 987654; // writeResponse must replace it with the request's
-        ctx.writeResponse(req, response);
-      }
-      const responses = await Promise.all(calls);
-      expect(responses.map((r) => r.remark)).toEqual(["answer x", "answer y", "answer z"]);
-      const opaqueOf = new Map(parked.map((p) => [p.req.extFields!.n!, p.req.opaque]));
-      expect(responses.map((r) => r.opaque)).toEqual(["x", "y", "z"].map((n) => opaqueOf.get(n)!));
-    });
-  }
 });
 
 // §2.1, §3.2 and §8.5.1/3 on the wire: a response carries its request's opaque and flag bit 0;
 // a oneway request (flag bit 1) is never answered, whatever happens to it.
 describe("on the wire (raw peer)", () => {
   for (const type of TYPES) {
-    test(`${type}: responses carry the request's opaque and the response flag, in order`, async () => {
-      const server = await h.server({}, (s) => s.registerProcessor(ECHO, echo));
-      const raw = await h.rawClient(server.port);
-      const opaques = [424242, 0, -5, 2147483647, -2147483648];
-      const frames = opaques.map((opaque) => createRequest(ECHO, { opaque, serializeType: type, extFields: { o: String(opaque) } }));
-      // All in one write: the server must split the frames itself.
-      await raw.send(new Uint8Array(Buffer.concat(frames.map((f) => encodeFrame(f)))));
-      const got = await raw.waitForFrames(opaques.length);
-      expect(got.map((r) => r.opaque)).toEqual(opaques);
-      for (const r of got) {
-        expect(r.flag & 1).toBe(1);
-        expect(r.flag & 2).toBe(0);
-        expect(r.extFields!.o).toBe(String(r.opaque));
-      }
-    });
-
     test(`${type}: a oneway request is never answered (unknown code, reject, overload, throw, null, success)`, async () => {
       const gate = deferred();
       const ran: string[] = [];

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { fileURLToPath } from "node:url";
 import {
   createRequest,
   createResponse,
@@ -17,6 +16,7 @@ const SLOW = 11;
 const NEVER = 12;
 
 const h = useHarness();
+// See also test/scenarios/shutdown.ts (the same core on Bun sockets, node:net and Node).
 
 // api.md "Server": start() resolves once listening and server.port is the bound port.
 describe("start", () => {
@@ -66,47 +66,6 @@ describe("server shutdown", () => {
     const c = unstarted.shutdown();
     expect(unstarted.shutdown()).toBe(c);
     await within(c, 2000);
-  });
-
-  test("an in-flight slow request that finishes within shutdownTimeoutMs is answered", async () => {
-    const started = deferred();
-    const server = await h.server({ shutdownTimeoutMs: 3000 }, (s) =>
-      s.registerProcessor(SLOW, async () => {
-        started.resolve();
-        await sleep(150);
-        return createResponse(0, "finished during shutdown");
-      }),
-    );
-    const client = h.client();
-    const call = client.invokeSync(addrOf(server), createRequest(SLOW), 3000);
-    await started.promise;
-    const t0 = performance.now();
-    const shutdown = server.shutdown();
-    // New connections are refused while it drains.
-    expect(await rejectionOf(h.client().invokeSync(addrOf(server), createRequest(SLOW), 1000))).toBeInstanceOf(RemotingConnectError);
-    expect((await call).remark).toBe("finished during shutdown");
-    await within(shutdown, 2000);
-    expect(performance.now() - t0).toBeLessThan(2000);
-  });
-
-  test("an in-flight request that outlasts shutdownTimeoutMs fails clearly, and shutdown settles on time", async () => {
-    const started = deferred();
-    const server = await h.server({ shutdownTimeoutMs: 100 }, (s) =>
-      s.registerProcessor(SLOW, async () => {
-        started.resolve();
-        await sleep(2000);
-        return createResponse(0, "too late");
-      }),
-    );
-    const client = h.client();
-    const call = rejectionOf(client.invokeSync(addrOf(server), createRequest(SLOW), 10_000));
-    await started.promise;
-    const t0 = performance.now();
-    await within(server.shutdown(), 1500, "server shutdown");
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(90);
-    const error = await within(call, 1000, "the in-flight call");
-    expect(error).toBeInstanceOf(RemotingError);
-    expect(error.message).toMatch(/clos|shut/i);
   });
 
   test("the server's own calls to clients fail when it shuts down, and fail after it", async () => {
@@ -169,21 +128,6 @@ describe("client shutdown", () => {
     await within(a, 2000);
   });
 
-  test("fails what is still pending after shutdownTimeoutMs, and settles on time", async () => {
-    const server = await h.server({}, (s) => s.registerProcessor(NEVER, () => null));
-    const client = h.client({ shutdownTimeoutMs: 100 });
-    const sync = rejectionOf(client.invokeSync(addrOf(server), createRequest(NEVER), 60_000));
-    const async = asyncCall((cb) => client.invokeAsync(addrOf(server), createRequest(NEVER), 60_000, cb));
-    await sleep(20);
-    const t0 = performance.now();
-    await within(client.shutdown(), 1500);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(90);
-    expect(await within(sync, 500)).toBeInstanceOf(RemotingError);
-    expect((await within(async.done, 500)).error).toBeInstanceOf(RemotingError);
-    await sleep(20);
-    expect(async.calls()).toBe(1);
-  });
-
   test("calls after shutdown fail with a typed RemotingError", async () => {
     const server = await h.server({}, (s) => s.registerProcessor(ECHO, echo));
     const client = h.client();
@@ -231,26 +175,3 @@ describe("await using", () => {
   });
 });
 
-// After shutdown, nothing may keep the process alive (platform notes §2 "Process lifetime").
-describe("process exit after shutdown", () => {
-  const fixture = fileURLToPath(new URL("../fixtures/exit-after-shutdown.ts", import.meta.url));
-
-  for (const scenario of ["basic", "pending", "failures"]) {
-    test(`a process that shut down its server and client exits by itself (${scenario})`, async () => {
-      const t0 = performance.now();
-      const child = Bun.spawn([process.execPath, fixture, scenario], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
-      let killed = false;
-      const timer = setTimeout(() => {
-        killed = true;
-        child.kill(9);
-      }, 8000);
-      const code = await child.exited;
-      clearTimeout(timer);
-      const stdout = await new Response(child.stdout).text();
-      const stderr = await new Response(child.stderr).text();
-      expect({ killed, code, stderr: stderr.slice(0, 500) }).toEqual({ killed: false, code: 0, stderr: "" });
-      expect(stdout.trim()).toBe(`done ${scenario}`);
-      expect(performance.now() - t0).toBeLessThan(5000);
-    }, 10_000);
-  }
-});

@@ -6,6 +6,7 @@ import { SpyTransport } from "../helpers/spy-transport.ts";
 const GET_ROUTE = 105;
 
 const h = useHarness();
+// See also test/scenarios/name-servers.ts (the same core on Bun sockets, node:net and Node).
 
 /** A name server stand-in that says who it is. */
 async function nameServer(name: string) {
@@ -20,20 +21,6 @@ async function nameServer(name: string) {
 // §5.3: `null` as the address means "a name server" from updateNameServerAddressList, kept while
 // its connection is up; with none configured the call fails with RemotingConnectError.
 describe("name server calls", () => {
-  test("invokeSync/invokeAsync/invokeOneway(null, ...) go to the configured name server", async () => {
-    const ns = await nameServer("ns1");
-    const client = h.client();
-    client.updateNameServerAddressList([ns.addr]);
-    expect(client.getNameServerAddressList()).toEqual([ns.addr]);
-    for (let i = 0; i < 5; i++) expect((await client.invokeSync(null, createRequest(GET_ROUTE), 2000)).remark).toBe("ns1");
-    const { error, response } = await asyncCall((cb) => client.invokeAsync(null, createRequest(GET_ROUTE), 2000, cb)).done;
-    expect(error).toBeNull();
-    expect(response!.remark).toBe("ns1");
-    await client.invokeOneway(null, createRequest(GET_ROUTE), 2000);
-    expect(ns.events.connects).toBeLessThanOrEqual(1);
-    await waitFor(() => ns.events.connects === 1, "one connection");
-  });
-
   test("no name server configured: RemotingConnectError at once", async () => {
     const client = h.client();
     const t0 = performance.now();
@@ -58,12 +45,6 @@ describe("name server calls", () => {
     const client = h.client();
     expect(() => client.updateNameServerAddressList(["localhost"])).toThrow(TypeError);
     expect(() => client.updateNameServerAddressList("127.0.0.1:9876" as unknown as string[])).toThrow(TypeError);
-  });
-
-  test("all name servers dead: RemotingConnectError", async () => {
-    const client = h.client();
-    client.updateNameServerAddressList([`127.0.0.1:${await unusedPort()}`, `127.0.0.1:${await unusedPort()}`]);
-    expect(await rejectionOf(client.invokeSync(null, createRequest(GET_ROUTE), 2000))).toBeInstanceOf(RemotingConnectError);
   });
 
   test("replacing the list moves calls to the new name server and closes the old connection", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sampleMax } from "../helpers/probes.ts";
 import { deferred, waitFor, within } from "../helpers/promises.ts";
 import { group } from "./scenario.ts";
 
@@ -20,6 +21,8 @@ export const backpressure = group("backpressure on real sockets", (scenario) => 
     });
     const raw = await h.rawClient(server.port);
     raw.pause();
+    const queued = sampleMax(() => server.stats.bytesQueued);
+    h.defer(() => queued.stop());
     const N = 2000; // 2000 x 16 KiB = 31 MiB of answers
     const requestBody = new Uint8Array(1024);
     const frames = Array.from({ length: N }, (_, i) => h.lib.encodeFrame(h.lib.createRequest(BIG, { opaque: 100_000 + i, body: requestBody })));
@@ -30,8 +33,12 @@ export const backpressure = group("backpressure on real sockets", (scenario) => 
     const stalledAt = processed;
     assert.ok(stalledAt < N / 2, `the server stopped after ${stalledAt} of ${N} requests`);
     const other = h.client();
+    const t0 = performance.now();
     assert.deepEqual((await other.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { x: "1" } }), 2000)).extFields, { x: "1" });
+    assert.ok(performance.now() - t0 < 1000, "the other client was served at once");
     assert.equal(processed, stalledAt); // served another client meanwhile, and nothing more of the stuck one
+    const maxQueued = queued.stop();
+    assert.ok(maxQueued < 12 * 1024 * 1024, `the server queued ${(maxQueued / 1048576).toFixed(1)} MiB for the stuck client (31 MiB without backpressure)`);
     raw.resume();
     await sending;
     const got = await raw.waitForFrames(N, 20_000);

@@ -21,7 +21,10 @@ function pendingCalls(h: ScenarioHarness, client: RemotingClient, addr: string, 
 
 async function assertAllFailFast(h: ScenarioHarness, calls: Promise<Error | null>[], since: number): Promise<void> {
   const errors = await within(Promise.all(calls), 2000, "the pending calls");
-  for (const error of errors) assert.ok(error instanceof h.lib.RemotingSendRequestError, String(error));
+  for (const error of errors) {
+    assert.ok(error instanceof h.lib.RemotingSendRequestError, String(error));
+    assert.equal(error.code, "ERR_REMOTING_SEND_REQUEST");
+  }
   assert.ok(performance.now() - since < 1000, "the calls failed at once, not at their 10 s timeout");
 }
 
@@ -71,10 +74,11 @@ export const connectionClose = group("connection close: pending calls fail fast"
   scenario("closeChannel fails that connection's pending calls at once; the next call reconnects", async (h) => {
     let connects = 0;
     let parked = 0;
+    let closes = 0;
     const server = await h.server({}, (s) => {
       s.registerProcessor(ECHO, h.echo);
       s.registerProcessor(NEVER, () => (parked++, null));
-      s.setChannelEventListener({ onChannelConnect: () => connects++ });
+      s.setChannelEventListener({ onChannelConnect: () => connects++, onChannelClose: () => closes++ });
     });
     const client = h.client();
     const addr = h.addrOf(server);
@@ -86,6 +90,7 @@ export const connectionClose = group("connection close: pending calls fail fast"
     await assertAllFailFast(h, calls, t0);
     assert.equal((await client.invokeSync(addr, h.lib.createRequest(ECHO), 3000)).code, 0);
     await waitFor(() => connects === 2, "a second connection");
+    await waitFor(() => closes === 1, "the server's CLOSE for the first");
   });
 
   scenario("after the server restarts on the same port, the next call reconnects", async (h) => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { deferred, rejectionOf, waitFor } from "../helpers/promises.ts";
+import type { ProcessorContext, RemotingCommand } from "../../src/surface.ts";
+import { deferred, rejectionOf, sleep, waitFor } from "../helpers/promises.ts";
 import { unusedPort } from "../helpers/unused-port.ts";
 import { group } from "./scenario.ts";
 
@@ -7,6 +8,9 @@ const TYPES = ["JSON", "ROCKETMQ"] as const;
 const ECHO = 10;
 const SLOW = 11;
 const UNKNOWN = 4321;
+const THROWS_LATER = 21;
+const REJECTS = 22;
+const THROWS_STRING = 23;
 
 // Spec §3.2 and §8.5: the processor is chosen by code, then the default processor; refusals and
 // failures come back as Java's system response codes with Java's remarks.
@@ -38,7 +42,7 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
       }
     });
 
-    scenario(`${type}: a throwing processor -> SYSTEM_ERROR (1) naming the error; RemotingAbortProcessError -> its own code`, async (h) => {
+    scenario(`${type}: a throwing or rejecting processor -> SYSTEM_ERROR (1) naming the error; RemotingAbortProcessError -> its own code`, async (h) => {
       const { createRequest, RemotingAbortProcessError } = h.lib;
       const server = await h.server({}, (s) => {
         s.registerProcessor(ECHO, () => {
@@ -47,11 +51,27 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
         s.registerProcessor(SLOW, async () => {
           throw new RemotingAbortProcessError(16, "no permission");
         });
+        s.registerProcessor(THROWS_LATER, async () => {
+          await sleep(5);
+          throw new RangeError("boom-async");
+        });
+        s.registerProcessor(REJECTS, () => Promise.reject(new TypeError("boom-rejected")));
+        s.registerProcessor(THROWS_STRING, () => {
+          throw "a plain string";
+        });
       });
       const client = h.client();
-      const failed = await client.invokeSync(h.addrOf(server), createRequest(ECHO, { serializeType: type }), 3000);
-      assert.equal(failed.code, 1);
-      assert.match(failed.remark!, /disk on fire/);
+      const failures: [number, string][] = [
+        [ECHO, "Error: disk on fire"],
+        [THROWS_LATER, "RangeError: boom-async"],
+        [REJECTS, "TypeError: boom-rejected"],
+        [THROWS_STRING, "a plain string"],
+      ];
+      for (const [code, text] of failures) {
+        const failed = await client.invokeSync(h.addrOf(server), createRequest(code, { serializeType: type }), 3000);
+        assert.equal(failed.code, 1);
+        assert.ok(failed.remark!.includes(text), `${failed.remark} names ${text}`);
+      }
       const aborted = await client.invokeSync(h.addrOf(server), createRequest(SLOW, { serializeType: type }), 3000);
       assert.equal(aborted.code, 16);
       assert.match(aborted.remark!, /no permission/);
@@ -78,59 +98,71 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
     assert.deepEqual(seen, [UNKNOWN, 7]);
   });
 
-  scenario("rejectRequest() true -> SYSTEM_BUSY (2) with [REJECTREQUEST], the processor does not run", async (h) => {
-    const { createRequest, REJECT_REQUEST_REMARK } = h.lib;
-    let reject = true;
-    let processed = 0;
-    const server = await h.server({}, (s) =>
-      s.registerProcessor(ECHO, {
-        rejectRequest: () => reject,
-        processRequest: (ctx, req) => (processed++, h.echo(ctx, req)),
-      }),
-    );
-    const client = h.client();
-    const busy = await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000);
-    assert.equal(busy.code, 2);
-    assert.equal(busy.remark, REJECT_REQUEST_REMARK);
-    assert.equal(processed, 0);
-    reject = false;
-    assert.equal((await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000)).code, 0);
-    assert.equal(processed, 1);
-  });
+  for (const type of TYPES) {
+    scenario(`${type}: rejectRequest() true -> SYSTEM_BUSY (2) with [REJECTREQUEST], the processor does not run`, async (h) => {
+      const { createRequest, REJECT_REQUEST_REMARK } = h.lib;
+      assert.equal(REJECT_REQUEST_REMARK, "[REJECTREQUEST]system busy, start flow control for a while");
+      let reject = true;
+      let processed = 0;
+      const server = await h.server({}, (s) =>
+        s.registerProcessor(ECHO, {
+          rejectRequest: () => reject,
+          processRequest: (ctx, req) => (processed++, h.echo(ctx, req)),
+        }),
+      );
+      const client = h.client();
+      const busy = await client.invokeSync(h.addrOf(server), createRequest(ECHO, { serializeType: type }), 3000);
+      assert.equal(busy.code, 2);
+      assert.equal(busy.remark, REJECT_REQUEST_REMARK);
+      assert.equal(processed, 0);
+      reject = false;
+      assert.equal((await client.invokeSync(h.addrOf(server), createRequest(ECHO, { serializeType: type }), 3000)).code, 0);
+      assert.equal(processed, 1);
+    });
 
-  scenario("a full executor (1 in flight, no queue) -> SYSTEM_BUSY (2) with [OVERLOAD]", async (h) => {
-    const { createRequest, createResponse, OVERLOAD_REMARK } = h.lib;
-    const release = deferred();
-    const started = deferred();
-    const server = await h.server({ maxInFlightRequests: 1, maxQueuedRequests: 0 }, (s) =>
-      s.registerProcessor(SLOW, async () => {
-        started.resolve();
-        await release.promise;
-        return createResponse(0, "slow done");
-      }),
-    );
-    const client = h.client();
-    const first = client.invokeSync(h.addrOf(server), createRequest(SLOW), 5000);
-    await started.promise;
-    const busy = await client.invokeSync(h.addrOf(server), createRequest(SLOW), 3000);
-    assert.equal(busy.code, 2);
-    assert.equal(busy.remark, OVERLOAD_REMARK);
-    release.resolve();
-    assert.equal((await first).remark, "slow done");
-  });
+    scenario(`${type}: a full executor (1 in flight, no queue) -> SYSTEM_BUSY (2) with [OVERLOAD]; the slot is free again afterwards`, async (h) => {
+      const { createRequest, createResponse, OVERLOAD_REMARK } = h.lib;
+      assert.equal(OVERLOAD_REMARK, "[OVERLOAD]system busy, start flow control for a while");
+      const release = deferred();
+      let started = 0;
+      const server = await h.server({ maxInFlightRequests: 1, maxQueuedRequests: 0 }, (s) =>
+        s.registerProcessor(SLOW, async () => {
+          started++;
+          await release.promise;
+          return createResponse(0, "slow done");
+        }),
+      );
+      const client = h.client();
+      const first = client.invokeSync(h.addrOf(server), createRequest(SLOW, { serializeType: type }), 5000);
+      await waitFor(() => started === 1, "the first request to take the only slot");
+      const busy = await client.invokeSync(h.addrOf(server), createRequest(SLOW, { serializeType: type }), 3000);
+      assert.equal(busy.code, 2);
+      assert.equal(busy.remark, OVERLOAD_REMARK);
+      assert.equal(started, 1);
+      release.resolve();
+      assert.equal((await first).remark, "slow done");
+      assert.equal((await client.invokeSync(h.addrOf(server), createRequest(SLOW, { serializeType: type }), 3000)).remark, "slow done");
+    });
 
-  scenario("a processor returning null answers nothing; ctx.writeResponse answers later", async (h) => {
-    const { createRequest, createResponse } = h.lib;
-    const server = await h.server({}, (s) =>
-      s.registerProcessor(SLOW, (ctx, req) => {
-        setTimeout(() => ctx.writeResponse(req, createResponse(0, `later ${req.extFields!.n}`)), 20);
-        return null;
-      }),
-    );
-    const client = h.client();
-    const answers = await Promise.all(["a", "b", "c"].map((n) => client.invokeSync(h.addrOf(server), createRequest(SLOW, { extFields: { n } }), 3000)));
-    assert.deepEqual(answers.map((r) => r.remark), ["later a", "later b", "later c"]);
-  });
+    scenario(`${type}: a processor returning null answers nothing; ctx.writeResponse answers later, in any order, with the request's opaque`, async (h) => {
+      const { createRequest, createResponse } = h.lib;
+      const parked: { ctx: ProcessorContext; req: RemotingCommand }[] = [];
+      const server = await h.server({}, (s) => s.registerProcessor(SLOW, (ctx, req) => (parked.push({ ctx, req }), null)));
+      const client = h.client();
+      const calls = ["a", "b", "c"].map((n) => client.invokeSync(h.addrOf(server), createRequest(SLOW, { extFields: { n }, serializeType: type }), 3000));
+      await waitFor(() => parked.length === 3, "3 parked requests");
+      // Answered in reverse order, each response carrying a wrong opaque that writeResponse replaces.
+      for (const { ctx, req } of [...parked].reverse()) {
+        const response = createResponse(0, `later ${req.extFields!.n}`, { serializeType: type });
+        response.opaque = 987654;
+        ctx.writeResponse(req, response);
+      }
+      const answers = await Promise.all(calls);
+      assert.deepEqual(answers.map((r) => r.remark), ["later a", "later b", "later c"]);
+      const opaqueOf = new Map(parked.map((p) => [p.req.extFields!.n!, p.req.opaque]));
+      assert.deepEqual(answers.map((r) => r.opaque), ["a", "b", "c"].map((n) => opaqueOf.get(n)));
+    });
+  }
 
   for (const type of TYPES) {
     scenario(`${type}, raw peer: responses carry the request's opaque and the response flag; oneway requests get none`, async (h) => {
@@ -143,7 +175,8 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
       });
       const raw = await h.rawClient(server.port);
       const opaques = [7, -1, 2147483647, 0, -2147483648];
-      for (const opaque of opaques) await raw.sendFrame(createRequest(ECHO, { opaque, serializeType: type }));
+      // All in one write: the server splits the frames itself.
+      await raw.send(Buffer.concat(opaques.map((opaque) => h.lib.encodeFrame(createRequest(ECHO, { opaque, serializeType: type, extFields: { o: String(opaque) } })))));
       // Oneway requests of every outcome (success, unknown code, throw) are never answered...
       for (const code of [ECHO, UNKNOWN, SLOW]) await raw.sendFrame(Object.assign(createRequest(code, { opaque: 99, serializeType: type }), { flag: 2 }));
       // ...as this last answer, arriving right after the first five, shows.
@@ -154,7 +187,8 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
       await raw.waitForFrames(7);
       assert.deepEqual(raw.frames.map((f) => f.opaque), [...opaques, 100, 101]);
       assert.deepEqual(frames.slice(0, 6).map((f) => f.opaque), [...opaques, 100]);
-      for (const f of frames) assert.equal(f.flag & 1, 1);
+      for (const f of frames) assert.equal(f.flag & 3, 1);
+      assert.deepEqual(frames.slice(0, 5).map((f) => f.extFields?.o), opaques.map(String));
     });
   }
 

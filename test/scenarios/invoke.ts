@@ -64,6 +64,7 @@ export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) 
       const N = 10_000;
       const all = deferred();
       const problems: string[] = [];
+      const opaques = new Set<number>();
       let done = 0;
       for (let i = 0; i < N; i++) {
         const body = new Uint8Array(8);
@@ -73,18 +74,21 @@ export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) 
         client.invokeAsync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { i: String(i) }, body, serializeType: type }), 10_000, (error, response) => {
           if (error !== null) problems.push(`${i}: ${error.message}`);
           else if (response!.extFields?.i !== String(i) || Buffer.compare(response!.body!, body) !== 0) problems.push(`${i}: another call's answer`);
+          else opaques.add(response!.opaque);
           if (++done === N) all.resolve();
         });
       }
       await within(all.promise, 15_000, "10 000 callbacks");
       assert.deepEqual(problems, []);
+      assert.equal(opaques.size, N, "every call had its own opaque");
       await waitFor(() => connects > 0, "the CONNECT event");
       assert.equal(connects, 1);
     }, 25_000);
   }
 
   scenario("one command object reused for 200 concurrent calls: every call gets its own answer (the opaque belongs to the call)", async (h) => {
-    const server = await h.server({}, (s) => s.registerProcessor(ECHO, (_ctx, req) => h.lib.createResponse(0, `for ${req.opaque}`)));
+    const opaquesAtServer = new Set<number>();
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, (_ctx, req) => (opaquesAtServer.add(req.opaque), h.lib.createResponse(0, `for ${req.opaque}`))));
     const client = h.client();
     const request = h.lib.createRequest(ECHO, { opaque: 5 });
     const calls = Array.from({ length: 200 }, () => asyncCall((cb) => client.invokeAsync(h.addrOf(server), request, 3000, cb)));
@@ -94,6 +98,7 @@ export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) 
       assert.equal(response!.remark, `for ${response!.opaque}`);
     }
     assert.equal(new Set(results.map((r) => r.response!.opaque)).size, 200);
+    assert.equal(opaquesAtServer.size, 200);
   });
 
   scenario("asyncSemaphoreValue 2: a third concurrent call fails at once with RemotingTooMuchRequestError; permits come back", async (h) => {
@@ -114,15 +119,23 @@ export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) 
     assert.deepEqual(again.map((r) => r.code), [0, 0]);
   });
 
-  scenario("a refused connect fails sync, async and oneway calls at once with RemotingConnectError", async (h) => {
+  scenario("a refused connect fails sync, async and oneway calls at once with RemotingConnectError naming the address", async (h) => {
     const client = h.client();
     const dead = `127.0.0.1:${await unusedPort()}`;
     const t0 = performance.now();
-    assert.ok((await rejectionOf(client.invokeSync(dead, h.lib.createRequest(ECHO), 3000))) instanceof h.lib.RemotingConnectError);
+    const sync = await rejectionOf(client.invokeSync(dead, h.lib.createRequest(ECHO), 3000));
     const call = asyncCall((cb) => client.invokeAsync(dead, h.lib.createRequest(ECHO), 3000, cb));
-    assert.ok((await call.done).error instanceof h.lib.RemotingConnectError);
-    assert.ok((await rejectionOf(client.invokeOneway(dead, h.lib.createRequest(ECHO), 3000))) instanceof h.lib.RemotingConnectError);
+    const viaCallback = await call.done;
+    assert.equal(viaCallback.response, undefined);
+    const oneway = await rejectionOf(client.invokeOneway(dead, h.lib.createRequest(ECHO), 3000));
     assert.ok(performance.now() - t0 < 2000);
+    for (const error of [sync, viaCallback.error, oneway]) {
+      assert.ok(error instanceof h.lib.RemotingConnectError, String(error));
+      assert.equal(error.code, "ERR_REMOTING_CONNECT");
+      assert.equal(error.addr, dead);
+      assert.equal(error.message, `connect to ${dead} failed`);
+    }
+    assert.equal(call.calls(), 1); // the oneway's connect attempt came later, and the callback still ran once
   });
 });
 
@@ -130,14 +143,17 @@ export const serverCalls = group("server -> client calls on the same connection"
   for (const type of TYPES) {
     scenario(`${type}: a processor calls its client back with invokeSync; the original call then succeeds, on one connection`, async (h) => {
       const { createRequest, createResponse } = h.lib;
+      let serverSawChannel: RemotingChannel | null = null;
       const server = await h.server({}, (s) =>
         s.registerProcessor(CALL_CLIENT, async (ctx, req) => {
+          serverSawChannel = ctx.channel;
+          assert.equal(ctx.channel.remoteAddress, ctx.remoteAddress);
           const answer = await s.invokeSync(ctx.channel, createRequest(CLIENT_CODE, { extFields: { q: req.extFields!.q! }, serializeType: type }), 3000);
           return createResponse(0, `client said: ${answer.remark}`, { serializeType: type });
         }),
       );
-      let connects = 0;
-      server.setChannelEventListener({ onChannelConnect: () => connects++ });
+      const connects: RemotingChannel[] = [];
+      server.setChannelEventListener({ onChannelConnect: (_addr, channel) => void connects.push(channel) });
       const client = h.client();
       let clientSawAddr = "";
       client.registerProcessor(CLIENT_CODE, (ctx, req) => {
@@ -145,10 +161,12 @@ export const serverCalls = group("server -> client calls on the same connection"
         return createResponse(0, `pong ${req.extFields!.q}`, { serializeType: type });
       });
       const response = await client.invokeSync(h.addrOf(server), createRequest(CALL_CLIENT, { extFields: { q: "ping" }, serializeType: type }), 3000);
+      assert.equal(response.code, 0);
       assert.equal(response.remark, "client said: pong ping");
       assert.equal(clientSawAddr, h.addrOf(server));
-      await waitFor(() => connects > 0, "the CONNECT event");
-      assert.equal(connects, 1);
+      await waitFor(() => connects.length > 0, "the CONNECT event");
+      assert.equal(connects.length, 1, "no second connection for the call back");
+      assert.equal(serverSawChannel, connects[0], "the processor's channel is the connection's");
     });
   }
 
@@ -170,6 +188,7 @@ export const serverCalls = group("server -> client calls on the same connection"
     assert.equal(response!.remark, "client got async");
     await server.invokeOneway(ch, createRequest(CLIENT_CODE, { extFields: { n: "oneway" } }), 3000);
     assert.deepEqual((await within(onewaySeen.promise, 2000)).extFields, { n: "oneway" });
+    assert.equal(call.calls(), 1);
     const unknown = await server.invokeSync(ch, createRequest(999), 3000);
     assert.equal(unknown.code, 3);
     assert.equal(unknown.remark, " request type 999 not supported");

@@ -31,7 +31,10 @@ export const largeBodies = group("large bodies and retained body views", (scenar
       const [bigResponse, ...small] = await Promise.all(calls);
       assert.deepEqual(bigResponse!.extFields, { n: "big" });
       assert.equal(Buffer.compare(bigResponse!.body!, new Uint8Array(big).reverse()), 0);
-      small.forEach((r, i) => assert.deepEqual(Array.from(r.body!), [i + 1, i]));
+      small.forEach((r, i) => {
+        assert.deepEqual(r.extFields, { n: String(i) });
+        assert.deepEqual(Array.from(r.body!), [i + 1, i]);
+      });
     });
   }
 
@@ -85,9 +88,11 @@ export const largeBodies = group("large bodies and retained body views", (scenar
       s.setChannelEventListener({ onChannelException: () => exceptions++ });
     });
     const raw = await h.rawClient(server.port);
-    await raw.sendFrame(h.lib.createRequest(ECHO, { body: new Uint8Array(2000) }));
+    await raw.sendFrame(h.lib.createRequest(ECHO, { opaque: 1, body: new Uint8Array(900) })); // fits
+    assert.equal((await raw.waitForFrames(1))[0]!.opaque, 1);
+    await raw.sendFrame(h.lib.createRequest(ECHO, { opaque: 2, body: new Uint8Array(2000) })); // does not
     await within(raw.closed.promise, 2000, "the server to close the connection");
-    assert.equal(raw.bytesReceived, 0);
+    assert.equal(raw.frames.length, 1, "no answer to the oversized frame");
     const ok = await h.client().invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { body: new Uint8Array(500) }), 3000);
     assert.equal(ok.body!.length, 500);
     await waitFor(() => exceptions === 1, "the EXCEPTION event (events are delivered on a later tick)");

@@ -20,11 +20,13 @@ export const nameServers = group("name servers and failover", (scenario) => {
     const ns = await nameServer(h, "ns1");
     const client = h.client();
     client.updateNameServerAddressList([ns.addr]);
+    assert.deepEqual(client.getNameServerAddressList(), [ns.addr]);
     for (let i = 0; i < 3; i++) assert.equal((await client.invokeSync(null, h.lib.createRequest(GET_ROUTE), 3000)).remark, "ns1");
     const { error, response } = await asyncCall((cb) => client.invokeAsync(null, h.lib.createRequest(GET_ROUTE), 3000, cb)).done;
     assert.equal(error, null);
     assert.equal(response!.remark, "ns1");
     await client.invokeOneway(null, h.lib.createRequest(GET_ROUTE), 3000);
+    assert.equal(ns.server.stats.connections, 1, "one connection for every kind of call");
   });
 
   scenario("no name server configured, or all of them dead: RemotingConnectError", async (h) => {

@@ -29,6 +29,7 @@ export const timeouts = group("timeouts", (scenario) => {
     const error = await rejectionOf(client.invokeSync(h.addrOf(server), h.lib.createRequest(NEVER), 120));
     assert.ok(error instanceof h.lib.RemotingTimeoutError, String(error));
     assert.equal(error.code, "ERR_REMOTING_TIMEOUT");
+    assert.equal(error.timeoutMs, 120);
     assert.equal(error.message, `wait response on the channel ${h.addrOf(server)} timeout, 120(ms)`);
     assertOnTime(performance.now() - t0, 120);
   });
@@ -61,7 +62,9 @@ export const timeouts = group("timeouts", (scenario) => {
 
   scenario("late responses are dropped; the connection and later calls are unaffected", async (h) => {
     const release: (() => void)[] = [];
+    let connects = 0;
     const server = await h.server({}, (s) => {
+      s.setChannelEventListener({ onChannelConnect: () => connects++ });
       s.registerProcessor(ECHO, h.echo);
       s.registerProcessor(LATE, (ctx, req) => {
         release.push(() => ctx.writeResponse(req, h.lib.createResponse(0, "late")));
@@ -75,6 +78,7 @@ export const timeouts = group("timeouts", (scenario) => {
     const after = await client.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { extFields: { n: "after" } }), 3000);
     assert.deepEqual(after.extFields, { n: "after" });
     assert.equal(late.calls(), 1);
+    assert.equal(connects, 1, "the late answer did not cost the connection");
   });
 
   scenario("server -> client calls time out too", async (h) => {

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import type { RemotingClient, RemotingCommand } from "../../src/surface.ts";
+import { waitFor, within } from "../helpers/promises.ts";
+import { group } from "./scenario.ts";
+
+const RECORD = 19;
+const ONEWAY = 2;
+
+/** One command object, an invokeOneway and an invokeSync with it in the same turn, in `order`. */
+function bothWithOneCommand(client: RemotingClient, addr: string, command: RemotingCommand, order: "oneway first" | "sync first") {
+  if (order === "oneway first") {
+    const oneway = client.invokeOneway(addr, command, 3000);
+    return { oneway, sync: client.invokeSync(addr, command, 3000) };
+  }
+  const sync = client.invokeSync(addr, command, 3000);
+  return { oneway: client.invokeOneway(addr, command, 3000), sync };
+}
+
+// The outside test: a command object reused for an invokeOneway and an invokeSync while a connect
+// was pending sent the oneway flag for both (so the sync call was never answered, or the oneway one
+// was). Flags, like opaques, belong to the call, not to the command object.
+export const commandReuse = group("one command object, several calls", (scenario) => {
+  for (const order of ["oneway first", "sync first"] as const) {
+    for (const connected of [false, true]) {
+      scenario(`an invokeOneway and an invokeSync with one command (${order}, ${connected ? "connection open" : "connect pending"}): each goes out with its own flag`, async (h) => {
+        const raw = await h.rawServer((conn, request) => {
+          if ((request.flag & ONEWAY) === 0) conn.reply(request, h.lib.createResponse(0, "answered"));
+        });
+        const client = h.client();
+        const addr = `127.0.0.1:${raw.port}`;
+        if (connected) await client.invokeOneway(addr, h.lib.createRequest(RECORD, { extFields: { warm: "up" } }), 3000);
+        const command = h.lib.createRequest(RECORD, { extFields: { reused: "yes" } });
+        const { oneway, sync } = bothWithOneCommand(client, addr, command, order);
+        await within(oneway, 3000, "the oneway call");
+        assert.equal((await within(sync, 3000, "the sync call")).remark, "answered");
+        await waitFor(() => raw.connections[0]?.frames.filter((f) => f.extFields?.reused === "yes").length === 2, "both requests at the server");
+        const flags = raw.connections[0]!.frames.filter((f) => f.extFields?.reused === "yes").map((f) => f.flag & ONEWAY);
+        assert.deepEqual([...flags].sort(), [0, ONEWAY], `flags on the wire: ${flags}`);
+        assert.equal(client.stats.pendingCalls, 0);
+      });
+    }
+  }
+
+  scenario("against a library server: the processor sees one oneway and one two-way request; only the two-way one is answered", async (h) => {
+    const flags: number[] = [];
+    const server = await h.server({}, (s) => s.registerProcessor(RECORD, (_ctx, request) => (flags.push(request.flag & ONEWAY), h.lib.createResponse(0, "answered"))));
+    const client = h.client();
+    const command = h.lib.createRequest(RECORD);
+    const { oneway, sync } = bothWithOneCommand(client, h.addrOf(server), command, "oneway first");
+    await oneway;
+    assert.equal((await sync).remark, "answered");
+    await waitFor(() => flags.length === 2, "both requests");
+    assert.deepEqual([...flags].sort(), [0, ONEWAY]);
+    assert.equal(server.stats.served.errors, 0);
+  });
+});

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { WorkerExecutorGroup } from "../../src/surface.ts";
+import { rejectionOf, within } from "../helpers/promises.ts";
+import type { ScenarioHarness } from "./harness.ts";
+import { group } from "./scenario.ts";
+
+const ECHO = 30;
+const MISSING = 31;
+
+/** A group of one worker on the fixture module (it exports echo, throws and crash), shut down after the scenario. */
+function workerGroup(h: ScenarioHarness): WorkerExecutorGroup {
+  const workers = new h.lib.WorkerExecutorGroup({ module: pathToFileURL(join(h.fixtures, "worker-processors.mjs")), size: 1, logger: h.lib.silentLogger });
+  h.defer(() => workers.shutdown());
+  return workers;
+}
+
+// The outside test: a function processor registered with a WorkerExecutorGroup was accepted and then
+// answered SYSTEM_ERROR forever; a processor name the worker module does not export was only found
+// per request. Both are now refused up front.
+export const workerGroupMisuse = group("worker groups refuse what they cannot run, up front", (scenario) => {
+  scenario("registerProcessor(code, aFunction, group) and registerDefaultProcessor(aFunction, group) throw a TypeError at once", async (h) => {
+    const workers = workerGroup(h);
+    const server = h.newServer();
+    assert.throws(() => server.registerProcessor(ECHO, h.echo, workers), TypeError);
+    assert.throws(() => server.registerProcessor(ECHO, { processRequest: h.echo }, workers), TypeError);
+    assert.throws(() => server.registerDefaultProcessor(h.echo, workers), TypeError);
+    assert.throws(() => h.client().registerProcessor(ECHO, h.echo, workers), TypeError);
+  });
+
+  scenario("a registered name the module does not export: group.ready() rejects naming it, and server.start() rejects too", async (h) => {
+    const workers = workerGroup(h);
+    const server = h.newServer();
+    server.registerProcessor(ECHO, "echo", workers);
+    server.registerProcessor(MISSING, "noSuchExport", workers);
+    const notReady = await within(rejectionOf(workers.ready()), 10_000, "group.ready()");
+    assert.match(notReady.message, /noSuchExport/);
+    const notStarted = await within(rejectionOf(server.start()), 10_000, "server.start()");
+    assert.match(notStarted.message, /noSuchExport/);
+  });
+
+  scenario("a group that is ready already: a name its module does not export is refused at registration or by start(), naming it", async (h) => {
+    const workers = workerGroup(h);
+    await within(workers.ready(), 10_000, "group.ready()");
+    const server = h.newServer();
+    server.registerProcessor(ECHO, "echo", workers);
+    let refusal: Error;
+    try {
+      server.registerProcessor(MISSING, "noSuchExport", workers);
+      refusal = await within(rejectionOf(server.start()), 10_000, "server.start()");
+    } catch (error) {
+      refusal = error as Error;
+    }
+    assert.match(refusal.message, /noSuchExport/);
+  });
+});
