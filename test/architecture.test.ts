@@ -117,7 +117,7 @@ describe("architecture: the import graph of src/", () => {
     ].join("\n");
     expect(staticImports(source)).toEqual(["./a.ts", "../b.ts", "./c.ts", "./d.ts", "./e.ts", "./f.ts"]);
     expect(graph.get("index.ts")).toContain("surface.ts");
-    expect(graph.get("core/index.ts")).toContain("core/processor.ts");
+    expect(graph.get("core/index.ts")).toContain("core/inbound/processor.ts");
   });
 
   test("protocol/ and core/ import nothing from transport/, workers/, cli/ or the package roots (index.ts, node.ts, surface.ts)", () => {

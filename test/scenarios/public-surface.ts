@@ -19,7 +19,7 @@ const ENDPOINT_MEMBERS = [
   // Java's RemotingServer/RemotingClient methods (the remoting spec), which README.md should list too.
   "clearRPCHook",
 ];
-const SERVER_MEMBERS = new Set<string | symbol>([...ENDPOINT_MEMBERS, "port"]);
+const SERVER_MEMBERS = new Set<string | symbol>([...ENDPOINT_MEMBERS, "port", "address", "newRemotingServer"]);
 const CLIENT_MEMBERS = new Set<string | symbol>([
   ...ENDPOINT_MEMBERS,
   "updateNameServerAddressList",

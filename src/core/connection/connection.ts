@@ -98,7 +98,10 @@ export class Connection implements SocketHandler, ContextTarget {
   /** Frames that arrived while requests were not admitted, processed in order once they are. */
   private held: RemotingCommand[] | null = null;
   private resuming = false;
+  /** Until the socket reports its close. */
   private active = true;
+  /** The core asked to close (close or destroy): nothing more is read or sent. */
+  private closing = false;
   /** Why the core closed the connection (a bad frame, a limit), given to its calls and listeners. */
   private ownReason: Error | undefined = undefined;
   /** Reads the PROXY header the connection must (or may) open with; null once it is read, or without one. */
@@ -135,8 +138,9 @@ export class Connection implements SocketHandler, ContextTarget {
     this.lastActive = owner.coarseNow();
   }
 
+  /** False once closed, or closing: answers and calls for it are dropped from then on. */
   get isActive(): boolean {
-    return this.active;
+    return this.active && !this.closing;
   }
 
   /** "host:port" of the peer: the original client's when a PROXY header said so. */
@@ -160,7 +164,7 @@ export class Connection implements SocketHandler, ContextTarget {
   }
 
   onData(chunk: Uint8Array): void {
-    if (!this.active) return;
+    if (!this.active || this.closing) return;
     if (this.proxyParser !== null) {
       this.readProxyHeader(chunk, this.proxyParser);
       return;
@@ -331,16 +335,19 @@ export class Connection implements SocketHandler, ContextTarget {
 
   /** Sends what is queued, then closes (FIN). `reason`, when given, is what the connection's calls and listeners are told. */
   close(reason?: Error): void {
-    if (!this.active) return;
+    if (!this.active || this.closing) return;
+    this.closing = true;
     this.ownReason ??= reason;
     this.queue.flush();
     this.socket.end();
   }
 
-  /** Closes at once (RST), dropping anything unsent. */
+  /** Closes at once (RST), dropping anything unsent now (its memory too). */
   destroy(reason?: Error): void {
     if (!this.active) return;
+    this.closing = true;
     this.ownReason ??= reason;
+    this.queue.close();
     this.socket.destroy();
   }
 

@@ -80,6 +80,10 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
   }
 
   run(settled: () => void): void {
+    if (this.state === DONE) {
+      settled(); // ended while it waited (its connection closed): the slot is free again at once
+      return;
+    }
     this.settled = settled;
     if (!this.begin()) return;
     const processor = this.processor;
