@@ -45,7 +45,12 @@ export interface ConnectionOwner {
   onWritable(conn: Connection, writable: boolean): void;
   /** The peer broke the protocol or a limit: the connection is closed with `error` as the reason. */
   onProtocolError(conn: Connection, error: Error): void;
-  /** The socket closed; `reason` is why, when known. Called once. */
+  /**
+   * The connection is done for: the core began closing it, or the socket closed by itself. Nothing
+   * more is read or answered from now on, so what depends on it ends now. Called once, first.
+   */
+  onClosing(conn: Connection, reason: Error | undefined): void;
+  /** The socket closed; `reason` is why, when known. Called once, after onClosing. */
   onClosed(conn: Connection, reason: Error | undefined): void;
   /** ctx.writeResponse: a late answer. */
   writeResponse(conn: Connection, request: RemotingCommand, response: RemotingCommand): void;
@@ -309,7 +314,20 @@ export class Connection implements SocketHandler, ContextTarget {
     if (!this.active) return;
     this.active = false;
     this.queue.close();
-    this.owner.onClosed(this, error ?? this.ownReason);
+    const reason = error ?? this.ownReason;
+    if (!this.closing) {
+      this.closing = true; // closed by the peer or the transport (its error is not the core's own reason)
+      this.owner.onClosing(this, reason);
+    }
+    this.owner.onClosed(this, reason);
+  }
+
+  /** The first step of a close the core asks for: no more input or answers, and the owner ends what depends on the connection. */
+  private beginClose(reason: Error | undefined): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.ownReason ??= reason;
+    this.owner.onClosing(this, this.ownReason);
   }
 
   /** Requests that were read but never taken (input was held when the connection closed); forgets them. */
@@ -336,8 +354,7 @@ export class Connection implements SocketHandler, ContextTarget {
   /** Sends what is queued, then closes (FIN). `reason`, when given, is what the connection's calls and listeners are told. */
   close(reason?: Error): void {
     if (!this.active || this.closing) return;
-    this.closing = true;
-    this.ownReason ??= reason;
+    this.beginClose(reason);
     this.queue.flush();
     this.socket.end();
   }
@@ -345,8 +362,7 @@ export class Connection implements SocketHandler, ContextTarget {
   /** Closes at once (RST), dropping anything unsent now (its memory too). */
   destroy(reason?: Error): void {
     if (!this.active) return;
-    this.closing = true;
-    this.ownReason ??= reason;
+    this.beginClose(reason);
     this.queue.close();
     this.socket.destroy();
   }

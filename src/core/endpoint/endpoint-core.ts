@@ -149,6 +149,13 @@ export class EndpointCore implements ConnectionOwner {
     conn.close(error);
   }
 
+  onClosing(conn: Connection, reason: Error | undefined): void {
+    conn.context.abort(reason ?? new RemotingLifecycleError(`the connection to ${conn.remoteAddress} closed`));
+    this.role.onClosed?.(conn);
+    this.inbound.connectionClosed(conn);
+    this.calls.failConnection(conn, reason);
+  }
+
   onClosed(conn: Connection, reason: Error | undefined): void {
     this.connections.delete(conn);
     if (reason instanceof RemotingTlsError && reason !== conn.closeReason) {
@@ -156,10 +163,6 @@ export class EndpointCore implements ConnectionOwner {
       this.peerWarnings.warn(this.logger, this.coarseNow(), `${this.role.name}: ${conn.remoteAddress} closed: ${reason.message}`);
       this.events.emit("EXCEPTION", conn.remoteAddress, conn.context, reason);
     }
-    conn.context.abort(reason ?? new RemotingLifecycleError(`the connection to ${conn.remoteAddress} closed`));
-    this.role.onClosed?.(conn);
-    this.inbound.connectionClosed(conn);
-    this.calls.failConnection(conn, reason);
     this.events.emit("CLOSE", conn.remoteAddress, conn.context);
   }
 

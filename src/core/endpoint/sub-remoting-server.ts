@@ -60,6 +60,10 @@ class SubServerOwner implements ConnectionOwner {
     this.core.onProtocolError(conn, error);
   }
 
+  onClosing(conn: Connection, reason: Error | undefined): void {
+    this.core.onClosing(conn, reason);
+  }
+
   onClosed(conn: Connection, reason: Error | undefined): void {
     this.core.onClosed(conn, reason);
   }
