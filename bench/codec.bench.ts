@@ -21,7 +21,7 @@ const cpu = cpuOption(values.cpu, defaultCpus().cpu, "--cpu");
 const progress = new Progress();
 progress.line(`codec microbenchmarks, ${values.ms} ms per bench, ${cpu === null ? "not pinned" : `pinned to CPU ${cpu}`}`);
 const results = runMicro(
-  { root, bun: process.execPath, node: "node", nodeBuild: "" },
+  { root, bun: process.execPath },
   { libraries: [{ root, revision: null }], rounds: Number(values.rounds), full: true, minMs: Number(values.ms), cpu, only: "", modules: ["codec", "frame-decoder"] },
   progress,
 );

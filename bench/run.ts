@@ -5,7 +5,8 @@
  * and BENCHMARKS.md with its charts.
  */
 import { encodeFrame, createRequest } from "../src/index.ts";
-import { ECHO_CODE, FULL_CASES, SHORT_CASES, type BenchCase } from "./e2e/cases.ts";
+import { availableParallelism } from "node:os";
+import { ECHO_CODE, FULL_CASES, SHORT_CASES, SHORT_HEADLINE_CASES, SWEEPS, type BenchCase } from "./e2e/cases.ts";
 import type { JobCase } from "./e2e/job.ts";
 import { compareWithSaved, compareReport } from "./report/compare.ts";
 import { terminalReport } from "./report/terminal.ts";
@@ -17,7 +18,10 @@ import { runMicro } from "./suite/micro-runs.ts";
 import { parseOptions, USAGE, type SuiteOptions } from "./suite/options.ts";
 import { Progress } from "./suite/progress.ts";
 import { newestResults, readResults, renderOutputs, saveResults } from "./suite/output.ts";
+import { openFilesLimit } from "./suite/open-files.ts";
+import { estimateRoundsS } from "./suite/estimate.ts";
 import { planTargets, type LibraryCheckout } from "./suite/plan.ts";
+import { roundsWanted, selectCases, sweepOnlyIds, sweepsOf } from "./suite/select.ts";
 import type { Results } from "./suite/results.ts";
 import { summarize } from "./suite/summarize.ts";
 import type { Harness } from "./suite/targets.ts";
@@ -47,31 +51,31 @@ if (options.render !== null) {
 const progress = new Progress();
 const startedAt = new Date();
 const machineAtStart = machine();
-const harness: Harness = { root, bun: process.execPath, node: "node", nodeBuild: `${root}.bench-build/` };
+const versions = runtimes(root);
+const harness: Harness = { root, bun: process.execPath, node: "node", nodeBuild: `${root}.bench-build/`, nodeVersion: versions.node };
 const comparing = options.compare !== null && !/^saved$|\.json$/.test(options.compare);
 const mode = comparing ? "compare" : options.full ? "full" : "short";
 
-/** --only, ignoring case. */
-const matches = (name: string): boolean => name.toLowerCase().includes(options.only.toLowerCase());
-
-/** Cases of this run, with the size of their request frames (the raw echo sends frames that size). */
-function selectCases(): JobCase[] {
-  const all: readonly BenchCase[] = options.full ? FULL_CASES : SHORT_CASES;
-  const chosen = all.filter((c) => (c.placement === "same" || options.splitCpu !== null) && matches(`${c.id} ${c.label}`));
-  if (options.splitCpu === null && all.some((c) => c.placement === "split")) progress.line("split-placement cases left out: no CPU for the server (--split-cpu)");
-  return chosen.map((c) => ({
-    ...c,
-    frameBytes: encodeFrame(createRequest(ECHO_CODE, { body: c.bodyBytes === 0 ? null : new Uint8Array(c.bodyBytes), serializeType: c.serializeType })).length,
-  }));
-}
+/** A case with the size of its request frames (the raw echo sends frames that size). */
+const withFrameBytes = (c: BenchCase): JobCase => ({
+  ...c,
+  frameBytes: encodeFrame(createRequest(ECHO_CODE, { body: c.bodyBytes === 0 ? null : new Uint8Array(c.bodyBytes), serializeType: c.serializeType })).length,
+});
 
 const skip = (part: Parameters<typeof options.skip.has>[0]): boolean => options.skip.has(part);
-const cases = skip("e2e") ? [] : selectCases();
-const pinning = options.cpu === null ? "not pinned" : `pinned to CPU ${options.cpu}${options.splitCpu !== null ? ` (split placement: server on CPU ${options.splitCpu})` : ""}`;
+const selection = skip("e2e")
+  ? { cases: [], leftOut: [] }
+  : selectCases(options.full ? FULL_CASES : SHORT_CASES, { ...options, machineCpus: availableParallelism(), openFiles: openFilesLimit() });
+const cases = selection.cases.map(withFrameBytes);
+const sweeps = sweepsOf(SWEEPS, options.full, cases);
+const sweepOnly = sweepOnlyIds(sweeps, SHORT_HEADLINE_CASES);
+const wanted = roundsWanted(options.rounds, options.sweepRounds, sweepOnly);
+const pinning = options.cpu === null ? "not pinned" : `pinned to CPU ${options.cpu}${options.splitCpu !== null ? ` (split placement: server on CPU ${options.splitCpu}; I/O workers: CPUs ${options.cpu} and ${options.splitCpu})` : ""}`;
 progress.line(
-  `bun-remoting benchmark suite, ${mode}: ${cases.length} end-to-end cases, ${options.rounds} quiet rounds wanted (at most ${options.maxRounds}), ` +
+  `bun-remoting benchmark suite, ${mode}: ${cases.length} end-to-end cases, ${options.rounds} quiet rounds wanted (${options.sweepRounds} for the ${sweepOnly.size} other sweep points; at most ${options.maxRounds}), ` +
     `${options.seconds} s per measurement, ${pinning}`,
 );
+for (const line of selection.leftOut) progress.line(line);
 
 // Build: the Node build of every library measured, and the Node bundles of the bench processes.
 progress.line("building dist/ and the Node bundles of the bench processes");
@@ -89,7 +93,8 @@ if (revisions !== null) {
   }
 } else libraries.push({ root, revision: null, hasNodeBuild: true });
 
-const { targets, pairs, alternatives } = planTargets(harness, libraries, cases, skip, progress);
+const { targets, pairs, alternatives, notApplicable } = planTargets(harness, libraries, cases, skip, progress);
+if (cases.length > 0) progress.line(`end-to-end rounds: about ${Math.round(estimateRoundsS(targets, cases, wanted, options))} s when every round is quiet`);
 
 const cpusUsed = [options.cpu, options.splitCpu].filter((c) => c !== null);
 await waitForQuiet(cpusUsed, options.noiseLimitPct, options.quietWaitS, progress);
@@ -105,7 +110,7 @@ const micro = skip("micro")
 const measurements =
   cases.length === 0
     ? []
-    : await runRounds({ ...options, targets, cases }, progress);
+    : await runRounds({ ...options, targets, cases, roundsWanted: wanted }, progress);
 revisions?.cleanup();
 
 const targetInfo = targets.map(({ id, label, runtime, role, revision }) => ({ id, label, runtime, role, revision }));
@@ -119,9 +124,10 @@ const results: Results = {
   command: `npm run bench${argv.length > 0 ? ` -- ${argv.map((a) => (/^[\w./:,=-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ")}` : ""}`,
   git: gitState(root),
   machine: { ...machineAtStart, loadAtEnd: currentLoad() },
-  runtimes: runtimes(root),
+  runtimes: versions,
   settings: {
     rounds: options.rounds,
+    sweepRounds: options.sweepRounds,
     maxRounds: options.maxRounds,
     seconds: options.seconds,
     warmupS: options.warmupS,
@@ -136,6 +142,8 @@ const results: Results = {
   ratios,
   micro,
   alternatives,
+  sweeps,
+  notApplicable,
 };
 
 process.stdout.write(`\n${comparing ? compareReport(results) : terminalReport(results)}\n`);

@@ -5,14 +5,15 @@
  * to this server, and SEND_MESSAGE_V2 is answered with a SendMessageResponseHeader.
  * Prints "LISTENING <port>"; shuts down when stdin closes.
  */
-import { ECHO_CODE, SEND_CODE } from "./cases.ts";
+import { SEND_CODE } from "./cases.ts";
+import { registerEcho } from "./echo.ts";
 
 type Library = Pick<typeof import("../../src/index.ts"), "RemotingServer" | "createResponse" | "silentLogger" | "RequestCode"> &
   Partial<Pick<typeof import("../../src/index.ts"), "encodeTopicRouteData">>;
 
 const lib = (await import(process.argv[2]!)) as Library;
 const server = new lib.RemotingServer({ host: "127.0.0.1", port: 0, logger: lib.silentLogger });
-server.registerProcessor(ECHO_CODE, (_ctx, request) => lib.createResponse(0, null, { body: request.body, serializeType: request.serializeType }));
+registerEcho(lib, server);
 
 // Broker and NameServer for a producer; revisions older than the RocketMQ bodies have no route encoder.
 const encodeRoute = lib.encodeTopicRouteData;

@@ -1,5 +1,6 @@
 import type { Results } from "../suite/results.ts";
 import { headlineTable } from "./headlines.ts";
+import { sweepTables } from "./sweeps.ts";
 import { alternativesTable, latencyTable, markdownTable, microTable, roundsTable, throughputTable } from "./tables.ts";
 
 /**
@@ -8,8 +9,11 @@ import { alternativesTable, latencyTable, markdownTable, microTable, roundsTable
  */
 export function renderPage(r: Results, resultsFile: string, charts: { throughput: string; latency: string }): string {
   const s = r.settings;
-  const placement = s.cpu === null ? "not pinned" : `client and server pinned to CPU ${s.cpu}${s.splitCpu !== null ? `; split placement: server on CPU ${s.splitCpu}` : ""}`;
+  const spread = r.cases.some((c) => c.placement === "spread") && s.splitCpu !== null ? `; I/O worker cases: every process on CPUs ${s.cpu} and ${s.splitCpu}` : "";
+  const placement = s.cpu === null ? "not pinned" : `client and server pinned to CPU ${s.cpu}${s.splitCpu !== null ? `; split placement: server on CPU ${s.splitCpu}` : ""}${spread}`;
   const alternatives = alternativesTable(r);
+  const sweeps = sweepTables(r);
+  const rounds = s.sweepRounds === s.rounds ? `${s.rounds} quiet rounds wanted per case` : `${s.rounds} quiet rounds wanted per headline case and ${s.sweepRounds} per other sweep point`;
   const lines = [
     "# Benchmarks",
     "",
@@ -23,13 +27,23 @@ export function renderPage(r: Results, resultsFile: string, charts: { throughput
     `- Machine: ${r.machine.cpuModel}, ${r.machine.cpus} CPUs, ${r.machine.memoryGiB} GiB, ${r.machine.kernel}; load average ${r.machine.loadAtStart.join(" / ")} at the start, ${r.machine.loadAtEnd.join(" / ")} at the end.`,
     `- Runtimes: Bun ${r.runtimes.bun} (this library's sources on Bun sockets), Node ${r.runtimes.node} (its \`dist/\` build on \`node:net\`), mitata ${r.runtimes.mitata}.`,
     `- Placement: ${placement}. Loopback (127.0.0.1), the client and the server in separate processes.`,
-    `- Rounds: ${s.rounds} quiet rounds wanted per case (at most ${s.maxRounds}), ${s.seconds} s measured per case and target after ${s.warmupS} s of load (1 s more for each process's first case). A case's round counts only if other processes used at most ${s.noiseLimitPct}% of the measured CPUs during each of its measurements; figures are medians over the counted rounds with their [min–max]; ratios are taken within each round.`,
+    `- Rounds: ${rounds} (at most ${s.maxRounds}), ${s.seconds} s measured per case and target after ${s.warmupS} s of load (1 s on freshly started processes, for the JIT). A case's round counts only if other processes used at most ${s.noiseLimitPct}% of the measured CPUs during each of its measurements; figures are medians over the counted rounds with their [min–max]; ratios are taken within each round.`,
     "",
     "## Headline figures",
     "",
     markdownTable(headlineTable(r)),
     "",
     "The Java original's figures (about 130 k/s pipelined async and 170 µs per sync round trip on this machine kind) are quoted from the project's core issue, not measured by this suite.",
+    "",
+    "## Sweeps",
+    "",
+    ...(sweeps.length === 0
+      ? ["None in this run (results from before the sweeps, or `--only` left them out)."]
+      : [
+          "One thing varied at a time, a row per point: throughput medians over the counted rounds (their spreads are in the throughput table below), then per round *Bun / Node* (above 1: the Bun build is faster) and each build's throughput over the raw echo of its runtime with the same shape (connections, threads, client processes), and the median latency per request.",
+          "",
+          ...sweeps.flatMap(({ sweep, table }) => [`### ${sweep.title}`, "", sweep.about, "", markdownTable(table), ""]),
+        ]),
     "",
     "## Throughput",
     "",

@@ -7,6 +7,8 @@ import { count, megabytes, micros, nanos, percent, spreadText, times } from "./f
 export interface Table {
   header: string[];
   rows: string[][];
+  /** Lines shown under the table (what its "n/a" cells mean). */
+  notes?: string[];
 }
 
 export function summaryOf(r: Results, caseId: string, target: string): CaseSummary | undefined {
@@ -19,14 +21,43 @@ export function ratioOf(r: Results, caseId: string, numerator: string, denominat
 
 const LARGE_BODY = 64 * 1024;
 
+/** Why `target` did not run the case, when the run recorded a reason ("n/a" cells); else null. */
+export function notApplicable(r: Results, caseId: string, target: string): string | null {
+  return r.notApplicable.find((x) => x.target === target && x.caseIds.includes(caseId))?.reason ?? null;
+}
+
+/** What an empty cell shows: "n/a" where the target cannot run the case (the table's notes say why), else "–". */
+export function emptyCell(r: Results, caseId: string, targets: readonly string[]): string {
+  return targets.some((t) => notApplicable(r, caseId, t) !== null) ? "n/a" : "–";
+}
+
+/** The reasons behind the "n/a" cells of these cases, once each. */
+export function notApplicableNotes(r: Results, caseIds: readonly string[]): string[] {
+  const reasons = r.notApplicable.filter((x) => x.caseIds.some((id) => caseIds.includes(id))).map((x) => x.reason);
+  return [...new Set(reasons)].map((reason) => `n/a: ${reason}.`);
+}
+
 /** Throughput with its spread; MB/s too where bodies are large. */
-function throughputCell(c: BenchCase, s: CaseSummary | undefined): string {
-  if (s === undefined) return "–";
+function throughputCell(r: Results, c: BenchCase, target: string): string {
+  const s = summaryOf(r, c.id, target);
+  if (s === undefined) return emptyCell(r, c.id, [target]);
   const rate = `${spreadText(s.requestsPerSecond, count)}/s`;
   return c.bodyBytes >= LARGE_BODY ? `${rate} · ${spreadText(s.mbPerSecond, megabytes)}` : rate;
 }
 
-const present = (r: Results, id: string): boolean => r.targets.some((t) => t.id === id);
+export const present = (r: Results, id: string): boolean => r.targets.some((t) => t.id === id);
+
+/** The library's throughput over the raw echo's, same runtime and case, per round; "n/a" where either could not run. */
+export function shareCell(r: Results, caseId: string, target: string, raw: string): string {
+  const share = summaryOf(r, caseId, target)?.ofLimit ?? null;
+  return share === null ? emptyCell(r, caseId, [target, raw]) : spreadText(share, percent);
+}
+
+/** Bun build / Node build on the case, per round; "n/a" where one of them could not run it. */
+export function bunNodeCell(r: Results, caseId: string): string {
+  const ratio = ratioOf(r, caseId, "bun", "node")?.ratio ?? null;
+  return ratio === null ? emptyCell(r, caseId, ["bun", "node"]) : spreadText(ratio, times);
+}
 
 /** Per case: each target's throughput, the library's share of its runtime's raw limit, Bun / Node. */
 export function throughputTable(r: Results): Table {
@@ -38,21 +69,25 @@ export function throughputTable(r: Results): Table {
   if (bunNode) header.push("Bun / Node");
   const rows = r.cases.map((c) => [
     c.label,
-    ...libs.map((t) => throughputCell(c, summaryOf(r, c.id, t.id))),
-    ...withLimit.map((t) => spreadText(summaryOf(r, c.id, t.id)?.ofLimit ?? null, percent)),
-    ...(bunNode ? [spreadText(ratioOf(r, c.id, "bun", "node")?.ratio ?? null, times)] : []),
+    ...libs.map((t) => throughputCell(r, c, t.id)),
+    ...withLimit.map((t) => shareCell(r, c.id, t.id, `raw-${t.runtime}`)),
+    ...(bunNode ? [bunNodeCell(r, c.id)] : []),
   ]);
-  return { header, rows };
+  return { header, rows, notes: notApplicableNotes(r, r.cases.map((c) => c.id)) };
 }
 
 /** Per case: per-request latency p50 / p99 / p999 (medians over the rounds). */
 export function latencyTable(r: Results): Table {
   const targets = r.targets.filter((t) => t.role !== "alternative");
-  const cell = (s: CaseSummary | undefined): string =>
-    s === undefined || s.p50Us === null ? "–" : [s.p50Us, s.p99Us, s.p999Us].map((x) => (x === null ? "–" : micros(x.median))).join(" / ");
+  const cell = (caseId: string, target: string): string => {
+    const s = summaryOf(r, caseId, target);
+    return s === undefined || s.p50Us === null ? emptyCell(r, caseId, [target]) : [s.p50Us, s.p99Us, s.p999Us].map((x) => (x === null ? "–" : micros(x.median))).join(" / ");
+  };
+  const cases = r.cases.filter((c) => c.kind !== "oneway");
   return {
     header: ["case", ...targets.map((t) => `${t.label}: p50 / p99 / p999`)],
-    rows: r.cases.filter((c) => c.kind !== "oneway").map((c) => [c.label, ...targets.map((t) => cell(summaryOf(r, c.id, t.id)))]),
+    rows: cases.map((c) => [c.label, ...targets.map((t) => cell(c.id, t.id))]),
+    notes: notApplicableNotes(r, cases.map((c) => c.id)),
   };
 }
 
@@ -109,12 +144,16 @@ export function roundsTable(r: Results): Table {
   };
 }
 
+const notesOf = (t: Table, bullet: string): string[] => (t.notes ?? []).map((note) => `${bullet}${note}`);
+
 export function markdownTable(t: Table): string {
   const escape = (cell: string): string => cell.replaceAll("|", "\\|");
-  return [t.header, t.header.map(() => "---"), ...t.rows].map((row) => `| ${row.map(escape).join(" | ")} |`).join("\n");
+  const table = [t.header, t.header.map(() => "---"), ...t.rows].map((row) => `| ${row.map(escape).join(" | ")} |`);
+  const notes = notesOf(t, "");
+  return [...table, ...(notes.length > 0 ? ["", ...notes] : [])].join("\n");
 }
 
 export function textTable(t: Table): string {
   const widths = t.header.map((_, i) => Math.max(...[t.header, ...t.rows].map((row) => (row[i] ?? "").length)));
-  return [t.header, ...t.rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return [...[t.header, ...t.rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()), ...notesOf(t, "  ")].join("\n");
 }

@@ -1,12 +1,13 @@
 import type { Results } from "../suite/results.ts";
 import { headlineTable } from "./headlines.ts";
-import { alternativesTable, latencyTable, microTable, roundsTable, textTable, type Table } from "./tables.ts";
-import { throughputTable } from "./tables.ts";
+import { sweepTables } from "./sweeps.ts";
+import { alternativesTable, latencyTable, microTable, roundsTable, textTable, throughputTable, type Table } from "./tables.ts";
 
 /** The report printed at the end of a run: the page's tables, as aligned text. */
 export function terminalReport(r: Results): string {
   const sections: [string, Table | null][] = [
     ["Headline figures", headlineTable(r)],
+    ...sweepTables(r).map(({ sweep, table }): [string, Table] => [`Sweep: ${sweep.title} (medians; ratios per round)\n${sweep.about}`, table]),
     ["Throughput: median [min–max] over the counted rounds", throughputTable(r)],
     ["Latency per request (median over rounds)", latencyTable(r)],
     ["Alternatives", alternativesTable(r)],

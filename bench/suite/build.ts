@@ -16,9 +16,10 @@ export function buildLibrary(root: string): void {
   run("npm", ["run", "--silent", "build"], root);
 }
 
-/** Node bundles of the bench processes (Node 20 cannot run TypeScript). */
-export function bundleHarness(h: Harness): Promise<void> {
-  return bundleForNode(["client.ts", "server.ts", "raw-server.ts"].map((f) => `${h.root}bench/e2e/${f}`), h.nodeBuild);
+/** Node bundles of the bench processes (Node 20 cannot run TypeScript), the I/O workers' setup module among them. */
+export function bundleHarness(h: Pick<Harness, "root" | "nodeBuild">): Promise<void> {
+  const entries = ["client.ts", "load-process.ts", "server.ts", "io-server.ts", "io-setup.ts", "raw-server.ts"];
+  return bundleForNode(entries.map((f) => `${h.root}bench/e2e/${f}`), h.nodeBuild);
 }
 
 /** A library revision checked out for compare mode. */

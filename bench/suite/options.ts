@@ -9,23 +9,30 @@ microbenchmarks of the codec, frame decoder, response table and write queue. Pro
 stderr; the results to bench/results/<date>-<mode>-<commit>.json and BENCHMARKS.md (with charts).
 
 Run size
-  (default)              short: the headline cases, 2 quiet rounds, ~1.5-2 minutes
-  --full                 every case (kinds x bodies x headers x connections x placement), 3 quiet
-                         rounds, longer measurements, every microbenchmark: ~15-25 minutes
+  (default)              short: the headline cases and the sweeps of body size (pipelined),
+                         connections (pipelined) and I/O worker threads; 2 quiet rounds of the
+                         headline cases, 1 of the other sweep points; ~2 minutes
+  --full                 every case (kinds x bodies x headers x connections x placement, every
+                         sweep), 3 quiet rounds, longer measurements, every microbenchmark:
+                         ~20-25 minutes
   --rounds N             quiet rounds wanted per case (short 2, full 3)
+  --sweep-rounds N       quiet rounds wanted for the sweep points that are not headline cases
+                         (short 1, full as --rounds)
   --max-rounds N         rounds at most, quiet or not (short 3, full 9)
   --seconds S            measured seconds per case and target (short 1, full 2)
-  --warmup S             load before measuring each case (short 0.3, full 0.5; a process's first
-                         case gets 1 s more, for the JIT)
-  --budget S             start no new round after this many seconds (short 100, full none)
+  --warmup S             load before measuring each case (short 0.3, full 0.5; a case on freshly
+                         started processes gets 1 s, for the JIT)
+  --budget S             start no round expected to end after this many seconds (short 150,
+                         full none)
   --only TEXT            only cases and microbenchmarks whose name contains TEXT
   --skip LIST            leave out parts, comma-separated: micro, e2e, raw, node, alternatives
 
 Placement and noise
   --cpu N|none           CPU for the client and its server (default: the highest-numbered CPU this
                          process may use, CPU 0 taking most interrupts; none: not pinned)
-  --split-cpu N|none     the server's CPU in split-placement cases (default: the next CPU down
-                         when --cpu is not given, none otherwise; none skips those cases)
+  --split-cpu N|none     the server's CPU in split-placement cases, and the second CPU of the I/O
+                         worker cases (default: the next CPU down when --cpu is not given, none
+                         otherwise; none skips those cases)
   --noise-pct P          a case's round counts only if other processes used at most P% of the
                          measured CPUs during each of its measurements (default 10)
   --quiet-wait S         before starting, wait up to S seconds for the CPUs to be quiet (10; full 60)
@@ -51,6 +58,8 @@ export type Part = "micro" | "e2e" | "raw" | "node" | "alternatives";
 export interface SuiteOptions {
   full: boolean;
   rounds: number;
+  /** Quiet rounds wanted for the sweep points that are not headline cases. */
+  sweepRounds: number;
   maxRounds: number;
   seconds: number;
   warmupS: number;
@@ -95,6 +104,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     options: {
       full: { type: "boolean", default: false },
       rounds: { type: "string" },
+      "sweep-rounds": { type: "string" },
       "max-rounds": { type: "string" },
       seconds: { type: "string" },
       warmup: { type: "string" },
@@ -115,6 +125,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
   });
   const full = values.full;
   const rounds = positive(values.rounds, full ? 3 : 2, "--rounds");
+  const sweepRounds = positive(values["sweep-rounds"], full ? rounds : 1, "--sweep-rounds");
   const skip = new Set(values.skip.split(",").filter((s) => s !== "") as Part[]);
   for (const part of skip) if (!PARTS.includes(part)) throw new Error(`--skip: unknown part "${part}" (one of ${PARTS.join(", ")})`);
   const defaults = defaultCpus();
@@ -123,11 +134,12 @@ export function parseOptions(argv: string[]): SuiteOptions {
   return {
     full,
     rounds,
-    maxRounds: Math.max(rounds, positive(values["max-rounds"], full ? rounds * 3 : rounds + 1, "--max-rounds")),
+    sweepRounds,
+    maxRounds: Math.max(rounds, sweepRounds, positive(values["max-rounds"], full ? rounds * 3 : rounds + 1, "--max-rounds")),
     seconds: positive(values.seconds, full ? 2 : 1, "--seconds"),
     warmupS: positive(values.warmup, full ? 0.5 : 0.3, "--warmup"),
     firstWarmupS: 1,
-    budgetS: positive(values.budget, full ? Infinity : 100, "--budget"),
+    budgetS: positive(values.budget, full ? Infinity : 150, "--budget"),
     only: values.only,
     skip,
     cpu,

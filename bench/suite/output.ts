@@ -21,7 +21,23 @@ export function saveResults(root: string, results: Results): string {
 export function readResults(file: string): Results {
   const results = JSON.parse(readFileSync(file, "utf8")) as Results;
   if (results.schema !== 1) throw new Error(`${file}: not a results file of this suite (schema ${String(results.schema)})`);
-  return results;
+  return upgradeResults(results);
+}
+
+/**
+ * A results file as this suite writes it now. Files from before the sweeps lack what the sweeps
+ * added (one client process and no I/O workers per case, no sweeps, every target able to run
+ * its cases, as many sweep rounds as rounds): filled in with what those runs did.
+ */
+export function upgradeResults(r: Results): Results {
+  const old = r as Partial<Results>;
+  return {
+    ...r,
+    settings: { ...r.settings, sweepRounds: r.settings.sweepRounds ?? r.settings.rounds },
+    cases: r.cases.map((c) => ({ ...c, clientProcesses: c.clientProcesses ?? 1, ioWorkers: c.ioWorkers ?? 0 })),
+    sweeps: old.sweeps ?? [],
+    notApplicable: old.notApplicable ?? [],
+  };
 }
 
 /** The newest saved results of a short or full run (file names start with the date), or null. */

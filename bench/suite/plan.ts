@@ -2,7 +2,7 @@ import type { BenchCase } from "../e2e/cases.ts";
 import { COMPARED, install, NOT_COMPARED } from "./alternatives.ts";
 import type { Part } from "./options.ts";
 import type { Progress } from "./progress.ts";
-import type { AlternativeReport } from "./results.ts";
+import type { AlternativeReport, NotApplicable } from "./results.ts";
 import type { RatioPair } from "./summarize.ts";
 import { alternativeTarget, libraryTargets, rawTargets, type Harness, type Target } from "./targets.ts";
 
@@ -18,6 +18,23 @@ export interface TargetPlan {
   /** The ratios to take round by round. */
   pairs: RatioPair[];
   alternatives: AlternativeReport[];
+  /** Cases a target cannot run for a reason the page gives. */
+  notApplicable: NotApplicable[];
+}
+
+/** Per target, the cases it does not run and says why (grouped by reason). */
+export function notApplicableOf(targets: readonly Target[], cases: readonly BenchCase[]): NotApplicable[] {
+  const out: NotApplicable[] = [];
+  for (const t of targets) {
+    for (const c of cases) {
+      const reason = t.runs(c) ? null : t.whyNot(c);
+      if (reason === null) continue;
+      const entry = out.find((x) => x.target === t.id && x.reason === reason);
+      if (entry === undefined) out.push({ target: t.id, caseIds: [c.id], reason });
+      else entry.caseIds.push(c.id);
+    }
+  }
+  return out;
 }
 
 /**
@@ -31,7 +48,7 @@ export function planTargets(h: Harness, libraries: LibraryCheckout[], cases: Ben
   if (libraries.length === 2) {
     const [a, b] = libraries.map((l) => (l.revision === null ? "" : `@${l.revision}`));
     for (const runtime of ["bun", "node"]) pairs.push({ name: `${runtime}: ${a || "this tree"} / ${b}`, numerator: `${runtime}${a}`, denominator: `${runtime}${b}`, metric: "requestsPerSecond" });
-    return { targets, pairs, alternatives };
+    return { targets, pairs, alternatives, notApplicable: notApplicableOf(targets, cases) };
   }
   pairs.push({ name: "Bun build / Node build", numerator: "bun", denominator: "node", metric: "requestsPerSecond" });
   if (!skip("raw")) {
@@ -57,5 +74,5 @@ export function planTargets(h: Harness, libraries: LibraryCheckout[], cases: Ben
     alternatives.push({ name: alt.name, version: alt.version, status: "measured", reason: alt.about });
   }
   alternatives.push(...NOT_COMPARED);
-  return { targets, pairs, alternatives };
+  return { targets, pairs, alternatives, notApplicable: notApplicableOf(targets, cases) };
 }

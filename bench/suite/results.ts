@@ -1,4 +1,4 @@
-import type { BenchCase } from "../e2e/cases.ts";
+import type { BenchCase, Sweep } from "../e2e/cases.ts";
 import type { CaseMeasurement } from "../e2e/job.ts";
 import type { Spread } from "./spread.ts";
 
@@ -27,6 +27,19 @@ export interface Results {
   ratios: RatioSummary[];
   micro: MicroResult[];
   alternatives: AlternativeReport[];
+  /** The sweeps whose cases ran (files from before sweeps have none). */
+  sweeps: SweepInfo[];
+  /** Cases a target could not run, and why (files from before have none). */
+  notApplicable: NotApplicable[];
+}
+
+/** A sweep as the results file keeps it: its rows' cases and labels, so a file renders on its own. */
+export type SweepInfo = Omit<Sweep, "short">;
+
+export interface NotApplicable {
+  target: string;
+  caseIds: string[];
+  reason: string;
 }
 
 export interface Machine {
@@ -41,6 +54,8 @@ export interface Machine {
 
 export interface Settings {
   rounds: number;
+  /** Quiet rounds wanted for the sweep points that are not headline cases (files from before: as `rounds`). */
+  sweepRounds: number;
   maxRounds: number;
   seconds: number;
   warmupS: number;

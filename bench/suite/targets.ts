@@ -7,10 +7,15 @@ export interface Target extends TargetInfo {
   /** The client process (without pinning); the job is appended as its last argument. */
   client: string[];
   driver: DriverSpec;
-  /** The server process (without pinning). */
-  server: string[];
+  /** The server process of a case (without pinning). */
+  server(c: BenchCase): string[];
   /** Whether this target can run the case. */
   runs(c: BenchCase): boolean;
+  /**
+   * Why a case this target does not run is not applicable to it, where the page should say so
+   * ("n/a" and the reason) rather than leave the cell empty; null otherwise.
+   */
+  whyNot(c: BenchCase): string | null;
 }
 
 /** Where the bench harness lives: always the working tree's, whichever library revision it drives. */
@@ -21,11 +26,23 @@ export interface Harness {
   node: string;
   /** The Node bundles of the bench processes (scripts/node-bundle.ts), with a trailing slash. */
   nodeBuild: string;
+  /** The version of `node` (I/O workers need its listen's reusePort). */
+  nodeVersion: string;
 }
 
-/** The send cases compare clients on Node (the native client's runtime), against one server. */
-const bunCases = (c: BenchCase): boolean => c.call === "echo";
-const nodeCases = (): boolean => true;
+/** net.Server.listen takes reusePort from Node 22.12 and 23.1 on; I/O workers share their port with it. */
+export function nodeHasReusePort(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  return major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+const reusePortMissing = (h: Harness): string => `Node ${h.nodeVersion}: net.Server.listen has no reusePort before Node 22.12, and I/O worker threads share their port with it`;
+
+/** How a Node target answers for I/O worker cases: runs them when its listen has reusePort, else says why not. */
+function nodeIoWorkers(h: Harness): { runs: boolean; whyNot: string | null } {
+  return nodeHasReusePort(h.nodeVersion) ? { runs: true, whyNot: null } : { runs: false, whyNot: reusePortMissing(h) };
+}
+
 /** A raw echo has no oneway form (what would it be the limit of?) and does not play a broker. */
 const echoCases = (c: BenchCase): boolean => c.kind !== "oneway" && c.call === "echo";
 
@@ -34,6 +51,7 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
   const suffix = revision === null ? "" : `@${revision}`;
   const bunEntry = `${libRoot}src/index.ts`;
   const nodeEntry = `${libRoot}dist/node.js`;
+  const nodeIo = nodeIoWorkers(h);
   return [
     {
       id: `bun${suffix}`,
@@ -43,8 +61,9 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
       revision,
       client: [h.bun, `${h.root}bench/e2e/client.ts`],
       driver: { kind: "library", entry: bunEntry },
-      server: [h.bun, `${h.root}bench/e2e/server.ts`, bunEntry],
-      runs: bunCases,
+      server: (c) => (c.ioWorkers > 0 ? [h.bun, `${h.root}bench/e2e/io-server.ts`, bunEntry, String(c.ioWorkers)] : [h.bun, `${h.root}bench/e2e/server.ts`, bunEntry]),
+      runs: () => true,
+      whyNot: () => null,
     },
     {
       id: `node${suffix}`,
@@ -54,14 +73,17 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
       revision,
       client: [h.node, `${h.nodeBuild}client.js`],
       driver: { kind: "library", entry: nodeEntry },
-      server: [h.node, `${h.nodeBuild}server.js`, nodeEntry],
-      runs: nodeCases,
+      server: (c) => (c.ioWorkers > 0 ? [h.node, `${h.nodeBuild}io-server.js`, nodeEntry, String(c.ioWorkers)] : [h.node, `${h.nodeBuild}server.js`, nodeEntry]),
+      runs: (c) => c.ioWorkers === 0 || nodeIo.runs,
+      whyNot: (c) => (c.ioWorkers > 0 ? nodeIo.whyNot : null),
     },
   ];
 }
 
-/** The socket limit on both runtimes: raw echo, same frame sizes. */
+/** The socket limit on both runtimes: raw echo, same frame sizes, connections and threads. */
 export function rawTargets(h: Harness): Target[] {
+  const nodeIo = nodeIoWorkers(h);
+  const threads = (c: BenchCase): string[] => (c.ioWorkers > 0 ? [String(c.ioWorkers)] : []);
   return [
     {
       id: "raw-bun",
@@ -71,8 +93,9 @@ export function rawTargets(h: Harness): Target[] {
       revision: null,
       client: [h.bun, `${h.root}bench/e2e/client.ts`],
       driver: { kind: "raw" },
-      server: [h.bun, `${h.root}bench/e2e/raw-server.ts`],
+      server: (c) => [h.bun, `${h.root}bench/e2e/raw-server.ts`, ...threads(c)],
       runs: echoCases,
+      whyNot: () => null,
     },
     {
       id: "raw-node",
@@ -82,8 +105,9 @@ export function rawTargets(h: Harness): Target[] {
       revision: null,
       client: [h.node, `${h.nodeBuild}client.js`],
       driver: { kind: "raw" },
-      server: [h.node, `${h.nodeBuild}raw-server.js`],
-      runs: echoCases,
+      server: (c) => [h.node, `${h.nodeBuild}raw-server.js`, ...threads(c)],
+      runs: (c) => echoCases(c) && (c.ioWorkers === 0 || nodeIo.runs),
+      whyNot: (c) => (echoCases(c) && c.ioWorkers > 0 ? nodeIo.whyNot : null),
     },
   ];
 }
@@ -95,6 +119,7 @@ export function rawTargets(h: Harness): Target[] {
  */
 export function alternativeTarget(h: Harness, name: "ali-ons" | "rocketmq-nodejs", version: string, dir: string): Target {
   const nodeEntry = `${h.root}dist/node.js`;
+  const oneProcess = (c: BenchCase): boolean => c.clientProcesses === 1 && c.ioWorkers === 0;
   return {
     id: name,
     label: `${name} ${version}`,
@@ -103,12 +128,8 @@ export function alternativeTarget(h: Harness, name: "ali-ons" | "rocketmq-nodejs
     revision: null,
     client: [h.node, `${h.nodeBuild}client.js`],
     driver: { kind: name, dir },
-    server: [h.node, `${h.nodeBuild}server.js`, nodeEntry],
-    runs: name === "ali-ons" ? (c) => c.call === "echo" && c.serializeType === "JSON" && c.connections === 1 : (c) => c.call === "send",
+    server: () => [h.node, `${h.nodeBuild}server.js`, nodeEntry],
+    runs: name === "ali-ons" ? (c) => oneProcess(c) && c.call === "echo" && c.serializeType === "JSON" && c.connections === 1 : (c) => oneProcess(c) && c.call === "send",
+    whyNot: () => null,
   };
-}
-
-/** `argv` pinned to `cpu` with taskset, or as is when not pinning. */
-export function pinned(cpu: number | null, argv: string[]): string[] {
-  return cpu === null ? argv : ["taskset", "-c", String(cpu), ...argv];
 }

@@ -1,35 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { SHORT_CASES } from "../../bench/e2e/cases.ts";
-import type { CaseMeasurement } from "../../bench/e2e/job.ts";
 import { renderCharts } from "../../bench/report/charts.ts";
 import { renderPage } from "../../bench/report/page.ts";
-import type { Results, RoundMeasurement, TargetInfo } from "../../bench/suite/results.ts";
-import { summarize } from "../../bench/suite/summarize.ts";
+import type { Results, RoundMeasurement } from "../../bench/suite/results.ts";
+import { CHARTS, measurement, sampleResults } from "./sample-results.ts";
 
-const CHARTS = { throughput: "bench/results/charts/throughput.svg", latency: "bench/results/charts/latency.svg" };
-const TARGETS: TargetInfo[] = [
-  { id: "bun", label: "this library, Bun build", runtime: "bun", role: "library", revision: null },
-  { id: "node", label: "this library, Node build", runtime: "node", role: "library", revision: null },
-  { id: "raw-bun", label: "raw echo, Bun sockets", runtime: "bun", role: "raw", revision: null },
-  { id: "raw-node", label: "raw echo, node:net", runtime: "node", role: "raw", revision: null },
-];
 const ASYNC = SHORT_CASES.find((c) => c.id === "async-x1024-rmq-64b-c1")!;
 const SYNC = SHORT_CASES.find((c) => c.id === "sync-x1-rmq-64b-c1")!;
-
-function measurement(caseId: string, target: string, round: number, requestsPerSecond: number, p50: number, noiseCpuPct = 0): RoundMeasurement {
-  const m: CaseMeasurement = {
-    caseId,
-    requests: requestsPerSecond,
-    errors: 0,
-    seconds: 1,
-    requestsPerSecond,
-    mbPerSecond: (requestsPerSecond * 64) / 1e6,
-    latencyUs: { p50, p99: p50 * 3, p999: p50 * 9, samples: 1000 },
-    intervals: { perSample: 100, samples: 250, p25: requestsPerSecond, p50: requestsPerSecond, p75: requestsPerSecond },
-    noiseCpuPct,
-  };
-  return { ...m, round, target, quiet: noiseCpuPct <= 10 };
-}
 
 /** A run of two cases over three rounds, the third disturbed by other processes. */
 function results(bunAsync: [number, number, number]): Results {
@@ -37,40 +14,17 @@ function results(bunAsync: [number, number, number]): Results {
   for (const round of [1, 2, 3]) {
     const noise = round === 3 ? 55 : 0;
     measurements.push(
-      measurement(ASYNC.id, "bun", round, bunAsync[round - 1]!, 400, noise),
-      measurement(ASYNC.id, "node", round, 1_000_000, 600),
-      measurement(ASYNC.id, "raw-bun", round, 10_000_000, 80),
-      measurement(ASYNC.id, "raw-node", round, 8_000_000, 90),
-      measurement(SYNC.id, "bun", round, 50_000, 20),
-      measurement(SYNC.id, "node", round, 40_000, 25),
-      measurement(SYNC.id, "raw-bun", round, 55_000, 18),
-      measurement(SYNC.id, "raw-node", round, 45_000, 22),
+      measurement(ASYNC, "bun", round, bunAsync[round - 1]!, 400, noise),
+      measurement(ASYNC, "node", round, 1_000_000, 600),
+      measurement(ASYNC, "raw-bun", round, 10_000_000, 80),
+      measurement(ASYNC, "raw-node", round, 8_000_000, 90),
+      measurement(SYNC, "bun", round, 50_000, 20),
+      measurement(SYNC, "node", round, 40_000, 25),
+      measurement(SYNC, "raw-bun", round, 55_000, 18),
+      measurement(SYNC, "raw-node", round, 45_000, 22),
     );
   }
-  const cases = [ASYNC, SYNC];
-  const { summary, ratios } = summarize(cases, TARGETS, measurements, [
-    { name: "Bun build / Node build", numerator: "bun", denominator: "node", metric: "requestsPerSecond" },
-    { name: "sync p50 / raw", numerator: "bun", denominator: "raw-bun", metric: "p50Us", only: (c) => c.kind === "sync" },
-  ]);
-  return {
-    schema: 1,
-    mode: "short",
-    note: "provisional: test data",
-    startedAt: "2026-11-21T08:00:00.000Z",
-    durationS: 80,
-    command: "npm run bench -- --cpu 0",
-    git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
-    machine: { cpuModel: "Test CPU", cpus: 2, memoryGiB: 24, kernel: "linux 6.1", loadAtStart: [0.5, 0.4, 0.3], loadAtEnd: [1, 0.8, 0.5] },
-    runtimes: { bun: "1.4.5", node: "20.20.2", mitata: "1.0.34" },
-    settings: { rounds: 2, maxRounds: 3, seconds: 0.8, warmupS: 0.3, cpu: 0, splitCpu: null, noiseLimitPct: 10 },
-    cases,
-    targets: TARGETS,
-    measurements,
-    summary,
-    ratios,
-    micro: [],
-    alternatives: [{ name: "ali-ons", version: "3.12.0", status: "skipped", reason: "left out" }],
-  };
+  return sampleResults({ cases: [ASYNC, SYNC], measurements });
 }
 
 describe("the results page", () => {

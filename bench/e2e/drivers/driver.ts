@@ -17,3 +17,18 @@ export type Driver = (c: JobCase, port: number) => Promise<BenchConnection[]>;
 
 /** Deadline of every bench call: long enough never to fire unless something hangs. */
 export const CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * Connections opened at once: below the listen backlog (511 on Linux by default, Node's too), so
+ * a case with hundreds of connections never waits for a dropped SYN to be sent again.
+ */
+const CONNECT_BATCH = 128;
+
+/** Opens `count` connections with `open`, CONNECT_BATCH at a time; resolves with them in order. */
+export async function openAll<T>(count: number, open: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let from = 0; from < count; from += CONNECT_BATCH) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, count - from) }, open))));
+  }
+  return out;
+}

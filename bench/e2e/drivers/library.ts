@@ -1,7 +1,7 @@
 import { ECHO_CODE, SEND_CODE, SEND_TOPIC } from "../cases.ts";
 import type { JobCase } from "../job.ts";
 import type { Driver, Done } from "./driver.ts";
-import { CALL_TIMEOUT_MS } from "./driver.ts";
+import { CALL_TIMEOUT_MS, openAll } from "./driver.ts";
 
 /** The part of the package's surface the bench uses (the same in every revision compared). */
 type Library = Pick<typeof import("../../../src/index.ts"), "RemotingClient" | "createRequest" | "silentLogger">;
@@ -67,8 +67,11 @@ export async function libraryDriver(entry: string): Promise<Driver> {
   return async (c, port) => {
     const addr = `127.0.0.1:${port}`;
     const request = requests(lib, c);
-    const clients = Array.from({ length: c.connections }, () => new lib.RemotingClient({ logger: lib.silentLogger }));
-    await Promise.all(clients.map((client) => client.invokeSync(addr, request(), CALL_TIMEOUT_MS)));
+    const clients = await openAll(c.connections, async () => {
+      const client = new lib.RemotingClient({ logger: lib.silentLogger });
+      await client.invokeSync(addr, request(), CALL_TIMEOUT_MS);
+      return client;
+    });
     return clients.map((client) => ({
       call:
         c.kind === "async"

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import type { JobCase } from "../job.ts";
-import type { BenchConnection, Done, Driver } from "./driver.ts";
+import { openAll, type BenchConnection, type Done, type Driver } from "./driver.ts";
 
 /**
  * The socket limit: the runtime's own sockets against a raw echo server (bench/e2e/raw-server.ts),
@@ -117,11 +117,9 @@ async function openNode(stream: RawStream, port: number): Promise<void> {
 export const rawDriver: Driver = async (c: JobCase, port: number) => {
   const perConnection = Math.ceil(c.inFlight / c.connections);
   const open = typeof Bun !== "undefined" ? openBun : openNode;
-  return Promise.all(
-    Array.from({ length: c.connections }, async () => {
-      const stream = new RawStream(c.frameBytes, perConnection);
-      await open(stream, port);
-      return stream;
-    }),
-  );
+  return openAll(c.connections, async () => {
+    const stream = new RawStream(c.frameBytes, perConnection);
+    await open(stream, port);
+    return stream;
+  });
 };
