@@ -20,7 +20,7 @@ export { CONNECTION_BUSY_REMARK, OVERLOAD_REMARK, REJECT_REQUEST_REMARK, SHUTTIN
 export type { RemotingStats } from "./observability/remoting-stats.ts";
 export type { RequestDirection, RPCHook } from "./rpc-hook.ts";
 export type { TlsMode } from "./connection/tls-mode.ts";
-export { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./observability/trace-context.ts";
+export { ResponseChannel, TracingChannels, type InvokeTraceContext, type ProcessTraceContext, type ResponseTraceContext } from "./observability/trace-context.ts";
 export type { CodeStats, TrafficStats } from "./observability/traffic-stats.ts";
 export type { RemotingEndpoint } from "./endpoint/remoting-endpoint.ts";
 export type { SubRemotingServer, SubRemotingServerOptions } from "./endpoint/sub-remoting-server.ts";

@@ -9,11 +9,8 @@
  */
 import { metrics, ValueType, type Attributes, type Histogram, type Meter, type MeterProvider } from "@opentelemetry/api";
 import dc from "node:diagnostics_channel";
-import { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "../core/observability/trace-context.ts";
-import { RemotingAbortProcessError, type RemotingError } from "../errors.ts";
-import { isOneway } from "../protocol/flags.ts";
-import type { RemotingCommand } from "../protocol/remoting-command.ts";
-import { RemotingSysResponseCode } from "../protocol/response-code.ts";
+import { ResponseChannel, TracingChannels, type InvokeTraceContext, type ResponseTraceContext } from "../core/observability/trace-context.ts";
+import type { RemotingError } from "../errors.ts";
 import { requestCodeLabel, responseCodeLabel } from "./code-labels.ts";
 import { RemotingMetrics, RemotingMetricsResult, RPC_LATENCY_BUCKETS_MS } from "./remoting-metrics.ts";
 
@@ -44,10 +41,11 @@ const INVOKE_RESULTS: Record<string, string> = {
   ERR_REMOTING_ABORTED: RemotingMetricsResult.CANCELED,
 };
 
-const isCommand = (value: unknown): value is RemotingCommand => typeof (value as RemotingCommand | null)?.code === "number";
-
-/** What the core answers a processor's error with (RemotingEndpoint.errorResponseFor). */
-const errorResponseCode = (error: unknown): number => (error instanceof RemotingAbortProcessError ? error.responseCode : RemotingSysResponseCode.SYSTEM_ERROR);
+const ANSWER_RESULTS: Record<ResponseTraceContext["outcome"], string> = {
+  written: RemotingMetricsResult.SUCCESS,
+  oneway: RemotingMetricsResult.ONEWAY,
+  channel_closed: RemotingMetricsResult.WRITE_CHANNEL_FAILED,
+};
 
 /** Whole milliseconds since the call began, as Java's Stopwatch.elapsed(MILLISECONDS); -1 if it began before we listened. */
 function elapsedMs(ctx: Timed): number {
@@ -76,10 +74,11 @@ function latencyHistogram(meter: Meter, name: string, description: string): Hist
 
 /**
  * Records, until closed:
- * - `rocketmq_rpc_latency` (Java's): every request a processor of this process answered, with
- *   protocol_type, request_code, response_code, is_long_polling and result, as Java's
- *   NettyRemotingAbstract.writeResponse records it: not for a null answer, not for a oneway
- *   request that failed.
+ * - `rocketmq_rpc_latency` (Java's): every answer this process wrote to a peer's request (a
+ *   processor's, a late one, or one the endpoint gave itself: REQUEST_CODE_NOT_SUPPORTED,
+ *   SYSTEM_BUSY, GO_AWAY, SYSTEM_ERROR), from the request's arrival, with protocol_type,
+ *   request_code, response_code, is_long_polling (answered later through ctx.writeResponse) and
+ *   result, as Java's NettyRemotingAbstract.writeResponse records it; nothing for a null answer.
  * - `rocketmq_rpc_invoke_latency` (this library's): every call made, with protocol_type,
  *   request_code, response_code (when an answer came) and result.
  */
@@ -94,27 +93,15 @@ export function instrumentRemoting(options: RemotingInstrumentationOptions = {})
     ctx[STARTED_AT] = performance.now();
   };
 
-  /** A processed request's outcome is known: its answer is being (or was) written. */
-  const processed = (ctx: ProcessTraceContext & Timed): void => {
-    const request = ctx.request;
-    let responseCode: number;
-    if (ctx.error !== undefined) {
-      if (isOneway(request)) return; // Java writes nothing, so records nothing
-      responseCode = errorResponseCode(ctx.error);
-    } else if (isCommand(ctx.result)) {
-      responseCode = ctx.result.code;
-    } else {
-      return; // null: no answer now (Java records nothing); a promise: the outcome comes at asyncEnd
-    }
-    const ms = elapsedMs(ctx);
-    if (ms < 0) return;
-    const result = isOneway(request) ? RemotingMetricsResult.ONEWAY : ctx.channel.isActive ? RemotingMetricsResult.SUCCESS : RemotingMetricsResult.WRITE_CHANNEL_FAILED;
-    rpcLatency.record(ms, {
+  /** An answer to a peer's request was written (or was due and could not be): Java's writeResponse. */
+  const answered = (message: unknown): void => {
+    const ctx = message as ResponseTraceContext;
+    rpcLatency.record(Math.floor(ctx.elapsedMs), {
       ...base,
-      [RemotingMetrics.LABEL_IS_LONG_POLLING]: false, // no processor can mark a request suspended yet
-      [RemotingMetrics.LABEL_REQUEST_CODE]: requestCodeLabel(request.code),
-      [RemotingMetrics.LABEL_RESPONSE_CODE]: responseCodeLabel(responseCode),
-      [RemotingMetrics.LABEL_RESULT]: result,
+      [RemotingMetrics.LABEL_IS_LONG_POLLING]: ctx.suspended,
+      [RemotingMetrics.LABEL_REQUEST_CODE]: requestCodeLabel(ctx.request.code),
+      [RemotingMetrics.LABEL_RESPONSE_CODE]: responseCodeLabel(ctx.response.code),
+      [RemotingMetrics.LABEL_RESULT]: ANSWER_RESULTS[ctx.outcome],
     });
   };
 
@@ -134,11 +121,8 @@ export function instrumentRemoting(options: RemotingInstrumentationOptions = {})
     invokeLatency.record(ms, attributes);
   };
 
-  // Process end: a synchronous processor's outcome; asyncEnd: an async one's, after its answer was written.
-  const unsubscribers = [
-    subscribe<ProcessTraceContext & Timed>(TracingChannels.process, { start, end: processed, asyncEnd: processed }),
-    subscribe<InvokeTraceContext & Timed>(TracingChannels.invoke, { start, asyncStart: invoked }),
-  ];
+  dc.subscribe(ResponseChannel, answered);
+  const unsubscribers = [() => dc.unsubscribe(ResponseChannel, answered), subscribe<InvokeTraceContext & Timed>(TracingChannels.invoke, { start, asyncStart: invoked })];
   let open = true;
   const close = (): void => {
     if (!open) return;

@@ -8,6 +8,7 @@ import {
   createResponse,
   RemotingAbortProcessError,
   RequestCode,
+  ResponseChannel,
   ResponseCode,
   TracingChannels,
   type RemotingCommand,
@@ -209,6 +210,27 @@ describe("rocketmq_rpc_latency and rocketmq_rpc_invoke_latency on a loopback pai
     const calls = await points("rocketmq_rpc_invoke_latency");
     expect(countOf(calls, called("get_routeinfo_by_topic", "connect_failed"))).toBe(1);
     expect(countOf(calls, called("99999", "success", "request_code_not_supported"))).toBe(1); // a code Java has no name for: the number
+    // The server recorded its own answer too, as Java's writeResponse does.
+    expect(countOf(await points("rocketmq_rpc_latency"), served("99999", "request_code_not_supported"))).toBe(1);
+  });
+
+  test("answers the endpoint gives itself (busy, rejected) are recorded; a long poll answered later is is_long_polling", async () => {
+    const parked = deferred<() => void>();
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ROUTE, { processRequest: () => null, rejectRequest: () => true });
+      s.registerProcessor(PULL, (ctx, request) => {
+        parked.resolve(() => ctx.writeResponse(request, createResponse(ResponseCode.PULL_NOT_FOUND, "no new message")));
+        return null;
+      });
+    });
+    const client = h.client();
+    expect((await client.invokeSync(addrOf(server), createRequest(ROUTE), 3000)).code).toBe(ResponseCode.SYSTEM_BUSY);
+    const pull = client.invokeSync(addrOf(server), createRequest(PULL), 3000);
+    (await parked.promise)();
+    expect((await pull).code).toBe(ResponseCode.PULL_NOT_FOUND);
+    const answers = await points("rocketmq_rpc_latency");
+    expect(countOf(answers, served("get_routeinfo_by_topic", "system_busy"))).toBe(1);
+    expect(countOf(answers, { ...served("pull_message", "pull_not_found"), is_long_polling: true })).toBe(1);
   });
 
   test("attributes given to instrumentRemoting are on every point", async () => {
@@ -225,11 +247,13 @@ describe("rocketmq_rpc_latency and rocketmq_rpc_invoke_latency on a loopback pai
 });
 
 describe("the subscription", () => {
-  const subscribed = (): boolean[] =>
-    [TracingChannels.invoke, TracingChannels.process].flatMap((name) => {
+  const subscribed = (): boolean[] => [
+    ...[TracingChannels.invoke, TracingChannels.process].flatMap((name) => {
       const c = dc.tracingChannel(name);
       return [c.start.hasSubscribers, c.end.hasSubscribers, c.asyncStart.hasSubscribers, c.asyncEnd.hasSubscribers, c.error.hasSubscribers];
-    });
+    }),
+    dc.channel(ResponseChannel).hasSubscribers,
+  ];
 
   test("close() unsubscribes (so the library pays nothing again), is idempotent, and stops recording", async () => {
     expect(subscribed().some(Boolean)).toBe(true);

@@ -19,8 +19,8 @@ export interface RequestOwner {
    * while it `waited` in a queue), or null (go).
    */
   refusal(conn: Connection, request: RemotingCommand, waited: boolean): RemotingCommand | "drop" | null;
-  /** Writes the answer (stats, oneway, encoding fallback, the connection's memory bound). */
-  answer(conn: Connection, request: RemotingCommand, response: RemotingCommand): void;
+  /** Writes the answer (stats, oneway, encoding fallback, the connection's memory bound); `arrivedAt` on the coarse clock. */
+  answer(conn: Connection, request: RemotingCommand, response: RemotingCommand, arrivedAt: number): void;
   /** SYSTEM_ERROR (or an abort's code) for a thrown value. */
   errorResponse(error: unknown): RemotingCommand;
   /** SYSTEM_ERROR with `remark`. */
@@ -216,7 +216,7 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
     this.settled = null;
     this.trace = null;
     try {
-      if (response !== null) this.owner.answer(this.conn, this.request, response);
+      if (response !== null) this.owner.answer(this.conn, this.request, response, this.startedAt);
     } finally {
       settled?.();
       this.owner.requestDone(this.conn, this.request, this.startedAt, ran, dropped);

@@ -5,6 +5,8 @@ import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-c
 import type { Connection } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
 import { LogThrottle } from "../observability/log-throttle.ts";
+import type { ResponseTraceContext } from "../observability/trace-context.ts";
+import { responseChannel, traceResponse } from "../observability/tracing.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { TrafficCounters } from "../observability/traffic-stats.ts";
 import type { EndpointOptions } from "../options.ts";
@@ -138,11 +140,16 @@ export class Inbound implements RequestOwner {
    * caller is not left waiting. Past maxWriteBufferBytes on a connection that was already over its
    * high-water mark, the connection is closed as a slow consumer.
    */
-  answer(conn: Connection, request: RemotingCommand, response: RemotingCommand): void {
+  answer(conn: Connection, request: RemotingCommand, response: RemotingCommand, arrivedAt = this.parts.coarseNow(), suspended = false): void {
     if (response.code !== RemotingSysResponseCode.SUCCESS) this.parts.served.error(request.code, String(response.code)); // stats
-    if (isOneway(request)) return;
+    const traced = responseChannel.hasSubscribers;
+    if (isOneway(request)) {
+      if (traced) this.trace(conn, request, response, arrivedAt, "oneway", suspended);
+      return;
+    }
     if (!conn.isActive) {
       this.parts.logger.debug(`${this.role}: response to opaque ${request.opaque} dropped, ${conn.remoteAddress} is gone`);
+      if (traced) this.trace(conn, request, response, arrivedAt, "channel_closed", suspended);
       return;
     }
     response.opaque = request.opaque;
@@ -160,6 +167,7 @@ export class Inbound implements RequestOwner {
       bytes = conn.send(fallback);
     }
     this.answerEstimate += (bytes - this.answerEstimate) * ESTIMATE_WEIGHT;
+    if (traced) this.trace(conn, request, response, arrivedAt, "written", suspended);
     const { maxWriteBufferBytes, writeBufferHighWaterMark } = this.parts.options;
     if (queuedBefore > writeBufferHighWaterMark && queue.queuedBytes > maxWriteBufferBytes) this.closeSlowConsumer(conn, queue.queuedBytes);
   }
@@ -168,7 +176,12 @@ export class Inbound implements RequestOwner {
   writeLate(conn: Connection, request: RemotingCommand, response: RemotingCommand): void {
     if (!isCommand(request)) throw new TypeError("writeResponse: request must be the RemotingCommand being answered");
     if (!isCommand(response)) throw new TypeError("writeResponse: response must be a RemotingCommand (see createResponse)");
-    this.answer(conn, request, response);
+    this.answer(conn, request, response, undefined, true);
+  }
+
+  private trace(conn: Connection, request: RemotingCommand, response: RemotingCommand, arrivedAt: number, outcome: ResponseTraceContext["outcome"], suspended: boolean): void {
+    const elapsedMs = Math.max(0, this.parts.coarseNow() - arrivedAt);
+    traceResponse({ role: this.role, request, response, remoteAddress: conn.remoteAddress, channel: conn.context, elapsedMs, outcome, suspended });
   }
 
   /**

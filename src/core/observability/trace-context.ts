@@ -32,8 +32,31 @@ export interface ProcessTraceContext {
   error?: unknown;
 }
 
+/**
+ * An answer this endpoint wrote to a peer's request, or tried to: a processor's, a late one
+ * (ctx.writeResponse), or one the endpoint gave itself (REQUEST_CODE_NOT_SUPPORTED, SYSTEM_BUSY,
+ * GO_AWAY, SYSTEM_ERROR). Published on the plain channel ResponseChannel, once per answer.
+ */
+export interface ResponseTraceContext {
+  role: "server" | "client";
+  request: RemotingCommand;
+  /** The answer as sent (or as it would have been). */
+  response: RemotingCommand;
+  remoteAddress: string;
+  channel: RemotingChannel;
+  /** From the request's arrival until its answer was handed to the connection, in ms (turn-grained clock). */
+  elapsedMs: number;
+  /** "written": queued for the peer; "oneway": a oneway request, never answered; "channel_closed": its connection was gone. */
+  outcome: "written" | "oneway" | "channel_closed";
+  /** Answered later through ctx.writeResponse, after its processor returned no answer (a long poll). */
+  suspended: boolean;
+}
+
 /** The channel names, for `diagnostics_channel.tracingChannel(name)`. */
 export const TracingChannels = {
   invoke: "bun-remoting:invoke",
   process: "bun-remoting:process",
 } as const;
+
+/** The plain channel every answer is published on: `diagnostics_channel.channel(ResponseChannel)`. */
+export const ResponseChannel = "bun-remoting:response";

@@ -1,7 +1,7 @@
 import dc from "node:diagnostics_channel";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { ProcessorResult, RemotingChannel } from "../inbound/processor.ts";
-import { TracingChannels, type InvokeTraceContext, type ProcessTraceContext } from "./trace-context.ts";
+import { ResponseChannel, TracingChannels, type InvokeTraceContext, type ProcessTraceContext, type ResponseTraceContext } from "./trace-context.ts";
 
 /*
  * diagnostics_channel tracing, as Node's TracingChannel defines it: subscribe with
@@ -23,6 +23,14 @@ export const invokeChannel = dc.tracingChannel<InvokeTraceContext>(TracingChanne
 export const processChannel = dc.tracingChannel<ProcessTraceContext>(TracingChannels.process);
 
 type AnyTracingChannel = typeof invokeChannel | typeof processChannel;
+
+/** Every answer written (see ResponseTraceContext); costs a hasSubscribers read per answer when nobody listens. */
+export const responseChannel = dc.channel(ResponseChannel);
+
+/** Publishes an answer's context (only call when responseChannel.hasSubscribers). */
+export function traceResponse(ctx: ResponseTraceContext): void {
+  responseChannel.publish(ctx);
+}
 
 /** True when anyone subscribes to any event of `channel` (Bun's TracingChannel lacks the getter). */
 export function isTraced(channel: AnyTracingChannel): boolean {
