@@ -116,6 +116,7 @@ export function renderPrometheus(sources: RemotingStats | readonly PrometheusSou
       const latency = c.latencyMs;
       if (latency === null) continue;
       for (const [quantile, field] of QUANTILES) duration.add({ ...codeLabels, quantile }, latency[field] / 1000);
+      duration.add(codeLabels, latency.sum / 1000, "_sum");
       duration.add(codeLabels, latency.count, "_count");
       durationMax.add(codeLabels, latency.max / 1000);
     }

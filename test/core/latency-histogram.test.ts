@@ -17,9 +17,10 @@ test("percentiles are at most 12.5% above the true value (never below it), max i
     }
     expect(h.summary().max).toBe(Math.round(sorted.at(-1)! * 1000) / 1000);
     expect(h.summary().count).toBe(values.length);
+    expect(h.summary().sum).toBeCloseTo(values.reduce((a, b) => a + b, 0), 2);
   }
   const odd = new LatencyHistogram();
   for (const v of [NaN, -5, 0, 1e12]) odd.record(v);
-  expect(odd.summary()).toEqual({ count: 4, p50: 0, p90: 1e12, p99: 1e12, max: 1e12 });
-  expect(new LatencyHistogram().summary()).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+  expect(odd.summary()).toEqual({ count: 4, sum: 1e12, p50: 0, p90: 1e12, p99: 1e12, max: 1e12 }); // NaN and negatives add nothing
+  expect(new LatencyHistogram().summary()).toEqual({ count: 0, sum: 0, p50: 0, p90: 0, p99: 0, max: 0 });
 });

@@ -95,7 +95,7 @@ const stats = (overrides: Partial<RemotingStats> = {}): RemotingStats => ({
     requests: 12,
     errors: 3,
     byCode: {
-      "105": { requests: 10, errors: 1, errorsByCode: { "1": 1 }, latencyMs: { count: 10, p50: 0.25, p90: 1.5, p99: 12, max: 12.345 } },
+      "105": { requests: 10, errors: 1, errorsByCode: { "1": 1 }, latencyMs: { count: 10, sum: 20.5, p50: 0.25, p90: 1.5, p99: 12, max: 12.345 } },
       "99999": { requests: 1, errors: 1, errorsByCode: { "3": 1 }, latencyMs: null },
       other: { requests: 1, errors: 1, errorsByCode: { other: 1 }, latencyMs: null },
     },
@@ -103,7 +103,7 @@ const stats = (overrides: Partial<RemotingStats> = {}): RemotingStats => ({
   invoked: {
     requests: 2,
     errors: 1,
-    byCode: { "10": { requests: 2, errors: 1, errorsByCode: { ERR_REMOTING_TIMEOUT: 1 }, latencyMs: { count: 1, p50: 3, p90: 3, p99: 3, max: 3 } } },
+    byCode: { "10": { requests: 2, errors: 1, errorsByCode: { ERR_REMOTING_TIMEOUT: 1 }, latencyMs: { count: 1, sum: 3, p50: 3, p90: 3, p99: 3, max: 3 } } },
   },
   ...overrides,
 });
@@ -151,6 +151,7 @@ describe("renderPrometheus", () => {
     expect(value(f, "bun_remoting_request_duration_seconds", { ...route, quantile: "0.9" })).toBe(0.0015);
     expect(value(f, "bun_remoting_request_duration_seconds", { ...route, quantile: "0.99" })).toBe(0.012);
     expect(value(f, "bun_remoting_request_duration_seconds", route, "bun_remoting_request_duration_seconds_count")).toBe(10);
+    expect(value(f, "bun_remoting_request_duration_seconds", route, "bun_remoting_request_duration_seconds_sum")).toBeCloseTo(0.0205, 6);
     expect(value(f, "bun_remoting_request_duration_max_seconds", route)).toBe(0.012345);
     // Codes without a latency have no duration series.
     expect(f.get("bun_remoting_request_duration_seconds")!.samples.some((s) => s.labels.request_code === "99999")).toBe(false);

@@ -12,6 +12,8 @@ const MAX_US = 2 ** 31 - 1;
 export interface LatencySummary {
   /** Durations recorded. */
   count: number;
+  /** Their total (ms): with count, the mean (and Prometheus' _sum). */
+  sum: number;
   p50: number;
   p90: number;
   p99: number;
@@ -41,10 +43,12 @@ const BUCKETS = bucketOf(MAX_US) + 1;
 export class LatencyHistogram {
   private readonly counts = new Uint32Array(BUCKETS);
   private count = 0;
+  private sumMs = 0;
   private maxMs = 0;
 
   record(ms: number): void {
     this.count++;
+    if (ms > 0) this.sumMs += ms;
     const us = ms * 1000;
     if (!(us >= 1)) {
       this.counts[0]!++; // below 1 µs (the usual case with the coarse clock), NaN, clock skew
@@ -67,6 +71,6 @@ export class LatencyHistogram {
   }
 
   summary(): LatencySummary {
-    return { count: this.count, p50: toUs(this.percentile(0.5)), p90: toUs(this.percentile(0.9)), p99: toUs(this.percentile(0.99)), max: toUs(this.maxMs) };
+    return { count: this.count, sum: toUs(this.sumMs), p50: toUs(this.percentile(0.5)), p90: toUs(this.percentile(0.9)), p99: toUs(this.percentile(0.99)), max: toUs(this.maxMs) };
   }
 }

@@ -9,7 +9,7 @@ import type { CodeStats, TrafficStats } from "./traffic-stats.ts";
 function mergeLatency(a: LatencySummary | null, b: LatencySummary | null): LatencySummary | null {
   if (a === null) return b;
   if (b === null) return a;
-  return { count: a.count + b.count, p50: Math.max(a.p50, b.p50), p90: Math.max(a.p90, b.p90), p99: Math.max(a.p99, b.p99), max: Math.max(a.max, b.max) };
+  return { count: a.count + b.count, sum: a.sum + b.sum, p50: Math.max(a.p50, b.p50), p90: Math.max(a.p90, b.p90), p99: Math.max(a.p99, b.p99), max: Math.max(a.max, b.max) };
 }
 
 function mergeCode(a: CodeStats | undefined, b: CodeStats): CodeStats {
