@@ -1,18 +1,19 @@
 /**
- * bun-remoting: Apache RocketMQ's remoting protocol for Bun. This is the package root under Bun:
- * the protocol, the runtime-free core, and RemotingServer / RemotingClient on Bun sockets.
+ * bun-remoting: Apache RocketMQ's remoting protocol. The package root: the protocol, the
+ * runtime-free core, the errors, and RemotingServer / RemotingClient on the running runtime's
+ * sockets. This file is the root under Bun (on Bun sockets); under Node the root is node-root.ts,
+ * with the same names (declared once, by this file's declarations).
  */
 import { endpointsOn, type RemotingClient as Client, type RemotingServer as Server } from "./surface.ts";
 import { bunTransport } from "./transport/bun.ts";
 import { launchIoWorkers } from "./workers/io-worker-pool.ts";
 
 export * from "./surface.ts";
-export { bunTransport };
 
 const endpoints = endpointsOn(bunTransport, launchIoWorkers);
-/** A RemotingServer on Bun sockets (pass `transport` to use another); `ioWorkers` spreads it over threads. */
+/** A RemotingServer on the running runtime's sockets: Bun's under Bun, node:net under Node (pass `transport` to use another). */
 export const RemotingServer = endpoints.RemotingServer;
 export type RemotingServer = Server;
-/** A RemotingClient on Bun sockets (pass `transport` to use another). */
+/** A RemotingClient on the running runtime's sockets: Bun's under Bun, node:net under Node (pass `transport` to use another). */
 export const RemotingClient = endpoints.RemotingClient;
 export type RemotingClient = Client;

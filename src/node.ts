@@ -1,6 +1,6 @@
 /**
- * bun-remoting under Node (and the explicit `bun-remoting/node` entry): the same surface as the
- * Bun root, with RemotingServer / RemotingClient on node:net sockets (node:tls for TLS).
+ * `bun-remoting/node` (Node and Bun): the package surface with RemotingServer / RemotingClient on
+ * node:net sockets (node:tls for TLS) whatever the runtime, and nodeTransport itself.
  */
 import { endpointsOn, type RemotingClient as Client, type RemotingServer as Server } from "./surface.ts";
 import { nodeTransport } from "./transport/node.ts";
