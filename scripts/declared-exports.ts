@@ -7,12 +7,21 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { API, SymbolFlags } from "typescript/unstable/async";
+import { API, SymbolFlags, type Checker, type Symbol as TsSymbol } from "typescript/unstable/async";
 
 export type Conditions = string | null | { [condition: string]: Conditions };
 
-/** The conditions a consumer's tsc matches for an import under `moduleResolution: bundler`, no customConditions. */
-const TSC_CONDITIONS = new Set(["types", "import", "default"]);
+/** The conditions each resolver matches for an `import` (tsc: without customConditions). */
+export const CONDITIONS = {
+  /** tsc with `moduleResolution: bundler` (a `bun init` project). */
+  tscBundler: new Set(["types", "import", "default"]),
+  /** tsc with `moduleResolution: node16` / `nodenext`. */
+  tscNode: new Set(["types", "node", "import", "default"]),
+  /** Bun at run time. */
+  bun: new Set(["bun", "node", "import", "default"]),
+  /** Node at run time. */
+  node: new Set(["node", "import", "default"]),
+} as const;
 
 /** The target a resolver matching `conditions` picks from an export-map entry (the first matching key wins). */
 export function pick(entry: Conditions, conditions: ReadonlySet<string>): string | null {
@@ -30,6 +39,27 @@ export function exportMap(root: string): Record<string, Conditions> {
   return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, Conditions> }).exports;
 }
 
+/** Whether a declaration (or the `export type { }` / `import type` around it) is type-only. */
+async function typeOnly(symbol: TsSymbol): Promise<boolean> {
+  for (const handle of symbol.declarations) {
+    let node = (await handle.resolve()) as { isTypeOnly?: boolean; parent?: unknown } | undefined;
+    for (let up = 0; node !== undefined && up < 3; up++, node = node.parent as typeof node) if (node.isTypeOnly === true) return true;
+  }
+  return false;
+}
+
+/** Whether an export exists at run time: a value, reached through no type-only re-export or import. */
+async function isValue(checker: Checker, exported: TsSymbol): Promise<boolean> {
+  let symbol = exported;
+  while (symbol.flags & SymbolFlags.Alias) {
+    if (await typeOnly(symbol)) return false;
+    const next = await checker.getImmediateAliasedSymbol(symbol);
+    if (next === undefined) return false;
+    symbol = next;
+  }
+  return (symbol.flags & SymbolFlags.Value) !== 0;
+}
+
 export interface DeclaredExports {
   /** The declaration file tsc resolves the subpath to, relative to the package root. */
   file: string;
@@ -40,13 +70,14 @@ export interface DeclaredExports {
 }
 
 /**
- * The declared exports of every code subpath (not "./package.json") of the package at `root`,
- * whose declarations must have been built. Keys are the subpaths, in the map's order.
+ * The declared exports of every code subpath (not "./package.json") of the package at `root`, as
+ * tsc resolving with `conditions` sees them (the declarations must have been built). Keys are the
+ * subpaths, in the map's order.
  */
-export async function declaredExports(root: string): Promise<Map<string, DeclaredExports>> {
+export async function declaredExports(root: string, conditions: ReadonlySet<string> = CONDITIONS.tscBundler): Promise<Map<string, DeclaredExports>> {
   const files = new Map<string, string>();
   for (const [subpath, entry] of Object.entries(exportMap(root))) {
-    const file = pick(entry, TSC_CONDITIONS);
+    const file = pick(entry, conditions);
     if (file === null || !file.endsWith(".d.ts")) {
       if (subpath.endsWith(".json")) continue;
       throw new Error(`exports["${subpath}"]: tsc resolves it to ${file ?? "nothing"}, not to a declaration file`);
@@ -70,8 +101,7 @@ export async function declaredExports(root: string): Promise<Map<string, Declare
       const values: string[] = [];
       const types: string[] = [];
       for (const symbol of await project.checker.getExportsOfModule(module)) {
-        const target = symbol.flags & SymbolFlags.Alias ? await project.checker.getAliasedSymbol(symbol) : symbol;
-        (target.flags & SymbolFlags.Value ? values : types).push(symbol.name);
+        (await isValue(project.checker, symbol) ? values : types).push(symbol.name);
       }
       result.set(subpath, { file, values: values.sort(), types: types.sort() });
     }
