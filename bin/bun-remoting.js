@@ -4,25 +4,24 @@
 // (dist/cli/main.js, node:net) otherwise:
 // - started by Bun (`bun bin/bun-remoting.js`, `bunx --bun bun-remoting`): the sources, in-process;
 // - started by Node on behalf of Bun (`bunx bun-remoting` and `bun run` honour this file's node
-//   shebang, but say who they are in npm_config_user_agent and npm_execpath): the sources, on that Bun;
+//   shebang, but name themselves in npm_execpath): the sources, on that Bun;
 // - started by Node otherwise (`npx bun-remoting`, `node_modules/.bin/bun-remoting`): the build,
 //   in-process; in a source checkout that was not built, the sources on Bun (PATH or the `bun`
 //   npm package). The exit status is passed on.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const sources = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const built = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const args = process.argv.slice(2);
 
-/** The Bun that ran bunx or `bun run` and started this Node process, if it did. */
+/** The Bun that ran bunx or `bun run` and started this Node process, if it did: it sets npm_execpath to itself. */
 function invokingBun() {
-  const agent = process.env.npm_config_user_agent ?? "";
   const exe = process.env.npm_execpath;
-  return agent.startsWith("bun/") && exe !== undefined && existsSync(exe) ? exe : undefined;
+  return exe !== undefined && /^bun(\.exe)?$/.test(basename(exe)) && existsSync(exe) ? exe : undefined;
 }
 
 /** Bun for a checkout without dist/: the `bun` npm package (a dev dependency), else PATH. */

@@ -30,7 +30,7 @@ interface Run {
   stderr: string;
 }
 
-async function cli(args: string[], runtime: string = bun, env: Record<string, string | undefined> = { ...process.env, npm_config_user_agent: "" }): Promise<Run> {
+async function cli(args: string[], runtime: string = bun, env: Record<string, string | undefined> = { ...process.env, npm_execpath: "" }): Promise<Run> {
   const child = Bun.spawn([runtime, launcher, ...args], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await within(Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]), 20_000, `bun-remoting ${args.join(" ")}`);
   return { code, stdout, stderr };
@@ -201,9 +201,9 @@ describe("bun-remoting CLI", () => {
     buildPackage();
     const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
     expect((await cli(["--version"])).stdout).toBe(`bun-remoting ${version} on Bun ${Bun.version} (sources)\n`);
-    const plain = { ...process.env, npm_config_user_agent: "npm/11 node/v20" };
+    const plain = { ...process.env, npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js" };
     expect((await cli(["--version"], nodeExe(), plain)).stdout).toMatch(new RegExp(`^bun-remoting ${version} on Node v[\\d.]+ \\(dist\\)\\n$`));
-    const viaBunx = { ...process.env, npm_config_user_agent: `bun/${Bun.version} npm/? node/v24 linux x64`, npm_execpath: bun };
+    const viaBunx = { ...process.env, npm_execpath: bun };
     const r = await cli(["--version"], nodeExe(), viaBunx);
     expect(r.stdout).toBe(`bun-remoting ${version} on Bun ${Bun.version} (sources)\n`);
     expect((await cli(["frobnicate"], nodeExe(), viaBunx)).code).toBe(2); // the exit status is passed on
