@@ -63,6 +63,7 @@ brand(RemotingCommandError, "RemotingCommandError");
 
 /** The connection to `addr` could not be opened (Java: RemotingConnectException). */
 export class RemotingConnectError extends RemotingError {
+  /** The address that could not be reached, as the call gave it. */
   readonly addr: string;
   constructor(addr: string, options?: { cause?: unknown; message?: string }) {
     super("ERR_REMOTING_CONNECT", options?.message ?? `connect to ${addr} failed`, options);
@@ -73,6 +74,7 @@ brand(RemotingConnectError, "RemotingConnectError");
 
 /** The request could not be sent, or its connection closed before the answer came. */
 export class RemotingSendRequestError extends RemotingError {
+  /** The address of the connection the request was for. */
   readonly addr: string;
   constructor(addr: string, options?: { cause?: unknown; message?: string }) {
     super("ERR_REMOTING_SEND_REQUEST", options?.message ?? `send request to ${addr} failed`, options);
@@ -83,7 +85,9 @@ brand(RemotingSendRequestError, "RemotingSendRequestError");
 
 /** No answer within the caller's budget (Java: RemotingTimeoutException). */
 export class RemotingTimeoutError extends RemotingError {
+  /** The address the call went to. */
   readonly addr: string;
+  /** The budget that ran out: the call's `timeoutMs`. */
   readonly timeoutMs: number;
   constructor(addr: string, timeoutMs: number, options?: { cause?: unknown; message?: string }) {
     super(
@@ -110,6 +114,7 @@ brand(RemotingTooMuchRequestError, "RemotingTooMuchRequestError");
  * without running the processor (Java 5.1+: AbortProcessException), e.g. a failed ACL check.
  */
 export class RemotingAbortProcessError extends RemotingError {
+  /** The response code the request is answered with (the error's message is the remark). */
   readonly responseCode: number;
   constructor(responseCode: number, message: string, options?: { cause?: unknown }) {
     super("ERR_REMOTING_ABORT_PROCESS", message, options);
@@ -123,6 +128,7 @@ brand(RemotingAbortProcessError, "RemotingAbortProcessError");
  * The server closes the offending connection with it (logged, and given to onChannelException).
  */
 export class RemotingLimitError extends RemotingError {
+  /** The option whose limit was broken: maxConnections, frameTimeoutMs, ... */
   readonly limit: string;
   constructor(limit: string, message: string, options?: { cause?: unknown }) {
     super("ERR_REMOTING_LIMIT", message, options);
@@ -155,6 +161,7 @@ brand(RemotingListenError, "RemotingListenError");
 
 /** A call was cancelled through its AbortSignal; `cause` is the signal's reason. */
 export class RemotingAbortedError extends RemotingError {
+  /** The address the call went to. */
   readonly addr: string;
   constructor(addr: string, options?: { cause?: unknown; message?: string }) {
     super("ERR_REMOTING_ABORTED", options?.message ?? `invoke to ${addr} aborted`, options);

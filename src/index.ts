@@ -4,7 +4,7 @@
  * sockets. This file is the root under Bun (on Bun sockets); under Node the root is node-root.ts,
  * with the same names (declared once, by this file's declarations).
  */
-import { endpointsOn, type RemotingClient as Client, type RemotingClientOptions, type RemotingServer as Server, type RemotingServerOptions } from "./surface.ts";
+import { endpointsOn, type Endpoints, type RemotingClient as Client, type RemotingServer as Server } from "./surface.ts";
 import { bunTransport } from "./transport/bun.ts";
 import { launchIoWorkers } from "./workers/io-worker-pool.ts";
 
@@ -12,10 +12,10 @@ export * from "./surface.ts";
 
 const endpoints = endpointsOn(bunTransport, launchIoWorkers);
 /** A RemotingServer on the running runtime's sockets: Bun's under Bun, node:net under Node (pass `transport` to use another). */
-export const RemotingServer: new (options?: RemotingServerOptions) => RemotingServer = endpoints.RemotingServer;
+export const RemotingServer: Endpoints<RemotingServer>["RemotingServer"] = endpoints.RemotingServer;
 /** (An interface, so that a consumer's declarations can name the type of a server made here.) */
 export interface RemotingServer extends Server {}
 /** A RemotingClient on the running runtime's sockets: Bun's under Bun, node:net under Node (pass `transport` to use another). */
-export const RemotingClient: new (options?: RemotingClientOptions) => RemotingClient = endpoints.RemotingClient;
+export const RemotingClient: Endpoints<RemotingServer, RemotingClient>["RemotingClient"] = endpoints.RemotingClient;
 /** (An interface, so that a consumer's declarations can name the type of a client made here.) */
 export interface RemotingClient extends Client {}
