@@ -94,11 +94,13 @@ describe("bun-remoting CLI", () => {
       const busy = net.createServer();
       await new Promise<void>((resolve) => busy.listen({ host: HOST, port: 0 }, resolve));
       h.defer(() => new Promise((resolve) => busy.close(resolve)));
-      const busyPort = (busy.address() as net.AddressInfo).port;
+      const busyPort = (busy.address() as net.AddressInfo).port; // also a peer that never answers
+      const silent = `${HOST}:${busyPort}`;
       const cases: [string[], string | RegExp][] = [
         [["call", refused, "--code", "10"], `connect to ${refused} failed: connection refused (ECONNREFUSED)`],
         [["call", "nonexistent.invalid:9876", "--code", "10"], "connect to nonexistent.invalid:9876 failed: host not found (ENOTFOUND)"],
         [["serve", "--port", String(busyPort)], `cannot listen on ${HOST}:${busyPort}: address already in use (EADDRINUSE)`],
+        [["call", silent, "--code", "10", "--timeout", "300"], `wait response on the channel ${silent} timeout, 300(ms) (ERR_REMOTING_TIMEOUT)`],
         [["call", refused, "--code", "NOT_A_CODE"], `--code must be a RequestCode name (e.g. GET_ROUTEINFO_BY_TOPIC) or an integer from -2147483648 to 2147483647, got "NOT_A_CODE"; see "bun-remoting call --help"`],
         [["ping", refused, "--code", "1.5"], `--code must be a RequestCode name (e.g. GET_ROUTEINFO_BY_TOPIC) or an integer from -2147483648 to 2147483647, got "1.5"; see "bun-remoting ping --help"`],
         [["call", refused], `missing --code; see "bun-remoting call --help"`],
