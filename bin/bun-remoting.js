@@ -1,18 +1,31 @@
 #!/usr/bin/env node
-// The `bun-remoting` command's launcher. Under Bun it runs the TypeScript sources (src/cli/main.ts).
-// Under Node it runs the built CLI (dist/cli/main.js, on node:net) when the package has been built,
-// as an installed package always is; in a source checkout without dist/ it runs the sources with
-// Bun, found on PATH or as the `bun` npm package, and passes the exit status on.
+// The `bun-remoting` command's launcher. It runs the CLI on Bun from the TypeScript sources
+// (src/cli/main.ts, Bun sockets) when Bun is what the user invoked, and on Node from the build
+// (dist/cli/main.js, node:net) otherwise:
+// - started by Bun (`bun bin/bun-remoting.js`, `bunx --bun bun-remoting`): the sources, in-process;
+// - started by Node on behalf of Bun (`bunx bun-remoting` and `bun run` honour this file's node
+//   shebang, but name themselves in npm_execpath): the sources, on that Bun;
+// - started by Node otherwise (`npx bun-remoting`, `node_modules/.bin/bun-remoting`): the build,
+//   in-process; in a source checkout that was not built, the sources on Bun (PATH or the `bun`
+//   npm package). The exit status is passed on.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const sources = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const built = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const args = process.argv.slice(2);
 
-function findBun() {
+/** The Bun that ran bunx or `bun run` and started this Node process, if it did: it sets npm_execpath to itself. */
+function invokingBun() {
+  const exe = process.env.npm_execpath;
+  return exe !== undefined && /^bun(\.exe)?$/.test(basename(exe)) && existsSync(exe) ? exe : undefined;
+}
+
+/** Bun for a checkout without dist/: the `bun` npm package (a dev dependency), else PATH. */
+function anyBun() {
   try {
     const pkg = createRequire(import.meta.url).resolve("bun/package.json");
     const exe = join(dirname(pkg), "bin", "bun.exe"); // the npm package names it so on every platform
@@ -23,16 +36,21 @@ function findBun() {
   return "bun";
 }
 
-if (process.versions.bun !== undefined || existsSync(built)) {
-  const { main } = await import(process.versions.bun !== undefined ? sources : built);
-  process.exitCode = await main(process.argv.slice(2));
-} else {
-  const child = spawn(findBun(), [sources, ...process.argv.slice(2)], { stdio: "inherit" });
+function runOn(bun) {
+  const child = spawn(bun, [sources, ...args], { stdio: "inherit" });
   process.on("SIGINT", () => {}); // the child got it too and decides when to stop
   process.on("SIGTERM", () => child.kill("SIGTERM"));
   child.on("error", (error) => {
-    process.stderr.write(`bun-remoting: without a build (npm run build) this command runs on Bun, which was not found (${error.message}). Install it: https://bun.sh\n`);
+    process.stderr.write(`bun-remoting: cannot start Bun (${bun}): ${error.message}; install it (https://bun.sh) or build the package (npm run build) to run on Node\n`);
     process.exit(127);
   });
   child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
+}
+
+const bun = process.versions.bun === undefined ? invokingBun() : undefined;
+if (process.versions.bun !== undefined || (bun === undefined && existsSync(built))) {
+  const { main } = await import(process.versions.bun !== undefined ? sources : built);
+  process.exitCode = await main(args);
+} else {
+  runOn(bun ?? anyBun());
 }

@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// (the endpoints are AsyncDisposable: the declarations bring the lib that declares it, whatever a consumer's `lib`)
 /**
  * What both package roots export (src/index.ts under Bun, src/node.ts under Node): the protocol,
  * the runtime-free core, the errors, and RemotingServer / RemotingClient bound to the root's
@@ -14,17 +16,28 @@ export * from "./acl/index.ts";
 export * from "./workers/index.ts";
 export * from "./rocketmq/index.ts";
 
+/** Every option of a RemotingServer (the README's Configuration); `transport` defaults to the root's. */
 export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;
+/** Every option of a RemotingClient (the README's Configuration); `transport` defaults to the root's. */
 export type RemotingClientOptions = Omit<CoreClientOptions, "transport"> & Partial<Pick<CoreClientOptions, "transport">>;
 export type RemotingServer = CoreRemotingServer;
 export type RemotingClient = CoreRemotingClient;
 
-/** RemotingServer and RemotingClient whose `transport` option defaults to one runtime's sockets. */
-export interface Endpoints {
-  RemotingServer: new (options?: RemotingServerOptions) => RemotingServer;
-  RemotingClient: new (options?: RemotingClientOptions) => RemotingClient;
+/** RemotingServer and RemotingClient classes whose `transport` option defaults to one runtime's sockets (`Server` and `Client`: the types of their instances). */
+export interface Endpoints<Server = RemotingServer, Client = RemotingClient> {
+  /** The RemotingServer class on that transport. */
+  RemotingServer: {
+    /** Validates every option (a TypeError naming a bad one); nothing is opened before start(). */
+    new (options?: RemotingServerOptions): Server;
+  };
+  /** The RemotingClient class on that transport. */
+  RemotingClient: {
+    /** Validates every option (a TypeError naming a bad one); connections open on first use. */
+    new (options?: RemotingClientOptions): Client;
+  };
 }
 
+/** RemotingServer and RemotingClient classes whose `transport` option defaults to `transport` (for a transport of your own). */
 export function endpointsOn(transport: Transport): Endpoints {
   return {
     RemotingServer: class RemotingServer extends CoreRemotingServer {

@@ -5,6 +5,7 @@ import { createRequest } from "../protocol/remoting-command.ts";
 import { utf8Bytes } from "../protocol/utf8.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";
 import { responseAsJson, responseAsText } from "./describe-response.ts";
+import { describeFailure } from "./describe-failure.ts";
 import { Exit, UsageError } from "./usage-error.ts";
 
 export const CALL_USAGE = `Usage: bun-remoting call <host:port> --code <n|NAME> [options]
@@ -13,7 +14,8 @@ Sends one request and prints the decoded response: code, remark, extFields, and 
 (fastjson's bare map keys included), text, or base64 for binary.
 
 Options:
-  --code <n|NAME>        request code, a number or a RequestCode name, e.g. GET_ROUTEINFO_BY_TOPIC
+  --code <n|NAME>        request code: a number or a RequestCode name such as
+                         GET_ROUTEINFO_BY_TOPIC (any case)
   --ext <key=value>      an extFields entry (the custom header); repeat for more
   --body <text|@file>    the body: literal text, @path for a file's bytes, @- for standard input
   --remark <text>        the request's remark
@@ -28,7 +30,8 @@ Options:
 Example: bun-remoting call 127.0.0.1:9876 --code GET_ROUTEINFO_BY_TOPIC --ext topic=TopicTest
 
 Exit status: 0 for a SUCCESS response (or a oneway request sent), 1 for any other response code,
-2 when the call failed (connect, timeout) or the arguments are wrong.
+2 when the call failed (connect, timeout) or the arguments are wrong, with one line on stderr
+saying why: "bun-remoting: connect to 127.0.0.1:9876 failed: connection refused (ECONNREFUSED)".
 `;
 
 async function readStdin(): Promise<Uint8Array> {
@@ -44,7 +47,7 @@ async function readBody(value: string | undefined): Promise<Uint8Array | null> {
   try {
     return new Uint8Array(path === "-" ? await readStdin() : await readFile(path));
   } catch (error) {
-    throw new UsageError(`--body ${value}: ${(error as Error).message}`, CALL_USAGE);
+    throw new UsageError(`--body ${value}: ${describeFailure(error)}`, "call");
   }
 }
 
@@ -53,7 +56,7 @@ function extFields(pairs: string[] | undefined): Record<string, string> | null {
   const ext: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--ext must be key=value, got "${pair}"`, CALL_USAGE);
+    if (eq <= 0) throw new UsageError(`--ext must be key=value, got "${pair}"`, "call");
     ext[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return ext;
@@ -74,24 +77,24 @@ export async function call(args: string[], out: (text: string) => void): Promise
       timeout: { type: "string" },
       output: { type: "string" },
     },
-    CALL_USAGE,
+    "call",
   );
   if (values.help) {
     out(CALL_USAGE);
     return Exit.OK;
   }
-  const addr = address(positionals, CALL_USAGE);
+  const addr = address(positionals, "call");
   const output = values.output ?? "text";
-  if (output !== "text" && output !== "json") throw new UsageError(`--output must be text or json, got "${output}"`, CALL_USAGE);
-  const request = createRequest(requestCode(values.code, undefined, CALL_USAGE), {
+  if (output !== "text" && output !== "json") throw new UsageError(`--output must be text or json, got "${output}"`, "call");
+  const request = createRequest(requestCode(values.code, undefined, "call"), {
     extFields: extFields(values.ext),
     body: await readBody(values.body),
     remark: values.remark ?? null,
-    serializeType: serializeType(values.type, CALL_USAGE),
-    version: integer(values.version, "version", 479, CALL_USAGE, -32768, 2147483647),
+    serializeType: serializeType(values.type, "call"),
+    version: integer(values.version, "version", 479, "call", -32768, 2147483647),
     ...(values.language === undefined ? {} : { language: values.language.toUpperCase() }),
   });
-  const timeoutMs = integer(values.timeout, "timeout", 3000, CALL_USAGE, 1);
+  const timeoutMs = integer(values.timeout, "timeout", 3000, "call", 1);
 
   await using client = new RemotingClient({ logger: silentLogger, connectTimeoutMs: timeoutMs });
   if (values.oneway) {

@@ -3,6 +3,7 @@ import { silentLogger } from "../core/observability/logger.ts";
 import { createRequest } from "../protocol/remoting-command.ts";
 import { address, integer, parse, requestCode, serializeType } from "./arguments.ts";
 import { responseCodeLabel } from "./describe-response.ts";
+import { describeFailure } from "./describe-failure.ts";
 import { Exit } from "./usage-error.ts";
 
 export const PING_USAGE = `Usage: bun-remoting ping <host:port> [options]
@@ -11,14 +12,16 @@ Sends one request per interval and prints each round-trip time, like ping. Any a
 reply, whatever its code (a RocketMQ server answers an unknown code with REQUEST_CODE_NOT_SUPPORTED).
 
 Options:
-  --code <n|NAME>      request code, a number or a RequestCode name (default 0)
+  --code <n|NAME>      request code: a number or a RequestCode name such as
+                       GET_BROKER_CLUSTER_INFO (default 0)
   -c, --count <n>      requests to send; 0 = until Ctrl-C (default 4)
   -i, --interval <ms>  pause between requests (default 1000)
   --timeout <ms>       how long to wait for each reply (default 3000)
   --type <json|rocketmq>  header type of the requests (default json)
   -h, --help           this help
 
-Exit status: 0 if any reply arrived, 1 if none did, 2 on bad arguments.
+Exit status: 0 if any reply arrived, 1 if none did, 2 on bad arguments. A request that gets
+no reply prints why: "no reply for seq=1: connect to ... failed: connection refused (ECONNREFUSED)".
 `;
 
 export async function ping(args: string[], out: (text: string) => void): Promise<number> {
@@ -31,18 +34,18 @@ export async function ping(args: string[], out: (text: string) => void): Promise
       timeout: { type: "string" },
       type: { type: "string" },
     },
-    PING_USAGE,
+    "ping",
   );
   if (values.help) {
     out(PING_USAGE);
     return Exit.OK;
   }
-  const addr = address(positionals, PING_USAGE);
-  const code = requestCode(values.code, 0, PING_USAGE);
-  const count = integer(values.count, "count", 4, PING_USAGE);
-  const interval = integer(values.interval, "interval", 1000, PING_USAGE);
-  const timeoutMs = integer(values.timeout, "timeout", 3000, PING_USAGE, 1);
-  const type = serializeType(values.type, PING_USAGE);
+  const addr = address(positionals, "ping");
+  const code = requestCode(values.code, 0, "ping");
+  const count = integer(values.count, "count", 4, "ping");
+  const interval = integer(values.interval, "interval", 1000, "ping");
+  const timeoutMs = integer(values.timeout, "timeout", 3000, "ping", 1);
+  const type = serializeType(values.type, "ping");
 
   let stopped = false;
   let wake: () => void = () => {};
@@ -66,7 +69,7 @@ export async function ping(args: string[], out: (text: string) => void): Promise
         times.push(ms);
         out(`reply from ${addr}: seq=${seq} code=${responseCodeLabel(response.code)} time=${ms.toFixed(3)} ms\n`);
       } catch (error) {
-        out(`no reply for seq=${seq}: ${(error as Error).message}\n`);
+        out(`no reply for seq=${seq}: ${describeFailure(error)}\n`);
       }
       if (stopped || (count !== 0 && sent >= count)) break;
       await new Promise<void>((resolve) => {

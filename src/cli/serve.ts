@@ -3,6 +3,7 @@ import type { Logger } from "../core/observability/logger.ts";
 import type { RemotingStats } from "../core/observability/remoting-stats.ts";
 import { createResponse } from "../protocol/remoting-command.ts";
 import { integer, parse } from "./arguments.ts";
+import { RemotingListenError } from "../errors.ts";
 import { Exit, UsageError } from "./usage-error.ts";
 
 export const SERVE_USAGE = `Usage: bun-remoting serve [options]
@@ -17,6 +18,9 @@ Options:
   --stats <s>      print a stats line every s seconds (default 0: only at the end)
   -v, --verbose    log every request and connection event
   -h, --help       this help
+
+Exit status: 0 after Ctrl-C, 2 on bad arguments or when it cannot listen (one line on stderr
+saying why: "bun-remoting: cannot listen on 127.0.0.1:9876: address already in use (EADDRINUSE)").
 `;
 
 function statsLine(stats: RemotingStats): string {
@@ -38,22 +42,20 @@ export async function serve(args: string[], out: (text: string) => void): Promis
   const { values, positionals } = parse(
     args,
     { port: { type: "string" }, host: { type: "string" }, stats: { type: "string" }, verbose: { type: "boolean", short: "v" } },
-    SERVE_USAGE,
+    "serve",
   );
   if (values.help) {
     out(SERVE_USAGE);
     return Exit.OK;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, SERVE_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, "serve");
   const verbose = values.verbose === true;
   const logger = terminalLogger(out, verbose);
-  const statsEvery = integer(values.stats, "stats", 0, SERVE_USAGE);
+  const statsEvery = integer(values.stats, "stats", 0, "serve");
 
-  await using server = new RemotingServer({
-    host: values.host ?? "127.0.0.1",
-    port: integer(values.port, "port", 9876, SERVE_USAGE, 0, 65535),
-    logger,
-  });
+  const host = values.host ?? "127.0.0.1";
+  const port = integer(values.port, "port", 9876, "serve", 0, 65535);
+  await using server = new RemotingServer({ host, port, logger });
   server.registerDefaultProcessor((ctx, request) => {
     if (verbose) logger.info(`${ctx.remoteAddress} request code ${request.code} opaque ${request.opaque} (${request.serializeType}, ${request.body?.length ?? 0} body bytes)`);
     return createResponse(0, `Hi ${ctx.remoteAddress}`, { extFields: request.extFields, body: request.body, serializeType: request.serializeType });
@@ -64,8 +66,13 @@ export async function serve(args: string[], out: (text: string) => void): Promis
       onChannelClose: (addr) => logger.info(`${addr} closed`),
     });
   }
-  await server.start();
-  out(`echo server listening on ${values.host ?? "127.0.0.1"}:${server.port} (Ctrl-C to stop)\n`);
+  try {
+    await server.start();
+  } catch (error) {
+    // the address belongs in the line whatever the transport's own error says
+    throw error instanceof RemotingListenError ? error : new RemotingListenError(`${host}:${port}`, { cause: error });
+  }
+  out(`echo server listening on ${host}:${server.port} (Ctrl-C to stop)\n`);
   const timer = statsEvery > 0 ? setInterval(() => out(statsLine(server.stats)), statsEvery * 1000) : null;
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());

@@ -138,6 +138,7 @@ function handshakeFailure(addr: string, success: boolean, authorizationError: Er
   return new RemotingTlsError(`TLS handshake with ${addr} failed: ${why}`, { cause: authorizationError ?? undefined });
 }
 
+/** Sockets on Bun.listen / Bun.connect (TLS included): the default transport of the package root under Bun. */
 export const bunTransport: Transport = {
   name: "bun",
 

@@ -178,6 +178,7 @@ function listenSupportsReusePort(): boolean {
   return major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
+/** Sockets on node:net (node:tls for TLS), on Node and on Bun: the default transport of the package root under Node. */
 export const nodeTransport: Transport = {
   name: "node",
 

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NameServerLite } from "../../examples/namesrv-lite.ts";
 import { createRegisterBrokerRequest, silentLogger, type RegisterBrokerBody } from "../../src/index.ts";
+import { buildPackage } from "../helpers/built-package.ts";
 import { unusedPort, HOST, useHarness, within } from "../helpers/harness.ts";
 
 /*
@@ -16,14 +18,20 @@ const root = join(import.meta.dir, "../..");
 const launcher = join(root, "bin/bun-remoting.js");
 const bun = process.execPath;
 
+function nodeExe(): string {
+  const node = Bun.which("node");
+  if (node === null) throw new Error("node is not installed; the Node build of the CLI cannot be checked");
+  return node;
+}
+
 interface Run {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-async function cli(args: string[], runtime: string = bun): Promise<Run> {
-  const child = Bun.spawn([runtime, launcher, ...args], { cwd: root, stdout: "pipe", stderr: "pipe" });
+async function cli(args: string[], runtime: string = bun, env: Record<string, string | undefined> = { ...process.env, npm_execpath: "" }): Promise<Run> {
+  const child = Bun.spawn([runtime, launcher, ...args], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await within(Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]), 20_000, `bun-remoting ${args.join(" ")}`);
   return { code, stdout, stderr };
 }
@@ -65,7 +73,7 @@ async function serve(extra: string[] = []): Promise<{ addr: string; stop: () => 
 }
 
 describe("bun-remoting CLI", () => {
-  test("--help lists the commands; each command has its own help; mistakes exit 2 with the usage", async () => {
+  test("--help lists the commands; each command has its own help", async () => {
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
     for (const command of ["ping <host:port>", "call <host:port>", "serve", "bench"]) expect(help.stdout).toContain(command);
@@ -74,14 +82,44 @@ describe("bun-remoting CLI", () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toStartWith(`Usage: bun-remoting ${command}`);
     }
-    const unknown = await cli(["frobnicate"]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "frobnicate"');
-    const bad = await cli(["call", "127.0.0.1:1", "--code", "NO_SUCH_CODE"]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--code must be an integer');
-    expect((await cli(["ping", "nohostport"])).stderr).toContain('invalid address "nohostport"');
   }, 60_000);
+
+  // Every failure: exactly one line on stderr naming it (and the cause's code), exit status 2, the
+  // same on both builds: Bun running the sources, Node running dist/.
+  for (const runtime of ["bun", "node"] as const) {
+    test(`${runtime}: every failure is one line with its cause and exit status 2`, async () => {
+      if (runtime === "node") buildPackage();
+      const exe = runtime === "bun" ? bun : nodeExe();
+      const refused = `${HOST}:${await unusedPort()}`;
+      const busy = net.createServer();
+      await new Promise<void>((resolve) => busy.listen({ host: HOST, port: 0 }, resolve));
+      h.defer(() => new Promise((resolve) => busy.close(resolve)));
+      const busyPort = (busy.address() as net.AddressInfo).port; // also a peer that never answers
+      const silent = `${HOST}:${busyPort}`;
+      const cases: [string[], string | RegExp][] = [
+        [["call", refused, "--code", "10"], `connect to ${refused} failed: connection refused (ECONNREFUSED)`],
+        [["call", "nonexistent.invalid:9876", "--code", "10"], "connect to nonexistent.invalid:9876 failed: host not found (ENOTFOUND)"],
+        [["serve", "--port", String(busyPort)], `cannot listen on ${HOST}:${busyPort}: address already in use (EADDRINUSE)`],
+        [["call", silent, "--code", "10", "--timeout", "300"], `wait response on the channel ${silent} timeout, 300(ms) (ERR_REMOTING_TIMEOUT)`],
+        [["call", refused, "--code", "NOT_A_CODE"], `--code must be a RequestCode name (e.g. GET_ROUTEINFO_BY_TOPIC) or an integer from -2147483648 to 2147483647, got "NOT_A_CODE"; see "bun-remoting call --help"`],
+        [["ping", refused, "--code", "1.5"], `--code must be a RequestCode name (e.g. GET_ROUTEINFO_BY_TOPIC) or an integer from -2147483648 to 2147483647, got "1.5"; see "bun-remoting ping --help"`],
+        [["call", refused], `missing --code; see "bun-remoting call --help"`],
+        [["call", refused, "--code"], `--code needs a value; see "bun-remoting call --help"`],
+        [["ping", refused, "--nope"], `unknown option --nope; see "bun-remoting ping --help"`],
+        [["call", refused, "--code", "10", "--oneway=yes"], `--oneway takes no value, got "yes"; see "bun-remoting call --help"`],
+        [["serve", "--port", "70000"], `--port must be an integer from 0 to 65535, got "70000"; see "bun-remoting serve --help"`],
+        [["ping", "nohostport"], /^invalid address "nohostport": expected .+; see "bun-remoting ping --help"$/], // the core's wording
+        [["call"], `missing host:port; see "bun-remoting call --help"`],
+        [["frobnicate"], `unknown command "frobnicate"; see "bun-remoting --help"`],
+        [[], `missing command; see "bun-remoting --help"`],
+      ];
+      for (const [args, line] of cases) {
+        const r = await cli(args, exe);
+        const expected = typeof line === "string" ? `bun-remoting: ${line}\n` : line.test(r.stderr.slice("bun-remoting: ".length, -1)) ? r.stderr : String(line);
+        expect({ args, stderr: r.stderr, stdout: r.stdout, code: r.code }).toEqual({ args, stderr: expected, stdout: "", code: 2 });
+      }
+    }, 60_000);
+  }
 
   test("serve + ping: replies with round-trip times and the ping summary; SIGINT stops serve with its stats", async () => {
     const server = await serve();
@@ -99,7 +137,7 @@ describe("bun-remoting CLI", () => {
   test("ping with no server: every request fails, exit 1", async () => {
     const r = await cli(["ping", `${HOST}:${await unusedPort()}`, "-c", "2", "-i", "10", "--timeout", "500"]);
     expect(r.code).toBe(1);
-    expect(r.stdout.match(/no reply for seq=\d: connect to .* failed/g)?.length).toBe(2);
+    expect(r.stdout.match(/no reply for seq=\d: connect to 127\.0\.0\.1:\d+ failed: connection refused \(ECONNREFUSED\)\n/g)?.length).toBe(2);
     expect(r.stdout).toContain("2 requests, 0 replies, 100% loss");
   }, 30_000);
 
@@ -158,15 +196,39 @@ describe("bun-remoting CLI", () => {
 
     const dead = await cli(["call", `${HOST}:${await unusedPort()}`, "--code", "106", "--timeout", "500"]);
     expect(dead.code).toBe(2);
-    expect(dead.stderr).toMatch(/^bun-remoting: connect to 127\.0\.0\.1:\d+ failed \(ERR_REMOTING_CONNECT\)\n$/);
+    expect(dead.stderr).toMatch(/^bun-remoting: connect to 127\.0\.0\.1:\d+ failed: connection refused \(ECONNREFUSED\)\n$/);
   }, 60_000);
 
-  test("the launcher under Node runs the CLI with Bun and passes the exit status on", async () => {
-    const which = Bun.which("node");
-    if (which === null) throw new Error("node is not installed; the launcher's Node path cannot be checked");
-    const help = await cli(["--help"], which);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toStartWith("Usage: bun-remoting <command>");
-    expect((await cli(["nope"], which)).code).toBe(2);
+  test("the launcher: Bun runs the sources; Node runs dist/, or the sources on Bun when Bun started it (bunx, bun run)", async () => {
+    buildPackage();
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    expect((await cli(["--version"])).stdout).toBe(`bun-remoting ${version} on Bun ${Bun.version} (sources)\n`);
+    const plain = { ...process.env, npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js" };
+    expect((await cli(["--version"], nodeExe(), plain)).stdout).toMatch(new RegExp(`^bun-remoting ${version} on Node v[\\d.]+ \\(dist\\)\\n$`));
+    const viaBunx = { ...process.env, npm_execpath: bun };
+    const r = await cli(["--version"], nodeExe(), viaBunx);
+    expect(r.stdout).toBe(`bun-remoting ${version} on Bun ${Bun.version} (sources)\n`);
+    expect((await cli(["frobnicate"], nodeExe(), viaBunx)).code).toBe(2); // the exit status is passed on
+  }, 30_000);
+
+  test("bench is offered only where the suite is: an installed package says where to get it", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "bun-remoting-installed-"));
+    h.defer(() => rmSync(copy, { recursive: true, force: true }));
+    for (const part of ["package.json", "bin", "src"]) cpSync(join(root, part), join(copy, part), { recursive: true });
+    const run = (args: string[]) => within(
+      (async () => {
+        const child = Bun.spawn([bun, join(copy, "bin/bun-remoting.js"), ...args], { cwd: copy, stdout: "pipe", stderr: "pipe" });
+        const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+        return { code, stdout, stderr };
+      })(),
+      20_000,
+      `installed bun-remoting ${args.join(" ")}`,
+    );
+    expect((await run(["--help"])).stdout).not.toContain("bench");
+    expect(await run(["bench"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "bun-remoting: bench runs the benchmark suite of a source checkout, which an installed package does not include; clone https://github.com/bun-remoting/bun-remoting, then npm install and npm run bench\n",
+    });
   }, 30_000);
 });

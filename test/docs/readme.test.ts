@@ -1,12 +1,19 @@
 import { describe, expect, test } from "bun:test";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLIENT_DEFAULTS, createRequest, createResponse, defaultLogger, SERVER_DEFAULTS } from "../../src/index.ts";
+import { CONDITIONS, exportMap, pick } from "../../scripts/declared-exports.ts";
+import { CALL_USAGE } from "../../src/cli/call.ts";
+import { usage } from "../../src/cli/main.ts";
+import { PING_USAGE } from "../../src/cli/ping.ts";
+import { SERVE_USAGE } from "../../src/cli/serve.ts";
 import { addrOf, useHarness } from "../helpers/harness.ts";
 
 /*
  * The README documents the code as it behaves: every option with its default, every error code,
- * every stats field. These tests fail when the code and the README drift apart.
+ * every stats field, every entry point of the package, every command and option of the CLI, and
+ * links only to what the package ships. These tests fail when the code and the README drift apart.
  */
 
 const h = useHarness();
@@ -110,5 +117,45 @@ describe("README", () => {
     ]);
     const documented = new Set(section("### Stats").split("\n").filter((l) => l.startsWith("| `")).flatMap((l) => codeSpans(l.split(" | ")[0]!)));
     for (const field of fields) expect(documented.has(field) ? field : `undocumented stats field ${field}`).toBe(field);
+  });
+
+  test("Package entry points: every subpath of the export map, with what Bun and Node load", () => {
+    const rows = tableRows(section("## Package entry points"));
+    const map = exportMap(root);
+    const subpaths = Object.keys(map).filter((s) => s !== "./package.json");
+    const documented = [...rows.keys()].filter((name) => name.startsWith("bun-remoting"));
+    expect(documented.sort()).toEqual(subpaths.map((s) => `bun-remoting${s.slice(1)}`).sort());
+    for (const subpath of subpaths) {
+      const [, underBun, underNode] = rows.get(`bun-remoting${subpath.slice(1)}`)!;
+      const onBun = pick(map[subpath]!, CONDITIONS.bun)!.slice(2);
+      const onNode = pick(map[subpath]!, CONDITIONS.node)!.slice(2);
+      expect(`${subpath} under Bun: ${underBun}`).toContain(`\`${onBun}\``);
+      expect(`${subpath} under Node: ${underNode}`).toContain(onNode.endsWith("requires-bun.js") ? "an error at import" : `\`${onNode}\``);
+    }
+  });
+
+  test("Command line: every command and every option of the CLI's help", () => {
+    const cli = section("## Command line");
+    const rows = tableRows(cli);
+    const list = usage(true).split("Commands:\n")[1]!.split("\n\n")[0]!;
+    const commands = [...list.matchAll(/^ {2}(\w+)( <host:port>| \[args\])?/gm)].map((m) => `${m[1]}${m[2] ?? ""}`);
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    for (const command of commands) expect(rows.has(command) ? command : `no row for ${command}`).toBe(command);
+    for (const [command, help] of [["ping <host:port>", PING_USAGE], ["call <host:port>", CALL_USAGE], ["serve", SERVE_USAGE]] as const) {
+      const options = [...help.matchAll(/^ {2}(?:(-\w), )?(--[a-z-]+)/gm)].flatMap((m) => [m[1], m[2]]).filter((o): o is string => o !== undefined && o !== "--help" && o !== "-h");
+      expect(options.length).toBeGreaterThan(3);
+      const row = rows.get(command)!.join(" | ");
+      for (const option of options) expect(`${command}: ${row.includes(`\`${option}\``) ? option : `${option} missing`}`).toBe(`${command}: ${option}`);
+    }
+    expect(cli).toContain("`-h`/`--help`");
+    expect(cli).toContain("--version");
+  });
+
+  test("every relative link goes to a file the package ships (others are absolute, to the repository)", () => {
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as [{ files: { path: string }[] }];
+    const shipped = new Set(packed[0].files.map((f) => f.path));
+    expect(shipped.has("LICENSE")).toBe(true);
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z]+:/.test(target));
+    for (const link of links) expect(shipped.has(link) ? link : `${link} is not in the package`).toBe(link);
   });
 });

@@ -1,4 +1,4 @@
-import { bunTransport, type ConnectOptions, type SocketHandler, type Transport, type TransportSocket } from "../../src/index.ts";
+import { bunTransport, type ConnectOptions, type SocketHandler, type Transport, type TransportSocket } from "../../src/bun.ts";
 
 /**
  * Wraps a transport (Bun's by default) to count connect attempts per port, and to make connects
