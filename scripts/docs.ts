@@ -41,6 +41,7 @@ const typedoc = spawnSync(
     "--name", "bun-remoting",
     "--readme", "none",
     "--excludePrivate", "--excludeInternal",
+    "--disableSources", // source links would need a git remote, which a clone may not have
     "--validation.notExported", "--validation.invalidLink", "--validation.notDocumented",
     ...(check ? ["--emit", "none"] : ["--out", "docs/api"]),
     "--entryPoints", ...entryPoints,

@@ -182,6 +182,7 @@ export class RemotingProxyProtocolError extends RemotingError {
     this.offset = offset;
   }
 }
+brand(RemotingProxyProtocolError, "RemotingProxyProtocolError");
 
 /** The server or client was used after shutdown() began, or before start(). */
 export class RemotingLifecycleError extends RemotingError {

@@ -15,6 +15,7 @@ export * from "./errors.ts";
 export * from "./acl/index.ts";
 export * from "./workers/index.ts";
 export * from "./rocketmq/index.ts";
+export { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type PrometheusOptions, type PrometheusSource } from "./metrics/prometheus.ts";
 
 /** Every option of a RemotingServer (the README's Configuration); `transport` defaults to the root's. */
 export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;

@@ -14,6 +14,7 @@ import type { RemotingError } from "../errors.ts";
 import { requestCodeLabel, responseCodeLabel } from "./code-labels.ts";
 import { RemotingMetrics, RemotingMetricsResult, RPC_LATENCY_BUCKETS_MS } from "./remoting-metrics.ts";
 
+/** Where instrumentRemoting records, and what it adds to every point. */
 export interface RemotingInstrumentationOptions {
   /** The meter to create the instruments with. Default: the global provider's meter "bun-remoting". */
   meter?: Meter;
@@ -23,9 +24,11 @@ export interface RemotingInstrumentationOptions {
   attributes?: Attributes;
 }
 
+/** What instrumentRemoting returns: a handle to stop recording. */
 export interface RemotingInstrumentation {
   /** Stops recording (unsubscribes). Idempotent. */
   close(): void;
+  /** `using`: close() when the scope ends. */
   [Symbol.dispose](): void;
 }
 

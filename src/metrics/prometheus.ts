@@ -14,14 +14,18 @@ import { requestCodeLabel, responseCodeLabel } from "./code-labels.ts";
  * in seconds, as Prometheus names them.
  */
 
+/** The Content-Type to serve renderPrometheus' output with (text exposition format 0.0.4). */
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+/** One endpoint's stats, and the labels that tell its series from other sources'. */
 export interface PrometheusSource {
+  /** A snapshot: `server.stats`, `client.stats`, or `await ioWorkers.stats()`. */
   stats: RemotingStats;
   /** Labels of every series of this source, e.g. { endpoint: "server" }, to tell several apart. */
   labels?: Readonly<Record<string, string>>;
 }
 
+/** How renderPrometheus names the metrics. */
 export interface PrometheusOptions {
   /** Metric name prefix. Default "bun_remoting_". */
   prefix?: string;
