@@ -30,5 +30,11 @@ describe("FrameJoiner", () => {
     const next = joiner.join(new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9]), new Uint8Array(100_000).fill(2));
     expect(next.buffer).not.toBe(first.buffer);
     expect(Buffer.compare(first, kept)).toBe(0); // what was kept is untouched
+    // Given back once its rest was written, it serves the next join again (no fresh pages).
+    const again = new FrameJoiner();
+    again.join(new Uint8Array(8), body);
+    const given = again.keep()!;
+    again.giveBack(given);
+    expect(again.join(new Uint8Array(8), body).buffer).toBe(given.buffer);
   });
 });

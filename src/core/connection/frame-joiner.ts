@@ -33,9 +33,19 @@ export class FrameJoiner {
     return buffer.subarray(start, start + length);
   }
 
-  /** The last joined frame is still needed (the socket took part of it): the next join uses a new buffer. */
-  keep(): void {
+  /**
+   * The last joined frame is still needed (the socket took part of it): the next join uses another
+   * buffer. Returns the buffer kept, to give back once its rest has been written.
+   */
+  keep(): Uint8Array | null {
+    const kept = this.buffer;
     this.buffer = null;
+    return kept;
+  }
+
+  /** A kept buffer whose rest was written in full: reused for the next join, if none is at hand (no fresh pages to fault in). */
+  giveBack(buffer: Uint8Array): void {
+    if (this.buffer === null && buffer.length <= MAX_RETAINED) this.buffer = buffer;
   }
 }
 

@@ -39,6 +39,8 @@ export class WriteQueue {
    */
   private holding = false;
   private closed = false;
+  /** The joined buffer a partial write left in the backlog (see writeLarge), given back once written. */
+  private joined: Uint8Array | null = null;
   /** False above the high-water mark, until the backlog falls to the low-water mark. */
   writable = true;
   private readonly flushTask = (): void => this.flush();
@@ -129,6 +131,10 @@ export class WriteQueue {
       }
       backlog.shift();
     }
+    if (this.joined !== null) {
+      frameJoiner.giveBack(this.joined); // its rest is written: nothing refers to it any more
+      this.joined = null;
+    }
     this.flush();
     this.updateWritability();
   }
@@ -154,7 +160,7 @@ export class WriteQueue {
       w.reset(BATCH_RETAINED);
       const n = this.socket.write(frame);
       if (n >= 0 && n < frame.length) {
-        frameJoiner.keep(); // the unsent rest is a view of the joined buffer
+        this.joined = frameJoiner.keep(); // the unsent rest is a view of the joined buffer
         this.pushBacklog(frame.subarray(n));
         this.updateWritability();
       }
