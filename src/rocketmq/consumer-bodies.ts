@@ -28,11 +28,13 @@ export interface LockBatchResponseBody {
   lockOKMQSet: MessageQueue[];
 }
 
+/** Reads GET_CONSUMER_LIST_BY_GROUP's answer body; a missing list is empty, a non-string id an error. */
 export function parseConsumerIdList(body: Uint8Array | string | null): ConsumerIdList {
   const r = bodyRecord(body, "ConsumerIdList");
   return { ...r, consumerIdList: stringList(r.consumerIdList ?? [], "ConsumerIdList.consumerIdList") };
 }
 
+/** GET_CONSUMER_LIST_BY_GROUP's answer body, as a broker writes it. */
 export function encodeConsumerIdList(body: ConsumerIdList): Uint8Array {
   return encodeFastjson(body);
 }
@@ -56,15 +58,18 @@ export function parseLockBatchRequestBody(body: Uint8Array | string | null): Loc
   return { ...r, consumerGroup: r.consumerGroup, clientId: r.clientId, mqSet: messageQueues(r.mqSet, "LockBatchRequestBody.mqSet") };
 }
 
+/** LOCK_BATCH_MQ's (or UNLOCK_BATCH_MQ's) request body, as fastjson writes it. */
 export function encodeLockBatchRequestBody(body: LockBatchRequestBody): Uint8Array {
   return encodeFastjson(body);
 }
 
+/** Reads LOCK_BATCH_MQ's answer body: the queues now locked by the requester. */
 export function parseLockBatchResponseBody(body: Uint8Array | string | null): LockBatchResponseBody {
   const r = bodyRecord(body, "LockBatchResponseBody");
   return { lockOKMQSet: messageQueues(r.lockOKMQSet, "LockBatchResponseBody.lockOKMQSet") };
 }
 
+/** LOCK_BATCH_MQ's answer body, as a broker writes it. */
 export function encodeLockBatchResponseBody(body: LockBatchResponseBody): Uint8Array {
   return encodeFastjson(body);
 }

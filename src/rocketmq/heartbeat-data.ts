@@ -28,6 +28,7 @@ export const ConsumeFromWhere = {
   CONSUME_FROM_TIMESTAMP: "CONSUME_FROM_TIMESTAMP",
 } as const;
 
+/** A producer group of the client (every Java client also reports CLIENT_INNER_PRODUCER). */
 export interface ProducerData {
   groupName: string;
 }
@@ -51,6 +52,7 @@ export interface SubscriptionData {
   expressionType: string;
 }
 
+/** A consumer group of the client, with its subscriptions. */
 export interface ConsumerData {
   groupName: string;
   /** A ConsumeType: "CONSUME_ACTIVELY" (pull), "CONSUME_PASSIVELY" (push) or "CONSUME_POP". */

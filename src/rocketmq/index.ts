@@ -67,9 +67,12 @@ export {
   decodeProperties,
   decodePropertiesBytes,
   encodeProperties,
+  getProperty,
   joinProperties,
   NAME_VALUE_SEPARATOR,
+  newProperties,
   PROPERTY_SEPARATOR,
+  type Properties,
   type PropertiesInput,
 } from "./message/properties.ts";
 export { dlqTopicOf, isSystemTopic, MixAll, NOT_ALLOWED_SEND_TOPICS, retryTopicOf, TopicValidator } from "./message/topics.ts";

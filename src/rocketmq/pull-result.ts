@@ -6,6 +6,7 @@ import type { BodyDecompressor } from "./message/compression.ts";
 import { decodeMessageExts } from "./message/message-ext-codec.ts";
 import { MessageConst } from "./message/message-const.ts";
 import type { MessageExt } from "./message/message.ts";
+import type { Properties } from "./message/properties.ts";
 import { decodeNumericHeader } from "./numeric-header.ts";
 import { PullMessageResponseHeader } from "./pull-headers.ts";
 import { clientTagFilterMatches } from "./subscription.ts";
@@ -40,20 +41,16 @@ export interface PullResponse {
   body: Uint8Array | null;
 }
 
+const PULL_STATUS_BY_CODE: ReadonlyMap<number, PullStatus> = new Map([
+  [ResponseCode.SUCCESS, PullStatus.FOUND],
+  [ResponseCode.PULL_NOT_FOUND, PullStatus.NO_NEW_MSG],
+  [ResponseCode.PULL_RETRY_IMMEDIATELY, PullStatus.NO_MATCHED_MSG],
+  [ResponseCode.PULL_OFFSET_MOVED, PullStatus.OFFSET_ILLEGAL],
+]);
+
 /** The PullStatus of a broker's answer code, or null for a code Java treats as an error. */
 export function pullStatusOf(code: number): PullStatus | null {
-  switch (code) {
-    case ResponseCode.SUCCESS:
-      return PullStatus.FOUND;
-    case ResponseCode.PULL_NOT_FOUND:
-      return PullStatus.NO_NEW_MSG;
-    case ResponseCode.PULL_RETRY_IMMEDIATELY:
-      return PullStatus.NO_MATCHED_MSG;
-    case ResponseCode.PULL_OFFSET_MOVED:
-      return PullStatus.OFFSET_ILLEGAL;
-    default:
-      return null;
-  }
+  return PULL_STATUS_BY_CODE.get(code) ?? null;
 }
 
 /**
@@ -93,9 +90,9 @@ export function processPullResult(
   const out: MessageExt[] = [];
   for (const message of decoded) {
     if (!clientTagFilterMatches(subscription, message.tags)) continue;
-    const properties = message.properties as Map<string, string>;
-    properties.set(MessageConst.PROPERTY_MIN_OFFSET, minOffset);
-    properties.set(MessageConst.PROPERTY_MAX_OFFSET, maxOffset);
+    const properties = message.properties as Properties;
+    properties[MessageConst.PROPERTY_MIN_OFFSET] = minOffset;
+    properties[MessageConst.PROPERTY_MAX_OFFSET] = maxOffset;
     out.push(message);
   }
   return out;

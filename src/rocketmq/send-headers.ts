@@ -7,7 +7,7 @@ import { RPC_FIELDS } from "./headers.ts";
 import { compressedSysFlag } from "./message/compression.ts";
 import { MessageConst } from "./message/message-const.ts";
 import { MessageSysFlag } from "./message/message-sys-flag.ts";
-import { encodeProperties } from "./message/properties.ts";
+import { encodeProperties, getProperty, type PropertiesInput } from "./message/properties.ts";
 import { MixAll, TopicValidator } from "./message/topics.ts";
 import { decodeNumericHeader, type NumericHeaderOf } from "./numeric-header.ts";
 import type { RequestFields } from "./requests.ts";
@@ -147,7 +147,7 @@ export interface SendMessageHeaderInit {
   /** The selected queue's broker (bname). */
   brokerName?: string;
   /** The message's final properties, UNIQ_KEY included (a batch: the batch's own, WAIT only). */
-  properties: ReadonlyMap<string, string>;
+  properties: PropertiesInput;
   /** Message.flag. */
   flag?: number;
   /** Whether the body was compressed (adds COMPRESSED_FLAG | ZLIB, 769). */
@@ -163,8 +163,8 @@ export interface SendMessageHeaderInit {
   unitMode?: boolean;
 }
 
-function propertyInt(properties: ReadonlyMap<string, string>, name: string): number | undefined {
-  const raw = properties.get(name);
+function propertyInt(properties: PropertiesInput, name: string): number | undefined {
+  const raw = getProperty(properties, name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!/^[+-]?\d+$/.test(raw) || (n | 0) !== n) throw new RemotingCommandError(`message property ${name}: "${raw}" is not an int`);
@@ -182,7 +182,7 @@ function propertyInt(properties: ReadonlyMap<string, string>, name: string): num
 export function buildSendMessageRequestHeader(init: SendMessageHeaderInit): SendHeader {
   const props = init.properties;
   let sysFlag = init.compressed === true ? compressedSysFlag() : 0;
-  if (props.get(MessageConst.PROPERTY_TRANSACTION_PREPARED)?.toLowerCase() === "true") sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
+  if (getProperty(props, MessageConst.PROPERTY_TRANSACTION_PREPARED)?.toLowerCase() === "true") sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
   const header: SendHeader = {
     producerGroup: init.producerGroup,
     topic: init.topic,

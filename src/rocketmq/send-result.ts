@@ -58,20 +58,16 @@ export interface SendResult {
   traceOn: boolean;
 }
 
+const SEND_STATUS_BY_CODE: ReadonlyMap<number, SendStatus> = new Map([
+  [ResponseCode.SUCCESS, SendStatus.SEND_OK],
+  [ResponseCode.FLUSH_DISK_TIMEOUT, SendStatus.FLUSH_DISK_TIMEOUT],
+  [ResponseCode.FLUSH_SLAVE_TIMEOUT, SendStatus.FLUSH_SLAVE_TIMEOUT],
+  [ResponseCode.SLAVE_NOT_AVAILABLE, SendStatus.SLAVE_NOT_AVAILABLE],
+]);
+
 /** The SendStatus of a broker's answer code, or null for a code Java treats as an error. */
 export function sendStatusOf(code: number): SendStatus | null {
-  switch (code) {
-    case ResponseCode.SUCCESS:
-      return SendStatus.SEND_OK;
-    case ResponseCode.FLUSH_DISK_TIMEOUT:
-      return SendStatus.FLUSH_DISK_TIMEOUT;
-    case ResponseCode.FLUSH_SLAVE_TIMEOUT:
-      return SendStatus.FLUSH_SLAVE_TIMEOUT;
-    case ResponseCode.SLAVE_NOT_AVAILABLE:
-      return SendStatus.SLAVE_NOT_AVAILABLE;
-    default:
-      return null;
-  }
+  return SEND_STATUS_BY_CODE.get(code) ?? null;
 }
 
 /** What processSendResponse needs to know about the send. */

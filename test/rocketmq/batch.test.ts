@@ -33,7 +33,7 @@ describe("batch body (MessageBatch.encode / MessageDecoder.decodeMessages)", () 
     const body = encodeMessageBatch(messages);
     expect(body.length).toBe(3 * 22 + 3 + 0 + 8 + utf8("KEYS\u0001k1").length + utf8("a\u00011\u0002b\u00012").length);
     const entries = decodeMessageBatch(body);
-    expect(entries.map((e) => [e.flag, text(e.body), Object.fromEntries(e.properties), text(e.propertiesBytes)])).toEqual([
+    expect(entries.map((e) => [e.flag, text(e.body), e.properties, text(e.propertiesBytes)])).toEqual([
       [5, "one", { KEYS: "k1" }, "KEYS\u0001k1"],
       [0, "", {}, ""],
       [0, "three é", { a: "1", b: "2" }, "a\u00011\u0002b\u00012"],
@@ -83,12 +83,12 @@ describe("batch rules (MessageBatch.generateFromList, DefaultMQProducer.batch)",
     const batch = prepareMessageBatch([m({ keys: "k1" }), m({ keys: "k2", properties: { p: "2" } })], { nextId: () => `ID${n++}` });
     expect(batch.topic).toBe("T");
     expect(batch.uniqueIds).toEqual(["ID0", "ID1"]);
-    expect([...batch.properties]).toEqual([["WAIT", "true"]]);
-    expect(decodeMessageBatch(batch.body).map((e) => Object.fromEntries(e.properties))).toEqual([
+    expect(batch.properties).toEqual({ WAIT: "true" });
+    expect(decodeMessageBatch(batch.body).map((e) => e.properties)).toEqual([
       { TAGS: "TagB", KEYS: "k1", WAIT: "true", UNIQ_KEY: "ID0" },
       { TAGS: "TagB", KEYS: "k2", WAIT: "true", p: "2", UNIQ_KEY: "ID1" },
     ]);
-    expect([...prepareMessageBatch([m({ waitStoreMsgOK: false })], { nextId: () => "X" }).properties]).toEqual([["WAIT", "false"]]);
+    expect(prepareMessageBatch([m({ waitStoreMsgOK: false })], { nextId: () => "X" }).properties).toEqual({ WAIT: "false" });
   });
 
   test("prepareMessageBatch: a bad message fails the batch (Java wraps it); the encoded batch is checked against maxMessageSize", () => {

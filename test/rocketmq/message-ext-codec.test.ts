@@ -56,7 +56,7 @@ function fields(m: MessageExt): Record<string, unknown> {
   return {
     topic: m.topic,
     body: text(m.body),
-    properties: Object.fromEntries(m.properties),
+    properties: { ...m.properties },
     tags: m.tags,
     keys: m.keys,
     flag: m.flag,
@@ -131,7 +131,7 @@ describe("MessageExt records (spec 4.7)", () => {
     expect(a!.body.buffer).toBe(frame.buffer);
     expect(a!.body.byteOffset).toBe(16 + 88);
     expect(a!.msgId).toBe(a!.offsetMsgId);
-    expect(a!.properties.size).toBe(0);
+    expect(Object.keys(a!.properties)).toEqual([]);
     expect(b!.body.length).toBe(0);
     expect(b!.commitLogOffset).toBe(999);
   });
@@ -177,7 +177,7 @@ describe("MessageExt records (spec 4.7)", () => {
     expect(() => encodeMessageExt(init({ queueOffset: 2 ** 53 }))).toThrow(TypeError);
     // Properties may be given as an encoded string or its bytes.
     const fromBytes = decodeMessageExts(encodeMessageExt(init({ properties: utf8("a\u00011") })))[0]!;
-    expect(Object.fromEntries(fromBytes.properties)).toEqual({ a: "1" });
+    expect(fromBytes.properties).toEqual({ a: "1" });
   });
 
   test("a long beyond 2^53 in a record is a RemotingCommandError naming the field", () => {

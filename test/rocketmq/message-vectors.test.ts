@@ -141,8 +141,7 @@ describe("SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE requests", () => {
       // The broker's side: either header form decodes to the V1 fields.
       const decoded = decodeSendMessageRequestHeader(v.command);
       expect(decoded).toEqual({ ...header });
-      expect(decodeProperties(decoded.properties!)).toEqual(properties);
-      expect([...decodeProperties(decoded.properties!)]).toEqual(pairs);
+      expect(Object.entries(decodeProperties(decoded.properties!))).toEqual(pairs);
       expect(encodeProperties(properties)).toBe(ext.i!);
     },
   );
@@ -180,10 +179,10 @@ describe("SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE requests", () => {
     "the batch body: rebuilt from the messages byte for byte, decoded to Java's fields",
     (v) => {
       const records = v.decodesTo.body!.messages as BatchRecordDecode[];
-      const body = encodeMessageBatch(records.map((m) => ({ flag: m.flag, body: utf8(m.bodyUtf8), properties: new Map(Object.entries(m.properties)) })));
+      const body = encodeMessageBatch(records.map((m) => ({ flag: m.flag, body: utf8(m.bodyUtf8), properties: m.properties })));
       expect(toHex(body)).toBe(v.decodesTo.body!.hex);
       const entries = decodeMessageBatch(fromHex(v.decodesTo.body!.hex));
-      expect(entries.map((e) => ({ flag: e.flag, body: text(e.body), properties: Object.fromEntries(e.properties), propertiesString: text(e.propertiesBytes) }))).toEqual(
+      expect(entries.map((e) => ({ flag: e.flag, body: text(e.body), properties: e.properties, propertiesString: text(e.propertiesBytes) }))).toEqual(
         records.map((m) => ({ flag: m.flag, body: m.bodyUtf8, properties: m.properties, propertiesString: m.propertiesString })),
       );
     },
@@ -226,14 +225,13 @@ describe("SEND answers", () => {
 
 /** A stored record rebuilt from Java's decoding of it. */
 function rebuildRecord(v: MessageVector, m: RecordDecode): Uint8Array {
-  const entries = Object.entries(m.properties);
-  let properties: Map<string, string> | string = new Map(entries);
+  let properties: Record<string, string> | string = m.properties;
   if (encodeProperties(properties) !== m.propertiesString) {
     // A batch's message: Java's broker appended the batch's properties (CLUSTER, WAIT) to the
     // message's own, so WAIT is there twice and the map cannot say it. Rebuild it the broker's way.
     const send = sendOf(v.run, m.properties.UNIQ_KEY!);
     const sent = (send.decodesTo.body!.messages as BatchRecordDecode[]).find((b) => b.properties.UNIQ_KEY === m.properties.UNIQ_KEY)!;
-    properties = joinProperties(sent.propertiesString, encodeProperties(new Map([["CLUSTER", "DefaultCluster"], ...decodeProperties(send.decodesTo.extFields!.i!)])));
+    properties = joinProperties(sent.propertiesString, encodeProperties({ CLUSTER: "DefaultCluster", ...decodeProperties(send.decodesTo.extFields!.i!) }));
     expect(properties).toBe(m.propertiesString);
   }
   // A compressed body is stored as the producer sent it.
@@ -257,54 +255,36 @@ function rebuildRecord(v: MessageVector, m: RecordDecode): Uint8Array {
   });
 }
 
+/** The MessageExt fields Java's decoding reports under the same names. */
+const RECORD_FIELDS = [
+  "storeSize",
+  "bodyCRC",
+  "queueId",
+  "flag",
+  "queueOffset",
+  "commitLogOffset",
+  "sysFlag",
+  "bornTimestamp",
+  "bornHost",
+  "storeTimestamp",
+  "storeHost",
+  "reconsumeTimes",
+  "preparedTransactionOffset",
+  "topic",
+  "tags",
+  "keys",
+  "msgId",
+  "offsetMsgId",
+] as const;
+
 function javaView(message: MessageExt): Record<string, unknown> {
-  return {
-    storeSize: message.storeSize,
-    bodyCRC: message.bodyCRC,
-    queueId: message.queueId,
-    flag: message.flag,
-    queueOffset: message.queueOffset,
-    commitLogOffset: message.commitLogOffset,
-    sysFlag: message.sysFlag,
-    bornTimestamp: message.bornTimestamp,
-    bornHost: message.bornHost,
-    storeTimestamp: message.storeTimestamp,
-    storeHost: message.storeHost,
-    reconsumeTimes: message.reconsumeTimes,
-    preparedTransactionOffset: message.preparedTransactionOffset,
-    topic: message.topic,
-    properties: Object.fromEntries(message.properties),
-    tags: message.tags,
-    keys: message.keys,
-    msgId: message.msgId,
-    offsetMsgId: message.offsetMsgId,
-    body: text(message.body),
-  };
+  const view: Record<string, unknown> = Object.fromEntries(RECORD_FIELDS.map((f) => [f, message[f]]));
+  return { ...view, properties: { ...message.properties }, body: text(message.body) };
 }
 
 function expectedView(m: RecordDecode): Record<string, unknown> {
-  return {
-    storeSize: m.storeSize,
-    bodyCRC: m.bodyCRC,
-    queueId: m.queueId,
-    flag: m.flag,
-    queueOffset: m.queueOffset,
-    commitLogOffset: m.commitLogOffset,
-    sysFlag: m.sysFlag,
-    bornTimestamp: m.bornTimestamp,
-    bornHost: m.bornHost,
-    storeTimestamp: m.storeTimestamp,
-    storeHost: m.storeHost,
-    reconsumeTimes: m.reconsumeTimes,
-    preparedTransactionOffset: m.preparedTransactionOffset,
-    topic: m.topic,
-    properties: m.properties,
-    tags: m.tags,
-    keys: m.keys,
-    msgId: m.msgId,
-    offsetMsgId: m.offsetMsgId,
-    body: m.compressed ? m.uncompressedBodyUtf8 : m.bodyUtf8,
-  };
+  const view: Record<string, unknown> = Object.fromEntries(RECORD_FIELDS.map((f) => [f, m[f]]));
+  return { ...view, properties: m.properties, body: m.compressed ? m.uncompressedBodyUtf8 : m.bodyUtf8 };
 }
 
 describe("PULL_MESSAGE", () => {
@@ -373,8 +353,8 @@ describe("PULL_MESSAGE", () => {
       const kept = processPullResult(pull, subscription, { decompress: decompressBody });
       expect(kept.length).toBe(records.length);
       for (const m of kept) {
-        expect(m.properties.get("MIN_OFFSET")).toBe(ext.minOffset);
-        expect(m.properties.get("MAX_OFFSET")).toBe(ext.maxOffset);
+        expect(m.properties.MIN_OFFSET).toBe(ext.minOffset);
+        expect(m.properties.MAX_OFFSET).toBe(ext.maxOffset);
       }
     },
   );

@@ -80,7 +80,7 @@ describe("pull answers (processPullResponse / processPullResult)", () => {
     expect(pull.body).toBe(body);
     const kept = processPullResult(pull, buildSubscriptionData("T", "TagA || Aa", { subVersion: 0 }), { brokerName: "broker-a" });
     expect(kept.map((m) => m.queueOffset)).toEqual([0, 4]);
-    expect(kept.map((m) => [m.brokerName, m.properties.get("MIN_OFFSET"), m.properties.get("MAX_OFFSET")])).toEqual([
+    expect(kept.map((m) => [m.brokerName, m.properties.MIN_OFFSET, m.properties.MAX_OFFSET])).toEqual([
       ["broker-a", "0", "12"],
       ["broker-a", "0", "12"],
     ]);

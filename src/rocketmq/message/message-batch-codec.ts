@@ -1,7 +1,7 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { readInt16, readInt32, writeInt16, writeInt32 } from "../../protocol/byte-writer.ts";
 import { utf8Bytes } from "../../protocol/utf8.ts";
-import { decodePropertiesBytes, encodeProperties, type PropertiesInput } from "./properties.ts";
+import { decodePropertiesBytes, encodeProperties, type Properties, type PropertiesInput } from "./properties.ts";
 
 /*
  * SEND_BATCH_MESSAGE's body (Java's MessageBatch.encode = MessageDecoder.encodeMessages; a broker
@@ -24,7 +24,7 @@ export interface BatchEntry {
   flag: number;
   /** A view into the batch body. */
   body: Uint8Array;
-  properties: Map<string, string>;
+  properties: Properties;
   /** The properties as sent (a view): a broker appends the batch's own properties to these bytes. */
   propertiesBytes: Uint8Array;
 }

@@ -3,6 +3,7 @@ import { ResponseCode } from "../../protocol/response-code.ts";
 import { encodeMessageBatch } from "./message-batch-codec.ts";
 import { MessageConst } from "./message-const.ts";
 import { messageProperties, type Message } from "./message.ts";
+import { newProperties, type Properties } from "./properties.ts";
 import { MixAll } from "./topics.ts";
 import { checkMessage, DEFAULT_MAX_MESSAGE_SIZE } from "./validators.ts";
 
@@ -16,7 +17,7 @@ import { checkMessage, DEFAULT_MAX_MESSAGE_SIZE } from "./validators.ts";
 export interface PreparedBatch {
   topic: string;
   /** The batch's own properties (WAIT only): header `i` of the send. */
-  properties: Map<string, string>;
+  properties: Properties;
   /** The encoded messages. */
   body: Uint8Array;
   /** Each message's UNIQ_KEY, in order; joined by "," they are the send result's msgId. */
@@ -59,7 +60,7 @@ export function prepareMessageBatch(messages: readonly Message[], options: { nex
     }
     const properties = messageProperties(message);
     const id = options.nextId();
-    properties.set(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, id);
+    properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX] = id;
     uniqueIds.push(id);
     return { body: message.body, flag: message.flag, properties };
   });
@@ -69,7 +70,7 @@ export function prepareMessageBatch(messages: readonly Message[], options: { nex
   const first = messages[0]!;
   return {
     topic: first.topic,
-    properties: new Map([[MessageConst.PROPERTY_WAIT_STORE_MSG_OK, first.waitStoreMsgOK === false ? "false" : "true"]]),
+    properties: Object.assign(newProperties(), { [MessageConst.PROPERTY_WAIT_STORE_MSG_OK]: first.waitStoreMsgOK === false ? "false" : "true" }),
     body,
     uniqueIds,
   };

@@ -9,7 +9,7 @@ import { formatIpAndPort, parseIpAndPort } from "./ip-address.ts";
 import { MessageConst } from "./message-const.ts";
 import { compressionTypeOf, MessageSysFlag } from "./message-sys-flag.ts";
 import type { MessageExt } from "./message.ts";
-import { decodePropertiesBytes, encodeProperties, type PropertiesInput } from "./properties.ts";
+import { decodePropertiesBytes, encodeProperties, type Properties, type PropertiesInput } from "./properties.ts";
 
 /*
  * Stored message records (Java's MessageDecoder.decode/decodes/encode, the broker's CommitLog
@@ -44,7 +44,7 @@ class DecodedMessageExt implements MessageExt {
 
   constructor(
     readonly topic: string,
-    readonly properties: Map<string, string>,
+    readonly properties: Properties,
     readonly flag: number,
     readonly queueId: number,
     readonly queueOffset: number,
@@ -82,20 +82,20 @@ class DecodedMessageExt implements MessageExt {
   }
 
   get tags(): string | undefined {
-    return this.properties.get(MessageConst.PROPERTY_TAGS);
+    return this.properties[MessageConst.PROPERTY_TAGS];
   }
 
   get keys(): string | undefined {
-    return this.properties.get(MessageConst.PROPERTY_KEYS);
+    return this.properties[MessageConst.PROPERTY_KEYS];
   }
 
   get transactionId(): string | undefined {
-    const prepared = this.properties.get(MessageConst.PROPERTY_TRANSACTION_PREPARED);
-    return prepared?.toLowerCase() === "true" ? this.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) : undefined;
+    const prepared = this.properties[MessageConst.PROPERTY_TRANSACTION_PREPARED];
+    return prepared?.toLowerCase() === "true" ? this.properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX] : undefined;
   }
 
   get msgId(): string {
-    return this.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? this.offsetMsgId;
+    return this.properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX] ?? this.offsetMsgId;
   }
 
   get offsetMsgId(): string {
@@ -121,6 +121,7 @@ function hostAt(b: Uint8Array, at: number, ipLength: number): string {
   return formatIpAndPort(b, at, ipLength, readInt32(b, at + ipLength));
 }
 
+/** How decodeMessageExts treats compressed bodies and damaged records. */
 export interface DecodeMessageExtOptions {
   /**
    * Restores compressed bodies (pass decompressBody from zlib-compression.ts). Without it, a

@@ -11,6 +11,7 @@ import { formatIp, parseIp } from "./ip-address.ts";
  * the generator runs anywhere and tests can pin it.
  */
 
+/** What makes a process's message ids unique, and the clock they count time with. */
 export interface MessageIdSource {
   /** The client's IP address, 4 or 16 bytes (Java: UtilAll.getIP(); see selectMessageIdIp). */
   ip: Uint8Array;

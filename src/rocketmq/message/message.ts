@@ -1,5 +1,5 @@
 import { MessageConst } from "./message-const.ts";
-import { propertyEntries, type PropertiesInput } from "./properties.ts";
+import { newProperties, propertyEntries, type Properties, type PropertiesInput } from "./properties.ts";
 
 /**
  * A message as a producer sends it (Java's Message). Tags, keys, delay level and waitStoreMsgOK are
@@ -25,20 +25,18 @@ export interface Message {
 }
 
 /**
- * The property map of `message` as Java's Message would hold it: TAGS and KEYS when non-empty, WAIT
- * always (Java's constructors set it), DELAY when above 0, then the user properties. A new Map the
- * caller may add to (a producer adds UNIQ_KEY).
+ * The properties of `message` as Java's Message would hold them: TAGS and KEYS when non-empty, WAIT
+ * always (Java's constructors set it), DELAY when above 0, then the user properties. A new object
+ * the caller may add to (a producer adds UNIQ_KEY).
  */
-export function messageProperties(message: Message): Map<string, string> {
-  const map = new Map<string, string>();
-  if (message.tags !== undefined && message.tags.length > 0) map.set(MessageConst.PROPERTY_TAGS, message.tags);
+export function messageProperties(message: Message): Properties {
+  const map = newProperties();
+  if (message.tags !== undefined && message.tags.length > 0) map[MessageConst.PROPERTY_TAGS] = message.tags;
   const keys = typeof message.keys === "string" ? message.keys : message.keys?.join(MessageConst.KEY_SEPARATOR);
-  if (keys !== undefined && keys.length > 0) map.set(MessageConst.PROPERTY_KEYS, keys);
-  map.set(MessageConst.PROPERTY_WAIT_STORE_MSG_OK, message.waitStoreMsgOK === false ? "false" : "true");
-  if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0) {
-    map.set(MessageConst.PROPERTY_DELAY_TIME_LEVEL, String(message.delayTimeLevel));
-  }
-  if (message.properties !== undefined) for (const [name, value] of propertyEntries(message.properties)) map.set(name, value);
+  if (keys !== undefined && keys.length > 0) map[MessageConst.PROPERTY_KEYS] = keys;
+  map[MessageConst.PROPERTY_WAIT_STORE_MSG_OK] = message.waitStoreMsgOK === false ? "false" : "true";
+  if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0) map[MessageConst.PROPERTY_DELAY_TIME_LEVEL] = String(message.delayTimeLevel);
+  if (message.properties !== undefined) for (const [name, value] of propertyEntries(message.properties)) map[name] = value;
   return map;
 }
 
@@ -50,7 +48,8 @@ export interface MessageExt {
   readonly topic: string;
   /** The body; a view into the received bytes, or the inflated bytes if it was compressed. */
   readonly body: Uint8Array;
-  readonly properties: ReadonlyMap<string, string>;
+  /** The properties (an object without a prototype). */
+  readonly properties: Readonly<Properties>;
   /** TAGS, if any. */
   readonly tags: string | undefined;
   /** KEYS, if any (several keys are separated by one space). */

@@ -7,13 +7,33 @@ import { readUtf8 } from "../../protocol/utf8.ts";
  * corrupts the map, so checkMessage refuses them before anything is encoded.
  */
 
+/** Between a property's name and its value. */
 export const NAME_VALUE_SEPARATOR = "\u0001";
+/** After each name/value pair but the last (4.9.8), or after each (5.x). */
 export const PROPERTY_SEPARATOR = "\u0002";
 const NAME_VALUE_BYTE = 0x01;
 const PROPERTY_BYTE = 0x02;
 
+/**
+ * A message's properties as this library hands them out: an object without a prototype, so any
+ * name (even "__proto__") is just a key. Objects, not Maps: creating and filling a Map costs
+ * several times more in JavaScriptCore, and every pulled message has one.
+ */
+export type Properties = Record<string, string>;
+
 /** Properties as a caller gives them: a Map or a plain object; null and undefined values are left out. */
 export type PropertiesInput = ReadonlyMap<string, string | null | undefined> | Readonly<Record<string, string | null | undefined>>;
+
+/** A new, empty Properties object (no prototype). */
+export function newProperties(): Properties {
+  return Object.create(null) as Properties;
+}
+
+/** The value of `name` in a Map or an object of properties. */
+export function getProperty(properties: PropertiesInput, name: string): string | undefined {
+  const value = properties instanceof Map ? properties.get(name) : Object.hasOwn(properties, name) ? (properties as Readonly<Record<string, string | null | undefined>>)[name] : undefined;
+  return value ?? undefined;
+}
 
 /** The name/value pairs of `properties`, null and undefined values left out. */
 export function propertyEntries(properties: PropertiesInput): [string, string][] {
@@ -51,8 +71,8 @@ export function encodeProperties(properties: PropertiesInput | null | undefined)
  * with an empty value are lost, as in Java); the value keeps any further U+0001; a later duplicate
  * name wins. Linear time, even for hostile input.
  */
-export function decodeProperties(text: string): Map<string, string> {
-  const map = new Map<string, string>();
+export function decodeProperties(text: string): Properties {
+  const map = newProperties();
   const len = text.length;
   let index = 0;
   let kv = -1; // the first U+0001 at or after `index` (Java searches past the piece's end too)
@@ -61,7 +81,7 @@ export function decodeProperties(text: string): Map<string, string> {
     if (end < 0) end = len;
     if (end - index >= 3) {
       if (kv < index) kv = text.indexOf(NAME_VALUE_SEPARATOR, index);
-      if (kv > index && kv < end - 1) map.set(text.slice(index, kv), text.slice(kv + 1, end));
+      if (kv > index && kv < end - 1) map[text.slice(index, kv)] = text.slice(kv + 1, end);
       else if (kv < 0) kv = len; // none left anywhere: stop searching
     }
     index = end + 1;
@@ -73,21 +93,23 @@ export function decodeProperties(text: string): Map<string, string> {
  * decodeProperties over the UTF-8 bytes `b[start, end)`, without decoding the whole string first
  * (U+0001 and U+0002 are single bytes that never occur inside a multi-byte character). Short names
  * and values come from the shared UTF-8 string cache, so the usual KEYS, TAGS, WAIT... cost no
- * allocation.
+ * allocation. Pairs are added to `into`.
  */
-export function decodePropertiesBytes(b: Uint8Array, start: number, end: number, map = new Map<string, string>()): Map<string, string> {
+export function decodePropertiesBytes(b: Uint8Array, start: number, end: number, into: Properties = newProperties()): Properties {
   let piece = start;
-  let kv = -1;
-  for (let i = start; i <= end; i++) {
-    const c = i < end ? b[i]! : PROPERTY_BYTE;
+  let kv = -1; // the first U+0001 of the current piece
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c > PROPERTY_BYTE) continue;
     if (c === NAME_VALUE_BYTE) {
       if (kv < piece) kv = i;
     } else if (c === PROPERTY_BYTE) {
-      if (kv > piece && kv < i - 1) map.set(readUtf8(b, piece, kv), readUtf8(b, kv + 1, i));
+      if (kv > piece && kv < i - 1) into[readUtf8(b, piece, kv)] = readUtf8(b, kv + 1, i);
       piece = i + 1;
     }
   }
-  return map;
+  if (kv > piece && kv < end - 1) into[readUtf8(b, piece, kv)] = readUtf8(b, kv + 1, end);
+  return into;
 }
 
 /**
