@@ -58,9 +58,10 @@ export function propertyEntries(properties: PropertiesInput): [string, string][]
 export function encodeProperties(properties: PropertiesInput | null | undefined): string {
   if (properties === null || properties === undefined) return "";
   let text = "";
+  let separator = "";
   for (const [name, value] of propertyEntries(properties)) {
-    text += text.length === 0 ? "" : PROPERTY_SEPARATOR;
-    text += name + NAME_VALUE_SEPARATOR + value;
+    text += separator + name + NAME_VALUE_SEPARATOR + value;
+    separator = PROPERTY_SEPARATOR;
   }
   return text;
 }
