@@ -203,3 +203,40 @@ export class RemotingWorkerError extends RemotingError {
   }
 }
 brand(RemotingWorkerError, "RemotingWorkerError");
+
+/**
+ * A message, topic, group or batch fails the client-side checks RocketMQ's Java client makes before
+ * sending, or a send gave up after its attempts (Java: MQClientException). `responseCode` is the code
+ * Java attaches: MESSAGE_ILLEGAL (13) for a bad body, the last broker code or a ClientErrorCode
+ * (10001 connect, 10002 timeout, 10003 broker not found, 10005 no route) for a failed send, -1 otherwise.
+ */
+export class MQClientError extends RemotingError {
+  readonly responseCode: number;
+  constructor(message: string, options?: { responseCode?: number; cause?: unknown }) {
+    super("ERR_MQ_CLIENT", message, options);
+    this.responseCode = options?.responseCode ?? -1;
+  }
+
+  /** Java's MQClientException(code, message): the message reads "CODE: <code>  DESC: <message>". */
+  static withCode(responseCode: number, description: string): MQClientError {
+    return new MQClientError(`CODE: ${responseCode}  DESC: ${description}`, { responseCode });
+  }
+}
+
+/**
+ * A broker answered a send or pull with a code the client treats as an error
+ * (Java: MQBrokerException): `responseCode` is the broker's code, `remark` its text.
+ */
+export class MQBrokerError extends RemotingError {
+  readonly responseCode: number;
+  readonly remark: string | null;
+  readonly brokerAddr: string | null;
+  constructor(responseCode: number, remark: string | null, brokerAddr: string | null = null) {
+    super("ERR_MQ_BROKER", `CODE: ${responseCode}  DESC: ${remark}${brokerAddr !== null ? ` BROKER: ${brokerAddr}` : ""}`);
+    this.responseCode = responseCode;
+    this.remark = remark;
+    this.brokerAddr = brokerAddr;
+  }
+}
+brand(MQClientError, "MQClientError");
+brand(MQBrokerError, "MQBrokerError");

@@ -8,7 +8,7 @@ import type { HeaderOf, HeaderSchema } from "../protocol/custom-header.ts";
  */
 
 /** Optional fields every 5.x RpcRequestHeader carries: namespace, "namespaced", broker name, oneway. */
-const RPC_FIELDS = { ns: "string", nsd: "boolean", bname: "string", oway: "boolean" } as const satisfies HeaderSchema;
+export const RPC_FIELDS = { ns: "string", nsd: "boolean", bname: "string", oway: "boolean" } as const satisfies HeaderSchema;
 
 /** GET_ROUTEINFO_BY_TOPIC (105). Set acceptStandardJsonOnly to get route data a strict JSON parser reads. */
 export const GetRouteInfoRequestHeader = {

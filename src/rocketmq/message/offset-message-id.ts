@@ -1,0 +1,51 @@
+import { RemotingCommandError } from "../../errors.ts";
+import { writeInt32 } from "../../protocol/byte-writer.ts";
+import { bytesToHex, hexToBytes } from "./hex.ts";
+import { readInt64, writeInt64 } from "./int64.ts";
+import { formatIpAndPort } from "./ip-address.ts";
+
+/*
+ * The offset message id (Java's MessageDecoder.createMessageId / decodeMessageId): where a message
+ * sits in a broker's commit log, as hex of store ip (4 or 16 bytes) + store port (int32) +
+ * commit-log offset (int64). 32 hex digits for an IPv4 store host, 56 for IPv6. A SEND answer's
+ * msgId is this id; a consumer computes it from each record's STOREHOST and PHYSICALOFFSET.
+ */
+
+/** The offset message id of a message stored at `commitLogOffset` by the broker at `ip`:`port`. */
+export function createOffsetMessageId(ip: Uint8Array, port: number, commitLogOffset: number | bigint): string {
+  if (ip.length !== 4 && ip.length !== 16) throw new TypeError(`a store host IP has 4 or 16 bytes, not ${ip.length}`);
+  const bytes = new Uint8Array(ip.length + 12);
+  bytes.set(ip);
+  writeInt32(bytes, ip.length, port);
+  writeInt64(bytes, ip.length + 4, commitLogOffset, "commitLogOffset");
+  return bytesToHex(bytes);
+}
+
+/** What an offset message id says. */
+export interface OffsetMessageId {
+  /** The store host's IP bytes (4 or 16). */
+  ip: Uint8Array;
+  port: number;
+  /** "ip:port" ("[v6]:port"): the broker that stored the message. */
+  address: string;
+  commitLogOffset: number;
+}
+
+/**
+ * Reads an offset message id. Java takes any id that is not 32 digits long as IPv6; here anything
+ * but 32 or 56 hex digits is a RemotingCommandError.
+ */
+export function decodeOffsetMessageId(msgId: string): OffsetMessageId {
+  if (msgId.length !== 32 && msgId.length !== 56) {
+    throw new RemotingCommandError(`offset message id "${msgId}" has ${msgId.length} hex digits, not 32 (IPv4) or 56 (IPv6)`);
+  }
+  const bytes = hexToBytes(msgId, "offset message id");
+  const ipLength = bytes.length - 12;
+  const port = (bytes[ipLength]! << 24) | (bytes[ipLength + 1]! << 16) | (bytes[ipLength + 2]! << 8) | bytes[ipLength + 3]!;
+  return {
+    ip: bytes.slice(0, ipLength),
+    port,
+    address: formatIpAndPort(bytes, 0, ipLength, port),
+    commitLogOffset: readInt64(bytes, ipLength + 4, "offset message id's commit-log offset"),
+  };
+}
