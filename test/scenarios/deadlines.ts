@@ -17,6 +17,8 @@ interface Outcome {
   /** performance.now() just before the invoke. */
   startedAt: number;
   settledAt: number;
+  /** When the turn that made the calls ended: no timer can fire before it, whatever its deadline. */
+  turnEndedAt: number;
   error: Error | null;
 }
 
@@ -29,17 +31,19 @@ async function callsAfterBusyTurn(n: number, minMs: number, maxMs: number, invok
   const outcomes: Outcome[] = new Array(n);
   let settled = 0;
   const all = deferred();
+  let turnEndedAt = Infinity;
   const call = (i: number): void => {
     const timeoutMs = minMs + Math.round((i * (maxMs - minMs)) / (n - 1));
     const startedAt = performance.now();
     invoke(i, timeoutMs, (error) => {
-      outcomes[i] = { timeoutMs, startedAt, settledAt: performance.now(), error };
+      outcomes[i] = { timeoutMs, startedAt, settledAt: performance.now(), turnEndedAt, error };
       if (++settled === n) all.resolve();
     });
   };
   call(0); // the endpoint reads its clock in this turn...
   busyWait(BUSY_MS); // ...which then goes on for 200 ms
   for (let i = 1; i < n; i++) call(i);
+  turnEndedAt = performance.now();
   await within(all.promise, maxMs + 3000, `${n} calls to time out`);
   return outcomes;
 }
@@ -49,8 +53,11 @@ function assertNeverEarly(h: ScenarioHarness, outcomes: Outcome[]): void {
   const early = outcomes.filter((o) => o.settledAt - o.startedAt < o.timeoutMs);
   const describe = (o: Outcome): string => `${o.timeoutMs} ms call settled after ${(o.settledAt - o.startedAt).toFixed(1)} ms`;
   assert.equal(early.length, 0, `${early.length} of ${outcomes.length} calls failed before their timeout, e.g. ${early.slice(0, 3).map(describe).join("; ")}`);
-  const latest = outcomes.reduce((worst, o) => (o.settledAt - o.startedAt - o.timeoutMs > worst.settledAt - worst.startedAt - worst.timeoutMs ? o : worst));
-  assert.ok(latest.settledAt - latest.startedAt - latest.timeoutMs < LATE_SLACK_MS, `too late: ${describe(latest)}`);
+  // Lateness counts from the deadline, or from the end of the turn that made the calls when that
+  // came later (the first call's 50 ms pass during the test's own 200 ms of busy work).
+  const lateness = (o: Outcome): number => o.settledAt - Math.max(o.startedAt + o.timeoutMs, o.turnEndedAt);
+  const latest = outcomes.reduce((worst, o) => (lateness(o) > lateness(worst) ? o : worst));
+  assert.ok(lateness(latest) < LATE_SLACK_MS, `too late: ${describe(latest)} (${lateness(latest).toFixed(1)} ms after it could have)`);
   for (const o of outcomes) assert.ok(o.error instanceof h.lib.RemotingTimeoutError, String(o.error));
 }
 
