@@ -92,14 +92,21 @@ interface Variant {
   mode: Mode;
 }
 
-const variants: Variant[] = [
-  { name: "default (stats on, untraced)", library: THIS_LIBRARY, mode: "default" },
-  { name: "stats off (trafficStats: false)", library: THIS_LIBRARY, mode: "stats-off" },
-  { name: "traced (no-op subscribers)", library: THIS_LIBRARY, mode: "traced" },
-  { name: "OpenTelemetry, no-op meter", library: THIS_LIBRARY, mode: "otel-noop" },
-  { name: "OpenTelemetry, SDK meter", library: THIS_LIBRARY, mode: "otel" },
-];
-const { values } = parseArgs({ args: argv, options: { rounds: { type: "string", default: "5" }, baseline: { type: "string", multiple: true, default: [] } } });
+const { values } = parseArgs({
+  args: argv,
+  options: { rounds: { type: "string", default: "5" }, baseline: { type: "string", multiple: true, default: [] }, modes: { type: "string", default: "default,stats-off,traced,otel-noop,otel" } },
+});
+/** --modes: which of this library's variants to run (comma-separated), e.g. "default" against a --baseline only. */
+const modes = new Set(values.modes.split(","));
+const variants: Variant[] = (
+  [
+    { name: "default (stats on, untraced)", library: THIS_LIBRARY, mode: "default" },
+    { name: "stats off (trafficStats: false)", library: THIS_LIBRARY, mode: "stats-off" },
+    { name: "traced (no-op subscribers)", library: THIS_LIBRARY, mode: "traced" },
+    { name: "OpenTelemetry, no-op meter", library: THIS_LIBRARY, mode: "otel-noop" },
+    { name: "OpenTelemetry, SDK meter", library: THIS_LIBRARY, mode: "otel" },
+  ] satisfies Variant[]
+).filter((v) => modes.has(v.mode));
 for (const library of values.baseline) variants.push({ name: `baseline ${library}`, library, mode: "default" });
 const ROUNDS = Number(values.rounds);
 

@@ -83,6 +83,12 @@ export class Connection implements SocketHandler, ContextTarget {
   readonly requests = new LinkedList<LiveRequest>();
   /** Outbound calls sent on this connection and not yet answered. */
   pendingOut = 0;
+  /**
+   * Outbound calls waiting for this connection to drain, in order; null when none wait. Kept here
+   * (a field read per call) rather than in a map of the outbound part; only OutboundCalls uses it,
+   * and types its elements (naming them here would make connection/ import outbound/).
+   */
+  stalled: LinkedList<never> | null = null;
   /** Close as soon as pendingOut falls to 0 (the client was told GO_AWAY on it). */
   closeWhenIdle = false;
   /** When traffic was last seen, as of the last check (observe()). */

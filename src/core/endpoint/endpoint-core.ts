@@ -77,7 +77,7 @@ export class EndpointCore implements ConnectionOwner {
     this.logger = options.logger;
     const timers = options.timers ?? systemTimers;
     this.timers = timers;
-    this.now = () => timers.now();
+    this.now = timers === systemTimers ? systemTimers.now : () => timers.now();
     this.coarseNow = timers === systemTimers ? coarseNow : this.now;
     this.limits = {
       maxFrameLength: options.maxFrameLength,

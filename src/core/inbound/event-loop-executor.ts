@@ -24,7 +24,8 @@ export class EventLoopExecutor implements RequestExecutor {
   private starting = false;
   private readonly settled = (): void => {
     this.inFlight--;
-    this.startQueued();
+    if (this.queue.length > 0) this.startQueued();
+    else if (this.inFlight === 0 && this.idleWaiters.any) this.idleWaiters.wake();
   };
 
   constructor(private readonly options: EventLoopExecutorOptions) {}

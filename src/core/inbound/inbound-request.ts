@@ -62,8 +62,15 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
     readonly processor: RequestProcessor | string,
     /** When it arrived, on the coarse clock. */
     private readonly startedAt: number,
-  ) {
-    conn.requests.push(this);
+  ) {}
+
+  /**
+   * After the executor took it: a request not done by then (queued, or its processor is async)
+   * goes on its connection's list of requests in progress, so that the connection's close or the
+   * endpoint's shutdown can end it. One done at once (the common case) never needs the list.
+   */
+  accepted(): void {
+    if (this.state !== DONE) this.conn.requests.push(this);
   }
 
   get remoteAddress(): string {

@@ -111,6 +111,7 @@ export class Inbound implements RequestOwner {
       task.accepting = false;
     }
     if (!accepted) task.refuse(this.response(RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK));
+    else task.accepted();
   }
 
   /**

@@ -28,6 +28,11 @@ function appendCallSite(error: Error, site: Error): void {
   if (frames) error.stack = `${error.stack ?? `${error.name}: ${error.message}`}\n    --- the call was made at ---\n${frames}`;
 }
 
+/** The calls waiting for `conn` to drain (kept on the connection, see Connection.stalled). */
+function stalledOf(conn: Connection): LinkedList<Call> | null {
+  return conn.stalled as unknown as LinkedList<Call> | null;
+}
+
 /** Most recycled Call objects kept; beyond this they are left to the collector. */
 const POOL_MAX = 4096;
 
@@ -59,8 +64,6 @@ export class OutboundCalls {
   readonly table = new ResponseTable();
   readonly asyncPermits: Permits;
   readonly onewayPermits: Permits;
-  /** Calls waiting for a connection's write queue to drain, per connection, in order. */
-  private readonly stalled = new Map<Connection, LinkedList<Call>>();
   private readonly pool: Call[] = [];
   /** Warnings a peer can trigger at will (answers to opaques it was never sent) are rate-limited. */
   private readonly peerWarnings = new LogThrottle();
@@ -126,11 +129,15 @@ export class OutboundCalls {
   dispatch(conn: Connection, call: Call): void {
     if (call.state === CallState.Done) return;
     call.conn = conn;
-    const waiting = this.stalled.get(conn);
-    if (!conn.queue.writable || waiting !== undefined) {
+    const waiting = stalledOf(conn);
+    if (!conn.queue.writable || waiting !== null) {
       call.state = CallState.Stalled;
-      if (waiting !== undefined) waiting.push(call);
-      else this.stalled.set(conn, this.newWaitList(call));
+      if (waiting !== null) waiting.push(call);
+      else {
+        const list = new LinkedList<Call>();
+        list.push(call);
+        conn.stalled = list as unknown as LinkedList<never>;
+      }
       return;
     }
     this.transmit(conn, call);
@@ -141,12 +148,6 @@ export class OutboundCalls {
     call.state = CallState.Connecting;
     call.conn = null;
     list.push(call);
-  }
-
-  private newWaitList(call: Call): LinkedList<Call> {
-    const list = new LinkedList<Call>();
-    list.push(call);
-    return list;
   }
 
   private transmit(conn: Connection, call: Call): void {
@@ -181,14 +182,14 @@ export class OutboundCalls {
 
   /** The connection can take more: send its stalled calls, in order, while it stays writable. */
   onWritable(conn: Connection): void {
-    const waiting = this.stalled.get(conn);
-    if (waiting === undefined) return;
+    const waiting = stalledOf(conn);
+    if (waiting === null) return;
     while (conn.queue.writable) {
       const call = waiting.shift();
       if (call === null) break;
       this.transmit(conn, call);
     }
-    if (waiting.length === 0 && this.stalled.get(conn) === waiting) this.stalled.delete(conn);
+    if (waiting.length === 0 && conn.stalled === waiting) conn.stalled = null;
   }
 
   onResponse(conn: Connection, response: RemotingCommand): void {
@@ -252,7 +253,7 @@ export class OutboundCalls {
       const why = cause === undefined ? "" : `: ${cause.message}`;
       this.finish(call, new RemotingSendRequestError(call.addr, { cause, message: `send request to ${call.addr} failed: the connection closed ${what}${why}` }));
     }
-    this.stalled.delete(conn);
+    conn.stalled = null;
   }
 
   /** Fails every call that is still pending. */
@@ -282,7 +283,7 @@ export class OutboundCalls {
     const list = call.list;
     if (list !== null) {
       list.remove(call);
-      if (list.length === 0 && conn !== null && this.stalled.get(conn) === list) this.stalled.delete(conn);
+      if (list.length === 0 && conn !== null && conn.stalled === list) conn.stalled = null;
     }
     call.permits?.release();
     call.permits = null;

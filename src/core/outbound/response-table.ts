@@ -51,7 +51,7 @@ export class ResponseTable {
     if (this.slots[i] === p) {
       this.slots[i] = null;
       this.count--;
-    } else if (this.overflow.get(p.opaque) === p) {
+    } else if (this.overflow.size > 0 && this.overflow.get(p.opaque) === p) {
       this.overflow.delete(p.opaque);
       this.count--;
     }
