@@ -57,12 +57,19 @@ export interface ProcessorContext {
  * later with ctx.writeResponse), or a promise of either. Anything else is answered SYSTEM_ERROR.
  */
 export type ProcessorResult = RemotingCommand | null | undefined | Promise<RemotingCommand | null | undefined>;
+/** A processor as a function: gets the connection's context and the request, returns the answer (see ProcessorResult). */
 export type ProcessorFunction = (ctx: ProcessorContext, request: RemotingCommand) => ProcessorResult;
 
 /** Java's NettyRequestProcessor: `rejectRequest()` true answers SYSTEM_BUSY without processing. */
 export interface ProcessorObject {
+  /** Handles one request, as a ProcessorFunction does. */
   processRequest(ctx: ProcessorContext, request: RemotingCommand): ProcessorResult;
+  /**
+   * Asked before each request is handed to the executor: true answers it SYSTEM_BUSY
+   * "[REJECTREQUEST]..." without processing (Java clients back off). A throw is answered SYSTEM_ERROR.
+   */
   rejectRequest?(): boolean;
 }
 
+/** What registerProcessor takes for an executor on the event loop: a function or an object with processRequest. */
 export type RequestProcessor = ProcessorFunction | ProcessorObject;

@@ -8,6 +8,7 @@ export interface ChannelEventListener {
   onChannelConnect?(remoteAddr: string, channel: RemotingChannel): void;
   /** Client: the connection is established. */
   onChannelActive?(remoteAddr: string, channel: RemotingChannel): void;
+  /** The connection closed, whoever closed it; the last event of a connection. */
   onChannelClose?(remoteAddr: string, channel: RemotingChannel): void;
   /** The connection was idle for channelMaxIdleMs and has been closed. */
   onChannelIdle?(remoteAddr: string, channel: RemotingChannel): void;
@@ -15,6 +16,7 @@ export interface ChannelEventListener {
   onChannelException?(remoteAddr: string, channel: RemotingChannel, error?: Error): void;
 }
 
+/** The kinds of channel events, by the listener method each is delivered to (CONNECT: onChannelConnect...). */
 export type ChannelEventType = "CONNECT" | "ACTIVE" | "CLOSE" | "IDLE" | "EXCEPTION";
 
 interface ChannelEvent {
