@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // (the endpoints are AsyncDisposable: the declarations bring the lib that declares it, whatever a consumer's `lib`)
 /**
- * What both package roots export (src/index.ts under Bun, src/node.ts under Node): the protocol,
+ * What both package roots export (src/index.ts under Bun, src/node-root.ts under Node): the protocol,
  * the runtime-free core, the errors, and RemotingServer / RemotingClient bound to the root's
  * transport by endpointsOn().
  */

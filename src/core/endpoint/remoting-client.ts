@@ -77,7 +77,7 @@ export class RemotingClient extends RemotingEndpoint {
   }
 
   /**
-   * Calls `addr` ("host:port", or null for a name server) and resolves with the response, whatever
+   * Calls `addr` ("host:port", "unix:/path", or null for a name server) and resolves with the response, whatever
    * its code; rejects with a RemotingError (timeout, connect, send, abort...). The budget
    * (`timeoutMs`, or `{ timeoutMs?, signal? }`) runs from this call, connecting included.
    */
@@ -93,7 +93,11 @@ export class RemotingClient extends RemotingEndpoint {
     this.#invoke(addr, request, timeoutMs, signal, CallKind.Async, callback);
   }
 
-  /** Sends a request that is never answered; resolves once it is handed to the socket. */
+  /**
+   * Sends a request that is never answered; resolves once it is queued on the connection (encoded
+   * into its write queue; after connecting, and while the connection is unwritable once it drained),
+   * holding one of the onewaySemaphoreValue permits until then.
+   */
   invokeOneway(addr: string | null, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<void> {
     const { timeoutMs, signal } = invokeArgs("invokeOneway", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
     return callOneway((callback) => this.#invoke(addr, request, timeoutMs, signal, CallKind.Oneway, callback));

@@ -130,7 +130,11 @@ export class RemotingServer extends RemotingEndpoint {
     this.#invoke(conn, request, timeoutMs, signal, CallKind.Async, callback);
   }
 
-  /** Sends a request that is never answered; resolves once it is handed to the socket. */
+  /**
+   * Sends a request that is never answered; resolves once it is queued on the connection (encoded
+   * into its write queue; while the connection is unwritable, once it drained), holding one of the
+   * onewaySemaphoreValue permits until then.
+   */
   invokeOneway(channel: RemotingChannel, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<void> {
     const conn = this.#own("invokeOneway", channel);
     const { timeoutMs, signal } = invokeArgs("invokeOneway", request, timeoutOrOptions, this.#options.invokeTimeoutMs);

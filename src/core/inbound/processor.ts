@@ -6,13 +6,13 @@ import type { Signal } from "../signal.ts";
 export interface RemotingChannel {
   /** Unique within the process. */
   readonly id: number;
-  /** "host:port" of the peer. */
+  /** "host:port" of the peer ("unix:<path>" on a unix socket; the original client's behind a PROXY header). */
   readonly remoteAddress: string;
-  /** "host:port" of this end. */
+  /** "host:port" of this end ("unix:<path>" on a unix socket). */
   readonly localAddress: string;
-  /** False once closed. */
+  /** False once closed, or being closed. */
   readonly isActive: boolean;
-  /** Closes the connection (unsent bytes still go out first); its pending calls fail at once. */
+  /** Closes the connection (what is queued is offered to the socket first, then FIN); its pending calls fail at once. */
   close(): void;
 }
 
@@ -23,7 +23,7 @@ export interface RemotingChannel {
 export interface ProcessorContext {
   /** The connection, for calls back to the peer (`server.invokeSync(ctx.channel, ...)`). */
   readonly channel: RemotingChannel;
-  /** "host:port" of the peer. */
+  /** "host:port" of the peer ("unix:<path>" on a unix socket; the original client's behind a PROXY header). */
   readonly remoteAddress: string;
   /** "host:port" of this end. */
   readonly localAddress: string;
