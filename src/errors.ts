@@ -176,6 +176,7 @@ brand(RemotingAbortedError, "RemotingAbortedError");
  * connection that sent it must be closed, as the spec asks.
  */
 export class RemotingProxyProtocolError extends RemotingError {
+  /** The byte of the connection's stream (0-based) where the header went wrong. */
   readonly offset: number;
   constructor(message: string, offset: number) {
     super("ERR_REMOTING_PROXY_PROTOCOL", `PROXY protocol: ${message} (at byte ${offset})`);

@@ -12,9 +12,17 @@ export * from "./surface.ts";
 const endpoints = endpointsOn(bunTransport);
 /** A RemotingServer on the running runtime's sockets: Bun's under Bun, node:net under Node (pass `transport` to use another). */
 export const RemotingServer: Endpoints<RemotingServer>["RemotingServer"] = endpoints.RemotingServer;
-/** (An interface, so that a consumer's declarations can name the type of a server made here.) */
+/**
+ * A server: accepts connections and serves requests with the registered processors (Java's
+ * NettyRemotingServer), calls its clients back on their connections, and serves more ports with
+ * newRemotingServer. (Declared as an interface so that a consumer's declarations can name it.)
+ */
 export interface RemotingServer extends Server {}
 /** A RemotingClient on the running runtime's sockets: Bun's under Bun, node:net under Node (pass `transport` to use another). */
 export const RemotingClient: Endpoints<RemotingServer, RemotingClient>["RemotingClient"] = endpoints.RemotingClient;
-/** (An interface, so that a consumer's declarations can name the type of a client made here.) */
+/**
+ * A client: calls servers by address ("host:port", "unix:/path", or null for a name server), one
+ * connection per address (Java's NettyRemotingClient), and serves the requests servers send it with
+ * its own processors. (Declared as an interface so that a consumer's declarations can name it.)
+ */
 export interface RemotingClient extends Client {}

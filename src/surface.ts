@@ -1,12 +1,13 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // (the endpoints are AsyncDisposable: the declarations bring the lib that declares it, whatever a consumer's `lib`)
 /**
- * What both package roots export (src/index.ts under Bun, src/node.ts under Node): the protocol,
+ * What both package roots export (src/index.ts under Bun, src/node-root.ts under Node): the protocol,
  * the runtime-free core, the errors, and RemotingServer / RemotingClient bound to the root's
  * transport by endpointsOn().
  */
-import { RemotingClient as CoreRemotingClient, type RemotingClientOptions as CoreClientOptions } from "./core/endpoint/remoting-client.ts";
-import { RemotingServer as CoreRemotingServer, type RemotingServerOptions as CoreServerOptions } from "./core/endpoint/remoting-server.ts";
+import { RemotingClient as CoreRemotingClient } from "./core/endpoint/remoting-client.ts";
+import { RemotingServer as CoreRemotingServer } from "./core/endpoint/remoting-server.ts";
+import type { ClientOptions, ServerOptions } from "./core/options.ts";
 import type { Transport } from "./core/transport.ts";
 
 export * from "./protocol/index.ts";
@@ -17,10 +18,16 @@ export * from "./workers/index.ts";
 export * from "./rocketmq/index.ts";
 export { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type PrometheusOptions, type PrometheusSource } from "./metrics/prometheus.ts";
 
-/** Every option of a RemotingServer (the README's Configuration); `transport` defaults to the root's. */
-export type RemotingServerOptions = Omit<CoreServerOptions, "transport"> & Partial<Pick<CoreServerOptions, "transport">>;
-/** Every option of a RemotingClient (the README's Configuration); `transport` defaults to the root's. */
-export type RemotingClientOptions = Omit<CoreClientOptions, "transport"> & Partial<Pick<CoreClientOptions, "transport">>;
+/** What `new RemotingServer(options)` takes: every ServerOption, each optional (the README's Configuration table has their defaults), and the transport. */
+export interface RemotingServerOptions extends Partial<ServerOptions> {
+  /** The sockets to use; default: the entry point's (Bun's under Bun, node:net under Node; endpointsOn's transport). */
+  transport?: Transport;
+}
+/** What `new RemotingClient(options)` takes: every ClientOption, each optional (the README's Configuration table has their defaults), and the transport. */
+export interface RemotingClientOptions extends Partial<ClientOptions> {
+  /** The sockets to use; default: the entry point's (Bun's under Bun, node:net under Node; endpointsOn's transport). */
+  transport?: Transport;
+}
 export type RemotingServer = CoreRemotingServer;
 export type RemotingClient = CoreRemotingClient;
 

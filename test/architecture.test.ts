@@ -28,7 +28,7 @@ export function staticImports(source: string): string[] {
   return [...source.matchAll(statement)].map((m) => m[1]!);
 }
 
-/** src/'s files ("core/connection.ts") and, for each, the src/ files it imports. */
+/** src/'s files ("core/connection/connection.ts") and, for each, the src/ files it imports. */
 function importGraph(): Map<string, string[]> {
   const files = (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => f.split("\\").join("/")).sort();
   const graph = new Map<string, string[]>();

@@ -20,10 +20,12 @@ export class AclClientRPCHook implements RPCHook {
     this.credentials = Object.freeze({ accessKey, secretKey, securityToken: securityToken ?? null });
   }
 
+  /** The access key the requests are signed under (the secret key is not readable back). */
   get accessKey(): string {
     return this.credentials.accessKey;
   }
 
+  /** Outbound requests: sets AccessKey (and SecurityToken), then Signature over the ext fields and body. Inbound ones pass untouched. */
   doBeforeRequest(_remoteAddr: string, request: RemotingCommand, direction?: RequestDirection): void {
     if (direction === "inbound") return;
     const { accessKey, secretKey, securityToken } = this.credentials;
@@ -33,5 +35,6 @@ export class AclClientRPCHook implements RPCHook {
     ext[AclFields.SIGNATURE] = aclSignature(request, secretKey);
   }
 
+  /** Does nothing: a response carries no signature to check. */
   doAfterResponse(): void {}
 }

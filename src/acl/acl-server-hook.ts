@@ -6,6 +6,7 @@ import type { RequestDirection, RPCHook } from "../core/rpc-hook.ts";
 import { aclSignature } from "./acl-signature.ts";
 import { AclFields } from "./session-credentials.ts";
 
+/** Options of AclServerRPCHook: where the secret keys come from, and the code a refused request is answered with. */
 export interface AclServerOptions {
   /**
    * The secret key of an access key: a map, a plain object, or a lookup function. An unknown access
@@ -48,6 +49,11 @@ export class AclServerRPCHook implements RPCHook {
     this.responseCode = code;
   }
 
+  /**
+   * Inbound requests: throws a RemotingAbortProcessError with `responseCode` (so the request is
+   * answered with it and its processor never runs) when AccessKey is missing or unknown, or the
+   * signature does not match. Outbound ones pass untouched.
+   */
   doBeforeRequest(_remoteAddr: string, request: RemotingCommand, direction?: RequestDirection): void {
     if (direction === "outbound") return;
     const ext = request.extFields;
@@ -61,6 +67,7 @@ export class AclServerRPCHook implements RPCHook {
     if (!(sameText(expected, signature) && known)) throw this.refuse(`Check signature failed for accessKey=${accessKey}`);
   }
 
+  /** Does nothing: the check happens before the processor runs. */
   doAfterResponse(): void {}
 
   private refuse(why: string): RemotingAbortProcessError {

@@ -3,12 +3,15 @@
  * and "unix:/path/to.sock" for unix domain sockets (which RocketMQ's Java code does not have).
  */
 export interface HostPort {
+  /** A name or an IP address; an IPv6 address without its brackets. */
   host: string;
+  /** 0 to 65535. */
   port: number;
 }
 
 /** A unix domain socket's path. */
 export interface UnixPath {
+  /** The socket file's path, as given after "unix:". */
   path: string;
 }
 
@@ -46,6 +49,7 @@ export function parseAddress(addr: string): HostPort {
   return { host, port };
 }
 
+/** "host:port", with an IPv6 host in brackets ("[::1]:9876"); the inverse of parseAddress. */
 export function formatAddress(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }

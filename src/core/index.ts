@@ -1,10 +1,10 @@
 export { formatAddress, formatSocketAddress, parseAddress, parseSocketAddress, type HostPort, type SocketAddress, type UnixPath } from "./address.ts";
 export type { ChannelEventListener, ChannelEventType } from "./observability/channel-events.ts";
 export type { Timers, TimerHandle } from "./time/timers.ts";
-export type { ExecutorTask, RequestExecutor } from "./inbound/executor.ts";
+export type { ExecutorStats, ExecutorTask, RequestExecutor } from "./inbound/executor.ts";
 export { EventLoopExecutor, type EventLoopExecutorOptions } from "./inbound/event-loop-executor.ts";
 export { defaultLogger, silentLogger, type Logger } from "./observability/logger.ts";
-export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ClientOptions, type EndpointOptions, type ServerOptions } from "./options.ts";
+export { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ClientOptions, type EndpointOptions, type ProxyProtocolMode, type ServerOptions } from "./options.ts";
 export type { LatencySummary } from "./observability/latency-histogram.ts";
 export type { InvokeCallback } from "./outbound/call.ts";
 export type { InvokeOptions } from "./outbound/invoke-args.ts";

@@ -52,6 +52,7 @@ export interface EndpointOptions {
   channelEventQueueCapacity: number;
   /** shutdown() waits this long for in-flight work before closing everything. */
   shutdownTimeoutMs: number;
+  /** Where the endpoint logs (any object with debug, info, warn, error). Default defaultLogger: warnings and errors to the console. */
   logger: Logger;
   /** Count requests, errors and latency by request code for `stats` (served and invoked); false counts nothing. */
   trafficStats: boolean;
@@ -72,7 +73,7 @@ export interface EndpointOptions {
   /**
    * Record where each call was made and append it to the stack of its error, if it fails: errors
    * found by a timer or a closing socket otherwise show only the library's frames. Costs a stack
-   * capture per call (see the README's Errors section for the measured cost).
+   * capture per call.
    */
   captureCallSites: boolean;
 }
@@ -154,6 +155,7 @@ const endpointDefaults: EndpointOptions = {
   captureCallSites: false,
 };
 
+/** Every RemotingServer option's default (frozen); the README's Configuration table lists them. */
 export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   ...endpointDefaults,
   // Java's server permits: it calls clients rarely (transaction checks, consumer queries).
@@ -170,6 +172,7 @@ export const SERVER_DEFAULTS: Readonly<ServerOptions> = Object.freeze({
   proxyProtocol: "disabled",
 });
 
+/** Every RemotingClient option's default (frozen); the README's Configuration table lists them. */
 export const CLIENT_DEFAULTS: Readonly<ClientOptions> = Object.freeze({
   ...endpointDefaults,
   connectTimeoutMs: 3_000,
@@ -232,7 +235,12 @@ const tlsOptions =
  * Where a module to load in a worker is: a URL object (anything with an `href`, so that the
  * declarations need no DOM or Node typings), a file: URL string or an absolute path.
  */
-export type ModuleLocation = string | { readonly href: string };
+export type ModuleLocation =
+  | string
+  | {
+      /** The module's URL (a URL object's href: "file:///srv/app/processors.ts"). */
+      readonly href: string;
+    };
 
 /** A module to load in a worker: a URL, a file: URL string or an absolute path (see workers/module-url.ts). */
 export const moduleLocation: Check = (v) =>

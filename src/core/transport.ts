@@ -23,9 +23,11 @@ export interface TransportSocket {
   destroy(): void;
   /** Stops reading (backpressure) until resume(). */
   pause(): void;
+  /** Reads again after pause(). */
   resume(): void;
-  /** "host:port" of the peer and of this end; "unix:<path>" for both ends of a unix domain socket. */
+  /** "host:port" of the peer; "unix:<path>" for a unix domain socket. */
   readonly remoteAddress: string;
+  /** "host:port" of this end; "unix:<path>" (the same as remoteAddress) for a unix domain socket. */
   readonly localAddress: string;
   /**
    * Only on sockets accepted by a listener given `tls`: continues this connection as a TLS server,
@@ -38,8 +40,14 @@ export interface TransportSocket {
 
 /** What the core does with a socket's events; the transport calls these, onClose exactly once. */
 export interface SocketHandler {
+  /**
+   * Bytes received (after TLS, decrypted). The transport must never write to `chunk` again: the
+   * core keeps views of it (request bodies).
+   */
   onData(chunk: Uint8Array): void;
+  /** The socket can take more after a write() that took less than it was given. */
   onDrain(): void;
+  /** The socket closed (by either side, or after end() / destroy()); `error` when it failed. Exactly once; nothing is delivered after it. */
   onClose(error?: Error): void;
   /** The TLS handshake started by startTls() succeeded (and the peer's certificate passed, if one was required). */
   onSecure?(): void;
@@ -56,10 +64,13 @@ export interface TlsOptions {
   cert?: Pem | Pem[];
   /** Trusted CA certificates (PEM); replaces the default (Mozilla) list. */
   ca?: Pem | Pem[];
+  /** Decrypts an encrypted `key`. */
   passphrase?: string;
   /** Verify the peer's certificate (client: the server's; server: clients', with requestCert). */
   rejectUnauthorized?: boolean;
+  /** Server: ask clients for a certificate (mutual TLS), checked against `ca`. */
   requestCert?: boolean;
+  /** Client: the name sent as SNI and checked against the server's certificate (default: the host dialled). */
   serverName?: string;
 }
 
@@ -76,8 +87,11 @@ export type ClientTlsOptions = Pick<TlsOptions, "key" | "cert" | "ca" | "passphr
  */
 export type ServerTlsOptions = Pick<TlsOptions, "ca" | "passphrase" | "rejectUnauthorized" | "requestCert"> & Required<Pick<TlsOptions, "key" | "cert">>;
 
+/** Where and how a Transport listens (RemotingServer passes its host, port, unix, reusePort and tls options). */
 export interface ListenOptions {
+  /** Address to bind ("0.0.0.0", "::", a host name). Ignored with `path`. */
   host: string;
+  /** Port to bind; 0 picks a free one (TransportListener.port tells which). Ignored with `path`. */
   port: number;
   /**
    * A unix domain socket to listen on instead of host and port. A stale socket file (nobody listens
@@ -91,16 +105,21 @@ export interface ListenOptions {
   tls?: ServerTlsOptions | null;
 }
 
+/** Where and how a Transport connects (RemotingClient passes the address called and its connectTimeoutMs, useTLS and tls options). */
 export interface ConnectOptions {
+  /** Host name or IP address to dial. Ignored with `path`. */
   host: string;
+  /** Port to dial. Ignored with `path`. */
   port: number;
   /** A unix domain socket to connect to instead of host and port. */
   path?: string | null;
+  /** Budget for the connect (and TLS handshake) in ms; past it, the promise rejects and the socket is closed. */
   timeoutMs: number;
   /** TLS for this connection (null: plaintext); the promise resolves after the handshake. */
   tls?: ClientTlsOptions | null;
 }
 
+/** A listening socket, as Transport.listen returns it. */
 export interface TransportListener {
   /** The bound port (the real one when 0 was asked for); 0 for a unix domain socket. */
   readonly port: number;
@@ -108,7 +127,13 @@ export interface TransportListener {
   close(): void;
 }
 
+/**
+ * A runtime's sockets: what RemotingServer and RemotingClient need from it (option `transport`).
+ * bunTransport (bun-remoting/bun) and nodeTransport (bun-remoting/node) implement it; a transport of
+ * your own (an in-memory one for tests, say) can too.
+ */
 export interface Transport {
+  /** Which sockets these are ("bun", "node"): for the reader of a transport object; the core does not use it. */
   readonly name: string;
   /** Listens; `accept` is called for every new connection and returns its handler. */
   listen(options: ListenOptions, accept: (socket: TransportSocket) => SocketHandler): Promise<TransportListener>;

@@ -19,7 +19,7 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 
 /** One endpoint's stats, and the labels that tell its series from other sources'. */
 export interface PrometheusSource {
-  /** A snapshot: `server.stats`, `client.stats`, or `await ioWorkers.stats()`. */
+  /** A snapshot: `server.stats`, `client.stats`, or `await workers.stats()` of startIoWorkers' handle. */
   stats: RemotingStats;
   /** Labels of every series of this source, e.g. { endpoint: "server" }, to tell several apart. */
   labels?: Readonly<Record<string, string>>;

@@ -3,7 +3,9 @@
  * `bytes` may be replaced by a larger array when it grows, so never keep a view of it across writes.
  */
 export class ByteWriter {
+  /** The buffer; bytes 0 to `pos` are what was written. Replaced by a larger array when it grows. */
   bytes: Uint8Array;
+  /** Bytes written so far: where the next write goes. */
   pos = 0;
 
   constructor(initialCapacity = 4096) {

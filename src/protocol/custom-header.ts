@@ -10,22 +10,27 @@ import { RemotingCommandError } from "../errors.ts";
  * required field (Java's @CFNotNull).
  */
 export type HeaderFieldType = "string" | "int" | "long" | "boolean" | "double";
+/** A custom header's fields by name, each a HeaderFieldType, with "!" for a required one: `{ topic: "string!", queueId: "int" }`. */
 export type HeaderSchema = Record<string, HeaderFieldType | `${HeaderFieldType}!`>;
 
-type BaseType<T> = T extends `${infer B}!` ? B : T;
-type FieldValue<T> = BaseType<T> extends "string"
-  ? string
-  : BaseType<T> extends "int" | "double"
-    ? number
-    : BaseType<T> extends "long"
-      ? bigint
-      : boolean;
-type RequiredKeys<S> = { [K in keyof S]: S[K] extends `${string}!` ? K : never }[keyof S];
-type OptionalKeys<S> = Exclude<keyof S, RequiredKeys<S>>;
+/** The JavaScript type of a field declared `T` ("int!" -> number): string, number (int, double), bigint (long) or boolean. */
+export type HeaderFieldValue<T> = T extends `${infer Base}!`
+  ? HeaderFieldValue<Base>
+  : T extends "string"
+    ? string
+    : T extends "int" | "double"
+      ? number
+      : T extends "long"
+        ? bigint
+        : boolean;
+/** The names of a schema's required fields (those declared with "!"). */
+export type RequiredHeaderKeys<S> = { [K in keyof S]: S[K] extends `${string}!` ? K : never }[keyof S];
+/** The names of a schema's optional fields. */
+export type OptionalHeaderKeys<S> = Exclude<keyof S, RequiredHeaderKeys<S>>;
 
 /** The object type a schema describes: required fields present, the others optional. */
-export type HeaderOf<S extends HeaderSchema> = { [K in RequiredKeys<S>]: FieldValue<S[K]> } & {
-  [K in OptionalKeys<S>]?: FieldValue<S[K]>;
+export type HeaderOf<S extends HeaderSchema> = { [K in RequiredHeaderKeys<S>]: HeaderFieldValue<S[K]> } & {
+  [K in OptionalHeaderKeys<S>]?: HeaderFieldValue<S[K]>;
 };
 
 const INT64_MIN = -(2n ** 63n);

@@ -4,6 +4,7 @@ import { readInt32 } from "./byte-writer.ts";
 import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH, MAX_HEADER_LENGTH } from "./frame-codec.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 
+/** The limits of a FrameDecoder, and how it hands out bodies. Throws a RangeError from the constructor when a limit is out of range. */
 export interface FrameDecoderOptions {
   /** Largest accepted frame, 4-byte prefix included. Default 16 MiB, as in Java. */
   maxFrameLength?: number;
@@ -55,7 +56,9 @@ function placement(srcOffset: number, now: number): number {
  * without being asked. The decoder keeps at most one such buffer.
  */
 export class FrameDecoder {
+  /** Largest frame accepted, 4-byte prefix included: a longer length prefix throws before anything of the frame is buffered. */
   readonly maxFrameLength: number;
+  /** Largest header accepted (bytes of its 24-bit length field); a longer one throws before the header is parsed. */
   readonly maxHeaderLength: number;
   private readonly lazyBodies: boolean;
   /** Reassembly buffer of the frame in progress; the frame (prefix excluded) is its [start, end). */

@@ -4,8 +4,11 @@ export {
   encodeCustomHeader,
   formatJavaDouble,
   type HeaderFieldType,
+  type HeaderFieldValue,
   type HeaderOf,
   type HeaderSchema,
+  type OptionalHeaderKeys,
+  type RequiredHeaderKeys,
 } from "./custom-header.ts";
 export { isOneway, isResponse, markOneway, markResponse, RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
 export {

@@ -18,6 +18,7 @@ export const LanguageCode = {
   NODE_JS: 13,
 } as const;
 
+/** A LanguageCode name ("JAVA", "GO"...): what a command's `language` field holds. */
 export type LanguageName = keyof typeof LanguageCode;
 
 /** The names by ordinal (the ROCKETMQ byte, and fastjson's reading of a number). */

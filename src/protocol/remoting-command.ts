@@ -24,8 +24,11 @@ export interface RemotingCommand {
   opaque: number;
   /** Bit 0 = response, bit 1 = oneway. */
   flag: number;
+  /** Free text: a response's error description (Java's remark), or null. */
   remark: string | null;
+  /** The header's string map (a custom header's fields, ACL fields...), or null for none. */
   extFields: Record<string, string> | null;
+  /** The payload, or null. Decoded: a view of the received bytes (see Ownership above). */
   body: Uint8Array | null;
   /** The header type this command was decoded from, or will be encoded with. */
   serializeType: SerializeType;
@@ -141,7 +144,20 @@ export function nextOpaque(): number {
   return opaque;
 }
 
-export interface CommandInit extends Partial<Omit<RemotingCommand, "body">> {
+/**
+ * The fields of createRequest / createResponse, each optional: the defaults are language "JAVA",
+ * version 479 (5.3.3), a fresh opaque for a request (0 for a response), flag 0, header type
+ * "JSON", no remark, ext fields or body. Every field is checked, a wrong type throws a TypeError.
+ */
+export interface CommandInit extends Partial<Omit<RemotingCommand, "body" | "remark" | "extFields">> {
+  /** The remark (createResponse's `remark` argument, when given, wins). */
+  remark?: string | null;
+  /**
+   * Ext fields: a plain object whose string values are kept; numbers, bigints and booleans become
+   * the strings Java's String.valueOf writes; null and undefined values are left out; other values
+   * throw. Wins over a `header` field of the same name.
+   */
+  extFields?: Record<string, string | number | bigint | boolean | null | undefined> | null;
   /**
    * The body: a Uint8Array (kept as it is), any other ArrayBufferView or an ArrayBuffer (a view of
    * exactly its bytes, no copy), a string (its UTF-8 bytes), or null/undefined for none.

@@ -137,4 +137,5 @@ export const RequestCode = {
   UPDATE_GLOBAL_WHITE_ADDRS_CONFIG: 53,
 } as const;
 
+/** A RequestCode name ("GET_ROUTEINFO_BY_TOPIC"...): what the CLI's --code accepts besides numbers. */
 export type RequestCodeName = keyof typeof RequestCode;

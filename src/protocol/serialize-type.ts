@@ -1,6 +1,7 @@
 /** How a command's header is serialized; the frame's type byte says which. */
 export type SerializeType = "JSON" | "ROCKETMQ";
 
+/** The two header types by name, for `serializeType` options and fields ("JSON" is Java's default). */
 export const SerializeType = {
   JSON: "JSON",
   ROCKETMQ: "ROCKETMQ",

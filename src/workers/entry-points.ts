@@ -6,5 +6,5 @@ const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 
 /** Runs processors for a WorkerExecutorGroup (runtime-neutral: node:worker_threads). */
 export const EXECUTOR_WORKER_ENTRY = new URL(`./worker-entry${extension}`, import.meta.url);
-/** Runs one RemotingServer of a server with ioWorkers (Bun only: it needs Bun.listen's reusePort). */
+/** Runs one I/O worker of startIoWorkers: a RemotingServer on the shared port (reusePort: Bun, or Node 22.12+). */
 export const IO_WORKER_ENTRY = new URL(`./io-worker-entry${extension}`, import.meta.url);

@@ -44,9 +44,11 @@ export interface WorkerExecutorGroupOptions {
   shutdownTimeoutMs: number;
   /** Names the group's threads and its log lines. */
   name: string;
+  /** Where the group logs workers that crashed or hung (error and warn; they are replaced). Default defaultLogger. */
   logger: Logger;
 }
 
+/** Every WorkerExecutorGroup option's default but `module` (frozen); the README's table lists them. */
 export const WORKER_GROUP_DEFAULTS: Readonly<Omit<WorkerExecutorGroupOptions, "module">> = Object.freeze({
   size: 1,
   queueCapacity: 1024,

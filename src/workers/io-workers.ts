@@ -31,6 +31,7 @@ export interface IoWorkers {
   stats(): Promise<RemotingStats>;
   /** Shuts every worker's server down (each drains as server.shutdown() does), then ends the threads. Idempotent. */
   shutdown(): Promise<void>;
+  /** `await using`: shutdown() when the scope ends. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ const MIN_SCAN_INTERVAL_MS = 5;
 
 type State = "running" | "stopping" | "stopped";
 
+/** A snapshot of a group: `group.stats`. */
 export interface WorkerExecutorGroupStats {
   /** Workers that have loaded the module and take requests. */
   readyWorkers: number;
@@ -37,6 +38,7 @@ export interface WorkerExecutorGroupStats {
  */
 export class WorkerExecutorGroup implements RequestExecutor {
   readonly namedProcessors = true;
+  /** The options in force: the given ones over WORKER_GROUP_DEFAULTS, checked and frozen. */
   readonly options: WorkerExecutorGroupOptions;
   private readonly moduleHref: string;
   private readonly workers: ExecutorWorker[];
@@ -124,6 +126,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
     return this.shutdownPromise;
   }
 
+  /** `await using`: shutdown() with the group's shutdownTimeoutMs when the scope ends. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

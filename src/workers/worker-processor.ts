@@ -15,9 +15,12 @@ export interface WorkerProcessorContext {
   readonly workerIndex: number;
 }
 
+/** A worker processor as a function: returns (or resolves to) the response, or null / undefined for none. */
 export type WorkerProcessorFunction = (ctx: WorkerProcessorContext, request: RemotingCommand) => ProcessorResult;
 
+/** A worker processor as an object (no rejectRequest: admission happens on the I/O thread). */
 export interface WorkerProcessorObject {
+  /** Handles one request, as a WorkerProcessorFunction does. */
   processRequest(ctx: WorkerProcessorContext, request: RemotingCommand): ProcessorResult;
 }
 

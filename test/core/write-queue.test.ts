@@ -253,7 +253,7 @@ class ScriptedSocket implements TransportSocket {
 
 const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
-// The write queue itself (src/core/write-queue.ts), driven by a scripted socket: batching per
+// The write queue itself (src/core/connection/write-queue.ts), driven by a scripted socket: batching per
 // event-loop turn, no loss or reordering under arbitrary short writes, water marks.
 describe("WriteQueue", () => {
   test("frames queued in one turn go out in one write", async () => {

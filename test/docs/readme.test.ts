@@ -92,6 +92,33 @@ describe("README", () => {
     for (const name of rows.keys()) expect(names.has(name) || name === "transport" ? name : `stale row ${name}`).toBe(name);
   });
 
+  test("Members: every public member of RemotingServer, RemotingClient and SubRemotingServer has a row", async () => {
+    const text = section("### Members of RemotingServer and RemotingClient");
+    // The first cell of every row: one or more code spans, a member each ("`port`, `address`").
+    const spans = text.split("\n").filter((l) => l.startsWith("| `")).flatMap((l) => codeSpans(l.split(" | ")[0]!));
+    const names = new Set(spans.map((span) => span.split("(")[0]!));
+    /** Public names along the prototype chain, up to Object. */
+    const members = (object: object): string[] => {
+      const found: string[] = [];
+      for (let proto = Object.getPrototypeOf(object); proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        found.push(...Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor"));
+        if (Object.getOwnPropertySymbols(proto).includes(Symbol.asyncDispose)) found.push("[Symbol.asyncDispose]");
+      }
+      return [...new Set(found)];
+    };
+    const documented = (name: string): boolean => names.has(name);
+    const server = await h.server({});
+    const sub = server.newRemotingServer(0);
+    const internal = new Set(["stopAccepting", "owns"]); // @internal: the server's own use
+    for (const [kind, object] of [["RemotingServer", server], ["RemotingClient", h.client()], ["SubRemotingServer", sub]] as const) {
+      const own = members(object).filter((n) => !internal.has(n));
+      expect(own.length).toBeGreaterThan(5);
+      for (const name of own) expect(`${kind}.${name}: ${documented(name) ? "documented" : "missing"}`).toBe(`${kind}.${name}: documented`);
+    }
+    expect(names.has("new RemotingServer")).toBe(true);
+    expect(names.has("new RemotingClient")).toBe(true);
+  });
+
   test("Errors: every code of src/errors.ts is in the table, with its class", () => {
     const source = readFileSync(join(root, "src/errors.ts"), "utf8");
     const classes = new Map([...source.matchAll(/export class (\w+) extends RemotingError \{[^]*?super\(\s*"(ERR_[A-Z_]+)"/g)].map((m) => [m[2]!, m[1]!]));

@@ -357,7 +357,7 @@ export class Connection implements SocketHandler, ContextTarget {
     this.owner.writeResponse(this, request, response);
   }
 
-  /** Sends what is queued, then closes (FIN). `reason`, when given, is what the connection's calls and listeners are told. */
+  /** Offers what is queued to the socket, then closes (FIN); what the socket does not take is dropped. `reason`, when given, is what the connection's calls and listeners are told. */
   close(reason?: Error): void {
     if (!this.active || this.closing) return;
     this.beginClose(reason);

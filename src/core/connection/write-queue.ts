@@ -15,7 +15,7 @@ export interface WriteQueueOptions {
 
 /** Frames gathered past this size are written at once instead of at the end of the turn. */
 const FLUSH_THRESHOLD = 256 * 1024;
-/** Bodies this large go to the socket as they are, never copied into the batch. */
+/** Bodies this large skip the batch (see writeLarge). */
 export const LARGE_BODY_BYTES = 64 * 1024;
 const BATCH_CAPACITY = 16 * 1024;
 /** A batch buffer grown past this is dropped after use rather than kept per connection. */
@@ -25,7 +25,7 @@ const BATCH_RETAINED = 1024 * 1024;
  * A connection's outgoing bytes. Frames are encoded straight into one batch buffer and the batch
  * goes to the socket in one write per event-loop turn (Bun's write is one syscall, with no corking).
  * What the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
- * itself. Large bodies skip the batch and go to the socket as views of the caller's bytes.
+ * itself. Large bodies skip the batch (see writeLarge).
  */
 export class WriteQueue {
   private batch = new ByteWriter(BATCH_CAPACITY);

@@ -6,7 +6,7 @@ export function callForResponse(start: (callback: InvokeCallback) => void): Prom
   return new Promise((resolve, reject) => start((error, response) => (error === null ? resolve(response!) : reject(error))));
 }
 
-/** invokeOneway's form: a promise that resolves once the request is handed to the socket. */
+/** invokeOneway's form: a promise that resolves once the request is queued on its connection. */
 export function callOneway(start: (callback: InvokeCallback) => void): Promise<void> {
   return new Promise((resolve, reject) => start((error) => (error === null ? resolve() : reject(error))));
 }

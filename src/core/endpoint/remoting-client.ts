@@ -60,20 +60,24 @@ export class RemotingClient extends RemotingEndpoint {
     this.#core.startTimers();
   }
 
-  /** Sets the name servers (ignored when empty or unchanged); the new list is shuffled. */
+  /**
+   * Sets the name servers that `null` addresses go to ("host:port" or "unix:/path"; a TypeError
+   * names a bad one). Ignored when empty or the same set; otherwise the new list is shuffled and the
+   * connections to name servers no longer listed are closed.
+   */
   updateNameServerAddressList(addrs: readonly string[]): void {
     if (!Array.isArray(addrs)) throw new TypeError('updateNameServerAddressList: expected an array of "host:port" (or "unix:/path") strings');
     for (const addr of addrs) parseSocketAddress(addr);
     this.#channels.updateNameServers(addrs);
   }
 
-  /** The name servers, in the order they are tried. */
+  /** The name servers (a copy), in their shuffled order; calls try them round robin from a random start. */
   getNameServerAddressList(): string[] {
     return this.#channels.nameServers.list();
   }
 
   /**
-   * Calls `addr` ("host:port", or null for a name server) and resolves with the response, whatever
+   * Calls `addr` ("host:port", "unix:/path", or null for a name server) and resolves with the response, whatever
    * its code; rejects with a RemotingError (timeout, connect, send, abort...). The budget
    * (`timeoutMs`, or `{ timeoutMs?, signal? }`) runs from this call, connecting included.
    */
@@ -89,7 +93,11 @@ export class RemotingClient extends RemotingEndpoint {
     this.#invoke(addr, request, timeoutMs, signal, CallKind.Async, callback);
   }
 
-  /** Sends a request that is never answered; resolves once it is handed to the socket. */
+  /**
+   * Sends a request that is never answered; resolves once it is queued on the connection (encoded
+   * into its write queue; after connecting, and while the connection is unwritable once it drained),
+   * holding one of the onewaySemaphoreValue permits until then.
+   */
   invokeOneway(addr: string | null, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<void> {
     const { timeoutMs, signal } = invokeArgs("invokeOneway", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
     return callOneway((callback) => this.#invoke(addr, request, timeoutMs, signal, CallKind.Oneway, callback));
@@ -115,7 +123,11 @@ export class RemotingClient extends RemotingEndpoint {
     this.#channels.closeChannel(addr);
   }
 
-  /** False while the connection to `addr` is above its write high-water mark. */
+  /**
+   * False while the connection to `addr` is unwritable: its unsent bytes went above
+   * writeBufferHighWaterMark and have not fallen to writeBufferLowWaterMark yet (calls on it wait).
+   * True when there is no open connection to `addr`.
+   */
   isChannelWritable(addr: string): boolean {
     return this.#channels.isWritable(addr);
   }

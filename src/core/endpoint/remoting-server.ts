@@ -60,8 +60,11 @@ export class RemotingServer extends RemotingEndpoint {
   }
 
   /**
-   * Resolves once listening (worker groups registered with it loaded first). Calling it again
-   * returns the same promise. Rejects with a RemotingListenError when the address cannot be bound.
+   * Resolves once listening (the executors registered so far ready first: worker groups load their
+   * module). Calling it again returns the same promise. Rejects with a RemotingListenError when the
+   * address cannot be bound, a RemotingTlsError when the `tls` key or certificate does not load, a
+   * RemotingWorkerError when a worker group cannot load its module, and a RemotingLifecycleError
+   * once shutdown() was called (a server is started once).
    */
   start(): Promise<void> {
     if (this.#state !== "new") {
@@ -108,7 +111,11 @@ export class RemotingServer extends RemotingEndpoint {
     return sub;
   }
 
-  /** Calls the client on `channel` (a processor's ctx.channel) and resolves with its response. */
+  /**
+   * Calls the client on `channel` (a processor's ctx.channel, of this server or one of its
+   * sub-servers; anything else throws a TypeError) and resolves with its response, whatever its
+   * code; rejects with a RemotingError (timeout, closed connection, abort...).
+   */
   invokeSync(channel: RemotingChannel, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<RemotingCommand> {
     const conn = this.#own("invokeSync", channel);
     const { timeoutMs, signal } = invokeArgs("invokeSync", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
@@ -123,7 +130,11 @@ export class RemotingServer extends RemotingEndpoint {
     this.#invoke(conn, request, timeoutMs, signal, CallKind.Async, callback);
   }
 
-  /** Sends a request that is never answered; resolves once it is handed to the socket. */
+  /**
+   * Sends a request that is never answered; resolves once it is queued on the connection (encoded
+   * into its write queue; while the connection is unwritable, once it drained), holding one of the
+   * onewaySemaphoreValue permits until then.
+   */
   invokeOneway(channel: RemotingChannel, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<void> {
     const conn = this.#own("invokeOneway", channel);
     const { timeoutMs, signal } = invokeArgs("invokeOneway", request, timeoutOrOptions, this.#options.invokeTimeoutMs);

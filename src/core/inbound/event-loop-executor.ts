@@ -1,7 +1,8 @@
 import { Fifo } from "../util/fifo.ts";
 import { IdleWaiters } from "../util/idle-waiters.ts";
-import type { ExecutorTask, RequestExecutor } from "./executor.ts";
+import type { ExecutorStats, ExecutorTask, RequestExecutor } from "./executor.ts";
 
+/** The bounds of an EventLoopExecutor (an endpoint's default executor takes maxInFlightRequests and maxQueuedRequests). */
 export interface EventLoopExecutorOptions {
   /** Processors running at once; an async processor holds its slot until its request is done. */
   maxInFlight: number;
@@ -30,7 +31,8 @@ export class EventLoopExecutor implements RequestExecutor {
 
   constructor(private readonly options: EventLoopExecutorOptions) {}
 
-  get stats(): { inFlight: number; queued: number } {
+  /** Tasks running now (an async processor's until its request is done) and tasks waiting for a slot. */
+  get stats(): ExecutorStats {
     return { inFlight: this.inFlight, queued: this.queue.length };
   }
 

@@ -13,6 +13,7 @@ import type { RequestProcessor } from "./processor.ts";
 export interface ExecutorTask {
   /** The processor registered for the request: a function or object, or a worker processor's name. */
   readonly processor: RequestProcessor | string;
+  /** The request to process; its body is a view of the received bytes. */
   readonly request: RemotingCommand;
   /** "host:port" of the peer that sent the request. */
   readonly remoteAddress: string;
@@ -46,6 +47,17 @@ export interface RequestExecutor {
   ready?(): Promise<void>;
   /** Resolves when every accepted task has settled. */
   idle(): Promise<void>;
-  /** Tasks running and waiting now, for the endpoint's `stats` (optional). */
-  readonly stats?: { inFlight: number; queued: number };
+  /**
+   * Its load now; the endpoint's `stats.inFlight` and `stats.queued` add it up over the endpoint's
+   * executors. Optional: an executor without it is left out of those sums.
+   */
+  readonly stats?: ExecutorStats;
+}
+
+/** An executor's load at one moment. */
+export interface ExecutorStats {
+  /** Tasks whose processor is running (an async one until it settles). */
+  inFlight: number;
+  /** Tasks accepted and waiting for a slot. */
+  queued: number;
 }

@@ -20,7 +20,9 @@ const GO_AWAY_MIN_VERSION = 476;
 /** Weight of the newest answer in the running estimate of an answer's size. */
 const ESTIMATE_WEIGHT = 1 / 8;
 
+/** The remark of the SYSTEM_BUSY answer to a request whose processor's rejectRequest() returned true (Java's). */
 export const REJECT_REQUEST_REMARK = "[REJECTREQUEST]system busy, start flow control for a while";
+/** The remark of the SYSTEM_BUSY answer to a request its executor had no room for (Java's, for a full thread pool queue). */
 export const OVERLOAD_REMARK = "[OVERLOAD]system busy, start flow control for a while";
 /** The answer to a request beyond maxPendingRequestsPerConnection (SYSTEM_BUSY, so Java clients back off and retry). */
 export const CONNECTION_BUSY_REMARK = "[CONNECTION_BUSY]too many requests in progress on this connection, start flow control for a while";

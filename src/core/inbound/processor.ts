@@ -6,13 +6,13 @@ import type { Signal } from "../signal.ts";
 export interface RemotingChannel {
   /** Unique within the process. */
   readonly id: number;
-  /** "host:port" of the peer. */
+  /** "host:port" of the peer ("unix:<path>" on a unix socket; the original client's behind a PROXY header). */
   readonly remoteAddress: string;
-  /** "host:port" of this end. */
+  /** "host:port" of this end ("unix:<path>" on a unix socket). */
   readonly localAddress: string;
-  /** False once closed. */
+  /** False once closed, or being closed. */
   readonly isActive: boolean;
-  /** Closes the connection (unsent bytes still go out first); its pending calls fail at once. */
+  /** Closes the connection (what is queued is offered to the socket first, then FIN); its pending calls fail at once. */
   close(): void;
 }
 
@@ -23,7 +23,7 @@ export interface RemotingChannel {
 export interface ProcessorContext {
   /** The connection, for calls back to the peer (`server.invokeSync(ctx.channel, ...)`). */
   readonly channel: RemotingChannel;
-  /** "host:port" of the peer. */
+  /** "host:port" of the peer ("unix:<path>" on a unix socket; the original client's behind a PROXY header). */
   readonly remoteAddress: string;
   /** "host:port" of this end. */
   readonly localAddress: string;
@@ -57,12 +57,19 @@ export interface ProcessorContext {
  * later with ctx.writeResponse), or a promise of either. Anything else is answered SYSTEM_ERROR.
  */
 export type ProcessorResult = RemotingCommand | null | undefined | Promise<RemotingCommand | null | undefined>;
+/** A processor as a function: gets the connection's context and the request, returns the answer (see ProcessorResult). */
 export type ProcessorFunction = (ctx: ProcessorContext, request: RemotingCommand) => ProcessorResult;
 
 /** Java's NettyRequestProcessor: `rejectRequest()` true answers SYSTEM_BUSY without processing. */
 export interface ProcessorObject {
+  /** Handles one request, as a ProcessorFunction does. */
   processRequest(ctx: ProcessorContext, request: RemotingCommand): ProcessorResult;
+  /**
+   * Asked before each request is handed to the executor: true answers it SYSTEM_BUSY
+   * "[REJECTREQUEST]..." without processing (Java clients back off). A throw is answered SYSTEM_ERROR.
+   */
   rejectRequest?(): boolean;
 }
 
+/** What registerProcessor takes for an executor on the event loop: a function or an object with processRequest. */
 export type RequestProcessor = ProcessorFunction | ProcessorObject;

@@ -4,17 +4,24 @@ import type { RemotingChannel } from "../inbound/processor.ts";
 
 /** Connection lifecycle notifications (Java's ChannelEventListener). */
 export interface ChannelEventListener {
-  /** Server: a connection was accepted. Client: a connect was started. */
+  /** Server: a connection was accepted. Client: a connection is open (onChannelActive follows at once). */
   onChannelConnect?(remoteAddr: string, channel: RemotingChannel): void;
   /** Client: the connection is established. */
   onChannelActive?(remoteAddr: string, channel: RemotingChannel): void;
+  /** The connection closed, whoever closed it; the last event of a connection. */
   onChannelClose?(remoteAddr: string, channel: RemotingChannel): void;
   /** The connection was idle for channelMaxIdleMs and has been closed. */
   onChannelIdle?(remoteAddr: string, channel: RemotingChannel): void;
-  /** The connection failed (bad bytes, socket error) and has been closed. */
+  /**
+   * The core is closing the connection because the peer broke the protocol or a limit (a bad frame
+   * or header, maxFrameLength, maxHeaderLength, frameTimeoutMs, a PROXY header, tlsMode), or its TLS
+   * handshake failed; `error` says why. onChannelClose follows. (A plain reset or end by the peer
+   * is only a close.)
+   */
   onChannelException?(remoteAddr: string, channel: RemotingChannel, error?: Error): void;
 }
 
+/** The kinds of channel events, by the listener method each is delivered to (CONNECT: onChannelConnect...). */
 export type ChannelEventType = "CONNECT" | "ACTIVE" | "CLOSE" | "IDLE" | "EXCEPTION";
 
 interface ChannelEvent {

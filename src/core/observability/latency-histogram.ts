@@ -14,8 +14,11 @@ export interface LatencySummary {
   count: number;
   /** Their total (ms): with count, the mean (and Prometheus' _sum). */
   sum: number;
+  /** The median (ms): at most 12.5% above the true value (the histogram's bucket width). */
   p50: number;
+  /** The 90th percentile (ms), to the same precision. */
   p90: number;
+  /** The 99th percentile (ms), to the same precision. */
   p99: number;
   /** The longest duration recorded (exact). */
   max: number;

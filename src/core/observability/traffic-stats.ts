@@ -13,6 +13,7 @@ const OTHER = "other";
 
 /** One request code's numbers in a stats snapshot. */
 export interface CodeStats {
+  /** Requests of this code received (served) or calls made (invoked), whatever their outcome. */
   requests: number;
   /** Requests that ended in an error (see TrafficStats.byCode). */
   errors: number;
@@ -24,7 +25,9 @@ export interface CodeStats {
 
 /** One direction's numbers in a stats snapshot. */
 export interface TrafficStats {
+  /** Requests over all codes. */
   requests: number;
+  /** Errors over all codes (see CodeStats.errorsByCode for what counts as one). */
   errors: number;
   /** By request code ("other" collects the codes beyond the first 256 seen). */
   byCode: Record<string, CodeStats>;

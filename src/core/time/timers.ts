@@ -2,14 +2,17 @@
 export type TimerHandle = unknown;
 
 /**
- * The time source and the one kind of timer the core uses (its scan, and shutdown's wait). Tests
- * pass a manual implementation and move time forward instead of sleeping.
+ * The time source of an endpoint (option `timers`) and the one timer it arms, its scan: deadlines,
+ * idle checks, frame timeouts and stats read `now()`. Shutdown's waits run on real time whatever
+ * this says, so that shutdown ends. Tests pass a manual implementation and move time forward
+ * instead of sleeping.
  */
 export interface Timers {
   /** Milliseconds from an arbitrary origin: monotonic, and read now (never a cached value). */
   now(): number;
   /** Runs `callback` once after `ms`; the timer must not keep the process alive. */
   setTimeout(callback: () => void, ms: number): TimerHandle;
+  /** Cancels a timer of setTimeout that has not fired yet (a fired or cleared one: no effect). */
   clearTimeout(handle: TimerHandle): void;
 }
 

@@ -28,11 +28,24 @@ export const PROXY_V1_DECISIVE_LENGTH = 5;
 /** Bytes after which the version 2 signature can no longer be a RocketMQ frame. */
 export const PROXY_V2_DECISIVE_LENGTH = 9;
 
+/** What detectProxyHeader decided from a stream's first bytes, by `kind`. */
 export type ProxyDetection =
-  | { readonly kind: "undecided" }
-  | { readonly kind: "proxy"; readonly version: 1 | 2 }
-  /** `offset`: the byte that ruled a PROXY header out. */
-  | { readonly kind: "absent"; readonly offset: number };
+  | {
+      /** Every byte so far fits both a header and something else: more are needed. */
+      readonly kind: "undecided";
+    }
+  | {
+      /** A PROXY header (to be parsed and checked by ProxyHeaderParser). */
+      readonly kind: "proxy";
+      /** Which one: 1 (text) or 2 (binary). */
+      readonly version: 1 | 2;
+    }
+  | {
+      /** No PROXY header: the stream is a RocketMQ frame, TLS, or something else. */
+      readonly kind: "absent";
+      /** The byte that ruled a header out (0-based). */
+      readonly offset: number;
+    };
 
 const UNDECIDED: ProxyDetection = { kind: "undecided" };
 const VERSION_1: ProxyDetection = { kind: "proxy", version: 1 };

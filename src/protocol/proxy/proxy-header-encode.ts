@@ -15,11 +15,15 @@ import {
  * relay written with this library). Bad arguments are programming errors: TypeError / RangeError.
  */
 
+/** A TLV to write: its type byte and value. */
 export interface ProxyTlvInit {
+  /** The type byte, 0 to 255 (ProxyTlvType for the registered ones). */
   type: number;
+  /** At most 65535 bytes (a RangeError otherwise). */
   value: Uint8Array;
 }
 
+/** What encodeProxyHeaderV1 / encodeProxyHeaderV2 write. */
 export interface ProxyHeaderInit {
   /** Version 2 only; default "PROXY". A LOCAL header carries no addresses. */
   command?: ProxyCommand;
@@ -27,6 +31,7 @@ export interface ProxyHeaderInit {
   family: ProxyFamily;
   /** The original client and the address it connected to; required unless UNSPEC or LOCAL. */
   source?: ProxyEndpoint;
+  /** The address the client connected to (the proxy's); required unless UNSPEC or LOCAL. */
   destination?: ProxyEndpoint;
   /** Version 2 only, in this order. */
   tlvs?: readonly ProxyTlvInit[];

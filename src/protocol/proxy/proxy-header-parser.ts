@@ -7,13 +7,26 @@ import { failProxy, hexByte, RemotingProxyProtocolError } from "./proxy-protocol
 /** "required": a connection must open with a PROXY header. "optional": it may, or may not (see proxy-header-detect.ts). */
 export type ProxyHeaderMode = "optional" | "required";
 
+/** What ProxyHeaderParser.feed found, by `state`. */
 export type ProxyParseResult =
-  /** Not decided yet: feed the next chunk. */
-  | { readonly state: "incomplete" }
-  /** No PROXY header ("optional" only): `data` is every byte received, for the next protocol. */
-  | { readonly state: "absent"; readonly data: Uint8Array }
-  /** `rest`: the bytes after the header in the same chunk, which belong to the next protocol. */
-  | { readonly state: "complete"; readonly header: ProxyHeader; readonly rest: Uint8Array };
+  | {
+      /** Not decided yet: feed the next chunk. */
+      readonly state: "incomplete";
+    }
+  | {
+      /** No PROXY header ("optional" only). */
+      readonly state: "absent";
+      /** Every byte received so far (the chunks fed, joined), for the next protocol. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** The header is read. */
+      readonly state: "complete";
+      /** What it says. */
+      readonly header: ProxyHeader;
+      /** The bytes after the header in the last chunk fed, which belong to the next protocol (a view, possibly empty). */
+      readonly rest: Uint8Array;
+    };
 
 const INCOMPLETE: ProxyParseResult = Object.freeze({ state: "incomplete" });
 const ABSENT = -1;
@@ -51,6 +64,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * later feed: close the connection.
  */
 export class ProxyHeaderParser {
+  /** Whether the header is required, or optional (told from a frame or TLS by its first bytes). */
   readonly mode: ProxyHeaderMode;
   private buffer: Uint8Array | null = null;
   private held = 0;
@@ -67,6 +81,11 @@ export class ProxyHeaderParser {
     return this.held;
   }
 
+  /**
+   * The connection's next chunk. Until the result is "absent" or "complete", feed each chunk as it
+   * arrives; after that, the bytes belong to the next protocol, and another feed throws a TypeError.
+   * Throws RemotingProxyProtocolError for a malformed header, or a missing one in "required" mode.
+   */
   feed(chunk: Uint8Array): ProxyParseResult {
     if (this.failure !== null) throw this.failure;
     if (this.decided) throw new TypeError("ProxyHeaderParser.feed: the header was already decided; give later bytes to the next protocol");

@@ -14,6 +14,7 @@ export type ProxyCommand = "PROXY" | "LOCAL";
  */
 export type ProxyFamily = "TCP4" | "TCP6" | "UNIX" | "UNSPEC";
 
+/** One end of the relayed connection, as the header names it. */
 export interface ProxyEndpoint {
   /** IPv4 dotted quad, IPv6 in RFC 5952 form ("2001:db8::1", "::ffff:10.0.0.1"), or a UNIX socket path. */
   readonly address: string;
@@ -23,6 +24,7 @@ export interface ProxyEndpoint {
 
 /** A v2 Type-Length-Value field. */
 export interface ProxyTlv {
+  /** The type byte (ProxyTlvType for the registered ones). */
   readonly type: number;
   /** The registered name of `type`, or null for an unregistered, custom (0xE0-0xEF) or experimental one. */
   readonly name: ProxyTlvName | null;
@@ -42,10 +44,16 @@ export interface ProxySslInfo {
   readonly tlvs: readonly ProxyTlv[];
 }
 
+/**
+ * A parsed PROXY header: the relayed connection's addresses and (version 2) its TLVs. A server
+ * with the proxyProtocol option gives it to processors as ctx.proxyHeader.
+ */
 export interface ProxyHeader {
+  /** 1 (the text form) or 2 (the binary form). */
   readonly version: 1 | 2;
   /** Always PROXY for version 1. */
   readonly command: ProxyCommand;
+  /** The relayed connection's address family. */
   readonly family: ProxyFamily;
   /** The original client; null for LOCAL and UNSPEC. */
   readonly source: ProxyEndpoint | null;
@@ -73,10 +81,12 @@ export const ProxyTlvType = {
   NETNS: 0x30,
 } as const;
 
+/** A registered TLV type's name ("ALPN", "SSL_CN"...). */
 export type ProxyTlvName = keyof typeof ProxyTlvType;
 
 const TLV_NAMES = new Map<number, ProxyTlvName>(Object.entries(ProxyTlvType).map(([name, type]) => [type, name as ProxyTlvName]));
 
+/** The registered name of a TLV type byte, or null for an unregistered, custom or experimental one. */
 export function proxyTlvName(type: number): ProxyTlvName | null {
   return TLV_NAMES.get(type) ?? null;
 }
