@@ -212,6 +212,7 @@ brand(RemotingWorkerError, "RemotingWorkerError");
  * (10001 connect, 10002 timeout, 10003 broker not found, 10005 no route) for a failed send, -1 otherwise.
  */
 export class MQClientError extends RemotingError {
+  /** Java's code for the failure: 13 (MESSAGE_ILLEGAL) for a bad body, a broker or client error code for a failed send, -1 otherwise. */
   readonly responseCode: number;
   constructor(message: string, options?: { responseCode?: number; cause?: unknown }) {
     super("ERR_MQ_CLIENT", message, options);
@@ -229,8 +230,11 @@ export class MQClientError extends RemotingError {
  * (Java: MQBrokerException): `responseCode` is the broker's code, `remark` its text.
  */
 export class MQBrokerError extends RemotingError {
+  /** The broker's response code. */
   readonly responseCode: number;
+  /** The broker's remark (its explanation), or null. */
   readonly remark: string | null;
+  /** The broker that answered ("host:port"), when known. */
   readonly brokerAddr: string | null;
   constructor(responseCode: number, remark: string | null, brokerAddr: string | null = null) {
     super("ERR_MQ_BROKER", `CODE: ${responseCode}  DESC: ${remark}${brokerAddr !== null ? ` BROKER: ${brokerAddr}` : ""}`);

@@ -12,7 +12,7 @@ import { failedError, type FromIoWorker, type IoWorkerInit, type ToIoWorker } fr
 const STOP_GRACE_MS = 1000;
 
 /** Options of startIoWorkers: the module and thread count, and the server options every worker's server gets. */
-export interface IoWorkersOptions extends Partial<Omit<ServerOptions, "logger" | "timers" | "reusePort">> {
+export interface IoWorkersOptions extends Partial<Omit<ServerOptions, "logger" | "timers" | "reusePort" | "unix">> {
   /** The module each worker loads; it exports `setup(server, worker)` (see IoWorkerSetup). A URL, a file: URL or an absolute path. */
   module: ModuleLocation;
   /** Worker threads, each running its own RemotingServer on the shared port. */
@@ -184,6 +184,9 @@ export async function startIoWorkers(options: IoWorkersOptions): Promise<IoWorke
   const countProblem = workerCount(workers);
   if (countProblem !== null) throw new TypeError(`startIoWorkers: option "workers" must be ${countProblem}, got ${String(workers)}`);
   if (moduleLocation(module) !== null) throw new TypeError(`startIoWorkers: option "module" must be a URL or a path string`);
+  if ((serverOptions as { unix?: unknown }).unix != null) {
+    throw new TypeError('startIoWorkers: option "unix" cannot be used: the workers share a TCP port (SO_REUSEPORT), which a unix socket cannot');
+  }
   const resolved = resolveServerOptions(serverOptions);
   const pool = new IoWorkerPool(workers, moduleHref(module, `startIoWorkers: option "module"`), resolved, serverOptions, logger);
   await pool.start();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RemotingCommand } from "../../src/surface.ts";
-import { rejectionOf, waitFor } from "../helpers/promises.ts";
+import { deferred, rejectionOf, waitFor } from "../helpers/promises.ts";
 import { group } from "./scenario.ts";
 
 const MAIN_ONLY = 10;
@@ -34,6 +34,20 @@ export const subServers = group("sub-servers (several ports)", (scenario) => {
     assert.deepEqual(hooked, [`before ${SHARED}`, `before ${SHARED}`]); // hooks are the server's, on every port
     assert.equal(server.stats.connections, 2); // stats too
     assert.equal(server.stats.served.byCode[String(SHARED)]!.requests, 2);
+  });
+
+  scenario("an executor registered only on a sub-server counts in the server's stats", async (h) => {
+    const server = await h.server();
+    const sub = server.newRemotingServer(0);
+    const release = deferred();
+    const own = new h.lib.EventLoopExecutor({ maxInFlight: 4, maxQueued: 4 });
+    sub.registerProcessor(SHARED, async () => (await release.promise, h.lib.createResponse(0, "sub")), own);
+    await sub.start();
+    const call = h.client().invokeSync(sub.address, h.lib.createRequest(SHARED), 3000);
+    await waitFor(() => server.stats.inFlight === 1, "the sub-server's processor to count as in flight");
+    release.resolve();
+    assert.equal((await call).remark, "sub");
+    await waitFor(() => server.stats.inFlight === 0, "nothing in flight");
   });
 
   scenario("inheritProcessors: codes the sub-server does not serve fall back to the main server's processors", async (h) => {

@@ -106,6 +106,7 @@ describe("I/O workers", () => {
     await expect(startIoWorkers({ workers: 0, module: SETUP })).rejects.toThrow(`startIoWorkers: option "workers" must be an integer from 1 to 256, got 0`);
     await expect(startIoWorkers({ workers: 2, module: 7 as never })).rejects.toThrow(`option "module" must be a URL or a path string`);
     await expect(startIoWorkers({ workers: 2, module: SETUP, maxConnections: -1 })).rejects.toThrow(`option "maxConnections" must be an integer from 1`);
+    await expect(startIoWorkers({ workers: 2, module: SETUP, ...({ unix: "/tmp/x.sock" } as object) })).rejects.toThrow(`option "unix" cannot be used`);
   });
 
   test("a setup that fails makes startIoWorkers reject with the worker's error", async () => {

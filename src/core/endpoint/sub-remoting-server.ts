@@ -90,7 +90,7 @@ export class SubRemotingServer {
   constructor(core: EndpointCore, options: ServerOptions, transport: Transport, sub: Required<Pick<SubRemotingServerOptions, "inheritProcessors">> & { host: string; port: number; unix: string | null }) {
     this.#core = core;
     this.#transport = transport;
-    this.#registry = new ProcessorRegistry(core.defaultExecutor, sub.inheritProcessors ? core.registry : null);
+    this.#registry = new ProcessorRegistry(core.defaultExecutor, sub.inheritProcessors ? core.registry : null, core.registry);
     this.#owner = new SubServerOwner(core, this.#registry);
     this.#port = new ServerPort(core, options, { host: sub.host, port: sub.port, unix: sub.unix, reusePort: false }, this.#owner);
   }

@@ -18,17 +18,23 @@ export interface ProcessorEntry {
 export class ProcessorRegistry {
   private readonly byCode = new CodeTable<ProcessorEntry>();
   private defaultEntry: ProcessorEntry | null = null;
-  private readonly executorSet = new Set<RequestExecutor>();
+  private readonly executorSet: Set<RequestExecutor>;
 
   constructor(
     private readonly defaultExecutor: RequestExecutor,
     /** Consulted when this registry has neither a processor for a code nor a default one (a sub-server inheriting its server's). */
     private readonly parent: ProcessorRegistry | null = null,
+    /**
+     * A registry whose executor set this one adds to (a sub-server's, its server's), so that the
+     * server's stats, start() and shutdown see every executor of every port.
+     */
+    shareExecutorsWith: ProcessorRegistry | null = null,
   ) {
+    this.executorSet = shareExecutorsWith?.executorSet ?? new Set<RequestExecutor>();
     this.executorSet.add(defaultExecutor);
   }
 
-  /** Every executor registered so far, the default one included. */
+  /** Every executor registered so far (with those of registries that share this one's), the default one included. */
   get executors(): ReadonlySet<RequestExecutor> {
     return this.executorSet;
   }
