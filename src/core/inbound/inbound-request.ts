@@ -57,12 +57,30 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
 
   constructor(
     private readonly owner: RequestOwner,
-    readonly conn: Connection,
-    readonly request: RemotingCommand,
-    readonly processor: RequestProcessor | string,
+    public conn: Connection,
+    public request: RemotingCommand,
+    public processor: RequestProcessor | string,
     /** When it arrived, on the coarse clock. */
-    private readonly startedAt: number,
+    private startedAt: number,
   ) {}
+
+  /**
+   * Whether nothing can refer to it any more: done within its executor's execute() on this thread
+   * (a synchronous processor), so that it may serve another request (see Inbound's pool).
+   */
+  get reusable(): boolean {
+    return this.state === DONE && !this.async && this.list === null;
+  }
+
+  /** Serves another request: as new. The caller checked `reusable`. */
+  reuse(conn: Connection, request: RemotingCommand, processor: RequestProcessor | string, startedAt: number): this {
+    this.conn = conn;
+    this.request = request;
+    this.processor = processor;
+    this.startedAt = startedAt;
+    this.state = WAITING;
+    return this;
+  }
 
   /**
    * After the executor took it: a request not done by then (queued, or its processor is async)

@@ -11,12 +11,15 @@ import type { Logger } from "../observability/logger.ts";
 import type { TrafficCounters } from "../observability/traffic-stats.ts";
 import type { EndpointOptions } from "../options.ts";
 import type { RpcHooks } from "../rpc-hook.ts";
+import { EventLoopExecutor } from "./event-loop-executor.ts";
 import { InboundRequest, type RequestOwner } from "./inbound-request.ts";
 import type { ProcessorRegistry } from "./processor-registry.ts";
 import { isCommand } from "./processor-result.ts";
 
 /** The first version that understands GO_AWAY (5.3.2 and later advertise more than 475). */
 const GO_AWAY_MIN_VERSION = 476;
+/** Most InboundRequest objects kept for reuse. */
+const POOL_MAX = 256;
 /** Weight of the newest answer in the running estimate of an answer's size. */
 const ESTIMATE_WEIGHT = 1 / 8;
 
@@ -58,6 +61,8 @@ export class Inbound implements RequestOwner {
   /** Running estimate of an answer's frame size (bytes), for the admission budget. */
   private answerEstimate = 0;
   private readonly failures = new LogThrottle();
+  /** Requests done at once, kept to serve the next ones: a busy server would otherwise allocate one per request. */
+  private readonly pool: InboundRequest[] = [];
   private readonly slowConsumers = new LogThrottle(1, 10_000);
 
   constructor(private readonly parts: InboundParts) {
@@ -101,7 +106,9 @@ export class Inbound implements RequestOwner {
       this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, CONNECTION_BUSY_REMARK);
       return;
     }
-    const task = new InboundRequest(this, conn, request, entry.processor, this.parts.coarseNow());
+    const startedAt = this.parts.coarseNow();
+    const pooled = this.pool.pop();
+    const task = pooled !== undefined ? pooled.reuse(conn, request, entry.processor, startedAt) : new InboundRequest(this, conn, request, entry.processor, startedAt);
     let accepted: boolean;
     task.accepting = true;
     try {
@@ -114,6 +121,9 @@ export class Inbound implements RequestOwner {
     }
     if (!accepted) task.refuse(this.response(RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK));
     else task.accepted();
+    // Done within execute() on the event loop: nothing refers to it any more (an executor that runs
+    // processors elsewhere may, so only the event-loop executor's are reused).
+    if (entry.executor instanceof EventLoopExecutor && task.reusable && this.pool.length < POOL_MAX) this.pool.push(task);
   }
 
   /**
