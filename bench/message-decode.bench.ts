@@ -11,16 +11,7 @@
  */
 import { do_not_optimize, measure } from "mitata";
 import { parseArgs } from "node:util";
-import {
-  buildSendMessageRequestHeader,
-  createSendMessageRequest,
-  decodeMessageExts,
-  decodeProperties,
-  encodeMessageExt,
-  MessageIdGenerator,
-  messageProperties,
-  parseIp,
-} from "../src/index.ts";
+import { buildSendMessageRequestHeader, createSendMessageRequest, decodeMessageExts, decodeProperties, encodeMessageExt, MessageIdGenerator, messageProperties, parseIp } from "../src/rocketmq/index.ts";
 import { median } from "./suite/spread.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" } } });

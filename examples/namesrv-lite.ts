@@ -12,35 +12,8 @@
  * static topics, no acting master; a broker is dropped when its connection closes or when it has
  * not registered again within its heartbeatTimeoutMillis.
  */
-import {
-  bodyCrc32,
-  createResponse,
-  decodeCustomHeader,
-  encodeClusterInfo,
-  encodeCustomHeader,
-  encodeFastjson,
-  encodeTopicList,
-  encodeTopicRouteData,
-  GetRouteInfoRequestHeader,
-  MASTER_ID,
-  parseFastjson,
-  parseRegisterBrokerBody,
-  RegisterBrokerRequestHeader,
-  RegisterBrokerResponseHeader,
-  RemotingServer,
-  RemotingVersion,
-  RequestCode,
-  ResponseCode,
-  UnregisterBrokerRequestHeader,
-  type BrokerData,
-  type DataVersion,
-  type HeaderSchema,
-  type ProcessorContext,
-  type QueueData,
-  type RemotingChannel,
-  type RemotingCommand,
-  type RemotingServerOptions,
-} from "bun-remoting";
+import { createResponse, decodeCustomHeader, encodeCustomHeader, RemotingServer, RemotingVersion, RequestCode, ResponseCode, type HeaderSchema, type ProcessorContext, type RemotingChannel, type RemotingCommand, type RemotingServerOptions } from "bun-remoting";
+import { bodyCrc32, encodeClusterInfo, encodeFastjson, encodeTopicList, encodeTopicRouteData, GetRouteInfoRequestHeader, MASTER_ID, parseFastjson, parseRegisterBrokerBody, RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnregisterBrokerRequestHeader, type BrokerData, type DataVersion, type QueueData } from "bun-remoting/rocketmq";
 
 /** Java's default: a broker that has not registered for 2 minutes is gone. */
 const DEFAULT_BROKER_TIMEOUT_MS = 120_000;

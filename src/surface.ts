@@ -15,7 +15,6 @@ export * from "./core/index.ts";
 export * from "./errors.ts";
 export * from "./acl/index.ts";
 export * from "./workers/index.ts";
-export * from "./rocketmq/index.ts";
 export { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type PrometheusOptions, type PrometheusSource } from "./metrics/prometheus.ts";
 
 /** What `new RemotingServer(options)` takes: every ServerOption, each optional (the README's Configuration table has their defaults), and the transport. */

@@ -8,15 +8,19 @@
 import { SEND_CODE } from "./cases.ts";
 import { registerEcho } from "./echo.ts";
 
-type Library = Pick<typeof import("../../src/index.ts"), "RemotingServer" | "createResponse" | "silentLogger" | "RequestCode"> &
-  Partial<Pick<typeof import("../../src/index.ts"), "encodeTopicRouteData">>;
+type Library = Pick<typeof import("../../src/index.ts"), "RemotingServer" | "createResponse" | "silentLogger" | "RequestCode">;
+type RocketMQ = Partial<Pick<typeof import("../../src/rocketmq/index.ts"), "encodeTopicRouteData">>;
 
-const lib = (await import(process.argv[2]!)) as Library;
+const entry = process.argv[2]!;
+const lib = (await import(entry)) as Library & RocketMQ;
+// The RocketMQ layer sits beside the root (src/rocketmq/index.ts, dist/rocketmq/index.js); some older revisions exported it from the root.
+const rocketmqEntry = entry.replace(/(index\.ts|node\.js)$/, (file) => `rocketmq/index.${file.endsWith(".ts") ? "ts" : "js"}`);
+const rocketmq = (await import(rocketmqEntry).catch(() => lib)) as RocketMQ;
 const server = new lib.RemotingServer({ host: "127.0.0.1", port: 0, logger: lib.silentLogger });
 registerEcho(lib, server);
 
 // Broker and NameServer for a producer; revisions older than the RocketMQ bodies have no route encoder.
-const encodeRoute = lib.encodeTopicRouteData;
+const encodeRoute = rocketmq.encodeTopicRouteData ?? lib.encodeTopicRouteData;
 if (encodeRoute !== undefined) {
   let route: Uint8Array | null = null;
   let offset = 0;

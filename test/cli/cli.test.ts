@@ -4,7 +4,8 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NameServerLite } from "../../examples/namesrv-lite.ts";
-import { createRegisterBrokerRequest, silentLogger, type RegisterBrokerBody } from "../../src/index.ts";
+import { silentLogger } from "../../src/index.ts";
+import { createRegisterBrokerRequest, type RegisterBrokerBody } from "../../src/rocketmq/index.ts";
 import { buildPackage } from "../helpers/built-package.ts";
 import { unusedPort, HOST, useHarness, within } from "../helpers/harness.ts";
 

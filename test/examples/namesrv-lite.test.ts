@@ -1,24 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { NameServerLite } from "../../examples/namesrv-lite.ts";
-import {
-  createClusterInfoRequest,
-  createRegisterBrokerRequest,
-  createRequest,
-  createRouteInfoRequest,
-  createTopicListRequest,
-  createUnregisterBrokerRequest,
-  decodeCustomHeader,
-  parseClusterInfo,
-  parseTopicList,
-  parseTopicRouteData,
-  RegisterBrokerResponseHeader,
-  RemotingClient,
-  RequestCode,
-  ResponseCode,
-  silentLogger,
-  type RegisterBrokerBody,
-  type RemotingCommand,
-} from "../../src/index.ts";
+import { createRequest, decodeCustomHeader, RemotingClient, RequestCode, ResponseCode, silentLogger, type RemotingCommand } from "../../src/index.ts";
+import { createClusterInfoRequest, createRegisterBrokerRequest, createRouteInfoRequest, createTopicListRequest, createUnregisterBrokerRequest, parseClusterInfo, parseTopicList, parseTopicRouteData, RegisterBrokerResponseHeader, type RegisterBrokerBody } from "../../src/rocketmq/index.ts";
 import { HOST, useHarness } from "../helpers/harness.ts";
 
 const h = useHarness();

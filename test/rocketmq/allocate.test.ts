@@ -1,13 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  allocateMessageQueueAveragely,
-  compareMessageQueues,
-  DEFAULT_MESSAGE_DELAY_LEVEL,
-  effectiveDelayLevel,
-  parseDelayLevels,
-  sameMessageQueue,
-  sendBackDelayLevel,
-} from "../../src/index.ts";
+import { allocateMessageQueueAveragely, compareMessageQueues, DEFAULT_MESSAGE_DELAY_LEVEL, effectiveDelayLevel, parseDelayLevels, sameMessageQueue, sendBackDelayLevel } from "../../src/rocketmq/index.ts";
 import { javaRules } from "../helpers/java-rules.ts";
 
 describe("AllocateMessageQueueAveragely", () => {

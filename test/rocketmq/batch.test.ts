@@ -1,13 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  checkBatch,
-  decodeMessageBatch,
-  encodeMessageBatch,
-  MQClientError,
-  prepareMessageBatch,
-  RemotingCommandError,
-  type Message,
-} from "../../src/index.ts";
+import { MQClientError, RemotingCommandError } from "../../src/index.ts";
+import { checkBatch, decodeMessageBatch, encodeMessageBatch, prepareMessageBatch, type Message } from "../../src/rocketmq/index.ts";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);

@@ -1,33 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  bodyCrc32,
-  createClusterInfoRequest,
-  createHeartbeatRequest,
-  createRegisterBrokerRequest,
-  createRouteInfoRequest,
-  createTopicListRequest,
-  createUnregisterBrokerRequest,
-  decodeCustomHeader,
-  decodeFrame,
-  encodeClusterInfo,
-  encodeFrame,
-  encodeTopicList,
-  encodeTopicRouteData,
-  GetRouteInfoRequestHeader,
-  parseClusterInfo,
-  parseHeartbeatData,
-  parseRegisterBrokerBody,
-  parseTopicList,
-  parseTopicRouteData,
-  RegisterBrokerRequestHeader,
-  RemotingCommandError,
-  RequestCode,
-  UnregisterBrokerRequestHeader,
-  type ClusterInfo,
-  type HeartbeatData,
-  type RegisterBrokerBody,
-  type TopicRouteData,
-} from "../../src/index.ts";
+import { decodeCustomHeader, decodeFrame, encodeFrame, RemotingCommandError, RequestCode } from "../../src/index.ts";
+import { bodyCrc32, createClusterInfoRequest, createHeartbeatRequest, createRegisterBrokerRequest, createRouteInfoRequest, createTopicListRequest, createUnregisterBrokerRequest, encodeClusterInfo, encodeTopicList, encodeTopicRouteData, GetRouteInfoRequestHeader, parseClusterInfo, parseHeartbeatData, parseRegisterBrokerBody, parseTopicList, parseTopicRouteData, RegisterBrokerRequestHeader, UnregisterBrokerRequestHeader, type ClusterInfo, type HeartbeatData, type RegisterBrokerBody, type TopicRouteData } from "../../src/rocketmq/index.ts";
 import { Random } from "../helpers/random.ts";
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import * as zlib from "node:zlib";
-import { compressedSysFlag, CompressionType, compressionTypeOf, decompressBody, deflateBody, RemotingCommandError, shouldCompressBody } from "../../src/index.ts";
+import { RemotingCommandError } from "../../src/index.ts";
+import { compressedSysFlag, CompressionType, compressionTypeOf, decompressBody, deflateBody, shouldCompressBody } from "../../src/rocketmq/index.ts";
 import { fromHex, vector } from "../helpers/message-vectors.ts";
 import { Random } from "../helpers/random.ts";
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { parseFastjson, quoteBareKeys, RemotingCommandError, stringifyFastjson } from "../../src/index.ts";
+import { RemotingCommandError } from "../../src/index.ts";
+import { parseFastjson, quoteBareKeys, stringifyFastjson } from "../../src/rocketmq/index.ts";
 import { Random } from "../helpers/random.ts";
 
 /** A random JSON value: nested objects and arrays, keys and strings full of JSON-special characters. */

@@ -1,17 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  bodyCrc32,
-  compressedSysFlag,
-  decodeMessageExts,
-  decompressBody,
-  deflateBody,
-  encodeMessageExt,
-  MESSAGE_MAGIC_CODE_V2,
-  MessageSysFlag,
-  RemotingCommandError,
-  type MessageExt,
-  type MessageExtInit,
-} from "../../src/index.ts";
+import { RemotingCommandError } from "../../src/index.ts";
+import { bodyCrc32, compressedSysFlag, decodeMessageExts, decompressBody, deflateBody, encodeMessageExt, MESSAGE_MAGIC_CODE_V2, MessageSysFlag, type MessageExt, type MessageExtInit } from "../../src/rocketmq/index.ts";
 import { vector } from "../helpers/message-vectors.ts";
 import { Random } from "../helpers/random.ts";
 

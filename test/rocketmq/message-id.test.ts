@@ -1,16 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  createOffsetMessageId,
-  decodeMessageId,
-  decodeOffsetMessageId,
-  formatIp,
-  formatIpAndPort,
-  MessageIdGenerator,
-  parseIp,
-  parseIpAndPort,
-  RemotingCommandError,
-  selectMessageIdIp,
-} from "../../src/index.ts";
+import { RemotingCommandError } from "../../src/index.ts";
+import { createOffsetMessageId, decodeMessageId, decodeOffsetMessageId, formatIp, formatIpAndPort, MessageIdGenerator, parseIp, parseIpAndPort, selectMessageIdIp } from "../../src/rocketmq/index.ts";
 
 const ipv4 = (s: string): Uint8Array => parseIp(s);
 const DEC_1_2026 = Date.UTC(2026, 11, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { decodeProperties, decodePropertiesBytes, encodeProperties, joinProperties, messageProperties } from "../../src/index.ts";
+import { decodeProperties, decodePropertiesBytes, encodeProperties, joinProperties, messageProperties } from "../../src/rocketmq/index.ts";
 import { javaRules } from "../helpers/java-rules.ts";
 import { Random } from "../helpers/random.ts";
 

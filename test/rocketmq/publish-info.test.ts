@@ -1,14 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  defaultTopicRoute,
-  masterAddressOf,
-  RemotingCommandError,
-  selectOneMessageQueue,
-  SendQueueIndex,
-  topicRouteDataToPublishInfo,
-  topicRouteDataToSubscribeInfo,
-  type TopicRouteData,
-} from "../../src/index.ts";
+import { RemotingCommandError } from "../../src/index.ts";
+import { defaultTopicRoute, masterAddressOf, selectOneMessageQueue, SendQueueIndex, topicRouteDataToPublishInfo, topicRouteDataToSubscribeInfo, type TopicRouteData } from "../../src/rocketmq/index.ts";
 
 const broker = (name: string, addrs: Record<string, string>) => ({ cluster: "c", brokerName: name, brokerAddrs: addrs });
 const queueData = (name: string, read: number, write: number, perm = 6) => ({ brokerName: name, readQueueNums: read, writeQueueNums: write, perm, topicSysFlag: 0 });

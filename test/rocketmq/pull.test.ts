@@ -1,31 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  buildPullSysFlag,
-  buildSubscriptionData,
-  createHeaderRequest,
-  createPullMessageRequest,
-  createPullMessageResponse,
-  createResponse,
-  decodeNumericHeader,
-  encodeLockBatchRequestBody,
-  encodeLockBatchResponseBody,
-  encodeMessageExt,
-  MQBrokerError,
-  OffsetResponseHeader,
-  parseConsumerIdList,
-  parseLockBatchRequestBody,
-  parseLockBatchResponseBody,
-  processOffsetResponse,
-  processPullResponse,
-  processPullResult,
-  PullMessageRequestHeader,
-  PullStatus,
-  pullStatusOf,
-  RemotingCommandError,
-  RequestCode,
-  UpdateConsumerOffsetRequestHeader,
-  type MessageExtInit,
-} from "../../src/index.ts";
+import { createResponse, MQBrokerError, RemotingCommandError, RequestCode } from "../../src/index.ts";
+import { buildPullSysFlag, buildSubscriptionData, createHeaderRequest, createPullMessageRequest, createPullMessageResponse, decodeNumericHeader, encodeLockBatchRequestBody, encodeLockBatchResponseBody, encodeMessageExt, OffsetResponseHeader, parseConsumerIdList, parseLockBatchRequestBody, parseLockBatchResponseBody, processOffsetResponse, processPullResponse, processPullResult, PullMessageRequestHeader, PullStatus, pullStatusOf, UpdateConsumerOffsetRequestHeader, type MessageExtInit } from "../../src/rocketmq/index.ts";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const offsets = { suggestWhichBrokerId: 0, nextBeginOffset: 12, minOffset: 0, maxOffset: 12 };

@@ -1,30 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  buildSendMessageRequestHeader,
-  ClientErrorCode,
-  createResponse,
-  createSendMessageRequest,
-  decodeSendMessageRequestHeader,
-  MQBrokerError,
-  MQClientError,
-  processSendResponse,
-  RemotingAbortedError,
-  RemotingCommandError,
-  RemotingConnectError,
-  RemotingLifecycleError,
-  RemotingSendRequestError,
-  RemotingTimeoutError,
-  RemotingTooMuchRequestError,
-  RequestCode,
-  ResponseCode,
-  SEND_RETRY_RESPONSE_CODES,
-  sendFailedError,
-  sendFailureResponseCode,
-  sendMessageRequestHeaderV1,
-  sendMessageRequestHeaderV2,
-  SendStatus,
-  shouldRetrySend,
-} from "../../src/index.ts";
+import { createResponse, MQBrokerError, MQClientError, RemotingAbortedError, RemotingCommandError, RemotingConnectError, RemotingLifecycleError, RemotingSendRequestError, RemotingTimeoutError, RemotingTooMuchRequestError, RequestCode, ResponseCode } from "../../src/index.ts";
+import { buildSendMessageRequestHeader, ClientErrorCode, createSendMessageRequest, decodeSendMessageRequestHeader, processSendResponse, SEND_RETRY_RESPONSE_CODES, sendFailedError, sendFailureResponseCode, sendMessageRequestHeaderV1, sendMessageRequestHeaderV2, SendStatus, shouldRetrySend } from "../../src/rocketmq/index.ts";
 
 const body = new TextEncoder().encode("body");
 const base = { producerGroup: "pg", topic: "T", queueId: 2, brokerName: "broker-a", properties: new Map([["WAIT", "true"]]), bornTimestamp: 1700000000000 };

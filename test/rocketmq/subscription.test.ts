@@ -1,12 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  brokerTagFilterMatches,
-  buildSubscriptionData,
-  clientTagFilterMatches,
-  javaStringHashCode,
-  MQClientError,
-  tagsCodeOf,
-} from "../../src/index.ts";
+import { MQClientError } from "../../src/index.ts";
+import { brokerTagFilterMatches, buildSubscriptionData, clientTagFilterMatches, javaStringHashCode, tagsCodeOf } from "../../src/rocketmq/index.ts";
 import { javaRules } from "../helpers/java-rules.ts";
 
 const sortedStrings = (a: string[]): string[] => [...a].sort();

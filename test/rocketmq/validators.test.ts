@@ -1,15 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  checkConsumerGroup,
-  checkGroup,
-  checkMessage,
-  checkNotAllowedSendTopic,
-  checkProducerGroup,
-  checkTopic,
-  hasIllegalCharacters,
-  MQClientError,
-  type Message,
-} from "../../src/index.ts";
+import { MQClientError } from "../../src/index.ts";
+import { checkConsumerGroup, checkGroup, checkMessage, checkNotAllowedSendTopic, checkProducerGroup, checkTopic, hasIllegalCharacters, type Message } from "../../src/rocketmq/index.ts";
 
 const body = new TextEncoder().encode("x");
 

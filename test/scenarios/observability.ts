@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import dc from "node:diagnostics_channel";
+import { createRouteInfoRequest, encodeTopicRouteData, parseTopicRouteData } from "../../src/rocketmq/index.ts";
 import { group } from "./scenario.ts";
 
 const ECHO = 10;
@@ -48,7 +49,7 @@ export const observability = group("stats, tracing, RocketMQ bodies", (scenario)
   });
 
   scenario("route data in fastjson's form (bare broker ids) travels and parses", async (h) => {
-    const { createResponse, createRouteInfoRequest, encodeTopicRouteData, parseTopicRouteData } = h.lib;
+    const { createResponse } = h.lib;
     const route = {
       queueDatas: [{ brokerName: "b", readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 }],
       brokerDatas: [{ cluster: "c", brokerName: "b", brokerAddrs: { "0": "10.0.0.1:10911" } }],
