@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import dc from "node:diagnostics_channel";
-import { createRouteInfoRequest, encodeTopicRouteData, parseTopicRouteData } from "../../src/rocketmq/index.ts";
+import { createRouteInfoRequest, encodeTopicRouteData, parseTopicRouteData } from "bun-remoting/rocketmq";
 import { group } from "./scenario.ts";
 
 const ECHO = 10;
