@@ -1,6 +1,7 @@
 import { RemotingCommandError } from "../errors.ts";
 import { allocUninitialized } from "./alloc.ts";
 import { readInt32 } from "./byte-writer.ts";
+import { offerHeadroom, withdrawHeadroom } from "./headroom.ts";
 import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH, MAX_HEADER_LENGTH } from "./frame-codec.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 
@@ -132,6 +133,7 @@ export class FrameDecoder {
     if (body === null || body.buffer !== last.buffer) return false;
     cmd.body = null;
     this.lastLarge = null;
+    withdrawHeadroom(last.buffer);
     this.spare = last;
     return true;
   }
@@ -221,6 +223,8 @@ export class FrameDecoder {
         this.lastLarge = null;
       } else {
         this.lastLarge = buffer;
+        // The bytes before the body are dead: a frame sending this body on may put its header there.
+        offerHeadroom(buffer.buffer, buffer.byteOffset, buffer.byteOffset + start + FRAME_PREFIX_LENGTH + headerLength);
       }
     }
     return cmd;

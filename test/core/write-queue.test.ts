@@ -229,6 +229,8 @@ class ScriptedSocket implements TransportSocket {
   readonly remoteAddress = "127.0.0.1:1";
   readonly localAddress = "127.0.0.1:2";
   readonly written: Uint8Array[] = [];
+  /** The arrays write() was given, as given. */
+  readonly given: Uint8Array[] = [];
   writes = 0;
   closed = false;
   constructor(
@@ -238,6 +240,7 @@ class ScriptedSocket implements TransportSocket {
   write(bytes: Uint8Array): number {
     if (this.closed) return -1;
     this.writes++;
+    this.given.push(bytes);
     const n = Math.min(bytes.length, this.accept(bytes.length));
     if (n > 0) this.written.push(this.retainsWrittenBytes ? bytes.subarray(0, n) : bytes.slice(0, n));
     return n;
@@ -376,5 +379,81 @@ describe("WriteQueue", () => {
     await microtask();
     expect(socket.writes).toBe(writes);
     expect(queue.queuedBytes).toBe(0);
+  });
+});
+
+// A large body received in a reassembly buffer of its own goes out again with its header written in
+// the dead bytes before it (src/protocol/headroom.ts): one write, the body not copied.
+describe("WriteQueue, a received large body sent on", () => {
+  const options = { highWaterMark: 1 << 30, lowWaterMark: 1 << 20, maxFrameLength: 16 * 1024 * 1024 };
+
+  /** A 256 KiB request received in pieces, as a connection's decoder hands it out. */
+  function receivedLarge(seed: number, serializeType: "JSON" | "ROCKETMQ" = "JSON"): RemotingCommand {
+    const frame = encodeFrame(createRequest(BIG, { body: bytesOf(seed, 256 * 1024), extFields: { topic: "t".repeat(40) }, serializeType }));
+    const decoder = new FrameDecoder();
+    const out: RemotingCommand[] = [];
+    for (let off = 0; off < frame.length; off += 65_536) decoder.feed(frame.subarray(off, off + 65_536), (c) => out.push(c));
+    return out[0]!;
+  }
+
+  for (const retains of [false, true]) {
+    test(`its response frame is one write over the body's own buffer, intact (${retains ? "Node" : "Bun"} socket)`, async () => {
+      const request = receivedLarge(1);
+      const body = request.body!;
+      const original = body.slice();
+      const socket = new ScriptedSocket((n) => n, retains);
+      const queue = new WriteQueue(socket, options, () => {});
+      const response = createResponse(0, null, { opaque: 7, body, extFields: { k: "v" } });
+      queue.enqueue(response);
+      expect(socket.writes).toBe(1);
+      expect(socket.given[0]!.buffer).toBe(body.buffer); // the header went in front of the body: no copy
+      expect(socket.decode().map(plain)).toEqual([plain(expectedAfterRoundTrip(response))]);
+      expect(Buffer.compare(body, original)).toBe(0);
+    });
+  }
+
+  test("the room is used once: the same body sent again is copied next to its header, and both frames arrive intact", async () => {
+    const body = receivedLarge(2).body!;
+    const socket = new ScriptedSocket((n) => n);
+    const queue = new WriteQueue(socket, options, () => {});
+    const first = createResponse(0, null, { opaque: 1, body });
+    const second = createResponse(0, null, { opaque: 2, body });
+    queue.enqueue(first);
+    queue.enqueue(second);
+    expect(socket.given.map((g) => g.buffer === body.buffer)).toEqual([true, false]);
+    expect(socket.decode().map(plain)).toEqual([first, second].map((c) => plain(expectedAfterRoundTrip(c))));
+  });
+
+  test("a view that does not start where the body did, or a header larger than the room, never writes over bytes before it", async () => {
+    const body = receivedLarge(3, "ROCKETMQ").body!;
+    const original = body.slice();
+    const socket = new ScriptedSocket((n) => n);
+    const queue = new WriteQueue(socket, options, () => {});
+    const inner = createResponse(0, null, { opaque: 1, body: body.subarray(100) });
+    queue.enqueue(inner);
+    const big = createResponse(0, "r".repeat(4000), { opaque: 2, body });
+    queue.enqueue(big);
+    expect(socket.given.some((g) => g.buffer === body.buffer)).toBe(false);
+    expect(Buffer.compare(body, original)).toBe(0);
+    expect(socket.decode().map(plain)).toEqual([inner, big].map((c) => plain(expectedAfterRoundTrip(c))));
+  });
+
+  test("small frames gathered in the same turn go in front of it, in order, under short writes", async () => {
+    const rng = new Random(9);
+    const socket = new ScriptedSocket(() => (rng.bool(0.3) ? 0 : rng.int(1, 50_000)));
+    const queue = new WriteQueue(socket, options, () => {});
+    const commands: RemotingCommand[] = [];
+    for (let i = 0; i < 12; i++) {
+      const small = createResponse(0, null, { opaque: 2 * i, extFields: { i: String(i) } });
+      const large = createResponse(0, null, { opaque: 2 * i + 1, body: receivedLarge(10 + i).body! });
+      commands.push(small, large);
+      queue.enqueue(small);
+      queue.enqueue(large);
+      for (let d = rng.int(0, 3); d > 0; d--) queue.onDrain();
+    }
+    socket.accept = (n) => n;
+    while (queue.queuedBytes > 0) queue.onDrain();
+    expect(socket.given.filter((g) => g.buffer.byteLength >= 256 * 1024 && g.byteOffset > 0).length).toBeGreaterThan(0);
+    expect(socket.decode().map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
   });
 });

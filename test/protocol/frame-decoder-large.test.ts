@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createRequest, encodeFrame, FrameDecoder, type RemotingCommand } from "../../src/index.ts";
+import { takeHeadroom } from "../../src/protocol/headroom.ts";
 import { Random } from "../helpers/random.ts";
 
 const MiB = 1024 * 1024;
@@ -93,6 +94,26 @@ describe("FrameDecoder, large frames that arrive in pieces", () => {
     const [d] = feedAll(decoder, headerThenBody(three, headEnd(three), 65_536));
     expect(d!.body!.buffer).not.toBe(c!.body?.buffer);
     expect(d!.body!.every((x) => x === 3)).toBe(true);
+  });
+
+  test("the bytes before a reassembled body are offered once as room for a header, and withdrawn by release()", () => {
+    const decoder = new FrameDecoder({ lazyBodies: true });
+    const one = encodeFrame(createRequest(1, { body: new Uint8Array(100_000).fill(7), extFields: { a: "b" } }));
+    const prefixAndHeader = headEnd(one); // what arrived before the body: all of it is dead once decoded
+    const [a] = feedAll(decoder, headerThenBody(one, prefixAndHeader, 65_536));
+    const body = a!.body!;
+    expect(takeHeadroom(body, prefixAndHeader + 64)).toBeNull(); // more than the frame left before its body
+    expect(takeHeadroom(body.subarray(1), 8)).toBeNull(); // not where the body starts
+    const room = takeHeadroom(body, prefixAndHeader - 4)!; // the 4-byte length prefix is not stored
+    expect(room.buffer).toBe(body.buffer);
+    expect(room.byteOffset + room.length).toBe(body.byteOffset);
+    expect(takeHeadroom(body, 8)).toBeNull(); // taken: never handed out twice
+
+    const [b] = feedAll(decoder, headerThenBody(one, prefixAndHeader, 65_536));
+    const bodyB = b!.body!;
+    expect(decoder.release(b!)).toBe(true);
+    expect(takeHeadroom(bodyB, 8)).toBeNull(); // the buffer will hold the next frame
+    expect(body.every((x) => x === 7)).toBe(true);
   });
 
   test("release() refuses what it does not own: small frames, frames decoded in place, other decoders' frames, an older frame", () => {

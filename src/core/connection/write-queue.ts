@@ -2,6 +2,7 @@ import { ByteWriter } from "../../protocol/byte-writer.ts";
 import { encodeFrameHeader } from "../../protocol/frame-codec.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { TransportSocket } from "../transport.ts";
+import { takeHeadroom } from "../../protocol/headroom.ts";
 import { frameJoiner } from "./frame-joiner.ts";
 
 export interface WriteQueueOptions {
@@ -154,6 +155,7 @@ export class WriteQueue {
    * kept, in order.
    */
   private writeLarge(body: Uint8Array): void {
+    if (this.backlog.length === 0 && this.writeInPlace(body)) return;
     if (this.backlog.length === 0 && !this.socket.retainsWrittenBytes) {
       const w = this.batch;
       const frame = frameJoiner.join(w.bytes.subarray(0, w.pos), body);
@@ -175,6 +177,26 @@ export class WriteQueue {
       if (n >= 0 && n < body.length) this.pushBacklog(body.subarray(n));
     }
     this.updateWritability();
+  }
+
+  /**
+   * Sends what was gathered and the body in one write with no copy of the body, when the body was
+   * received in a buffer of its own with room before it (see headroom.ts): the gathered bytes go
+   * there. Returns false, doing nothing, when there is no such room.
+   */
+  private writeInPlace(body: Uint8Array): boolean {
+    const w = this.batch;
+    const head = takeHeadroom(body, w.pos);
+    if (head === null) return false;
+    head.set(w.bytes.subarray(0, w.pos));
+    w.reset(BATCH_RETAINED);
+    const frame = new Uint8Array(body.buffer, head.byteOffset, head.length + body.length);
+    const n = this.socket.write(frame);
+    if (n >= 0 && n < frame.length) {
+      this.pushBacklog(frame.subarray(n));
+      this.updateWritability();
+    }
+    return true;
   }
 
   /** The batch's bytes, handed over for good; the queue continues with a fresh buffer. */
