@@ -38,6 +38,8 @@ export interface RemotingCommand {
 export const RemotingVersion = {
   /** Name servers answer standard JSON route data from here on. */
   V4_9_4: 401,
+  /** What RocketMQ 4.9.8 clients send, and so what this package's Producer sends (brokers check >= 121 and >= 232 for some features). */
+  V4_9_8: 409,
   V5_0_0: 413,
   /** The last version that a gracefully-stopping 5.2+ server does not answer with GO_AWAY. */
   V5_3_1: 475,

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NameServerLite } from "../../examples/namesrv-lite.ts";
+import { NameServerLite } from "../../src/lite/index.ts";
 import { silentLogger } from "../../src/index.ts";
 import { createRegisterBrokerRequest, type RegisterBrokerBody } from "../../src/rocketmq/index.ts";
 import { buildPackage } from "../helpers/built-package.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { NameServerLite } from "../../examples/namesrv-lite.ts";
+import { NameServerLite } from "../../src/lite/index.ts";
 import { createRequest, decodeCustomHeader, RemotingClient, RequestCode, ResponseCode, silentLogger, type RemotingCommand } from "../../src/index.ts";
 import { createClusterInfoRequest, createRegisterBrokerRequest, createRouteInfoRequest, createTopicListRequest, createUnregisterBrokerRequest, parseClusterInfo, parseTopicList, parseTopicRouteData, RegisterBrokerResponseHeader, type RegisterBrokerBody } from "../../src/rocketmq/index.ts";
 import { HOST, useHarness } from "../helpers/harness.ts";
@@ -47,7 +47,7 @@ function register(client: RemotingClient, addr: string, b: Broker, topics: Recor
 
 const text = (bytes: Uint8Array | null): string => new TextDecoder().decode(bytes!);
 
-describe("examples/namesrv-lite.ts end to end", () => {
+describe("NameServerLite end to end", () => {
   for (const serializeType of TYPES) {
     test(`${serializeType}: register brokers, fetch routes, cluster info and the topic list, unregister`, async () => {
       const { addr } = await startNamesrv();

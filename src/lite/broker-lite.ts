@@ -1,0 +1,224 @@
+import { RemotingClient } from "../core/endpoint/remoting-client.ts";
+import type { RemotingServer } from "../core/endpoint/remoting-server.ts";
+import { defaultLogger, type Logger } from "../core/observability/logger.ts";
+import { RemotingVersion } from "../protocol/remoting-command.ts";
+import { RequestCode } from "../protocol/request-code.ts";
+import { ResponseCode } from "../protocol/response-code.ts";
+import { runtimeTransport } from "../transport/runtime.ts";
+import { PeriodicTask } from "../rocketmq/client/periodic-task.ts";
+import { parseHeartbeatData } from "../rocketmq/heartbeat-data.ts";
+import { decodeMessageExts } from "../rocketmq/message/message-ext-codec.ts";
+import type { MessageExt } from "../rocketmq/message/message.ts";
+import { TopicValidator } from "../rocketmq/message/topics.ts";
+import { decompressBody } from "../rocketmq/message/zlib-compression.ts";
+import { createRegisterBrokerRequest, createUnregisterBrokerRequest } from "../rocketmq/requests.ts";
+import { answer } from "./answer.ts";
+import { openLiteServer, type LiteServerOptions } from "./lite-server.ts";
+import { MessageStore } from "./message-store.ts";
+import { storeSend, type SendStoreContext } from "./send-processor.ts";
+import { TopicTable } from "./topic-table.ts";
+
+/** What `new BrokerLite(options)` takes: the broker's own options, and any RemotingServer option (port 10911 by default). */
+export interface BrokerLiteOptions extends LiteServerOptions {
+  /** Name servers to register with ("host:port"), at start, every registerIntervalMs and when a topic is created; none by default. */
+  nameServers?: readonly string[];
+  /** Default "broker-a". */
+  brokerName?: string;
+  /** Default "DefaultCluster". */
+  clusterName?: string;
+  /**
+   * The address clients are told to reach this broker at (routes, store host, offset ids); default:
+   * the `host` option, or 127.0.0.1 when it listens on every address.
+   */
+  advertisedHost?: string;
+  /** Messages kept over all queues; the oldest beyond it are dropped (default 1 000 000). */
+  maxMessages?: number;
+  /** Record bytes kept over all queues; the oldest beyond it are dropped (default 256 MiB). */
+  maxBytes?: number;
+  /** Whether TBW102 exists, so that producers' sends create topics (Java's autoCreateTopicEnable); default true. */
+  autoCreateTopicEnable?: boolean;
+  /** Queues of TBW102 (Java's broker defaultTopicQueueNums); default 8. A created topic gets min(its sender's ask, this). */
+  defaultTopicQueueNums?: number;
+  /** Period of the registration with the name servers (Java: 30 s). */
+  registerIntervalMs?: number;
+  /** Wall clock (ms) for store times and data versions. */
+  now?: () => number;
+}
+
+/** Java's BrokerConfig and MessageStoreConfig defaults, in-memory bounds of this one. */
+const BROKER_DEFAULTS = {
+  brokerName: "broker-a",
+  clusterName: "DefaultCluster",
+  maxMessages: 1_000_000,
+  maxBytes: 256 * 1024 * 1024,
+  autoCreateTopicEnable: true,
+  defaultTopicQueueNums: 8,
+  registerIntervalMs: 30_000,
+} as const;
+
+/** How long a name server keeps this broker without a new registration (Java's default). */
+const REGISTRATION_TIMEOUT_MS = 120_000;
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw new TypeError(`BrokerLite: option "${name}" must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * An in-memory RocketMQ broker for development and tests: registers with name servers, creates
+ * topics from TBW102 on first send, stores what producers send (SEND_MESSAGE, SEND_MESSAGE_V2,
+ * SEND_BATCH_MESSAGE) per queue with bounded retention, and answers as a 4.9.8 broker does.
+ */
+export class BrokerLite {
+  readonly #serverOptions: LiteServerOptions;
+  readonly #nameServers: readonly string[];
+  readonly #brokerName: string;
+  readonly #clusterName: string;
+  readonly #advertisedHost: string;
+  readonly #registerIntervalMs: number;
+  readonly #now: () => number;
+  readonly #logger: Logger;
+  readonly #topics: TopicTable;
+  readonly #store: MessageStore;
+  #server: RemotingServer | null = null;
+  #client: RemotingClient | null = null;
+  #registration: PeriodicTask | null = null;
+  #starting: Promise<void> | null = null;
+  #stopping: Promise<void> | null = null;
+
+  /** Checks the options (a TypeError naming a bad one); nothing is opened before start(). */
+  constructor(options: BrokerLiteOptions = {}) {
+    const { nameServers = [], brokerName, clusterName, advertisedHost, maxMessages, maxBytes, autoCreateTopicEnable, defaultTopicQueueNums, registerIntervalMs, now, ...server } = options;
+    if (!Array.isArray(nameServers) || !nameServers.every((a) => typeof a === "string" && a.length > 0)) throw new TypeError('BrokerLite: option "nameServers" must be an array of "host:port" strings');
+    this.#nameServers = nameServers;
+    this.#brokerName = brokerName ?? BROKER_DEFAULTS.brokerName;
+    this.#clusterName = clusterName ?? BROKER_DEFAULTS.clusterName;
+    const host = server.host;
+    this.#advertisedHost = advertisedHost ?? (host === undefined || host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host);
+    this.#registerIntervalMs = positiveInteger("registerIntervalMs", registerIntervalMs ?? BROKER_DEFAULTS.registerIntervalMs);
+    this.#now = now ?? Date.now;
+    this.#logger = server.logger ?? defaultLogger;
+    this.#serverOptions = { port: 10911, ...server };
+    this.#topics = new TopicTable({
+      autoCreateTopicKey: (autoCreateTopicEnable ?? BROKER_DEFAULTS.autoCreateTopicEnable) ? TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC : null,
+      autoCreateQueueNums: positiveInteger("defaultTopicQueueNums", defaultTopicQueueNums ?? BROKER_DEFAULTS.defaultTopicQueueNums),
+      now: this.#now,
+    });
+    this.#store = new MessageStore({
+      maxMessages: positiveInteger("maxMessages", maxMessages ?? BROKER_DEFAULTS.maxMessages),
+      maxBytes: positiveInteger("maxBytes", maxBytes ?? BROKER_DEFAULTS.maxBytes),
+    });
+  }
+
+  /** The port listened on (the one chosen when port 0 was asked); 0 before start(). */
+  get port(): number {
+    return this.#server?.port ?? 0;
+  }
+
+  /** "host:port" as clients are told to reach this broker. */
+  get address(): string {
+    return `${this.#advertisedHost}:${this.port}`;
+  }
+
+  /** The broker's name in routes. */
+  get brokerName(): string {
+    return this.#brokerName;
+  }
+
+  /** Messages kept, and their record bytes. */
+  get stats(): { messages: number; bytes: number } {
+    return { messages: this.#store.messageCount, bytes: this.#store.byteCount };
+  }
+
+  /** The offset the next message of a queue will get (Java's max offset). */
+  maxOffset(topic: string, queueId: number): number {
+    return this.#store.maxOffset(topic, queueId);
+  }
+
+  /**
+   * The messages kept in a queue from `offset` on (at most `maxCount`), decoded as a consumer gets
+   * them (compressed bodies inflated): what a test or a developer checks a producer sent.
+   */
+  read(topic: string, queueId: number, offset = 0, maxCount = 32): MessageExt[] {
+    const records = this.#store.read(topic, queueId, offset, maxCount).map((m) => m.record);
+    return records.flatMap((record) => decodeMessageExts(record, { decompress: decompressBody, brokerName: this.#brokerName }));
+  }
+
+  /**
+   * Creates a topic with `queueNums` read and write queues (Java's updateTopic in the admin tools),
+   * unless it exists, and tells the name servers.
+   */
+  async createTopic(topic: string, queueNums = 4): Promise<void> {
+    this.#topics.ensure(topic, positiveInteger("queueNums", queueNums));
+    await this.#register();
+  }
+
+  /** Listens, then registers with the name servers (a failed registration is logged, and retried every registerIntervalMs). Idempotent. */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const send: SendStoreContext = {
+      topics: this.#topics,
+      store: this.#store,
+      storeHost: () => this.address,
+      clusterName: this.#clusterName,
+      now: this.#now,
+      onTopicCreated: () => void this.#register(),
+      onStored: () => undefined,
+    };
+    this.#server = await openLiteServer(this.#serverOptions, (s) => {
+      for (const code of [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE]) {
+        s.registerProcessor(code, (ctx, request) => storeSend(ctx, request, send));
+      }
+      s.registerProcessor(RequestCode.HEART_BEAT, (_ctx, request) => {
+        parseHeartbeatData(request.body);
+        return answer(request, ResponseCode.SUCCESS, null);
+      });
+      s.registerProcessor(RequestCode.UNREGISTER_CLIENT, (_ctx, request) => answer(request, ResponseCode.SUCCESS, null));
+    });
+    if (this.#nameServers.length === 0) return;
+    this.#client = new RemotingClient({ transport: this.#serverOptions.transport ?? (await runtimeTransport()), logger: this.#logger });
+    this.#registration = new PeriodicTask(this.#registerIntervalMs, () => this.#register(), (error) => this.#logger.warn(`BrokerLite ${this.#brokerName}: registration failed: ${(error as Error)?.message ?? error}`));
+    this.#registration.start();
+    await this.#registration.runNow();
+  }
+
+  /** REGISTER_BROKER with the whole topic table to every name server; rejects if any refused or failed. */
+  async #register(): Promise<void> {
+    const client = this.#client;
+    if (client === null) return;
+    const header = { brokerName: this.#brokerName, brokerAddr: this.address, clusterName: this.#clusterName, haServerAddr: `${this.#advertisedHost}:${this.port + 1}`, brokerId: 0n, heartbeatTimeoutMillis: BigInt(REGISTRATION_TIMEOUT_MS) };
+    const body = { topicConfigSerializeWrapper: { topicConfigTable: this.#topics.table(), dataVersion: this.#topics.dataVersion }, filterServerList: [] };
+    const results = await Promise.allSettled(this.#nameServers.map((addr) => client.invokeSync(addr, createRegisterBrokerRequest(header, body, { version: RemotingVersion.V4_9_8 }), 3_000)));
+    results.forEach((r, i) => {
+      if (r.status === "rejected") throw r.reason;
+      if (r.value.code !== ResponseCode.SUCCESS) throw new Error(`name server ${this.#nameServers[i]} refused the registration: code ${r.value.code}, ${r.value.remark ?? ""}`);
+    });
+  }
+
+  /** Unregisters from the name servers, stops listening and closes every connection. Idempotent; always settles. */
+  shutdown(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  /** shutdown(), for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
+    await this.#registration?.stop();
+    const client = this.#client;
+    if (client !== null) {
+      const header = { brokerName: this.#brokerName, brokerAddr: this.address, clusterName: this.#clusterName, brokerId: 0n };
+      await Promise.allSettled(this.#nameServers.map((addr) => client.invokeSync(addr, createUnregisterBrokerRequest(header, { version: RemotingVersion.V4_9_8 }), 3_000)));
+      await client.shutdown();
+    }
+    await this.#server?.shutdown();
+  }
+}

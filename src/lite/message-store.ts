@@ -1,0 +1,162 @@
+/**
+ * The messages of an in-memory broker: one log per queue, each message stored as the record a pull
+ * serves (Java's MessageExt layout), with its queue offset, a commit-log-like physical offset (the
+ * record bytes stored before it, as Java counts), its store time and its tag hash (what a pull's
+ * subscription is filtered on). Retention is bounded by count and bytes over the whole store: the
+ * oldest messages go first, and a queue's minimum offset rises past them.
+ */
+
+/** One stored message. */
+export interface StoredMessage {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly queueOffset: number;
+  readonly commitLogOffset: number;
+  readonly storeTimestamp: number;
+  /** Java String.hashCode of the message's tag, 0 without one. */
+  readonly tagsCode: number;
+  /** The record as a pull returns it. */
+  readonly record: Uint8Array;
+}
+
+/** Bounds of a MessageStore. */
+export interface MessageStoreLimits {
+  /** Messages kept over all queues; the oldest beyond it are dropped. */
+  maxMessages: number;
+  /** Record bytes kept over all queues; the oldest beyond it are dropped. */
+  maxBytes: number;
+}
+
+/** A queue's log: `entries[head..]` are its messages still kept, in offset order. */
+class QueueLog {
+  entries: StoredMessage[] = [];
+  head = 0;
+  /** The offset the next message gets (Java's max offset). */
+  nextOffset = 0;
+
+  get minOffset(): number {
+    return this.head < this.entries.length ? this.entries[this.head]!.queueOffset : this.nextOffset;
+  }
+
+  dropOldest(): void {
+    this.head++;
+    // Compact once the dropped part is the larger half, so a log never holds more than twice what it keeps.
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+export class MessageStore {
+  readonly #limits: MessageStoreLimits;
+  readonly #queues = new Map<string, QueueLog>();
+  /** Every kept message in store order (oldest first), for retention and commit-log lookups. */
+  #order: StoredMessage[] = [];
+  #orderHead = 0;
+  #byCommitLogOffset = new Map<number, StoredMessage>();
+  #bytes = 0;
+  #commitLogOffset = 0;
+
+  constructor(limits: MessageStoreLimits) {
+    this.#limits = limits;
+  }
+
+  /** Messages kept. */
+  get messageCount(): number {
+    return this.#order.length - this.#orderHead;
+  }
+
+  /** Record bytes kept. */
+  get byteCount(): number {
+    return this.#bytes;
+  }
+
+  /** The physical offset the next message gets. */
+  get commitLogOffset(): number {
+    return this.#commitLogOffset;
+  }
+
+  /**
+   * Appends one message to `topic`'s queue `queueId`. `encode` makes its record once its offsets are
+   * known (a record carries them). Older messages are dropped if the limits are passed.
+   */
+  append(topic: string, queueId: number, storeTimestamp: number, tagsCode: number, encode: (queueOffset: number, commitLogOffset: number) => Uint8Array): StoredMessage {
+    const log = this.#log(topic, queueId, true)!;
+    const queueOffset = log.nextOffset;
+    const commitLogOffset = this.#commitLogOffset;
+    const record = encode(queueOffset, commitLogOffset);
+    const message: StoredMessage = { topic, queueId, queueOffset, commitLogOffset, storeTimestamp, tagsCode, record };
+    log.entries.push(message);
+    log.nextOffset++;
+    this.#commitLogOffset += record.length;
+    this.#order.push(message);
+    this.#byCommitLogOffset.set(commitLogOffset, message);
+    this.#bytes += record.length;
+    this.#enforceLimits();
+    return message;
+  }
+
+  /** The offset the queue's next message will get (0 for a queue never written). */
+  maxOffset(topic: string, queueId: number): number {
+    return this.#log(topic, queueId, false)?.nextOffset ?? 0;
+  }
+
+  /** The offset of the queue's oldest kept message (maxOffset when it keeps none). */
+  minOffset(topic: string, queueId: number): number {
+    return this.#log(topic, queueId, false)?.minOffset ?? 0;
+  }
+
+  /** Up to `maxCount` kept messages of the queue from `offset` on that `accept` takes (all by default). */
+  read(topic: string, queueId: number, offset: number, maxCount: number, accept: (message: StoredMessage) => boolean = () => true): StoredMessage[] {
+    const log = this.#log(topic, queueId, false);
+    const out: StoredMessage[] = [];
+    if (log === undefined) return out;
+    const first = log.minOffset;
+    for (let i = log.head + Math.max(0, offset - first); i < log.entries.length && out.length < maxCount; i++) {
+      const message = log.entries[i]!;
+      if (accept(message)) out.push(message);
+    }
+    return out;
+  }
+
+  /** The kept message stored at `commitLogOffset`, if any. */
+  byCommitLogOffset(commitLogOffset: number): StoredMessage | undefined {
+    return this.#byCommitLogOffset.get(commitLogOffset);
+  }
+
+  /** The offset of the queue's first kept message stored at or after `timestamp` (maxOffset if none). */
+  offsetByTimestamp(topic: string, queueId: number, timestamp: number): number {
+    const log = this.#log(topic, queueId, false);
+    if (log === undefined) return 0;
+    let lo = log.head;
+    let hi = log.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (log.entries[mid]!.storeTimestamp < timestamp) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < log.entries.length ? log.entries[lo]!.queueOffset : log.nextOffset;
+  }
+
+  #log(topic: string, queueId: number, create: boolean): QueueLog | undefined {
+    const key = `${topic}\u0000${queueId}`;
+    let log = this.#queues.get(key);
+    if (log === undefined && create) this.#queues.set(key, (log = new QueueLog()));
+    return log;
+  }
+
+  #enforceLimits(): void {
+    const { maxMessages, maxBytes } = this.#limits;
+    while (this.messageCount > maxMessages || (this.#bytes > maxBytes && this.messageCount > 1)) {
+      const oldest = this.#order[this.#orderHead++]!;
+      this.#log(oldest.topic, oldest.queueId, false)!.dropOldest();
+      this.#byCommitLogOffset.delete(oldest.commitLogOffset);
+      this.#bytes -= oldest.record.length;
+    }
+    if (this.#orderHead > 1024 && this.#orderHead * 2 > this.#order.length) {
+      this.#order = this.#order.slice(this.#orderHead);
+      this.#orderHead = 0;
+    }
+  }
+}

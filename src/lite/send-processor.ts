@@ -1,0 +1,160 @@
+import type { ProcessorContext } from "../core/inbound/processor.ts";
+import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import { RequestCode } from "../protocol/request-code.ts";
+import { ResponseCode } from "../protocol/response-code.ts";
+import { parseIpAndPort } from "../rocketmq/message/ip-address.ts";
+import { decodeMessageBatch } from "../rocketmq/message/message-batch-codec.ts";
+import { MessageConst } from "../rocketmq/message/message-const.ts";
+import { encodeMessageExt } from "../rocketmq/message/message-ext-codec.ts";
+import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
+import { decodeProperties, type Properties } from "../rocketmq/message/properties.ts";
+import { MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message/topics.ts";
+import { checkTopic } from "../rocketmq/message/validators.ts";
+import { PermName } from "../rocketmq/route-data.ts";
+import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
+import { decodeSendMessageRequestHeader, SendMessageResponseHeader } from "../rocketmq/send-headers.ts";
+import { encodeCustomHeader } from "../protocol/custom-header.ts";
+import { tagsCodeOf } from "../rocketmq/subscription.ts";
+import { answer } from "./answer.ts";
+import type { MessageStore, StoredMessage } from "./message-store.ts";
+import type { TopicTable } from "./topic-table.ts";
+
+/** What storing a send needs of the broker. */
+export interface SendStoreContext {
+  readonly topics: TopicTable;
+  readonly store: MessageStore;
+  /** The broker's advertised "ip:port": the records' store host and the offset ids' address. */
+  readonly storeHost: () => string;
+  readonly clusterName: string;
+  readonly now: () => number;
+  /** A topic was created by this send: the name servers should hear of it. */
+  readonly onTopicCreated: (topic: string) => void;
+  /** Messages were stored in a queue: held pulls on it may be answered. */
+  readonly onStored: (topic: string, queueId: number) => void;
+}
+
+/** One message of a send, as it will be stored. */
+interface Incoming {
+  body: Uint8Array;
+  flag: number;
+  properties: Properties;
+}
+
+/**
+ * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE as Java 4.9.8's SendMessageProcessor answers
+ * them: the topic checked or created from the default topic, the queue chosen or checked, CLUSTER
+ * added to the properties and WAIT dropped, each message stored as a record, and the answer's
+ * msgId (the offset id; comma-joined for a batch), queueId and queueOffset (the first message's).
+ */
+export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broker: SendStoreContext): RemotingCommand {
+  let header;
+  try {
+    header = decodeSendMessageRequestHeader(request);
+  } catch (error) {
+    return answer(request, ResponseCode.SYSTEM_ERROR, `the send's header is invalid: ${(error as Error).message}`);
+  }
+  const { topic } = header;
+  try {
+    checkTopic(topic);
+  } catch (error) {
+    return answer(request, ResponseCode.SYSTEM_ERROR, (error as Error).message);
+  }
+  if (NOT_ALLOWED_SEND_TOPICS.has(topic)) return answer(request, ResponseCode.NO_PERMISSION, `Sending message to topic[${topic}] is forbidden.`);
+  const config = topicFor(topic, header.defaultTopic, header.defaultTopicQueueNums, broker);
+  if (config === undefined) {
+    return answer(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please!`);
+  }
+  if ((config.perm & PermName.PERM_WRITE) === 0) return answer(request, ResponseCode.NO_PERMISSION, `the topic[${topic}] sending message is forbidden`);
+  let queueId = header.queueId;
+  if (queueId < 0) queueId = Math.floor(Math.random() * config.writeQueueNums);
+  if (queueId >= Math.max(config.writeQueueNums, config.readQueueNums)) {
+    return answer(request, ResponseCode.SYSTEM_ERROR, `request queueId[${queueId}] is illegal, topic:[${topic}] topicConfig.writeQueueNums:[${config.writeQueueNums}] consumer:[${ctx.remoteAddress}]`);
+  }
+
+  const batch = request.code === RequestCode.SEND_BATCH_MESSAGE;
+  const outer = decodeProperties(header.properties ?? "");
+  let incoming: Incoming[];
+  try {
+    incoming = batch ? batchMessages(request.body, outer, broker.clusterName) : [{ body: request.body ?? new Uint8Array(0), flag: header.flag, properties: singleProperties(outer, broker.clusterName) }];
+  } catch (error) {
+    return answer(request, ResponseCode.MESSAGE_ILLEGAL, `the batch body is invalid: ${(error as Error).message}`);
+  }
+  if (incoming.length === 0) return answer(request, ResponseCode.MESSAGE_ILLEGAL, "the batch holds no message");
+
+  const bornHost = hostAndPort(ctx.remoteAddress);
+  const storeHost = broker.storeHost();
+  const store = parseIpAndPort(storeHost);
+  const storeTimestamp = broker.now();
+  const stored: StoredMessage[] = incoming.map((m) =>
+    broker.store.append(topic, queueId, storeTimestamp, tagsCodeOf(m.properties[MessageConst.PROPERTY_TAGS]), (queueOffset, commitLogOffset) =>
+      encodeMessageExt({
+        topic,
+        body: m.body,
+        properties: m.properties,
+        flag: m.flag,
+        queueId,
+        queueOffset,
+        commitLogOffset,
+        sysFlag: header.sysFlag,
+        bornTimestamp: header.bornTimestamp,
+        bornHost,
+        storeTimestamp,
+        storeHost,
+        reconsumeTimes: header.reconsumeTimes ?? 0,
+      }),
+    ),
+  );
+  broker.onStored(topic, queueId);
+  const msgId = stored.map((m) => createOffsetMessageId(store.ip, store.port, m.commitLogOffset)).join(",");
+  const extFields = {
+    ...encodeCustomHeader({ msgId, queueId, queueOffset: stored[0]!.queueOffset }, SendMessageResponseHeader),
+    [MessageConst.PROPERTY_MSG_REGION]: MixAll.DEFAULT_TRACE_REGION_ID,
+    [MessageConst.PROPERTY_TRACE_SWITCH]: "true",
+  };
+  return answer(request, ResponseCode.SUCCESS, null, { extFields });
+}
+
+/** The topic's config: as it is, or created from the default topic (or, for a retry topic, with one queue). */
+function topicFor(topic: string, defaultTopic: string, defaultTopicQueueNums: number, broker: SendStoreContext): TopicConfig | undefined {
+  const existing = broker.topics.get(topic);
+  if (existing !== undefined) return existing;
+  let created = broker.topics.createFromDefault(topic, defaultTopic, defaultTopicQueueNums);
+  if (created === undefined && topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX)) created = broker.topics.ensure(topic, 1);
+  if (created !== undefined) broker.onTopicCreated(topic);
+  return created;
+}
+
+/** A single message's stored properties: as sent, CLUSTER added, WAIT dropped (4.9.8). */
+function singleProperties(sent: Properties, clusterName: string): Properties {
+  const properties = sent;
+  delete properties[MessageConst.PROPERTY_WAIT_STORE_MSG_OK];
+  properties[MessageConst.PROPERTY_CLUSTER] = clusterName;
+  return properties;
+}
+
+/** A batch's messages: each one's own properties, then the batch's, then CLUSTER (CommitLog's batch encoder). */
+function batchMessages(body: Uint8Array | null, outer: Properties, clusterName: string): Incoming[] {
+  if (body === null) return [];
+  return decodeMessageBatch(body).map((entry) => ({
+    body: entry.body,
+    flag: entry.flag,
+    properties: Object.assign(entry.properties, outer, { [MessageConst.PROPERTY_CLUSTER]: clusterName }),
+  }));
+}
+
+/** The peer's "ip:port" as a record stores it; a peer without one (a unix socket) is 0.0.0.0:0. */
+function hostAndPort(remoteAddress: string): string {
+  try {
+    parseIpAndPort(remoteAddress);
+    return remoteAddress;
+  } catch {
+    const colon = remoteAddress.lastIndexOf(":");
+    const bracketed = colon > 0 ? `[${remoteAddress.slice(0, colon)}]${remoteAddress.slice(colon)}` : "";
+    try {
+      parseIpAndPort(bracketed);
+      return bracketed;
+    } catch {
+      return "0.0.0.0:0";
+    }
+  }
+}

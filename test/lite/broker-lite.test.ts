@@ -1,0 +1,148 @@
+import { describe, expect, test } from "bun:test";
+import { createRequest, RemotingClient, RequestCode, ResponseCode, silentLogger, type RemotingCommand } from "../../src/index.ts";
+import { BrokerLite } from "../../src/lite/index.ts";
+import {
+  createRouteInfoRequest,
+  createSendMessageRequest,
+  buildSendMessageRequestHeader,
+  decodeOffsetMessageId,
+  decodeProperties,
+  encodeMessageBatch,
+  parseTopicRouteData,
+  tagsCodeOf,
+} from "../../src/rocketmq/index.ts";
+import { HOST, useHarness } from "../helpers/harness.ts";
+import { startLiteCluster } from "../helpers/lite-cluster.ts";
+import { vector } from "../helpers/message-vectors.ts";
+
+const h = useHarness();
+
+async function clientFor(): Promise<RemotingClient> {
+  const client = new RemotingClient({ logger: silentLogger, shutdownTimeoutMs: 200 });
+  h.defer(() => client.shutdown());
+  return client;
+}
+
+function send(topic: string, queueId: number, body: string, properties: Record<string, string> = { WAIT: "true" }, defaultTopic?: string): RemotingCommand {
+  const header = buildSendMessageRequestHeader({ producerGroup: "g", topic, queueId, properties, ...(defaultTopic ? { defaultTopic } : {}) });
+  return createSendMessageRequest(header, new TextEncoder().encode(body));
+}
+
+describe("BrokerLite: sends", () => {
+  test("the Java 4.9.8 producer's SEND_MESSAGE_V2 is stored, and answered with the fields the Java broker answers", async () => {
+    const { brokers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    const client = await clientFor();
+    const javaRequest = vector("J-SEND-SYNC-REQ").command;
+    const javaResponse = vector("J-SEND-SYNC-RSP").command;
+    const response = await client.invokeSync(broker.address, javaRequest, 3000);
+    expect(response.code).toBe(ResponseCode.SUCCESS);
+    expect(response.version).toBe(javaResponse.version); // 409
+    expect(response.serializeType).toBe(javaResponse.serializeType);
+    expect(Object.keys(response.extFields!).sort()).toEqual(Object.keys(javaResponse.extFields!).sort());
+    const queueId = Number(javaRequest.extFields!.e);
+    expect(response.extFields!.queueId).toBe(String(queueId));
+    expect(response.extFields!.queueOffset).toBe("0");
+    const offsetId = decodeOffsetMessageId(response.extFields!.msgId!);
+    expect(offsetId.address).toBe(broker.address);
+
+    const [stored] = broker.read(javaRequest.extFields!.b!, queueId);
+    const sent = decodeProperties(javaRequest.extFields!.i!);
+    expect(stored!.body).toEqual(javaRequest.body!);
+    expect(stored!.tags).toBe(sent.TAGS);
+    expect(stored!.properties.color).toBe(sent.color!);
+    expect(stored!.properties.greeting).toBe(sent.greeting!);
+    expect(stored!.properties.WAIT).toBeUndefined(); // 4.9.8 drops WAIT from the stored properties
+    expect(stored!.properties.CLUSTER).toBe("DefaultCluster");
+    expect(stored!.msgId).toBe(sent.UNIQ_KEY!);
+    expect(stored!.offsetMsgId).toBe(response.extFields!.msgId!);
+    expect(stored!.bornTimestamp).toBe(Number(javaRequest.extFields!.g));
+    expect(stored!.storeHost).toBe(broker.address);
+    expect(stored!.bornHost.startsWith("127.0.0.1:")).toBe(true);
+  });
+
+  test("the Java producer's batch is stored at consecutive offsets; msgId lists every offset id", async () => {
+    const { brokers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    const client = await clientFor();
+    const javaRequest = vector("J-SEND-BATCH-REQ").command;
+    const response = await client.invokeSync(broker.address, javaRequest, 3000);
+    expect(response.code).toBe(ResponseCode.SUCCESS);
+    const ids = response.extFields!.msgId!.split(",");
+    expect(ids.length).toBe(3);
+    const queueId = Number(response.extFields!.queueId);
+    const stored = broker.read(javaRequest.extFields!.b!, queueId);
+    expect(stored.map((m) => m.queueOffset)).toEqual([0, 1, 2]);
+    expect(stored.map((m) => m.offsetMsgId)).toEqual(ids);
+    expect(stored.map((m) => m.keys)).toEqual(["batch-key-1", "batch-key-2", "batch-key-3"]);
+    expect(stored[1]!.properties.batchProp).toBe("two");
+    expect(stored.every((m) => m.properties.CLUSTER === "DefaultCluster")).toBe(true);
+  });
+
+  test("a topic created by a send gets min(asked, TBW102's) queues and the name server hears of it", async () => {
+    const { brokers, nameServers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    const client = await clientFor();
+    const routeOf = async (topic: string) => client.invokeSync(nameServers[0]!, createRouteInfoRequest(topic), 3000);
+    expect((await routeOf("Fresh")).code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    const tbw = parseTopicRouteData((await routeOf("TBW102")).body);
+    expect(tbw.queueDatas[0]).toMatchObject({ brokerName: "broker-a", perm: 7, readQueueNums: 8, writeQueueNums: 8 });
+    const response = await client.invokeSync(broker.address, send("Fresh", 3, "x"), 3000);
+    expect(response.code).toBe(ResponseCode.SUCCESS);
+    let route = null;
+    for (let i = 0; i < 100 && route === null; i++) {
+      const r = await routeOf("Fresh");
+      if (r.code === ResponseCode.SUCCESS) route = parseTopicRouteData(r.body);
+      else await Bun.sleep(10);
+    }
+    expect(route!.queueDatas[0]).toMatchObject({ brokerName: "broker-a", perm: 6, readQueueNums: 4, writeQueueNums: 4 });
+    expect(route!.brokerDatas[0]!.brokerAddrs["0"]).toBe(broker.address);
+  });
+
+  test("refusals as Java's: unknown topic without auto-creation, queue id out of range, forbidden and invalid topics", async () => {
+    const { brokers } = await startLiteCluster(h, [{ brokerName: "broker-a", autoCreateTopicEnable: false }]);
+    const broker = brokers[0]!;
+    await broker.createTopic("Known", 2);
+    const client = await clientFor();
+    const code = async (request: RemotingCommand) => (await client.invokeSync(broker.address, request, 3000)).code;
+    expect(await code(send("Unknown", 0, "x"))).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(await code(send("Known", 2, "x"))).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(await code(send("SCHEDULE_TOPIC_XXXX", 0, "x"))).toBe(ResponseCode.NO_PERMISSION);
+    expect(await code(send("bad topic!", 0, "x"))).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(await code(createRequest(RequestCode.SEND_MESSAGE_V2, { extFields: { b: "Known" } }))).toBe(ResponseCode.SYSTEM_ERROR);
+    const badBatch = createSendMessageRequest(buildSendMessageRequestHeader({ producerGroup: "g", topic: "Known", queueId: 0, properties: {}, batch: true }), new Uint8Array([0, 0, 0, 99, 1]));
+    expect(await code(badBatch)).toBe(ResponseCode.MESSAGE_ILLEGAL);
+    expect(await code(send("Known", -1, "any queue"))).toBe(ResponseCode.SUCCESS); // a negative queue id: the broker picks
+    expect(broker.stats.messages).toBe(1);
+  });
+
+  test("retention: the oldest messages go beyond maxMessages, and offsets keep counting", async () => {
+    const broker = new BrokerLite({ host: HOST, port: 0, logger: silentLogger, maxMessages: 5 });
+    h.defer(() => broker.shutdown());
+    await broker.start();
+    await broker.createTopic("R", 1);
+    const client = await clientFor();
+    for (let i = 0; i < 12; i++) expect((await client.invokeSync(broker.address, send("R", 0, `m${i}`, { TAGS: "T", WAIT: "true" }), 3000)).code).toBe(0);
+    expect(broker.stats.messages).toBe(5);
+    expect(broker.maxOffset("R", 0)).toBe(12);
+    const kept = broker.read("R", 0, 0, 100);
+    expect(kept.map((m) => new TextDecoder().decode(m.body))).toEqual(["m7", "m8", "m9", "m10", "m11"]);
+    expect(kept[0]!.tags).toBe("T");
+    expect(tagsCodeOf("T")).not.toBe(0);
+  });
+
+  test("options are checked, start and shutdown are idempotent, and batches of our own encoder are stored too", async () => {
+    expect(() => new BrokerLite({ maxMessages: 0 })).toThrow(/maxMessages/);
+    expect(() => new BrokerLite({ nameServers: "127.0.0.1:9876" as never })).toThrow(/nameServers/);
+    const broker = new BrokerLite({ host: HOST, port: 0, logger: silentLogger });
+    await Promise.all([broker.start(), broker.start()]);
+    await broker.createTopic("B", 1);
+    const client = await clientFor();
+    const body = encodeMessageBatch([1, 2].map((i) => ({ body: new Uint8Array([i]), properties: { KEYS: `k${i}` } })));
+    const header = buildSendMessageRequestHeader({ producerGroup: "g", topic: "B", queueId: 0, properties: { WAIT: "true" }, batch: true });
+    expect((await client.invokeSync(broker.address, createSendMessageRequest(header, body), 3000)).code).toBe(0);
+    expect(broker.read("B", 0).map((m) => m.keys)).toEqual(["k1", "k2"]);
+    await Promise.all([broker.shutdown(), broker.shutdown()]);
+    await broker.shutdown();
+  });
+});

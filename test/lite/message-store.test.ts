@@ -1,0 +1,59 @@
+import { describe, expect, test } from "bun:test";
+import { MessageStore } from "../../src/lite/message-store.ts";
+
+const record = (size: number, fill: number) => new Uint8Array(size).fill(fill);
+
+describe("MessageStore", () => {
+  test("queue offsets count per queue, physical offsets count record bytes over the whole store", () => {
+    const store = new MessageStore({ maxMessages: 100, maxBytes: 1 << 20 });
+    const a0 = store.append("A", 0, 1, 0, () => record(10, 1));
+    const b0 = store.append("B", 0, 2, 0, () => record(20, 2));
+    const a1 = store.append("A", 0, 3, 0, (queueOffset, commitLogOffset) => record(5 + queueOffset + commitLogOffset, 3));
+    expect([a0.queueOffset, b0.queueOffset, a1.queueOffset]).toEqual([0, 0, 1]);
+    expect([a0.commitLogOffset, b0.commitLogOffset, a1.commitLogOffset]).toEqual([0, 10, 30]);
+    expect(a1.record.length).toBe(5 + 1 + 30); // the encoder saw the offsets it was given
+    expect(store.commitLogOffset).toBe(66);
+    expect([store.minOffset("A", 0), store.maxOffset("A", 0), store.maxOffset("A", 1), store.maxOffset("nope", 0)]).toEqual([0, 2, 0, 0]);
+    expect(store.byCommitLogOffset(10)).toBe(b0);
+    expect(store.read("A", 0, 1, 10)).toEqual([a1]);
+  });
+
+  test("retention by count drops the oldest messages first, across queues, and raises min offsets", () => {
+    const store = new MessageStore({ maxMessages: 3, maxBytes: 1 << 20 });
+    for (let i = 0; i < 5; i++) store.append(i % 2 === 0 ? "A" : "B", 0, i, 0, () => record(4, i));
+    expect(store.messageCount).toBe(3);
+    expect(store.byteCount).toBe(12);
+    // A got offsets 0,1,2 (messages 0,2,4); B 0,1 (messages 1,3). Messages 0 and 1 are gone.
+    expect([store.minOffset("A", 0), store.maxOffset("A", 0), store.minOffset("B", 0), store.maxOffset("B", 0)]).toEqual([1, 3, 1, 2]);
+    expect(store.read("A", 0, 0, 10).map((m) => m.queueOffset)).toEqual([1, 2]);
+    expect(store.byCommitLogOffset(0)).toBeUndefined();
+  });
+
+  test("retention by bytes keeps at least the newest message", () => {
+    const store = new MessageStore({ maxMessages: 1000, maxBytes: 100 });
+    for (let i = 0; i < 10; i++) store.append("A", 1, i, 0, () => record(30, i));
+    expect(store.messageCount).toBe(3);
+    expect(store.byteCount).toBe(90);
+    store.append("A", 1, 10, 0, () => record(500, 9));
+    expect(store.messageCount).toBe(1);
+    expect(store.minOffset("A", 1)).toBe(10);
+  });
+
+  test("a long-running store compacts what it dropped and still reads by offset", () => {
+    const store = new MessageStore({ maxMessages: 50, maxBytes: 1 << 30 });
+    for (let i = 0; i < 10_000; i++) store.append("A", i % 3, i, 0, () => record(1, i & 255));
+    expect(store.messageCount).toBe(50);
+    const min = store.minOffset("A", 0);
+    const got = store.read("A", 0, min + 2, 5);
+    expect(got.map((m) => m.queueOffset)).toEqual([min + 2, min + 3, min + 4, min + 5, min + 6]);
+    expect(store.read("A", 0, 0, 1)[0]!.queueOffset).toBe(min); // below the minimum: from the oldest kept
+  });
+
+  test("read filters (tag hashes) and offsetByTimestamp finds the first message stored at or after a time", () => {
+    const store = new MessageStore({ maxMessages: 100, maxBytes: 1 << 20 });
+    [100, 200, 200, 300].forEach((t, i) => store.append("T", 0, t, i % 2, () => record(8, i)));
+    expect(store.read("T", 0, 0, 10, (m) => m.tagsCode === 1).map((m) => m.queueOffset)).toEqual([1, 3]);
+    expect([50, 100, 150, 200, 250, 300, 301].map((t) => store.offsetByTimestamp("T", 0, t))).toEqual([0, 0, 1, 1, 3, 3, 4]);
+    expect(store.offsetByTimestamp("none", 0, 5)).toBe(0);
+  });
+});
