@@ -176,3 +176,8 @@ export {
   SUB_ALL,
   tagsCodeOf,
 } from "./subscription.ts";
+export { clientIdentity, type ClientIdentity } from "./client/client-identity.ts";
+export { Producer, type ProducerSendResult, type SendOptions } from "./producer/producer.ts";
+export { PRODUCER_DEFAULTS, type ProducerInit, type ProducerOptions } from "./producer/producer-options.ts";
+export type { ProducerMessage } from "./producer/producer-message.ts";
+export { selectQueueByHash, type QueueSelector } from "./producer/queue-selector.ts";

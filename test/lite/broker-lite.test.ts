@@ -89,12 +89,13 @@ describe("BrokerLite: sends", () => {
     expect(tbw.queueDatas[0]).toMatchObject({ brokerName: "broker-a", perm: 7, readQueueNums: 8, writeQueueNums: 8 });
     const response = await client.invokeSync(broker.address, send("Fresh", 3, "x"), 3000);
     expect(response.code).toBe(ResponseCode.SUCCESS);
-    let route = null;
-    for (let i = 0; i < 100 && route === null; i++) {
+    let route: ReturnType<typeof parseTopicRouteData> | null = null;
+    const poll = async () => {
       const r = await routeOf("Fresh");
       if (r.code === ResponseCode.SUCCESS) route = parseTopicRouteData(r.body);
-      else await Bun.sleep(10);
-    }
+    };
+    const deadline = performance.now() + 5000; // the registration after the send is asynchronous
+    while (route === null && performance.now() < deadline) await poll();
     expect(route!.queueDatas[0]).toMatchObject({ brokerName: "broker-a", perm: 6, readQueueNums: 4, writeQueueNums: 4 });
     expect(route!.brokerDatas[0]!.brokerAddrs["0"]).toBe(broker.address);
   });
