@@ -1,11 +1,12 @@
 /**
- * The `bun-remoting` command: ping, call, serve, bench. An application on top of the library, so
+ * The `bun-remoting` command: ping, call, serve, lite, bench. An application on top of the library, so
  * it may read files and print; bin/bun-remoting.js is its launcher.
  */
 import { readFileSync } from "node:fs";
 import { bench, benchAvailable } from "./bench.ts";
 import { call } from "./call.ts";
 import { describeFailure } from "./describe-failure.ts";
+import { lite } from "./lite.ts";
 import { ping } from "./ping.ts";
 import { serve } from "./serve.ts";
 import { Exit, UsageError } from "./usage-error.ts";
@@ -20,6 +21,7 @@ Commands:
   ping <host:port>   round-trip times, like ping            [--code N|NAME] [-c count] [-i ms]
   call <host:port>   one request; prints the decoded answer  --code N|NAME [--ext k=v]... [--body @file]
   serve              an echo server                          [--port N] [--host addr] [--stats s]
+  lite               an in-memory RocketMQ: name server and broker  [--namesrv-port N] [--broker-port N]
 ${withBench ? "  bench [args]       runs the benchmark suite (npm run bench) of this source checkout\n" : ""}
 Run "bun-remoting <command> --help" for all of a command's options; "bun-remoting --version"
 says which build runs (Bun: the sources; Node: dist/). Request codes are numbers or RequestCode
@@ -27,6 +29,7 @@ names (GET_ROUTEINFO_BY_TOPIC, any case).
 
 Examples:
   bun-remoting serve --port 9876
+  bun-remoting lite
   bun-remoting ping 127.0.0.1:9876 -c 3
   bun-remoting call 127.0.0.1:9876 --code GET_ROUTEINFO_BY_TOPIC --ext topic=TopicTest
   bun-remoting call 127.0.0.1:9876 --code GET_BROKER_CLUSTER_INFO --output json
@@ -57,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
         return await call(args, out);
       case "serve":
         return await serve(args, out);
+      case "lite":
+        return await lite(args, out);
       case "bench":
         return await bench(args, out, err);
       case "--version":

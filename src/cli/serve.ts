@@ -1,9 +1,9 @@
 import { RemotingServer } from "./endpoints.ts";
-import type { Logger } from "../core/observability/logger.ts";
 import type { RemotingStats } from "../core/observability/remoting-stats.ts";
 import { createResponse } from "../protocol/remoting-command.ts";
 import { integer, parse } from "./arguments.ts";
 import { RemotingListenError } from "../errors.ts";
+import { terminalLogger, untilStopped } from "./terminal.ts";
 import { Exit, UsageError } from "./usage-error.ts";
 
 export const SERVE_USAGE = `Usage: bun-remoting serve [options]
@@ -29,13 +29,6 @@ function statsLine(stats: RemotingStats): string {
     .map(([code, c]) => `${code}: ${c.requests} req, ${c.errors} err${c.latencyMs === null ? "" : `, p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms`}`)
     .join("; ");
   return `connections ${stats.connections}, requests ${served.requests}, errors ${served.errors}, in flight ${stats.inFlight}, bytes queued ${stats.bytesQueued}${byCode === "" ? "" : ` | ${byCode}`}\n`;
-}
-
-/** Log lines to the terminal, with a timestamp. */
-function terminalLogger(out: (text: string) => void, verbose: boolean): Logger {
-  const line = (level: string) => (message: string) => out(`${new Date().toISOString()} ${level} ${message}\n`);
-  const ignore = (): void => {};
-  return { debug: verbose ? line("debug") : ignore, info: verbose ? line("info") : ignore, warn: line("warn"), error: line("error") };
 }
 
 export async function serve(args: string[], out: (text: string) => void): Promise<number> {
@@ -74,10 +67,7 @@ export async function serve(args: string[], out: (text: string) => void): Promis
   }
   out(`echo server listening on ${host}:${server.port} (Ctrl-C to stop)\n`);
   const timer = statsEvery > 0 ? setInterval(() => out(statsLine(server.stats)), statsEvery * 1000) : null;
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
+  await untilStopped();
   if (timer !== null) clearInterval(timer);
   out(`\nstopping; ${statsLine(server.stats)}`);
   return Exit.OK;

@@ -45,6 +45,14 @@ export interface BrokerLiteOptions extends LiteServerOptions {
   now?: () => number;
 }
 
+/** What a BrokerLite holds. */
+export interface BrokerLiteStats {
+  /** Messages kept over all queues. */
+  messages: number;
+  /** Bytes of their stored records. */
+  bytes: number;
+}
+
 /** Java's BrokerConfig and MessageStoreConfig defaults, in-memory bounds of this one. */
 const BROKER_DEFAULTS = {
   brokerName: "broker-a",
@@ -126,7 +134,7 @@ export class BrokerLite {
   }
 
   /** Messages kept, and their record bytes. */
-  get stats(): { messages: number; bytes: number } {
+  get stats(): BrokerLiteStats {
     return { messages: this.#store.messageCount, bytes: this.#store.byteCount };
   }
 

@@ -3,6 +3,6 @@
  * speak the protocol as RocketMQ 4.9.8's name server and broker do, so this package's Producer and
  * stock Java clients work against them; `bun-remoting lite` starts both from the command line.
  */
-export { BrokerLite, type BrokerLiteOptions } from "./broker-lite.ts";
+export { BrokerLite, type BrokerLiteOptions, type BrokerLiteStats } from "./broker-lite.ts";
 export type { LiteServerOptions } from "./lite-server.ts";
 export { NameServerLite, type NameServerLiteOptions } from "./name-server-lite.ts";

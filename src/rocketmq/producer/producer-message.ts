@@ -5,6 +5,7 @@ import type { PropertiesInput } from "../message/properties.ts";
 
 /** A message as Producer.send takes it. */
 export interface ProducerMessage {
+  /** The topic: at most 127 characters of letters, digits, "%", "|", "_" and "-". */
   topic: string;
   /** The bytes to send: a string goes as UTF-8, any other view or ArrayBuffer as its exact bytes. */
   body: string | Uint8Array | ArrayBufferView | ArrayBuffer;
