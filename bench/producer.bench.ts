@@ -1,0 +1,116 @@
+/**
+ * Producer throughput against BrokerLite: this package's Producer on Bun (sources) and on Node
+ * (dist) next to ali-ons' and rocketmq-nodejs' producers, all sending to one broker-lite process,
+ * interleaved round by round. Per case (body size x sends in flight): sends/s and the producer
+ * process's CPU time per send, with the library-on-Bun / alternative ratios taken within each round.
+ *
+ *   bun bench/producer.bench.ts [--rounds 3] [--seconds 1] [--no-pin]
+ *
+ * The alternatives are installed on first use into .bench-alternatives/ (as `npm run bench` does);
+ * one that cannot be installed is left out and said so.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bundleForNode } from "../scripts/node-bundle.ts";
+import { pinned } from "./e2e/pinned.ts";
+import { COMPARED, install } from "./suite/alternatives.ts";
+
+const root = join(import.meta.dir, "..");
+const { values } = parseArgs({ options: { rounds: { type: "string" }, seconds: { type: "string" }, "no-pin": { type: "boolean" } } });
+const rounds = Number(values.rounds ?? 3);
+const measureMs = Math.round(Number(values.seconds ?? 1) * 1000);
+const pin = values["no-pin"] !== true && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+const [brokerCpus, loadCpus] = pin ? [[0], [1]] : [[], []];
+
+interface Target {
+  name: string;
+  argv: (args: string[]) => string[];
+}
+
+const bun = process.execPath;
+const loadTs = join(root, "bench/producer/load.ts");
+const loadJs = join(root, ".bench-build/producer/load.js");
+const alternatives = join(root, ".bench-alternatives");
+
+console.error("building dist/ and the Node bundle of the load process");
+if (spawnSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" }).status !== 0) throw new Error("npm run build failed");
+await bundleForNode([loadTs], join(root, ".bench-build/producer"));
+
+const targets: Target[] = [
+  { name: "library on Bun", argv: (a) => [bun, loadTs, "library", ...a] },
+  { name: "library on Node", argv: (a) => ["node", loadJs, "library", ...a] },
+];
+for (const alt of COMPARED) {
+  const installed = install(`${alternatives}/`, alt);
+  if ("error" in installed) console.error(`${alt.name}: left out (${installed.error})`);
+  else targets.push({ name: alt.name, argv: (a) => ["node", loadJs, alt.name, ...a] });
+}
+
+const broker = Bun.spawn(pinned(brokerCpus, [bun, join(root, "bench/producer/broker.ts")]), { cwd: root, stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+const reader = broker.stdout.getReader();
+let firstLine = "";
+while (!firstLine.includes("\n")) {
+  const { value, done } = await reader.read();
+  if (done) throw new Error(`the broker exited: ${firstLine}`);
+  firstLine += new TextDecoder().decode(value);
+}
+const nameServer = /^READY (\S+)/.exec(firstLine)?.[1];
+if (nameServer === undefined) throw new Error(`unexpected broker output: ${firstLine}`);
+
+interface Sample {
+  sendsPerSecond: number;
+  cpuMicrosPerSend: number;
+}
+const cases = [64, 1024].flatMap((bytes) => [1, 64].map((inFlight) => ({ bytes, inFlight, name: `${inFlight === 1 ? "sync, one at a time" : `${inFlight} in flight`}, ${bytes === 64 ? "64 B" : "1 KiB"}` })));
+const samples = new Map<string, Sample[]>(); // case/target -> per round (NaN: failed)
+
+function measure(target: Target, c: (typeof cases)[number]): Sample {
+  const args = [nameServer!, String(c.bytes), String(c.inFlight), "300", String(measureMs), alternatives];
+  const [command, ...argv] = pinned(loadCpus, target.argv(args));
+  const run = spawnSync(command!, argv, { cwd: root, encoding: "utf8", timeout: measureMs + 30_000 });
+  const line = run.stdout.trim().split("\n").pop() ?? "";
+  if (!line.startsWith("{")) { // the load process kills itself after its report (see load.ts)
+    console.error(`  ${target.name}, ${c.name}: failed (${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n").slice(-1)[0]})`);
+    return { sendsPerSecond: NaN, cpuMicrosPerSend: NaN };
+  }
+  const r = JSON.parse(line) as { sends: number; seconds: number; cpuMicros: number };
+  return { sendsPerSecond: r.sends / r.seconds, cpuMicrosPerSend: r.cpuMicros / r.sends };
+}
+
+for (let round = 1; round <= rounds; round++) {
+  for (const c of cases) {
+    const order = round % 2 === 0 ? [...targets].reverse() : targets;
+    for (const target of order) {
+      const s = measure(target, c);
+      const key = `${c.name}\u0000${target.name}`;
+      samples.set(key, [...(samples.get(key) ?? []), s]);
+      console.error(`round ${round} ${c.name.padEnd(24)} ${target.name.padEnd(16)} ${Number.isNaN(s.sendsPerSecond) ? "failed" : `${Math.round(s.sendsPerSecond)}/s, ${s.cpuMicrosPerSend.toFixed(1)} µs CPU/send`}`);
+    }
+  }
+}
+broker.stdin.end();
+await broker.exited;
+
+const median = (xs: number[]): number => {
+  const v = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+};
+const span = (xs: number[], digits = 0): string => {
+  const v = xs.filter((x) => !Number.isNaN(x));
+  return v.length === 0 ? "failed" : `${median(v).toFixed(digits)} [${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}]`;
+};
+
+console.log(`\nProducer sends to one BrokerLite (${rounds} rounds, ${measureMs} ms each, ${pin ? "broker on CPU 0, producer on CPU 1" : "not pinned"}): median [min–max]\n`);
+console.log("| case | producer | sends/s | CPU µs per send | library on Bun: throughput × | library on Bun: CPU per send ÷ |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const c of cases) {
+  const mine = samples.get(`${c.name}\u0000library on Bun`)!;
+  for (const target of targets) {
+    const s = samples.get(`${c.name}\u0000${target.name}`)!;
+    const throughputRatio = s.map((x, i) => mine[i]!.sendsPerSecond / x.sendsPerSecond);
+    const cpuRatio = s.map((x, i) => x.cpuMicrosPerSend / mine[i]!.cpuMicrosPerSend);
+    const self = target.name === "library on Bun";
+    console.log(`| ${c.name} | ${target.name} | ${span(s.map((x) => x.sendsPerSecond))} | ${span(s.map((x) => x.cpuMicrosPerSend), 1)} | ${self ? "–" : `${span(throughputRatio, 2)}×`} | ${self ? "–" : `${span(cpuRatio, 2)}×`} |`);
+  }
+}
