@@ -6,13 +6,22 @@ import { RequestCode } from "../protocol/request-code.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
 import { runtimeTransport } from "../transport/runtime.ts";
 import { PeriodicTask } from "../rocketmq/client/periodic-task.ts";
-import { parseHeartbeatData } from "../rocketmq/heartbeat-data.ts";
+import { NotifyConsumerIdsChangedRequestHeader } from "../rocketmq/consumer-headers.ts";
+import { parseDelayLevels } from "../rocketmq/delay-levels.ts";
+import { createHeaderRequest } from "../rocketmq/numeric-header.ts";
 import { decodeMessageExts } from "../rocketmq/message/message-ext-codec.ts";
 import type { MessageExt } from "../rocketmq/message/message.ts";
 import { TopicValidator } from "../rocketmq/message/topics.ts";
 import { decompressBody } from "../rocketmq/message/zlib-compression.ts";
 import { createRegisterBrokerRequest, createUnregisterBrokerRequest } from "../rocketmq/requests.ts";
-import { answer } from "./answer.ts";
+import { answerOrRefuse } from "./answer.ts";
+import { ClientManager } from "./client-manager.ts";
+import { ConsumerGroups } from "./consumer-groups.ts";
+import { ConsumerOffsets } from "./consumer-offsets.ts";
+import { MessageWriter } from "./message-writer.ts";
+import { OFFSET_REQUEST_CODES, offsetProcessor, type OffsetContext } from "./offset-processors.ts";
+import { PullService } from "./pull-service.ts";
+import { sendBack, type SendBackContext } from "./send-back.ts";
 import { openLiteServer, type LiteServerOptions } from "./lite-server.ts";
 import { MessageStore } from "./message-store.ts";
 import { storeSend, type SendStoreContext } from "./send-processor.ts";
@@ -41,6 +50,10 @@ export interface BrokerLiteOptions extends LiteServerOptions {
   defaultTopicQueueNums?: number;
   /** Period of the registration with the name servers (Java: 30 s). */
   registerIntervalMs?: number;
+  /** The delay levels (Java's messageDelayLevel): default "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h". */
+  messageDelayLevel?: string;
+  /** Every delay level's time is multiplied by this (tests: 0.001 makes a retry's 10 s take 10 ms); default 1. */
+  delayScale?: number;
   /** Wall clock (ms) for store times and data versions. */
   now?: () => number;
 }
@@ -51,6 +64,10 @@ export interface BrokerLiteStats {
   messages: number;
   /** Bytes of their stored records. */
   bytes: number;
+  /** Pulls held (long polling) until a message arrives or their suspend time passes. */
+  heldPulls: number;
+  /** Messages waiting for their delay level in SCHEDULE_TOPIC_XXXX. */
+  delayedMessages: number;
 }
 
 /** Java's BrokerConfig and MessageStoreConfig defaults, in-memory bounds of this one. */
@@ -64,8 +81,15 @@ const BROKER_DEFAULTS = {
   registerIntervalMs: 30_000,
 } as const;
 
+/** How often held pulls are checked for their suspend time (Java: 5 s; this one answers them closer to it). */
+const HOUSEKEEPING_INTERVAL_MS = 500;
+/** How often silent clients are looked for (Java: 10 s). */
+const IDLE_SCAN_INTERVAL_MS = 10_000;
+
 /** How long a name server keeps this broker without a new registration (Java's default). */
 const REGISTRATION_TIMEOUT_MS = 120_000;
+/** Budget of a NOTIFY_CONSUMER_IDS_CHANGED to a client. */
+const NOTIFY_TIMEOUT_MS = 3_000;
 
 function positiveInteger(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw new TypeError(`BrokerLite: option "${name}" must be a positive integer, got ${String(value)}`);
@@ -88,7 +112,14 @@ export class BrokerLite {
   readonly #logger: Logger;
   readonly #topics: TopicTable;
   readonly #store: MessageStore;
+  readonly #writer: MessageWriter;
+  readonly #groups = new ConsumerGroups();
+  readonly #offsets = new ConsumerOffsets();
+  readonly #pulls: PullService;
+  readonly #clients: ClientManager;
   #server: RemotingServer | null = null;
+  #housekeeping: PeriodicTask | null = null;
+  #lastIdleScan = 0;
   #client: RemotingClient | null = null;
   #registration: PeriodicTask | null = null;
   #starting: Promise<void> | null = null;
@@ -96,7 +127,7 @@ export class BrokerLite {
 
   /** Checks the options (a TypeError naming a bad one); nothing is opened before start(). */
   constructor(options: BrokerLiteOptions = {}) {
-    const { nameServers = [], brokerName, clusterName, advertisedHost, maxMessages, maxBytes, autoCreateTopicEnable, defaultTopicQueueNums, registerIntervalMs, now, ...server } = options;
+    const { nameServers = [], brokerName, clusterName, advertisedHost, maxMessages, maxBytes, autoCreateTopicEnable, defaultTopicQueueNums, registerIntervalMs, messageDelayLevel, delayScale = 1, now, ...server } = options;
     if (!Array.isArray(nameServers) || !nameServers.every((a) => typeof a === "string" && a.length > 0)) throw new TypeError('BrokerLite: option "nameServers" must be an array of "host:port" strings');
     this.#nameServers = nameServers;
     this.#brokerName = brokerName ?? BROKER_DEFAULTS.brokerName;
@@ -115,6 +146,26 @@ export class BrokerLite {
     this.#store = new MessageStore({
       maxMessages: positiveInteger("maxMessages", maxMessages ?? BROKER_DEFAULTS.maxMessages),
       maxBytes: positiveInteger("maxBytes", maxBytes ?? BROKER_DEFAULTS.maxBytes),
+    });
+    if (typeof delayScale !== "number" || !(delayScale >= 0) || !Number.isFinite(delayScale)) throw new TypeError(`BrokerLite: option "delayScale" must be a finite number >= 0, got ${String(delayScale)}`);
+    this.#writer = new MessageWriter({
+      store: this.#store,
+      storeHost: () => this.address,
+      now: this.#now,
+      delaysMs: parseDelayLevels(messageDelayLevel).map((ms) => ms * delayScale),
+      onStored: (topic, queueId) => this.#pulls.onStored(topic, queueId),
+      onError: (error) => this.#logger.error(`BrokerLite ${this.#brokerName}: a delayed message could not be delivered: ${(error as Error)?.message ?? error}`),
+    });
+    this.#pulls = new PullService({ topics: this.#topics, store: this.#store, groups: this.#groups, offsets: this.#offsets, now: this.#now });
+    this.#clients = new ClientManager({
+      groups: this.#groups,
+      topics: this.#topics,
+      now: this.#now,
+      onTopicCreated: () => void this.#register(),
+      notify: (channel, consumerGroup) => {
+        const request = createHeaderRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, NotifyConsumerIdsChangedRequestHeader, { consumerGroup }, { version: RemotingVersion.V4_9_8 });
+        this.#server?.invokeOneway(channel, request, NOTIFY_TIMEOUT_MS).catch((error: unknown) => this.#logger.info(`BrokerLite ${this.#brokerName}: notifying ${channel.remoteAddress} failed: ${(error as Error)?.message ?? error}`));
+      },
     });
   }
 
@@ -135,7 +186,17 @@ export class BrokerLite {
 
   /** Messages kept, and their record bytes. */
   get stats(): BrokerLiteStats {
-    return { messages: this.#store.messageCount, bytes: this.#store.byteCount };
+    return { messages: this.#store.messageCount, bytes: this.#store.byteCount, heldPulls: this.#pulls.held, delayedMessages: this.#writer.delayed };
+  }
+
+  /** The offset `group` committed for a queue, if any. */
+  committedOffset(group: string, topic: string, queueId: number): number | undefined {
+    return this.#offsets.query(group, topic, queueId);
+  }
+
+  /** The client ids of a consumer group's live clients. */
+  consumers(group: string): string[] {
+    return this.#groups.clientIds(group);
   }
 
   /** The offset the next message of a queue will get (Java's max offset). */
@@ -168,30 +229,41 @@ export class BrokerLite {
   }
 
   async #start(): Promise<void> {
-    const send: SendStoreContext = {
-      topics: this.#topics,
-      store: this.#store,
-      storeHost: () => this.address,
-      clusterName: this.#clusterName,
-      now: this.#now,
-      onTopicCreated: () => void this.#register(),
-      onStored: () => undefined,
-    };
+    const onTopicCreated = (): void => void this.#register();
+    const send: SendStoreContext = { topics: this.#topics, writer: this.#writer, storeHost: () => this.address, clusterName: this.#clusterName, onTopicCreated };
+    const offsets: OffsetContext = { store: this.#store, offsets: this.#offsets };
+    const back: SendBackContext = { topics: this.#topics, writer: this.#writer, onTopicCreated };
+    const clients = this.#clients;
     this.#server = await openLiteServer(this.#serverOptions, (s) => {
       for (const code of [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE]) {
         s.registerProcessor(code, (ctx, request) => storeSend(ctx, request, send));
       }
-      s.registerProcessor(RequestCode.HEART_BEAT, (_ctx, request) => {
-        parseHeartbeatData(request.body);
-        return answer(request, ResponseCode.SUCCESS, null);
-      });
-      s.registerProcessor(RequestCode.UNREGISTER_CLIENT, (_ctx, request) => answer(request, ResponseCode.SUCCESS, null));
+      s.registerProcessor(RequestCode.PULL_MESSAGE, (ctx, request) => this.#pulls.process(ctx, request));
+      for (const code of OFFSET_REQUEST_CODES) s.registerProcessor(code, (_ctx, request) => offsetProcessor(request, offsets));
+      s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, (_ctx, request) => answerOrRefuse(request, () => sendBack(request, back)));
+      s.registerProcessor(RequestCode.HEART_BEAT, (ctx, request) => answerOrRefuse(request, () => clients.heartbeat(ctx, request)));
+      s.registerProcessor(RequestCode.UNREGISTER_CLIENT, (_ctx, request) => answerOrRefuse(request, () => clients.unregister(request)));
+      s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, (_ctx, request) => answerOrRefuse(request, () => clients.consumerList(request)));
+      s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (_ctx, request) => answerOrRefuse(request, () => clients.checkClientConfig(request)));
+      s.setChannelEventListener({ onChannelClose: (_addr, channel) => clients.channelClosed(channel) });
     });
+    this.#housekeeping = new PeriodicTask(HOUSEKEEPING_INTERVAL_MS, async () => this.#houseKeep(), (error) => this.#logger.error(`BrokerLite ${this.#brokerName}: housekeeping failed: ${(error as Error)?.message ?? error}`));
+    this.#housekeeping.start();
     if (this.#nameServers.length === 0) return;
     this.#client = new RemotingClient({ transport: this.#serverOptions.transport ?? (await runtimeTransport()), logger: this.#logger });
     this.#registration = new PeriodicTask(this.#registerIntervalMs, () => this.#register(), (error) => this.#logger.warn(`BrokerLite ${this.#brokerName}: registration failed: ${(error as Error)?.message ?? error}`));
     this.#registration.start();
     await this.#registration.runNow();
+  }
+
+  /** Answers the held pulls whose suspend time passed; now and then, forgets silent clients. */
+  #houseKeep(): void {
+    this.#pulls.sweep();
+    const now = this.#now();
+    if (now - this.#lastIdleScan >= IDLE_SCAN_INTERVAL_MS) {
+      this.#lastIdleScan = now;
+      this.#clients.evictIdle();
+    }
   }
 
   /** REGISTER_BROKER with the whole topic table to every name server; rejects if any refused or failed. */
@@ -221,6 +293,9 @@ export class BrokerLite {
   async #shutdown(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     await this.#registration?.stop();
+    await this.#housekeeping?.stop();
+    this.#writer.close();
+    this.#pulls.close();
     const client = this.#client;
     if (client !== null) {
       const header = { brokerName: this.#brokerName, brokerAddr: this.address, clusterName: this.#clusterName, brokerId: 0n };

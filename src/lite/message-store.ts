@@ -109,15 +109,31 @@ export class MessageStore {
 
   /** Up to `maxCount` kept messages of the queue from `offset` on that `accept` takes (all by default). */
   read(topic: string, queueId: number, offset: number, maxCount: number, accept: (message: StoredMessage) => boolean = () => true): StoredMessage[] {
+    return this.scan(topic, queueId, offset, { maxCount, maxScan: Infinity, maxBytes: Infinity }, accept).messages;
+  }
+
+  /**
+   * Java's getMessage scan: the queue's entries from `offset` (at least the queue's first kept one)
+   * are looked at one by one, at most `maxScan` of them, until `maxCount` or `maxBytes` would be
+   * passed (the first message always fits); those `accept` takes are collected. `next` is the offset after the
+   * last entry looked at: where the next scan goes on.
+   */
+  scan(topic: string, queueId: number, offset: number, limits: { maxCount: number; maxScan: number; maxBytes: number }, accept: (message: StoredMessage) => boolean): { messages: StoredMessage[]; next: number } {
     const log = this.#log(topic, queueId, false);
-    const out: StoredMessage[] = [];
-    if (log === undefined) return out;
-    const first = log.minOffset;
-    for (let i = log.head + Math.max(0, offset - first); i < log.entries.length && out.length < maxCount; i++) {
+    const messages: StoredMessage[] = [];
+    if (log === undefined) return { messages, next: offset };
+    const first = Math.max(offset, log.minOffset);
+    let bytes = 0;
+    let i = log.head + (first - log.minOffset);
+    const end = Math.min(log.entries.length, i + limits.maxScan);
+    for (; i < end; i++) {
       const message = log.entries[i]!;
-      if (accept(message)) out.push(message);
+      if (messages.length > 0 && (messages.length >= limits.maxCount || bytes + message.record.length > limits.maxBytes)) break;
+      if (!accept(message)) continue;
+      messages.push(message);
+      bytes += message.record.length;
     }
-    return out;
+    return { messages, next: i < log.entries.length ? log.entries[i]!.queueOffset : log.nextOffset };
   }
 
   /** The kept message stored at `commitLogOffset`, if any. */
@@ -125,18 +141,29 @@ export class MessageStore {
     return this.#byCommitLogOffset.get(commitLogOffset);
   }
 
-  /** The offset of the queue's first kept message stored at or after `timestamp` (maxOffset if none). */
+  /**
+   * SEARCH_OFFSET_BY_TIMESTAMP as a 4.9.8 broker answers it: the offset of the kept message stored
+   * nearest `timestamp` (one stored at it wins, the earlier of two equally near), the first kept
+   * message when all are later, the last when all are earlier; 0 for a queue never written, its
+   * max offset when it keeps nothing.
+   */
   offsetByTimestamp(topic: string, queueId: number, timestamp: number): number {
     const log = this.#log(topic, queueId, false);
     if (log === undefined) return 0;
-    let lo = log.head;
-    let hi = log.entries.length;
+    const { entries, head } = log;
+    if (head === entries.length) return log.nextOffset;
+    let lo = head;
+    let hi = entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (log.entries[mid]!.storeTimestamp < timestamp) lo = mid + 1;
+      if (entries[mid]!.storeTimestamp < timestamp) lo = mid + 1;
       else hi = mid;
     }
-    return lo < log.entries.length ? log.entries[lo]!.queueOffset : log.nextOffset;
+    if (lo === entries.length) return entries[lo - 1]!.queueOffset;
+    const after = entries[lo]!;
+    if (lo === head || after.storeTimestamp === timestamp) return after.queueOffset;
+    const before = entries[lo - 1]!;
+    return timestamp - before.storeTimestamp <= after.storeTimestamp - timestamp ? before.queueOffset : after.queueOffset;
   }
 
   #log(topic: string, queueId: number, create: boolean): QueueLog | undefined {

@@ -5,32 +5,38 @@ import { ResponseCode } from "../protocol/response-code.ts";
 import { parseIpAndPort } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageBatch } from "../rocketmq/message/message-batch-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
-import { encodeMessageExt } from "../rocketmq/message/message-ext-codec.ts";
 import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
 import { decodeProperties, type Properties } from "../rocketmq/message/properties.ts";
-import { MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message/topics.ts";
+import { dlqTopicOf, MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message/topics.ts";
 import { checkTopic } from "../rocketmq/message/validators.ts";
 import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
 import { decodeSendMessageRequestHeader, SendMessageResponseHeader } from "../rocketmq/send-headers.ts";
 import { encodeCustomHeader } from "../protocol/custom-header.ts";
-import { tagsCodeOf } from "../rocketmq/subscription.ts";
 import { answer } from "./answer.ts";
-import type { MessageStore, StoredMessage } from "./message-store.ts";
+import type { StoredMessage } from "./message-store.ts";
+import type { MessageInit, MessageWriter } from "./message-writer.ts";
 import type { TopicTable } from "./topic-table.ts";
 
 /** What storing a send needs of the broker. */
 export interface SendStoreContext {
   readonly topics: TopicTable;
-  readonly store: MessageStore;
-  /** The broker's advertised "ip:port": the records' store host and the offset ids' address. */
+  readonly writer: MessageWriter;
+  /** The broker's advertised "ip:port": the offset ids' address. */
   readonly storeHost: () => string;
   readonly clusterName: string;
-  readonly now: () => number;
   /** A topic was created by this send: the name servers should hear of it. */
   readonly onTopicCreated: (topic: string) => void;
-  /** Messages were stored in a queue: held pulls on it may be answered. */
-  readonly onStored: (topic: string, queueId: number) => void;
+}
+
+/** How many times a message may come back before it goes to the dead-letter queue (Java's SubscriptionGroupConfig.retryMaxTimes). */
+export const DEFAULT_RETRY_MAX_TIMES = 16;
+/** The request version from which a send's or send-back's maxReconsumeTimes counts (Java's V3_4_9). */
+const MAX_RECONSUME_TIMES_SINCE_VERSION = 121;
+
+/** The maxReconsumeTimes a send or send-back asks for, where its version lets it, else the group's. */
+export function maxReconsumeTimesOf(request: RemotingCommand, asked: number | undefined): number {
+  return asked !== undefined && request.version >= MAX_RECONSUME_TIMES_SINCE_VERSION ? asked : DEFAULT_RETRY_MAX_TIMES;
 }
 
 /** One message of a send, as it will be stored. */
@@ -53,7 +59,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   } catch (error) {
     return answer(request, ResponseCode.SYSTEM_ERROR, `the send's header is invalid: ${(error as Error).message}`);
   }
-  const { topic } = header;
+  let { topic } = header;
   try {
     checkTopic(topic);
   } catch (error) {
@@ -72,6 +78,17 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   }
 
   const batch = request.code === RequestCode.SEND_BATCH_MESSAGE;
+  const reconsumeTimes = header.reconsumeTimes ?? 0;
+  // A retried message that has come back too often goes to the group's dead-letter queue, undelayed.
+  const dead = !batch && topic.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) && reconsumeTimes >= maxReconsumeTimesOf(request, header.maxReconsumeTimes);
+  if (dead) {
+    topic = dlqTopicOf(topic.slice(MixAll.RETRY_GROUP_TOPIC_PREFIX.length));
+    queueId = 0;
+    if (broker.topics.get(topic) === undefined) {
+      broker.topics.ensure(topic, 1);
+      broker.onTopicCreated(topic);
+    }
+  }
   const outer = decodeProperties(header.properties ?? "");
   let incoming: Incoming[];
   try {
@@ -82,32 +99,15 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   if (incoming.length === 0) return answer(request, ResponseCode.MESSAGE_ILLEGAL, "the batch holds no message");
 
   const bornHost = hostAndPort(ctx.remoteAddress);
-  const storeHost = broker.storeHost();
-  const store = parseIpAndPort(storeHost);
-  const storeTimestamp = broker.now();
-  const stored: StoredMessage[] = incoming.map((m) =>
-    broker.store.append(topic, queueId, storeTimestamp, tagsCodeOf(m.properties[MessageConst.PROPERTY_TAGS]), (queueOffset, commitLogOffset) =>
-      encodeMessageExt({
-        topic,
-        body: m.body,
-        properties: m.properties,
-        flag: m.flag,
-        queueId,
-        queueOffset,
-        commitLogOffset,
-        sysFlag: header.sysFlag,
-        bornTimestamp: header.bornTimestamp,
-        bornHost,
-        storeTimestamp,
-        storeHost,
-        reconsumeTimes: header.reconsumeTimes ?? 0,
-      }),
-    ),
-  );
-  broker.onStored(topic, queueId);
+  const store = parseIpAndPort(broker.storeHost());
+  const messages: MessageInit[] = incoming.map((m) => {
+    if (dead) delete m.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
+    return { body: m.body, flag: m.flag, properties: m.properties, sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp, bornHost, reconsumeTimes };
+  });
+  const stored: StoredMessage[] = broker.writer.put(topic, queueId, messages);
   const msgId = stored.map((m) => createOffsetMessageId(store.ip, store.port, m.commitLogOffset)).join(",");
   const extFields = {
-    ...encodeCustomHeader({ msgId, queueId, queueOffset: stored[0]!.queueOffset }, SendMessageResponseHeader),
+    ...encodeCustomHeader({ msgId, queueId: stored[0]!.queueId, queueOffset: stored[0]!.queueOffset }, SendMessageResponseHeader),
     [MessageConst.PROPERTY_MSG_REGION]: MixAll.DEFAULT_TRACE_REGION_ID,
     [MessageConst.PROPERTY_TRACE_SWITCH]: "true",
   };
@@ -143,7 +143,7 @@ function batchMessages(body: Uint8Array | null, outer: Properties, clusterName: 
 }
 
 /** The peer's "ip:port" as a record stores it; a peer without one (a unix socket) is 0.0.0.0:0. */
-function hostAndPort(remoteAddress: string): string {
+export function hostAndPort(remoteAddress: string): string {
   try {
     parseIpAndPort(remoteAddress);
     return remoteAddress;

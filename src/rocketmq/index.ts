@@ -181,3 +181,6 @@ export { Producer, type ProducerSendResult, type SendOptions } from "./producer/
 export { PRODUCER_DEFAULTS, type ProducerInit, type ProducerOptions } from "./producer/producer-options.ts";
 export type { ProducerMessage } from "./producer/producer-message.ts";
 export { selectQueueByHash, type QueueSelector } from "./producer/queue-selector.ts";
+export { Consumer } from "./consumer/consumer.ts";
+export { CONSUMER_DEFAULTS, type ConsumeFrom, type ConsumerInit, type ConsumerOptions } from "./consumer/consumer-options.ts";
+export type { ConsumerMessage } from "./consumer/consumer-message.ts";

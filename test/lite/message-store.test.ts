@@ -49,11 +49,12 @@ describe("MessageStore", () => {
     expect(store.read("A", 0, 0, 1)[0]!.queueOffset).toBe(min); // below the minimum: from the oldest kept
   });
 
-  test("read filters (tag hashes) and offsetByTimestamp finds the first message stored at or after a time", () => {
+  test("read filters (tag hashes); offsetByTimestamp finds the message stored nearest a time, as 4.9.8 does", () => {
     const store = new MessageStore({ maxMessages: 100, maxBytes: 1 << 20 });
     [100, 200, 200, 300].forEach((t, i) => store.append("T", 0, t, i % 2, () => record(8, i)));
     expect(store.read("T", 0, 0, 10, (m) => m.tagsCode === 1).map((m) => m.queueOffset)).toEqual([1, 3]);
-    expect([50, 100, 150, 200, 250, 300, 301].map((t) => store.offsetByTimestamp("T", 0, t))).toEqual([0, 0, 1, 1, 3, 3, 4]);
+    // exact wins (the first of equals), the earlier of two equally near, first/last beyond the ends
+    expect([50, 100, 140, 150, 160, 200, 250, 260, 300, 301].map((t) => store.offsetByTimestamp("T", 0, t))).toEqual([0, 0, 0, 0, 1, 1, 2, 3, 3, 3]);
     expect(store.offsetByTimestamp("none", 0, 5)).toBe(0);
   });
 });

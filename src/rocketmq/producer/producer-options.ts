@@ -1,6 +1,6 @@
-import { parseSocketAddress } from "../../core/address.ts";
 import { defaultLogger, type Logger } from "../../core/observability/logger.ts";
 import { boolean, integer, logger, resolveOptions, string, type Check } from "../../core/options.ts";
+import { addressList, optionalString, transportOrUndefined } from "../client/client-option-checks.ts";
 import type { Transport } from "../../core/transport.ts";
 import type { SerializeType } from "../../protocol/serialize-type.ts";
 import { DEFAULT_COMPRESS_BODY_THRESHOLD, DEFAULT_COMPRESS_LEVEL } from "../message/compression.ts";
@@ -72,21 +72,6 @@ export const PRODUCER_DEFAULTS: Readonly<Omit<ProducerOptions, "nameServers" | "
   transport: undefined,
   logger: defaultLogger,
 });
-
-const addressList: Check = (v) => {
-  if (!Array.isArray(v) || v.length === 0) return 'a non-empty array of "host:port" strings';
-  for (const addr of v) {
-    try {
-      parseSocketAddress(addr as string);
-    } catch {
-      return `a non-empty array of "host:port" strings (${JSON.stringify(addr)} is not one)`;
-    }
-  }
-  return null;
-};
-const optionalString: Check = (v) => (v === undefined ? null : string(v));
-const transportOrUndefined: Check = (v) =>
-  v === undefined || (typeof v === "object" && v !== null && typeof (v as { connect?: unknown }).connect === "function") ? null : "a Transport";
 
 const checks: Record<keyof ProducerOptions, Check> = {
   nameServers: addressList,

@@ -2,12 +2,11 @@ import type { RemotingClient } from "../../core/endpoint/remoting-client.ts";
 import { RemotingClient as CoreClient } from "../../core/endpoint/remoting-client.ts";
 import { MQClientError, RemotingAbortedError, RemotingLifecycleError, RemotingTimeoutError } from "../../errors.ts";
 import { RemotingVersion } from "../../protocol/remoting-command.ts";
-import { RequestCode } from "../../protocol/request-code.ts";
 import { runtimeTransport } from "../../transport/runtime.ts";
 import { clientIdentity, type ClientIdentity } from "../client/client-identity.ts";
+import { sendHeartbeats, unregisterClient } from "../client/broker-calls.ts";
 import { PeriodicTask } from "../client/periodic-task.ts";
 import { TopicRoutes } from "../client/topic-routes.ts";
-import { UnregisterClientRequestHeader } from "../consumer-headers.ts";
 import { shouldCompressBody } from "../message/compression.ts";
 import { prepareMessageBatch } from "../message/message-batch.ts";
 import { MessageConst } from "../message/message-const.ts";
@@ -18,9 +17,7 @@ import { MixAll } from "../message/topics.ts";
 import { checkMessage } from "../message/validators.ts";
 import { deflateBody } from "../message/zlib-compression.ts";
 import type { MessageQueue } from "../message-queue.ts";
-import { createHeaderRequest } from "../numeric-header.ts";
 import { defaultTopicRoute, masterAddressOf, selectOneMessageQueue, SendQueueIndex, topicRouteDataToPublishInfo, type TopicPublishInfo } from "../publish-info.ts";
-import { createHeartbeatRequest } from "../requests.ts";
 import { buildSendMessageRequestHeader, createSendMessageRequest } from "../send-headers.ts";
 import { ClientErrorCode, processSendResponse, sendFailedError, SendStatus, shouldRetrySend, type SendResult } from "../send-result.ts";
 import { resolveProducerOptions, type ProducerInit, type ProducerOptions } from "./producer-options.ts";
@@ -356,28 +353,15 @@ export class Producer {
     };
     const targets = [...this.#routes!.masterAddresses().values()].filter((addr) => !onlyNew || !this.#heartbeated.has(addr));
     for (const addr of targets) this.#heartbeated.add(addr);
-    const results = await Promise.allSettled(
-      targets.map((addr) => client.invokeSync(addr, createHeartbeatRequest(data, { version: RemotingVersion.V4_9_8 }), this.#options.clientApiTimeoutMs)),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed !== undefined) throw failed.reason;
+    await sendHeartbeats(client, targets, data, this.#options.clientApiTimeoutMs);
   }
 
   /** UNREGISTER_CLIENT to every broker that had a heartbeat, for both groups, as Java's shutdown does; failures only logged. */
   async #unregister(client: RemotingClient): Promise<void> {
-    const groups = [this.#options.group, MixAll.CLIENT_INNER_PRODUCER_GROUP];
-    const calls = [...this.#heartbeated].flatMap((addr) =>
-      groups.map((producerGroup) =>
-        client.invokeSync(
-          addr,
-          createHeaderRequest(RequestCode.UNREGISTER_CLIENT, UnregisterClientRequestHeader, { clientID: this.clientId, producerGroup }, { version: RemotingVersion.V4_9_8 }),
-          this.#options.clientApiTimeoutMs,
-        ),
-      ),
+    const headers = [this.#options.group, MixAll.CLIENT_INNER_PRODUCER_GROUP].map((producerGroup) => ({ clientID: this.clientId, producerGroup }));
+    await unregisterClient(client, this.#heartbeated, headers, this.#options.clientApiTimeoutMs, (error) =>
+      this.#options.logger.warn(`Producer ${this.clientId}: unregistering failed: ${(error as Error)?.message ?? error}`),
     );
-    for (const r of await Promise.allSettled(calls)) {
-      if (r.status === "rejected") this.#options.logger.warn(`Producer ${this.clientId}: unregistering failed: ${(r.reason as Error)?.message ?? r.reason}`);
-    }
   }
 }
 

@@ -1,0 +1,117 @@
+import { decodeMessageExts, encodeMessageExt } from "../rocketmq/message/message-ext-codec.ts";
+import { MessageConst } from "../rocketmq/message/message-const.ts";
+import type { MessageExt } from "../rocketmq/message/message.ts";
+import type { Properties } from "../rocketmq/message/properties.ts";
+import { TopicValidator } from "../rocketmq/message/topics.ts";
+import { tagsCodeOf } from "../rocketmq/subscription.ts";
+import { DelayedDelivery } from "./delayed-delivery.ts";
+import type { MessageStore, StoredMessage } from "./message-store.ts";
+
+/** One message to store, as it came (a send) or as it is re-written (a send-back, a delay that passed). */
+export interface MessageInit {
+  /** As stored: already compressed if sysFlag says so. */
+  body: Uint8Array;
+  flag: number;
+  properties: Properties;
+  sysFlag: number;
+  bornTimestamp: number;
+  /** "ip:port" of the producer. */
+  bornHost: string;
+  reconsumeTimes: number;
+}
+
+/**
+ * Writes messages into a broker's store as Java's CommitLog.putMessage does: the store host, store
+ * time and offsets filled in, and a message with a delay level (DELAY > 0) parked in
+ * SCHEDULE_TOPIC_XXXX with REAL_TOPIC and REAL_QID until its delay passes, then written to its
+ * queue. Held pulls on a queue hear of what lands in it.
+ */
+export class MessageWriter {
+  readonly #store: MessageStore;
+  readonly #storeHost: () => string;
+  readonly #now: () => number;
+  readonly #onStored: (topic: string, queueId: number) => void;
+  readonly #onError: (error: unknown) => void;
+  readonly #delays: DelayedDelivery;
+
+  constructor(options: {
+    store: MessageStore;
+    storeHost: () => string;
+    now: () => number;
+    /** Delay of each level in ms (index 0: level 1). */
+    delaysMs: readonly number[];
+    onStored: (topic: string, queueId: number) => void;
+    /** A delayed message that could not be written when due. */
+    onError: (error: unknown) => void;
+  }) {
+    this.#store = options.store;
+    this.#storeHost = options.storeHost;
+    this.#now = options.now;
+    this.#onStored = options.onStored;
+    this.#onError = options.onError;
+    this.#delays = new DelayedDelivery(options.delaysMs, (offset) => this.#deliver(offset), options.now);
+  }
+
+  /** Messages waiting for their delay level. */
+  get delayed(): number {
+    return this.#delays.pending;
+  }
+
+  /**
+   * Stores `messages` in `topic`'s queue `queueId` at consecutive offsets (a batch has no delay), or
+   * one delayed message in SCHEDULE_TOPIC_XXXX; returns what was stored, for the answer.
+   */
+  put(topic: string, queueId: number, messages: readonly MessageInit[]): StoredMessage[] {
+    const level = messages.length === 1 ? Number(messages[0]!.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? 0) : 0;
+    if (!(level > 0) || !Number.isInteger(level)) return this.#append(topic, queueId, messages);
+    const clamped = Math.min(level, this.#delays.maxLevel);
+    const message = messages[0]!;
+    const properties = { ...message.properties, [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: String(clamped), [MessageConst.PROPERTY_REAL_TOPIC]: topic, [MessageConst.PROPERTY_REAL_QUEUE_ID]: String(queueId) };
+    const stored = this.#append(TopicValidator.RMQ_SYS_SCHEDULE_TOPIC, clamped - 1, [{ ...message, properties }]);
+    this.#delays.schedule(clamped, stored[0]!.commitLogOffset, stored[0]!.storeTimestamp);
+    return stored;
+  }
+
+  /** The kept message stored at `commitLogOffset`, decoded with its body as stored (compressed or not). */
+  lookUp(commitLogOffset: number): MessageExt | undefined {
+    const stored = this.#store.byCommitLogOffset(commitLogOffset);
+    return stored === undefined ? undefined : decodeMessageExts(stored.record, { decompress: (raw) => raw })[0];
+  }
+
+  /** Stops the delay timer (what still waits stays parked). */
+  close(): void {
+    this.#delays.close();
+  }
+
+  #append(topic: string, queueId: number, messages: readonly MessageInit[]): StoredMessage[] {
+    const storeHost = this.#storeHost();
+    const storeTimestamp = this.#now();
+    const stored = messages.map((m) =>
+      this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(m.properties[MessageConst.PROPERTY_TAGS]), (queueOffset, commitLogOffset) =>
+        encodeMessageExt({ ...m, topic, queueId, queueOffset, commitLogOffset, storeTimestamp, storeHost }),
+      ),
+    );
+    this.#onStored(topic, queueId);
+    return stored;
+  }
+
+  /**
+   * A delay passed: the parked message is written to REAL_TOPIC / REAL_QID with its properties as
+   * they were (Java's re-written record still shows DELAY, REAL_TOPIC and REAL_QID). A message the
+   * retention limits dropped meanwhile is gone, as it is from a Java broker's deleted commit log.
+   */
+  #deliver(commitLogOffset: number): void {
+    try {
+      const parked = this.lookUp(commitLogOffset);
+      if (parked === undefined) return;
+      const properties = parked.properties as Properties;
+      const topic = properties[MessageConst.PROPERTY_REAL_TOPIC];
+      const queueId = Number(properties[MessageConst.PROPERTY_REAL_QUEUE_ID]);
+      if (topic === undefined || !Number.isInteger(queueId)) return;
+      const { body, flag, sysFlag, bornTimestamp, bornHost, reconsumeTimes } = parked;
+      this.#append(topic, queueId, [{ body, flag, properties, sysFlag, bornTimestamp, bornHost, reconsumeTimes }]);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}
