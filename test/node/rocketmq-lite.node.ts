@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { BrokerLite, NameServerLite } from "bun-remoting/lite";
 import { MQClientError } from "bun-remoting";
-import { Producer } from "bun-remoting/rocketmq";
+import { Consumer, Producer, type ConsumerMessage } from "bun-remoting/rocketmq";
 
 // The Producer and the lite servers of the built package on Node (node:net through runtimeTransport).
 
@@ -42,5 +42,28 @@ describe("Producer and lite on Node (dist)", () => {
     const error = await lonely.send({ topic: "X", body: "x" }).catch((e: unknown) => e);
     assert.ok(error instanceof MQClientError);
     await lonely.shutdown();
+  });
+
+  test("a Consumer reads what the Producer sent, and a retried message comes back", { timeout: 30_000 }, async () => {
+    await using namesrv = new NameServerLite({ host: "127.0.0.1", port: 0, logger: quiet });
+    await namesrv.start();
+    const nameServers = [`127.0.0.1:${namesrv.port}`];
+    await using broker = new BrokerLite({ host: "127.0.0.1", port: 0, logger: quiet, nameServers, delayScale: 0.001 });
+    await broker.start();
+    await broker.createTopic("NodeTopic", 2);
+    await using producer = new Producer({ nameServers, group: "node_pg", logger: quiet });
+    await producer.start();
+    await using consumer = new Consumer({ nameServers, group: "node_cg", topic: "NodeTopic", logger: quiet, suspendTimeoutMs: 1000, pullTimeoutMs: 5000 });
+    await consumer.start();
+    const sent = new Set<string>();
+    for (let i = 0; i < 50; i++) sent.add((await producer.send({ topic: "NodeTopic", body: `n${i}` })).msgId);
+    const it = consumer[Symbol.asyncIterator]();
+    const got: ConsumerMessage[] = [];
+    while (got.length < 50) got.push((await it.next()).value as ConsumerMessage);
+    assert.deepEqual(new Set(got.map((m) => m.msgId)), sent);
+    const inHand = got[49]!;
+    await consumer.retryLater(inHand);
+    const again = (await it.next()).value as ConsumerMessage;
+    assert.deepEqual([again.msgId, again.reconsumeTimes, again.topic], [inHand.msgId, 1, "NodeTopic"]);
   });
 });

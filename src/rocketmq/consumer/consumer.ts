@@ -100,6 +100,13 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
     return this.#options;
   }
 
+  /** Messages pulled and not yet done, over every queue (each queue's pulls pause at maxBufferedPerQueue). */
+  get buffered(): number {
+    let n = 0;
+    for (const pq of this.#queues.values()) n += pq.buffered;
+    return n;
+  }
+
   /** The queues this client reads now (of the topic and of the group's retry topic). */
   get assignedQueues(): MessageQueue[] {
     return [...this.#queues.values()].map((pq) => pq.queue);
