@@ -6,6 +6,7 @@ import type { Properties } from "../message/properties.ts";
 export interface ConsumerMessage {
   /** The topic it was sent to (a retried message's original topic, not the retry topic). */
   readonly topic: string;
+  /** TAGS, if any. */
   readonly tags: string | undefined;
   /** KEYS, if any (several keys are separated by one space). */
   readonly keys: string | undefined;
@@ -19,7 +20,9 @@ export interface ConsumerMessage {
   readonly offsetMsgId: string;
   /** The queue it was read from (for a retried message: of the group's retry topic). */
   readonly queueId: number;
+  /** Its position in that queue. */
   readonly queueOffset: number;
+  /** The broker it was read from. */
   readonly brokerName: string;
   /** How many times it came back for a retry (0 on first delivery). */
   readonly reconsumeTimes: number;

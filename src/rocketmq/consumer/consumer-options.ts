@@ -7,7 +7,13 @@ import { checkConsumerGroup, checkTopic } from "../message/validators.ts";
 import { buildSubscriptionData } from "../subscription.ts";
 
 /** Where a group that never committed an offset on a queue starts reading it. */
-export type ConsumeFrom = "first" | "last" | { timestamp: number | Date };
+export type ConsumeFrom =
+  | "first"
+  | "last"
+  | {
+      /** Start at the message stored nearest this time (ms since the epoch, or a Date). */
+      timestamp: number | Date;
+    };
 
 /** Everything a Consumer can be told; `nameServers`, `group` and `topic` are required, the rest default to CONSUMER_DEFAULTS. */
 export interface ConsumerOptions {
