@@ -37,3 +37,17 @@ test("examples/echo-server.ts and echo-client.ts: the quick start runs as writte
     server.kill();
   }
 }, 30_000);
+
+test("examples/orders-service.ts --lite: an order posted over HTTP is published and billed by the consumer loop; SIGINT stops everything", async () => {
+  const service = Bun.spawn([bun, "examples/orders-service.ts", "--lite"], { cwd: root, env: { ...process.env, PORT: "0" }, stdout: "pipe", stderr: "pipe" });
+  try {
+    const [, port] = await within(readUntil(service.stdout, /POST http:\/\/localhost:(\d+)\/orders/), 10_000, "the service to listen");
+    const answer = (await (await fetch(`http://localhost:${port}/orders`, { method: "POST", body: JSON.stringify({ item: "book", amount: 12 }) })).json()) as { msgId: string };
+    expect(answer.msgId).toMatch(/^[0-9A-F]{32}$/);
+    await within(readUntil(service.stdout, new RegExp(`billed 12 for book \\(${answer.msgId}, try 1\\)`)), 10_000, "the order to be billed");
+    service.kill("SIGINT");
+    expect(await within(service.exited, 10_000, "the service to exit")).toBe(0);
+  } finally {
+    service.kill();
+  }
+}, 30_000);
