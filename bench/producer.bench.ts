@@ -4,7 +4,11 @@
  * interleaved round by round. Per case (body size x sends in flight): sends/s and the producer
  * process's CPU time per send, with the library-on-Bun / alternative ratios taken within each round.
  *
- *   bun bench/producer.bench.ts [--rounds 3] [--seconds 1] [--no-pin]
+ *   bun bench/producer.bench.ts [--rounds 3] [--seconds 1] [--no-pin] [--e2e]
+ *
+ * `--e2e` measures produce -> consume instead (bench/producer/e2e.ts: a Producer with 64 sends in
+ * flight and a Consumer in one process, on Bun and on Node): messages consumed per second, CPU per
+ * message, and the send-to-receipt latency.
  *
  * The alternatives are installed on first use into .bench-alternatives/ (as `npm run bench` does);
  * one that cannot be installed is left out and said so.
@@ -17,7 +21,8 @@ import { pinned } from "./e2e/pinned.ts";
 import { COMPARED, install } from "./suite/alternatives.ts";
 
 const root = join(import.meta.dir, "..");
-const { values } = parseArgs({ options: { rounds: { type: "string" }, seconds: { type: "string" }, "no-pin": { type: "boolean" } } });
+const { values } = parseArgs({ options: { rounds: { type: "string" }, seconds: { type: "string" }, "no-pin": { type: "boolean" }, e2e: { type: "boolean" } } });
+const e2e = values.e2e === true;
 const rounds = Number(values.rounds ?? 3);
 const measureMs = Math.round(Number(values.seconds ?? 1) * 1000);
 const pin = values["no-pin"] !== true && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
@@ -31,17 +36,24 @@ interface Target {
 const bun = process.execPath;
 const loadTs = join(root, "bench/producer/load.ts");
 const loadJs = join(root, ".bench-build/producer/load.js");
+const e2eTs = join(root, "bench/producer/e2e.ts");
+const e2eJs = join(root, ".bench-build/producer/e2e.js");
 const alternatives = join(root, ".bench-alternatives");
 
 console.error("building dist/ and the Node bundle of the load process");
 if (spawnSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" }).status !== 0) throw new Error("npm run build failed");
-await bundleForNode([loadTs], join(root, ".bench-build/producer"));
+await bundleForNode([loadTs, e2eTs], join(root, ".bench-build/producer"));
 
-const targets: Target[] = [
-  { name: "library on Bun", argv: (a) => [bun, loadTs, "library", ...a] },
-  { name: "library on Node", argv: (a) => ["node", loadJs, "library", ...a] },
-];
-for (const alt of COMPARED) {
+const targets: Target[] = e2e
+  ? [
+      { name: "library on Bun", argv: (a) => [bun, e2eTs, ...a.slice(0, 5)] },
+      { name: "library on Node", argv: (a) => ["node", e2eJs, ...a.slice(0, 5)] },
+    ]
+  : [
+      { name: "library on Bun", argv: (a) => [bun, loadTs, "library", ...a] },
+      { name: "library on Node", argv: (a) => ["node", loadJs, "library", ...a] },
+    ];
+for (const alt of e2e ? [] : COMPARED) {
   const installed = install(`${alternatives}/`, alt);
   if ("error" in installed) console.error(`${alt.name}: left out (${installed.error})`);
   else targets.push({ name: alt.name, argv: (a) => ["node", loadJs, alt.name, ...a] });
@@ -61,8 +73,10 @@ if (nameServer === undefined) throw new Error(`unexpected broker output: ${first
 interface Sample {
   sendsPerSecond: number;
   cpuMicrosPerSend: number;
+  p50Micros: number;
+  p99Micros: number;
 }
-const cases = [64, 1024].flatMap((bytes) => [1, 64].map((inFlight) => ({ bytes, inFlight, name: `${inFlight === 1 ? "sync, one at a time" : `${inFlight} in flight`}, ${bytes === 64 ? "64 B" : "1 KiB"}` })));
+const cases = [64, 1024].flatMap((bytes) => (e2e ? [64] : [1, 64]).map((inFlight) => ({ bytes, inFlight, name: `${inFlight === 1 ? "sync, one at a time" : `${inFlight} in flight`}, ${bytes === 64 ? "64 B" : "1 KiB"}` })));
 const samples = new Map<string, Sample[]>(); // case/target -> per round (NaN: failed)
 
 function measure(target: Target, c: (typeof cases)[number]): Sample {
@@ -72,10 +86,10 @@ function measure(target: Target, c: (typeof cases)[number]): Sample {
   const line = run.stdout.trim().split("\n").pop() ?? "";
   if (!line.startsWith("{")) { // the load process kills itself after its report (see load.ts)
     console.error(`  ${target.name}, ${c.name}: failed (${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n").slice(-1)[0]})`);
-    return { sendsPerSecond: NaN, cpuMicrosPerSend: NaN };
+    return { sendsPerSecond: NaN, cpuMicrosPerSend: NaN, p50Micros: NaN, p99Micros: NaN };
   }
-  const r = JSON.parse(line) as { sends: number; seconds: number; cpuMicros: number };
-  return { sendsPerSecond: r.sends / r.seconds, cpuMicrosPerSend: r.cpuMicros / r.sends };
+  const r = JSON.parse(line) as { sends: number; seconds: number; cpuMicros: number; p50Micros?: number; p99Micros?: number };
+  return { sendsPerSecond: r.sends / r.seconds, cpuMicrosPerSend: r.cpuMicros / r.sends, p50Micros: r.p50Micros ?? NaN, p99Micros: r.p99Micros ?? NaN };
 }
 
 for (let round = 1; round <= rounds; round++) {
@@ -101,9 +115,10 @@ const span = (xs: number[], digits = 0): string => {
   return v.length === 0 ? "failed" : `${median(v).toFixed(digits)} [${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}]`;
 };
 
-console.log(`\nProducer sends to one BrokerLite (${rounds} rounds, ${measureMs} ms each, ${pin ? "broker on CPU 0, producer on CPU 1" : "not pinned"}): median [min–max]\n`);
-console.log("| case | producer | sends/s | CPU µs per send | library on Bun: throughput × | library on Bun: CPU per send ÷ |");
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log(`\n${e2e ? "Produce -> consume through" : "Producer sends to"} one BrokerLite (${rounds} rounds, ${measureMs} ms each, ${pin ? "broker on CPU 0, producer on CPU 1" : "not pinned"}): median [min–max]\n`);
+const latency = e2e ? " send-to-receipt p50 ms | p99 ms |" : "";
+console.log(`| case | producer | ${e2e ? "consumed/s" : "sends/s"} | CPU µs per ${e2e ? "message" : "send"} | library on Bun: throughput × | library on Bun: CPU per send ÷ |${latency}`);
+console.log(`| --- | --- | --- | --- | --- | --- |${e2e ? " --- | --- |" : ""}`);
 for (const c of cases) {
   const mine = samples.get(`${c.name}\u0000library on Bun`)!;
   for (const target of targets) {
@@ -111,6 +126,7 @@ for (const c of cases) {
     const throughputRatio = s.map((x, i) => mine[i]!.sendsPerSecond / x.sendsPerSecond);
     const cpuRatio = s.map((x, i) => x.cpuMicrosPerSend / mine[i]!.cpuMicrosPerSend);
     const self = target.name === "library on Bun";
-    console.log(`| ${c.name} | ${target.name} | ${span(s.map((x) => x.sendsPerSecond))} | ${span(s.map((x) => x.cpuMicrosPerSend), 1)} | ${self ? "–" : `${span(throughputRatio, 2)}×`} | ${self ? "–" : `${span(cpuRatio, 2)}×`} |`);
+    const latencies = e2e ? ` ${span(s.map((x) => x.p50Micros / 1000), 1)} | ${span(s.map((x) => x.p99Micros / 1000), 1)} |` : "";
+    console.log(`| ${c.name} | ${target.name} | ${span(s.map((x) => x.sendsPerSecond))} | ${span(s.map((x) => x.cpuMicrosPerSend), 1)} | ${self ? "–" : `${span(throughputRatio, 2)}×`} | ${self ? "–" : `${span(cpuRatio, 2)}×`} |${latencies}`);
   }
 }
