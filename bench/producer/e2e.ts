@@ -5,6 +5,7 @@
  * the process's CPU time, and the median and 99th percentile of send-to-receipt latency (µs).
  */
 import { Consumer, Producer } from "bun-remoting/rocketmq";
+import { measureWindow } from "./measure-window.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const [nameServer = "", bodyBytes = "1024", inFlight = "64", warmupMs = "300", measureMs = "1000"] = process.argv.slice(2);
@@ -42,14 +43,7 @@ const reading = (async () => {
   }
 })();
 
-await new Promise((resolve) => setTimeout(resolve, Number(warmupMs)));
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-measuring = true;
-await new Promise((resolve) => setTimeout(resolve, Number(measureMs)));
-measuring = false;
-const seconds = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
+const { seconds, cpuMicros } = await measureWindow(Number(warmupMs), Number(measureMs), (on) => (measuring = on));
 stop = true;
 await Promise.all(senders);
 await consumer.close();
@@ -57,4 +51,4 @@ await reading.catch(() => undefined);
 await producer.shutdown();
 latencies.sort((a, b) => a - b);
 const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-process.stdout.write(`${JSON.stringify({ sends: count, seconds, cpuMicros: cpu.user + cpu.system, p50Micros: at(0.5), p99Micros: at(0.99) })}\n`, () => process.exit(0));
+process.stdout.write(`${JSON.stringify({ sends: count, seconds, cpuMicros, p50Micros: at(0.5), p99Micros: at(0.99) })}\n`, () => process.exit(0));

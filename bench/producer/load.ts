@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Producer as LibraryProducer } from "bun-remoting/rocketmq";
+import { measureWindow } from "./measure-window.ts";
 
 const TOPIC = "BenchTopic";
 const GROUP = "GID_BENCH";
@@ -57,14 +58,7 @@ const worker = async (): Promise<void> => {
   }
 };
 const workers = Array.from({ length: Number(inFlight) }, worker);
-await new Promise((resolve) => setTimeout(resolve, Number(warmupMs)));
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-measuring = true;
-await new Promise((resolve) => setTimeout(resolve, Number(measureMs)));
-measuring = false;
-const seconds = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
+const { seconds, cpuMicros } = await measureWindow(Number(warmupMs), Number(measureMs), (on) => (measuring = on));
 stop = true;
 await Promise.all(workers);
 await close();
@@ -74,4 +68,4 @@ if (failure !== null) {
 }
 // rocketmq-nodejs's native client keeps threads that block a normal exit once shut down, so the
 // report is flushed and the process ends itself.
-process.stdout.write(`${JSON.stringify({ sends: count, seconds, cpuMicros: cpu.user + cpu.system })}\n`, () => process.kill(process.pid, "SIGKILL"));
+process.stdout.write(`${JSON.stringify({ sends: count, seconds, cpuMicros })}\n`, () => process.kill(process.pid, "SIGKILL"));
