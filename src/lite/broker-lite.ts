@@ -239,7 +239,7 @@ export class BrokerLite {
         s.registerProcessor(code, (ctx, request) => storeSend(ctx, request, send));
       }
       s.registerProcessor(RequestCode.PULL_MESSAGE, (ctx, request) => this.#pulls.process(ctx, request));
-      for (const code of OFFSET_REQUEST_CODES) s.registerProcessor(code, (_ctx, request) => offsetProcessor(request, offsets));
+      for (const code of OFFSET_REQUEST_CODES) s.registerProcessor(code, (_ctx, request) => answerOrRefuse(request, () => offsetProcessor(request, offsets)));
       s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, (_ctx, request) => answerOrRefuse(request, () => sendBack(request, back)));
       s.registerProcessor(RequestCode.HEART_BEAT, (ctx, request) => answerOrRefuse(request, () => clients.heartbeat(ctx, request)));
       s.registerProcessor(RequestCode.UNREGISTER_CLIENT, (_ctx, request) => answerOrRefuse(request, () => clients.unregister(request)));

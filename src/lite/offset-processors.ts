@@ -10,7 +10,7 @@ import {
   UpdateConsumerOffsetRequestHeader,
 } from "../rocketmq/consumer-headers.ts";
 import { decodeNumericHeader } from "../rocketmq/numeric-header.ts";
-import { answer, answerOrRefuse } from "./answer.ts";
+import { answer } from "./answer.ts";
 import type { ConsumerOffsets } from "./consumer-offsets.ts";
 import type { MessageStore } from "./message-store.ts";
 
@@ -40,11 +40,7 @@ function offsetAnswer(request: RemotingCommand, offset: number): RemotingCommand
  * these are), so a new group consumes from the start even with CONSUME_FROM_LAST_OFFSET, as
  * against a Java broker whose queue never lost a message; QUERY_NOT_FOUND otherwise.
  */
-export function offsetProcessor(request: RemotingCommand, broker: OffsetContext): RemotingCommand {
-  return answerOrRefuse(request, () => serve(request, broker));
-}
-
-function serve(request: RemotingCommand, { store, offsets }: OffsetContext): RemotingCommand {
+export function offsetProcessor(request: RemotingCommand, { store, offsets }: OffsetContext): RemotingCommand {
   switch (request.code) {
     case RequestCode.QUERY_CONSUMER_OFFSET: {
       const h = decodeNumericHeader(request.extFields, QueryConsumerOffsetRequestHeader);

@@ -1,4 +1,5 @@
 import type { ProcessorContext } from "../core/inbound/processor.ts";
+import { concatBytes } from "../protocol/byte-writer.ts";
 import { encodeCustomHeader } from "../protocol/custom-header.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
@@ -173,7 +174,7 @@ export class PullService {
       const found = store.scan(topic, queueId, offset, limits, (m) => brokerTagFilterMatches(subscription, m.tagsCode));
       if (found.messages.length > 0) {
         outcome = [ResponseCode.SUCCESS, "FOUND", found.next];
-        body = concat(found.messages.map((m) => m.record));
+        body = concatBytes(found.messages.map((m) => m.record));
       } else {
         outcome = [ResponseCode.PULL_RETRY_IMMEDIATELY, "NO_MATCHED_MESSAGE", found.next];
       }
@@ -182,15 +183,4 @@ export class PullService {
     const extFields = encodeCustomHeader({ suggestWhichBrokerId: 0, nextBeginOffset, minOffset, maxOffset }, PullMessageResponseHeader);
     return answer(request, code, status, body === undefined ? { extFields } : { extFields, body });
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

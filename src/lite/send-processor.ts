@@ -143,7 +143,7 @@ function batchMessages(body: Uint8Array | null, outer: Properties, clusterName: 
 }
 
 /** The peer's "ip:port" as a record stores it; a peer without one (a unix socket) is 0.0.0.0:0. */
-export function hostAndPort(remoteAddress: string): string {
+function hostAndPort(remoteAddress: string): string {
   try {
     parseIpAndPort(remoteAddress);
     return remoteAddress;

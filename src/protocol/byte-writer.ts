@@ -61,3 +61,15 @@ export function readInt32(b: Uint8Array, p: number): number {
 export function readInt16(b: Uint8Array, p: number): number {
   return (((b[p]! << 24) >> 16) | b[p + 1]!);
 }
+
+/** The parts back to back in one new array (a single part is returned as it is, not copied). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -2,24 +2,15 @@ import { describe, expect, test } from "bun:test";
 import { createRequest, encodeFrame, FrameDecoder, RemotingCommandError, type RemotingCommand } from "../../src/index.ts";
 import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
 import { Random } from "../helpers/random.ts";
+import { concatBytes } from "../../src/protocol/byte-writer.ts";
 import { plain } from "../helpers/vectors.ts";
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 describe("FrameDecoder on streams", () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     test(`random chunk splits of a long stream give every frame, in order (seed ${seed})`, () => {
       const rng = new Random(seed);
       const commands = Array.from({ length: 400 }, () => randomCommand(rng, { maxBody: rng.bool(0.05) ? 70_000 : 200 }));
-      const stream = concat(commands.map(encodeFrame));
+      const stream = concatBytes(commands.map(encodeFrame));
       const decoder = new FrameDecoder();
       const out: RemotingCommand[] = [];
       for (let off = 0; off < stream.length; ) {
@@ -35,7 +26,7 @@ describe("FrameDecoder on streams", () => {
 
   test("several frames in one chunk are decoded in place: bodies are views into the chunk", () => {
     const frames = [1, 2, 3].map((i) => encodeFrame(createRequest(i, { body: new Uint8Array([i, i, i]) })));
-    const chunk = concat(frames);
+    const chunk = concatBytes(frames);
     const out = new FrameDecoder().push(chunk);
     expect(out.map((c) => c.code)).toEqual([1, 2, 3]);
     for (const cmd of out) expect(cmd.body!.buffer).toBe(chunk.buffer);
@@ -71,7 +62,7 @@ describe("FrameDecoder on streams", () => {
     const bad = new Uint8Array([0, 0, 0, 4, 9, 0, 0, 0]);
     const seen: number[] = [];
     const decoder = new FrameDecoder();
-    expect(() => decoder.feed(concat([good, good, bad, good]), (c) => seen.push(c.code))).toThrow("unknown serialize type 9");
+    expect(() => decoder.feed(concatBytes([good, good, bad, good]), (c) => seen.push(c.code))).toThrow("unknown serialize type 9");
     expect(seen).toEqual([1, 1]);
     expect(() => decoder.push(good)).toThrow("unknown serialize type 9");
   });

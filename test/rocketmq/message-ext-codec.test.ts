@@ -3,6 +3,7 @@ import { RemotingCommandError } from "../../src/index.ts";
 import { bodyCrc32, compressedSysFlag, decodeMessageExts, decompressBody, deflateBody, encodeMessageExt, MESSAGE_MAGIC_CODE_V2, MessageSysFlag, type MessageExt, type MessageExtInit } from "../../src/rocketmq/index.ts";
 import { vector } from "../helpers/message-vectors.ts";
 import { Random } from "../helpers/random.ts";
+import { concatBytes } from "../../src/protocol/byte-writer.ts";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -31,15 +32,6 @@ function init(overrides: Partial<MessageExtInit> = {}): MessageExtInit {
   };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function fields(m: MessageExt): Record<string, unknown> {
   return {
@@ -113,7 +105,7 @@ describe("MessageExt records (spec 4.7)", () => {
   });
 
   test("bodies are views into the received bytes; an empty body is empty; no UNIQ_KEY: msgId is the offset id", () => {
-    const bytes = concat([encodeMessageExt(init({ properties: {} })), encodeMessageExt(init({ body: new Uint8Array(0), commitLogOffset: 999 }))]);
+    const bytes = concatBytes([encodeMessageExt(init({ properties: {} })), encodeMessageExt(init({ body: new Uint8Array(0), commitLogOffset: 999 }))]);
     const frame = new Uint8Array(bytes.length + 16);
     frame.set(bytes, 16);
     const [a, b] = decodeMessageExts(frame.subarray(16));
@@ -177,7 +169,7 @@ describe("MessageExt records (spec 4.7)", () => {
 });
 
 describe("damaged bodies", () => {
-  const body = concat([encodeMessageExt(init()), encodeMessageExt(init({ bornHost: "[::1]:1", body: utf8("second") })), encodeMessageExt(init({ topic: "T3" }))]);
+  const body = concatBytes([encodeMessageExt(init()), encodeMessageExt(init({ bornHost: "[::1]:1", body: utf8("second") })), encodeMessageExt(init({ topic: "T3" }))]);
   const ends = decodeMessageExts(body).reduce<number[]>((acc, m) => [...acc, (acc.at(-1) ?? 0) + m.storeSize], []);
 
   test("every truncation point: complete records only; a cut record is a RemotingCommandError, or the stop point with onCorruptRecord 'stop'", () => {

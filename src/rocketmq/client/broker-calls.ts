@@ -5,6 +5,7 @@ import { UnregisterClientRequestHeader } from "../consumer-headers.ts";
 import type { HeartbeatData } from "../heartbeat-data.ts";
 import { createHeaderRequest, type NumericHeaderOf } from "../numeric-header.ts";
 import { createHeartbeatRequest } from "../requests.ts";
+import { settleAll } from "./settle-all.ts";
 
 /*
  * The calls every client makes to each broker it knows, the Producer's and the Consumer's alike
@@ -13,9 +14,7 @@ import { createHeartbeatRequest } from "../requests.ts";
 
 /** HEART_BEAT with `data` to every address in parallel; rejects with the first failure, once all settled. */
 export async function sendHeartbeats(client: RemotingClient, addrs: Iterable<string>, data: HeartbeatData, timeoutMs: number): Promise<void> {
-  const results = await Promise.allSettled([...addrs].map((addr) => client.invokeSync(addr, createHeartbeatRequest(data, { version: RemotingVersion.V4_9_8 }), timeoutMs)));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
+  await settleAll([...addrs].map((addr) => client.invokeSync(addr, createHeartbeatRequest(data, { version: RemotingVersion.V4_9_8 }), timeoutMs)));
 }
 
 /** UNREGISTER_CLIENT with each header to every address; a failure goes to `onError`, the others go on. */

@@ -65,6 +65,21 @@ export class TopicRoutes {
     return route;
   }
 
+  /**
+   * The master address of `brokerName` in the cached routes; an MQClientError (Java's "The
+   * broker[...] not exist", BROKER_NOT_EXIST_EXCEPTION) when no route names it.
+   */
+  masterAddress(brokerName: string): string {
+    for (const route of this.#routes.values()) {
+      for (const broker of route.brokerDatas) {
+        if (broker.brokerName !== brokerName) continue;
+        const addr = broker.brokerAddrs[String(MASTER_ID)];
+        if (addr !== undefined) return addr;
+      }
+    }
+    throw new MQClientError(`The broker[${brokerName}] not exist`, { responseCode: ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION });
+  }
+
   /** Every broker master named by a cached route: broker name -> address. */
   masterAddresses(): Map<string, string> {
     const masters = new Map<string, string>();

@@ -9,6 +9,7 @@ import { allocateMessageQueueAveragely } from "../allocate-averagely.ts";
 import { sendHeartbeats, unregisterClient } from "../client/broker-calls.ts";
 import { clientIdentity, type ClientIdentity } from "../client/client-identity.ts";
 import { PeriodicTask } from "../client/periodic-task.ts";
+import { settleAll } from "../client/settle-all.ts";
 import { TopicRoutes } from "../client/topic-routes.ts";
 import { parseConsumerIdList } from "../consumer-bodies.ts";
 import { ConsumerSendMsgBackRequestHeader, GetConsumerListByGroupRequestHeader } from "../consumer-headers.ts";
@@ -282,15 +283,11 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
   }
 
   #masterOf(brokerName: string): string {
-    const addr = this.#routes!.masterAddresses().get(brokerName);
-    if (addr === undefined) throw new RemotingLifecycleError(`Consumer: no route names broker ${brokerName}`);
-    return addr;
+    return this.#routes!.masterAddress(brokerName);
   }
 
   async #refreshRoutes(): Promise<void> {
-    const results = await Promise.allSettled([...this.#subscriptions.keys()].map((topic) => this.#routes!.refresh(topic)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed !== undefined) throw failed.reason;
+    await settleAll([...this.#subscriptions.keys()].map((topic) => this.#routes!.refresh(topic)));
   }
 
   #heartbeat(): Promise<void> {
@@ -479,9 +476,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
 
   /** Sends the committed offsets that moved (`all`: every one) to their brokers. */
   async #persist(all: boolean): Promise<void> {
-    const results = await Promise.allSettled([...this.#queues.values()].filter((pq) => pq.committed >= 0 && (all || pq.committedChanged)).map((pq) => this.#commit(pq)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed !== undefined) throw failed.reason;
+    await settleAll([...this.#queues.values()].filter((pq) => pq.committed >= 0 && (all || pq.committedChanged)).map((pq) => this.#commit(pq)));
   }
 
   async #commit(pq: ProcessQueue): Promise<void> {

@@ -9,10 +9,6 @@ export class DeliveryQueue<T> {
   readonly #takers: Array<(item: T | null) => void> = [];
   #closed = false;
 
-  get size(): number {
-    return this.#items.length - this.#head;
-  }
-
   push(item: T): void {
     if (this.#closed) return;
     const taker = this.#takers.shift();
