@@ -2,7 +2,7 @@ import type { ProcessorContext } from "../core/inbound/processor.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { RequestCode } from "../protocol/request-code.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
-import { parseIpAndPort } from "../rocketmq/message/ip-address.ts";
+import { readAddress } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageBatch } from "../rocketmq/message/message-batch-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
@@ -99,7 +99,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   if (incoming.length === 0) return answer(request, ResponseCode.MESSAGE_ILLEGAL, "the batch holds no message");
 
   const bornHost = hostAndPort(ctx.remoteAddress);
-  const store = parseIpAndPort(broker.storeHost());
+  const store = readAddress(broker.storeHost());
   const messages: MessageInit[] = incoming.map((m) => {
     if (dead) delete m.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
     return { body: m.body, flag: m.flag, properties: m.properties, sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp, bornHost, reconsumeTimes };
@@ -145,13 +145,13 @@ function batchMessages(body: Uint8Array | null, outer: Properties, clusterName: 
 /** The peer's "ip:port" as a record stores it; a peer without one (a unix socket) is 0.0.0.0:0. */
 function hostAndPort(remoteAddress: string): string {
   try {
-    parseIpAndPort(remoteAddress);
+    readAddress(remoteAddress);
     return remoteAddress;
   } catch {
     const colon = remoteAddress.lastIndexOf(":");
     const bracketed = colon > 0 ? `[${remoteAddress.slice(0, colon)}]${remoteAddress.slice(colon)}` : "";
     try {
-      parseIpAndPort(bracketed);
+      readAddress(bracketed);
       return bracketed;
     } catch {
       return "0.0.0.0:0";

@@ -116,3 +116,21 @@ export function parseIpAndPort(text: string): IpAndPort {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { ip: parseIp(host), port };
 }
+
+/** Addresses read recently by readAddress: a broker sees the same few hosts on every message. */
+const recentAddresses = new Map<string, Readonly<IpAndPort>>();
+const RECENT_ADDRESSES_LIMIT = 1024;
+
+/**
+ * parseIpAndPort for hot paths (a record per stored message names its producer and its broker):
+ * the answer for a text read recently is reused. The result is shared: callers only read it.
+ */
+export function readAddress(text: string): Readonly<IpAndPort> {
+  let address = recentAddresses.get(text);
+  if (address === undefined) {
+    address = parseIpAndPort(text);
+    if (recentAddresses.size >= RECENT_ADDRESSES_LIMIT) recentAddresses.clear();
+    recentAddresses.set(text, address);
+  }
+  return address;
+}
