@@ -10,7 +10,7 @@ import {
   ResponseCode,
   silentLogger,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, unusedPort, echo, useHarness, rejectionOf, sleep, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, unusedPort, echo, useHarness, rejectionOf, sleep, within, channelEventsDelivered } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 import { SpyTransport } from "../helpers/spy-transport.ts";
 
@@ -39,7 +39,7 @@ describe("one connection per address", () => {
     for (let i = 0; i < 5; i++) await asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO), 2000, cb)).done;
     for (let i = 0; i < 5; i++) await client.invokeOneway(addr, createRequest(ECHO), 2000);
     await client.invokeSync(addr, createRequest(ECHO), 2000);
-    await sleep(30);
+    await channelEventsDelivered();
     expect(events.connects).toBe(1);
   });
 
@@ -57,7 +57,7 @@ describe("one connection per address", () => {
     );
     expect(await Promise.all(calls)).toEqual(Array(50).fill("ok"));
     expect(spy.connectsTo(server.port)).toBe(1);
-    await sleep(30);
+    await channelEventsDelivered();
     expect(events.connects).toBe(1);
   });
 
@@ -69,7 +69,7 @@ describe("one connection per address", () => {
       Array.from({ length: 20 }, (_, i) => client.invokeSync(addrOf(i % 2 === 0 ? a.server : b.server), createRequest(ECHO), 3000)),
     );
     results.forEach((r, i) => expect(r.remark).toBe(i % 2 === 0 ? "from a" : "from b"));
-    await sleep(30);
+    await channelEventsDelivered();
     expect(a.events.connects).toBe(1);
     expect(b.events.connects).toBe(1);
   });

@@ -6,7 +6,7 @@ import {
   type RemotingChannel,
   type RemotingClient,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, echo, useHarness, rejectionOf, waitFor, within, channelEventsDelivered } from "../helpers/harness.ts";
 
 const ECHO = 10;
 const NEVER = 12;
@@ -100,7 +100,7 @@ describe("reconnecting", () => {
     await client.invokeSync(addr, createRequest(ECHO), 2000);
     expect(await rejectionOf(client.invokeSync(addr, createRequest(CLOSE_ME), 2000))).toBeInstanceOf(RemotingSendRequestError);
     for (let i = 0; i < 3; i++) expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
-    await sleep(20);
+    await channelEventsDelivered();
     expect(events.connects).toBe(2);
   });
 });

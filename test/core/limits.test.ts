@@ -78,7 +78,7 @@ describe("maxConnections", () => {
   });
 
   test("a library client refused by maxConnections gets a typed error quickly, and succeeds once there is room", async () => {
-    const { server } = await limitedServer({ maxConnections: 1 });
+    const { server, stats } = await limitedServer({ maxConnections: 1 });
     const first = h.client();
     await first.invokeSync(addrOf(server), createRequest(ECHO), 2000);
     const second = h.client();
@@ -86,8 +86,9 @@ describe("maxConnections", () => {
     const error = await rejectionOf(second.invokeSync(addrOf(server), createRequest(ECHO), 5000));
     expect(error).toBeInstanceOf(RemotingError);
     expect(performance.now() - t0).toBeLessThan(2000);
+    const closesBefore = stats.closes;
     first.closeChannel(addrOf(server));
-    await sleep(50);
+    await waitFor(() => stats.closes > closesBefore, "the server to see the first connection closed");
     expect((await second.invokeSync(addrOf(server), createRequest(ECHO), 2000)).code).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import {
   RemotingTimeoutError,
   silentLogger,
 } from "../../src/index.ts";
-import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, within } from "../helpers/harness.ts";
+import { addrOf, asyncCall, echo, useHarness, rejectionOf, sleep, within, channelEventsDelivered } from "../helpers/harness.ts";
 import { MemoryTransport } from "../helpers/memory-transport.ts";
 
 const ECHO = 10;
@@ -110,7 +110,7 @@ describe("close on timeout", () => {
     await client.invokeSync(addr, createRequest(ECHO), 2000);
     expect(await rejectionOf(client.invokeSync(addr, createRequest(NEVER), 200))).toBeInstanceOf(RemotingTimeoutError);
     expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
-    await sleep(50);
+    await channelEventsDelivered(); // a close, and the reconnect the last call would have needed, are reported by now
     expect(events).toEqual({ connects: 1, closes: 0 });
   });
 
@@ -121,7 +121,7 @@ describe("close on timeout", () => {
     const call = asyncCall((cb) => client.invokeAsync(addr, createRequest(NEVER), 200, cb));
     expect((await call.done).error).toBeInstanceOf(RemotingTimeoutError);
     expect((await client.invokeSync(addr, createRequest(ECHO), 2000)).code).toBe(0);
-    await sleep(50);
+    await channelEventsDelivered(); // a close, and the reconnect the last call would have needed, are reported by now
     expect(events).toEqual({ connects: 1, closes: 0 });
   });
 });

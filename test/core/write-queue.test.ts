@@ -206,7 +206,7 @@ describe("client writability", () => {
     const stalled = asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO, { extFields: { i: "stalled" } }), 100, cb));
     expect((await within(stalled.done, 2000)).error).toBeInstanceOf(RemotingTimeoutError);
     const waiting = asyncCall((cb) => client.invokeAsync(addr, createRequest(ECHO, { extFields: { i: "after" } }), 10_000, cb));
-    await sleep(30);
+    await new Promise((resolve) => setImmediate(resolve)); // past the microtask that would flush it
     expect(queuedBytes(client)).toBe(queuedWhileBlocked); // nothing more was queued for the wire
     serverSocket.resume();
     for (const [i, { body, call }] of big.entries()) {

@@ -36,6 +36,12 @@ export function deferred<T = void>(): Deferred<T> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Resolves once every channel event emitted so far in this process has been delivered: the event
+ * queue hands them over on a 0 ms timer, and 0 ms timers run in the order they were set.
+ */
+export const channelEventsDelivered = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, what = "condition", timeoutMs = 3000): Promise<void> {
   const deadline = performance.now() + timeoutMs;

@@ -42,7 +42,7 @@ export interface OutboundParts {
   readonly logger: Logger;
   readonly hooks: RpcHooks;
   readonly invoked: TrafficCounters;
-  /** A fresh clock read (a call's deadline starts from it). */
+  /** A fresh clock read (calls' deadlines start from it). */
   readonly now: () => number;
   readonly coarseNow: () => number;
   /** Makes sure the scan runs by `at` (a new deadline). */
@@ -67,6 +67,12 @@ export class OutboundCalls {
   private readonly pool: Call[] = [];
   /** Warnings a peer can trigger at will (answers to opaques it was never sent) are rate-limited. */
   private readonly peerWarnings = new LogThrottle();
+  /** One clock read serves the calls made until the end of the turn (see settleDeadlines). */
+  private turnTime = 0;
+  private turnTimeValid = false;
+  /** The calls made since turnTime was read: their deadlines are settled at the end of the turn. */
+  private readonly provisional: Call[] = [];
+  private readonly settleDeadlines = (): void => this.settleTurn();
 
   constructor(private readonly parts: OutboundParts) {
     this.asyncPermits = new Permits(parts.options.asyncSemaphoreValue);
@@ -75,7 +81,7 @@ export class OutboundCalls {
 
   /**
    * Registers a call: a permit, a fresh opaque (the opaque belongs to the invocation, so a command
-   * object may be reused for any kind of invoke), its deadline from a fresh clock read. Returns null
+   * object may be reused for any kind of invoke), its deadline (see startTime). Returns null
    * after failing the callback at once (no permit free, or the signal is already aborted).
    */
   start(request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, addr: string, kind: CallKind, callback: InvokeCallback): Call | null {
@@ -107,8 +113,9 @@ export class OutboundCalls {
     call.opaque = nextOpaque();
     call.request = request;
     call.code = request.code;
-    call.startedAt = parts.now();
+    call.startedAt = this.startTime();
     call.deadline = call.startedAt + timeoutMs;
+    this.provisional.push(call);
     call.timeoutMs = timeoutMs;
     call.addr = addr;
     call.callback = callback;
@@ -123,6 +130,35 @@ export class OutboundCalls {
     }
     if (trace !== null) invokeChannel.end.publish(trace);
     return call;
+  }
+
+  /**
+   * When a call made now started: a clock read shared by the calls of this turn. A turn may go on
+   * for a while after it (synchronous work), so settleTurn moves their deadlines on by what the
+   * turn took: a deadline is never early, and late by at most the turn. A clock read per call
+   * would cost more than the rest of starting it.
+   */
+  private startTime(): number {
+    if (!this.turnTimeValid) {
+      this.turnTime = this.parts.now();
+      this.turnTimeValid = true;
+      queueMicrotask(this.settleDeadlines);
+    }
+    return this.turnTime;
+  }
+
+  /** The turn's synchronous work is over: its calls' deadlines count from now. */
+  private settleTurn(): void {
+    this.turnTimeValid = false;
+    const calls = this.provisional;
+    const lag = this.parts.now() - this.turnTime;
+    if (lag > 0) {
+      for (const call of calls) {
+        // Assigned, not added to: a call that ended and was reused this turn is listed twice.
+        if (call.state !== CallState.Done) call.deadline = call.startedAt + lag + call.timeoutMs;
+      }
+    }
+    calls.length = 0;
   }
 
   /** Sends a registered call on an open connection, or lets it wait until the connection drains. */
