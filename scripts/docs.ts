@@ -4,7 +4,6 @@
  *   bun scripts/docs.ts            (npm run docs)        writes the HTML reference to docs/api/ (not in git)
  *   bun scripts/docs.ts --check    (npm run docs:check)  fails on an exported member without a doc comment
  *                                                        or a {@link} that resolves to nothing
- *   bun scripts/docs.ts --check --update-baseline        rewrites scripts/docs-baseline.txt (see below)
  *
  * The entry points are the package's subpaths (each export's "bun-remoting-source" target), so a
  * new subpath is documented and checked without a change here. typedoc runs on Node, on TypeScript
@@ -12,17 +11,14 @@
  * none (scripts/typescript-6-for-typedoc.mjs).
  *
  * Members in CONSTANT_CASE of a constant table (RequestCode.SEND_MESSAGE, ResponseCode.SUCCESS...)
- * are documented by their names, which are Java's, and the table's own comment. Gaps known when
- * the check was introduced are listed in scripts/docs-baseline.txt: the check fails on any other
- * gap, and on a listed gap that was closed (so that the list only shrinks).
+ * are documented by their names, which are Java's, and the table's own comment. Every other
+ * exported member needs a comment of its own.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportMap, pick } from "./declared-exports.ts";
 
 const root = join(import.meta.dir, "..");
-const baselineFile = join(root, "scripts/docs-baseline.txt");
 const args = process.argv.slice(2);
 const check = args.includes("--check");
 
@@ -81,15 +77,7 @@ if (!check) {
   process.exit(0);
 }
 
-const found = [...new Set([...gaps].flatMap(([file, members]) => members.map((m) => `${file}  ${m}`)))].sort();
-if (args.includes("--update-baseline")) {
-  writeFileSync(baselineFile, `${found.join("\n")}\n`);
-  console.log(`scripts/docs-baseline.txt: ${found.length} gaps`);
-  process.exit(0);
-}
-const baseline = new Set(existsSync(baselineFile) ? readFileSync(baselineFile, "utf8").split("\n").filter((l) => l !== "") : []);
-const fresh = found.filter((g) => !baseline.has(g));
-const closed = [...baseline].filter((g) => !found.includes(g));
+const fresh = [...new Set([...gaps].flatMap(([file, members]) => members.map((m) => `${file}  ${m}`)))].sort();
 
 const report: string[] = [];
 if (fresh.length > 0) {
@@ -103,11 +91,10 @@ if (fresh.length > 0) {
 }
 if (links.length > 0) report.push(`Links in doc comments that resolve to nothing (${links.length}):`, ...links.map((l) => `  ${l}`));
 if (other.length > 0) report.push(`Other typedoc warnings and errors (${other.length}):`, ...other.map((l) => `  ${l}`));
-if (closed.length > 0) report.push(`Documented now, remove from scripts/docs-baseline.txt (${closed.length}):`, ...closed.map((g) => `  ${g}`));
 if (args.includes("--internals") || report.length > 0) {
   if (internals.length > 0) report.push(`(For information) internal types that the public API shows (${internals.length}):`, ...internals.map((l) => `  ${l}`));
 }
 if (report.length > 0) console.log(report.join("\n"));
-const failed = fresh.length + links.length + other.length + closed.length > 0 || typedoc.status !== 0;
-console.log(failed ? "docs check: FAILED" : `docs check: every exported member of ${entryPoints.length} entry points documented (${baseline.size} known gaps in scripts/docs-baseline.txt), every link resolves`);
+const failed = fresh.length + links.length + other.length > 0 || typedoc.status !== 0;
+console.log(failed ? "docs check: FAILED" : `docs check: every exported member of ${entryPoints.length} entry points documented, every link resolves`);
 process.exit(failed ? 1 : 0);

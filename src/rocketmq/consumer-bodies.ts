@@ -11,13 +11,17 @@ import type { MessageQueue } from "./message-queue.ts";
 
 /** GET_CONSUMER_LIST_BY_GROUP's answer body (GetConsumerListByGroupResponseBody). */
 export interface ConsumerIdList {
+  /** The client ids of the group's members. */
   consumerIdList: string[];
 }
 
 /** LOCK_BATCH_MQ's request body (LockBatchRequestBody); UNLOCK_BATCH_MQ's has the same fields. */
 export interface LockBatchRequestBody {
+  /** The group the locks are taken for. */
   consumerGroup: string;
+  /** The client asking for the locks. */
   clientId: string;
+  /** The queues to lock. */
   mqSet: MessageQueue[];
   /** 5.x. */
   onlyThisBroker?: boolean;
@@ -25,6 +29,7 @@ export interface LockBatchRequestBody {
 
 /** LOCK_BATCH_MQ's answer body: the queues the requester now holds. */
 export interface LockBatchResponseBody {
+  /** The queues now locked by the client. */
   lockOKMQSet: MessageQueue[];
 }
 

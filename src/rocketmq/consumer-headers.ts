@@ -14,8 +14,11 @@ import { decodeNumericHeader } from "./numeric-header.ts";
 
 /** QUERY_CONSUMER_OFFSET (14): the group's committed offset of a queue. */
 export const QueryConsumerOffsetRequestHeader = {
+  /** The group whose committed offset is asked for. */
   consumerGroup: "string!",
+  /** The topic. */
   topic: "string!",
+  /** The queue's id. */
   queueId: "int!",
   ...RPC_FIELDS,
   /** 5.x: answer 0 instead of QUERY_NOT_FOUND. */
@@ -25,9 +28,13 @@ export type QueryConsumerOffsetRequestHeader = HeaderOf<typeof QueryConsumerOffs
 
 /** UPDATE_CONSUMER_OFFSET (15): store the group's committed offset (Java sends it oneway). */
 export const UpdateConsumerOffsetRequestHeader = {
+  /** The group committing its offset. */
   consumerGroup: "string!",
+  /** The topic. */
   topic: "string!",
+  /** The queue's id. */
   queueId: "int!",
+  /** The offset to commit: the next message the group will consume. */
   commitOffset: "long!",
   ...RPC_FIELDS,
 } as const satisfies HeaderSchema;
@@ -35,7 +42,9 @@ export type UpdateConsumerOffsetRequestHeader = HeaderOf<typeof UpdateConsumerOf
 
 /** GET_MAX_OFFSET (30) and GET_MIN_OFFSET (31): a queue's next offset to be written / its first. */
 export const QueueOffsetRequestHeader = {
+  /** The topic. */
   topic: "string!",
+  /** The queue's id. */
   queueId: "int!",
   ...RPC_FIELDS,
   /** 5.x, GET_MAX_OFFSET only: count only committed messages (default true). */
@@ -45,8 +54,11 @@ export type QueueOffsetRequestHeader = HeaderOf<typeof QueueOffsetRequestHeader>
 
 /** SEARCH_OFFSET_BY_TIMESTAMP (29): the offset of the message stored nearest `timestamp` (4.9.8). */
 export const SearchOffsetRequestHeader = {
+  /** The topic. */
   topic: "string!",
+  /** The queue's id. */
   queueId: "int!",
+  /** Store time to search for (ms since the epoch). */
   timestamp: "long!",
   ...RPC_FIELDS,
   /** 5.x: "lower" (first stored at or after) or "upper". */
@@ -56,7 +68,9 @@ export type SearchOffsetRequestHeader = HeaderOf<typeof SearchOffsetRequestHeade
 
 /** GET_EARLIEST_MSG_STORETIME (32): admin tools only. */
 export const GetEarliestMsgStoretimeRequestHeader = {
+  /** The topic. */
   topic: "string!",
+  /** The queue's id. */
   queueId: "int!",
   ...RPC_FIELDS,
 } as const satisfies HeaderSchema;
@@ -64,32 +78,39 @@ export type GetEarliestMsgStoretimeRequestHeader = HeaderOf<typeof GetEarliestMs
 
 /** The answer header of QUERY_CONSUMER_OFFSET, GET_MAX_OFFSET, GET_MIN_OFFSET and SEARCH_OFFSET_BY_TIMESTAMP. */
 export const OffsetResponseHeader = {
+  /** The queue offset asked for. */
   offset: "long!",
 } as const satisfies HeaderSchema;
 export type OffsetResponseHeader = HeaderOf<typeof OffsetResponseHeader>;
 
 /** The answer header of GET_EARLIEST_MSG_STORETIME. */
 export const GetEarliestMsgStoretimeResponseHeader = {
+  /** When the queue's earliest kept message was stored (ms since the epoch). */
   timestamp: "long!",
 } as const satisfies HeaderSchema;
 export type GetEarliestMsgStoretimeResponseHeader = HeaderOf<typeof GetEarliestMsgStoretimeResponseHeader>;
 
 /** GET_CONSUMER_LIST_BY_GROUP (38); the answer's body is a ConsumerIdList. */
 export const GetConsumerListByGroupRequestHeader = {
+  /** The group whose members are asked for. */
   consumerGroup: "string!",
 } as const satisfies HeaderSchema;
 export type GetConsumerListByGroupRequestHeader = HeaderOf<typeof GetConsumerListByGroupRequestHeader>;
 
 /** UNREGISTER_CLIENT (35), at shutdown: either group may be absent. */
 export const UnregisterClientRequestHeader = {
+  /** The client's id (ip@instance), as in its heartbeats. */
   clientID: "string!",
+  /** The producer group it leaves, if any. */
   producerGroup: "string",
+  /** The consumer group it leaves, if any. */
   consumerGroup: "string",
 } as const satisfies HeaderSchema;
 export type UnregisterClientRequestHeader = HeaderOf<typeof UnregisterClientRequestHeader>;
 
 /** NOTIFY_CONSUMER_IDS_CHANGED (40), broker to client, oneway: rebalance now. */
 export const NotifyConsumerIdsChangedRequestHeader = {
+  /** The group whose members changed. */
   consumerGroup: "string!",
 } as const satisfies HeaderSchema;
 export type NotifyConsumerIdsChangedRequestHeader = HeaderOf<typeof NotifyConsumerIdsChangedRequestHeader>;
@@ -98,12 +119,15 @@ export type NotifyConsumerIdsChangedRequestHeader = HeaderOf<typeof NotifyConsum
 export const ConsumerSendMsgBackRequestHeader = {
   /** The message's commitLogOffset. */
   offset: "long!",
+  /** The consumer group sending the message back. */
   group: "string!",
   /** 0: the broker decides (3 + reconsumeTimes); -1: straight to the DLQ; above 0: that level. */
   delayLevel: "int!",
   /** The message's msgId (UNIQ_KEY). */
   originMsgId: "string",
+  /** The topic the message was first sent to. */
   originTopic: "string",
+  /** Whether the consumer runs in unit mode (retry topics named per unit). */
   unitMode: "boolean",
   /** The consumer's maxReconsumeTimes (16 by default). */
   maxReconsumeTimes: "int",

@@ -120,6 +120,7 @@ export function parseFastjson(body: Uint8Array | string): unknown {
   }
 }
 
+/** How encodeFastjson writes what JSON and fastjson write differently. */
 export interface FastjsonOptions {
   /**
    * Names of properties whose value is a map with Long keys in Java (such as `brokerAddrs`): their

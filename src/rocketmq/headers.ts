@@ -8,11 +8,22 @@ import type { HeaderOf, HeaderSchema } from "../protocol/custom-header.ts";
  */
 
 /** Optional fields every 5.x RpcRequestHeader carries: namespace, "namespaced", broker name, oneway. */
-export const RPC_FIELDS = { ns: "string", nsd: "boolean", bname: "string", oway: "boolean" } as const satisfies HeaderSchema;
+export const RPC_FIELDS = {
+  /** The namespace the request's topics and groups belong to. */
+  ns: "string",
+  /** Whether the names in the request already carry the namespace. */
+  nsd: "boolean",
+  /** The broker the request is meant for (5.x proxies route by it). */
+  bname: "string",
+  /** Whether the request is sent oneway (no answer expected). */
+  oway: "boolean",
+} as const satisfies HeaderSchema;
 
 /** GET_ROUTEINFO_BY_TOPIC (105). Set acceptStandardJsonOnly to get route data a strict JSON parser reads. */
 export const GetRouteInfoRequestHeader = {
+  /** The topic whose route is asked for. */
   topic: "string!",
+  /** Asks for route data in standard JSON (4.9.x answers with fastjson's integer map keys otherwise). */
   acceptStandardJsonOnly: "boolean",
   ...RPC_FIELDS,
   /** TopicRequestHeader's "logical" flag (static topics). */
@@ -22,14 +33,19 @@ export type GetRouteInfoRequestHeader = HeaderOf<typeof GetRouteInfoRequestHeade
 
 /** REGISTER_BROKER (103), sent by every broker to every name server (every 30 s by default). */
 export const RegisterBrokerRequestHeader = {
+  /** The broker's name (a master and its slaves share it). */
   brokerName: "string!",
+  /** "ip:port" where clients reach the broker. */
   brokerAddr: "string!",
+  /** The cluster the broker belongs to. */
   clusterName: "string!",
+  /** "ip:port" of the broker's HA service, where slaves replicate from. */
   haServerAddr: "string!",
   /** 0 for a master, above 0 for a slave. */
   brokerId: "long!",
   /** How long the name server keeps the broker without a new registration (Java: 120 000). */
   heartbeatTimeoutMillis: "long",
+  /** Whether a slave may act as master while the master is down (5.x). */
   enableActingMaster: "boolean",
   /** True when the body is the compressed binary RegisterBrokerBody rather than JSON. */
   compressed: "boolean",
@@ -40,16 +56,22 @@ export type RegisterBrokerRequestHeader = HeaderOf<typeof RegisterBrokerRequestH
 
 /** The answer to REGISTER_BROKER: the master's addresses, when a slave registers. */
 export const RegisterBrokerResponseHeader = {
+  /** The master's HA service address, for a slave to replicate from. */
   haServerAddr: "string",
+  /** The master's address. */
   masterAddr: "string",
 } as const satisfies HeaderSchema;
 export type RegisterBrokerResponseHeader = HeaderOf<typeof RegisterBrokerResponseHeader>;
 
 /** UNREGISTER_BROKER (104). */
 export const UnregisterBrokerRequestHeader = {
+  /** The broker's name. */
   brokerName: "string!",
+  /** "ip:port" the broker registered with. */
   brokerAddr: "string!",
+  /** The cluster the broker belongs to. */
   clusterName: "string!",
+  /** 0 for a master, above 0 for a slave. */
   brokerId: "long!",
 } as const satisfies HeaderSchema;
 export type UnregisterBrokerRequestHeader = HeaderOf<typeof UnregisterBrokerRequestHeader>;

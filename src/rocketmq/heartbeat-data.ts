@@ -30,6 +30,7 @@ export const ConsumeFromWhere = {
 
 /** A producer group of the client (every Java client also reports CLIENT_INNER_PRODUCER). */
 export interface ProducerData {
+  /** The producer group. */
   groupName: string;
 }
 
@@ -38,7 +39,9 @@ export interface ProducerData {
  * from an expression. fastjson writes every field, classFilterMode included.
  */
 export interface SubscriptionData {
+  /** Java's class filter mode (removed in 5.x); always false here. */
   classFilterMode?: boolean;
+  /** The topic subscribed to. */
   topic: string;
   /** Tag expression, e.g. "*" or "TagA || TagB". */
   subString: string;
@@ -54,6 +57,7 @@ export interface SubscriptionData {
 
 /** A consumer group of the client, with its subscriptions. */
 export interface ConsumerData {
+  /** The consumer group. */
   groupName: string;
   /** A ConsumeType: "CONSUME_ACTIVELY" (pull), "CONSUME_PASSIVELY" (push) or "CONSUME_POP". */
   consumeType: string;
@@ -61,14 +65,19 @@ export interface ConsumerData {
   messageModel: string;
   /** A ConsumeFromWhere, e.g. "CONSUME_FROM_LAST_OFFSET". */
   consumeFromWhere: string;
+  /** One subscription per topic the group consumes (its retry topic included). */
   subscriptionDataSet: SubscriptionData[];
+  /** Whether the consumer runs in unit mode. */
   unitMode: boolean;
 }
 
 /** HEART_BEAT's body: who the client is and which groups it runs. */
 export interface HeartbeatData {
+  /** The client's id (ip@instance). */
   clientID: string;
+  /** The producer groups this client sends for. */
   producerDataSet: ProducerData[];
+  /** The consumer groups this client is a member of. */
   consumerDataSet: ConsumerData[];
   /** 5.x: a hash of the rest, so a broker can skip unchanged heartbeats. */
   heartbeatFingerprint?: number;

@@ -1,7 +1,10 @@
 /** One queue of a topic on one broker (Java's MessageQueue; its JSON form in lock bodies). */
 export interface MessageQueue {
+  /** The topic the queue belongs to. */
   topic: string;
+  /** The broker holding the queue. */
   brokerName: string;
+  /** The queue's id within its topic on that broker. */
   queueId: number;
 }
 

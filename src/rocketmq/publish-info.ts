@@ -14,6 +14,7 @@ export interface TopicPublishInfo {
   orderTopic: boolean;
   /** In send order: brokers by name, queue ids from 0. Empty means nowhere to send (Java: !ok()). */
   messageQueueList: MessageQueue[];
+  /** The route it was built from. */
   route: TopicRouteData;
 }
 
@@ -105,6 +106,7 @@ export class SendQueueIndex {
     this.#value = start | 0;
   }
 
+  /** The next index: one more than the last, kept to 31 bits. */
   next(): number {
     this.#value = (this.#value + 1) | 0;
     return this.#value & 0x7fffffff;

@@ -38,11 +38,15 @@ export function buildPullSysFlag(flags: { commitOffset?: boolean; suspend?: bool
 
 /** PULL_MESSAGE's request header. */
 export const PullMessageRequestHeader = {
+  /** The group pulling. */
   consumerGroup: "string!",
+  /** The topic pulled from. */
   topic: "string!",
+  /** The queue pulled from. */
   queueId: "int!",
   /** The first queue offset wanted. */
   queueOffset: "long!",
+  /** Most messages to return (the broker also caps the bytes). */
   maxMsgNums: "int!",
   /** PullSysFlag bits. */
   sysFlag: "int!",
@@ -68,6 +72,7 @@ export const PullMessageResponseHeader = {
   suggestWhichBrokerId: "long!",
   /** The offset to pull from next. */
   nextBeginOffset: "long!",
+  /** The queue's smallest offset still kept. */
   minOffset: "long!",
   /** The offset the next message will get. */
   maxOffset: "long!",

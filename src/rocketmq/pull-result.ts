@@ -32,10 +32,15 @@ export type PullStatus = (typeof PullStatus)[keyof typeof PullStatus];
 
 /** A pull's answer before its records are decoded (Java's PullResultExt). */
 export interface PullResponse {
+  /** What the broker answered: FOUND, NO_NEW_MSG, NO_MATCHED_MSG or OFFSET_ILLEGAL. */
   pullStatus: PullStatus;
+  /** Where the next pull of this queue starts. */
   nextBeginOffset: number;
+  /** The queue's smallest offset still kept. */
   minOffset: number;
+  /** The queue's offset after its last message. */
   maxOffset: number;
+  /** The broker id (0: master) the broker suggests for the next pull. */
   suggestWhichBrokerId: number;
   /** The records (FOUND only): a view into the received frame. */
   body: Uint8Array | null;

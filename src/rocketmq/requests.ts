@@ -56,6 +56,7 @@ export function createRegisterBrokerRequest(
   return withHeader(RequestCode.REGISTER_BROKER, ext, init, bytes);
 }
 
+/** UNREGISTER_BROKER (104): a broker leaving a name server. */
 export function createUnregisterBrokerRequest(header: UnregisterBrokerRequestHeader, init?: RequestFields): RemotingCommand {
   return withHeader(RequestCode.UNREGISTER_BROKER, encodeCustomHeader(header, UnregisterBrokerRequestHeader), init);
 }

@@ -19,27 +19,39 @@ export const PermName = {
 
 /** One broker's queues of a topic. */
 export interface QueueData {
+  /** The broker holding the queues. */
   brokerName: string;
+  /** How many queues consumers read. */
   readQueueNums: number;
+  /** How many queues producers write. */
   writeQueueNums: number;
+  /** Read and write permissions (PermName bits). */
   perm: number;
+  /** Topic system flags (TopicSysFlag). */
   topicSysFlag: number;
 }
 
 /** One broker group: its master (id 0) and slaves, by broker id. */
 export interface BrokerData {
+  /** The cluster the broker belongs to. */
   cluster: string;
+  /** The broker's name (a master and its slaves share it). */
   brokerName: string;
   /** Broker id ("0" = master) -> "ip:port". Java's Map<Long, String>. */
   brokerAddrs: Record<string, string>;
+  /** The broker's zone (5.x), if it has one. */
   zoneName?: string;
+  /** Whether a slave may act as master while the master is down (5.x). */
   enableActingMaster?: boolean;
 }
 
 /** GET_ROUTEINFO_BY_TOPIC's answer. */
 export interface TopicRouteData {
+  /** An ordered topic's configuration ("brokerName:queueNums;..."), if any. */
   orderTopicConf?: string;
+  /** The topic's queues on each broker. */
   queueDatas: QueueData[];
+  /** The brokers serving the topic, with their addresses. */
   brokerDatas: BrokerData[];
   /** Broker address -> filter server addresses (empty in current clusters). */
   filterServerTable: Record<string, string[]>;
@@ -57,10 +69,13 @@ export interface ClusterInfo {
 
 /** GET_ALL_TOPIC_LIST_FROM_NAMESERVER's answer (and a few broker calls'). */
 export interface TopicList {
+  /** The topic names. */
   topicList: string[];
+  /** The broker the list came from, when it came from one. */
   brokerAddr?: string;
 }
 
+/** How a body with broker-id maps (route data, cluster info) is written. */
 export interface BodyEncoding {
   /**
    * True: standard JSON (`{"0":"..."}`), what a name server sends to clients of version >= 401 or
@@ -110,11 +125,13 @@ export function encodeClusterInfo(info: ClusterInfo, { standardJson = false }: B
   return encodeFastjson(info, encoding(standardJson));
 }
 
+/** Reads a TopicList body; throws RemotingCommandError on a malformed one. */
 export function parseTopicList(body: Uint8Array | string | null): TopicList {
   const r = bodyRecord(body, "TopicList");
   return { ...r, topicList: stringList(r.topicList ?? [], "TopicList.topicList") };
 }
 
+/** A TopicList body, as Java writes it. */
 export function encodeTopicList(topics: TopicList): Uint8Array {
   return encodeFastjson(topics);
 }

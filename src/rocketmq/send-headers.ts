@@ -21,7 +21,9 @@ import type { RequestFields } from "./requests.ts";
 
 /** SendMessageRequestHeader: SEND_MESSAGE (10), and what every send means. */
 export const SendMessageRequestHeader = {
+  /** The producer group sending. */
   producerGroup: "string!",
+  /** The topic to send to. */
   topic: "string!",
   /** The topic whose config a broker copies to create `topic` (TBW102). */
   defaultTopic: "string!",
@@ -31,13 +33,17 @@ export const SendMessageRequestHeader = {
   queueId: "int!",
   /** MessageSysFlag bits. */
   sysFlag: "int!",
+  /** When the producer created the message (ms since the epoch). */
   bornTimestamp: "long!",
   /** Message.flag. */
   flag: "int!",
   /** The properties string. */
   properties: "string",
+  /** For a message sent to a retry topic: how many times it was retried. */
   reconsumeTimes: "int",
+  /** Whether the producer runs in unit mode. */
   unitMode: "boolean",
+  /** Whether the body is a batch of messages (SEND_BATCH_MESSAGE). */
   batch: "boolean",
   /** Only for %RETRY% topics. */
   maxReconsumeTimes: "int",
@@ -82,9 +88,11 @@ export type SendMessageRequestHeaderV2 = HeaderOf<typeof SendMessageRequestHeade
 export const SendMessageResponseHeader = {
   /** The offset message id; comma-separated for a batch. */
   msgId: "string!",
+  /** The queue the message was stored in. */
   queueId: "int!",
   /** The (first) message's queue offset. */
   queueOffset: "long!",
+  /** The transaction id, for a transactional message. */
   transactionId: "string",
   /** 5.x. */
   batchUniqId: "string",
@@ -141,8 +149,11 @@ export function sendMessageRequestHeaderV1(v2: SendHeaderV2): SendHeader {
 
 /** What buildSendMessageRequestHeader needs besides the message's properties. */
 export interface SendMessageHeaderInit {
+  /** The producer group sending. */
   producerGroup: string;
+  /** The topic to send to. */
   topic: string;
+  /** The queue to store in. */
   queueId: number;
   /** The selected queue's broker (bname). */
   brokerName?: string;
@@ -160,6 +171,7 @@ export interface SendMessageHeaderInit {
   defaultTopic?: string;
   /** defaultTopicQueueNums: 4 by default. */
   defaultTopicQueueNums?: number;
+  /** Whether the producer runs in unit mode. */
   unitMode?: boolean;
 }
 

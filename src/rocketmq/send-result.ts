@@ -42,6 +42,7 @@ export const ClientErrorCode = {
 
 /** A send that the broker stored (Java's SendResult). */
 export interface SendResult {
+  /** SEND_OK, or what went wrong with flushing or replication (Java's SendStatus). */
   sendStatus: SendStatus;
   /** The message's UNIQ_KEY (a batch: the messages' ids joined by ","). */
   msgId: string;
@@ -51,6 +52,7 @@ export interface SendResult {
   messageQueue: MessageQueue;
   /** The (first) message's queue offset. */
   queueOffset: number;
+  /** The transaction id, for a transactional message. */
   transactionId?: string;
   /** MSG_REGION, "DefaultRegion" when absent. */
   regionId: string;

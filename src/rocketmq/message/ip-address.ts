@@ -10,6 +10,7 @@ import { RemotingCommandError } from "../../errors.ts";
 export interface IpAndPort {
   /** 4 bytes (IPv4) or 16 (IPv6). */
   ip: Uint8Array;
+  /** The port. */
   port: number;
 }
 

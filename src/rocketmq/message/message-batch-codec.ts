@@ -14,16 +14,21 @@ const ENTRY_OVERHEAD = 4 + 4 + 4 + 4 + 4 + 2;
 
 /** One message of a batch, as a producer encodes it: its final properties (UNIQ_KEY included). */
 export interface BatchMessageInit {
+  /** The message's body. */
   body: Uint8Array;
+  /** The message's flag (an application-defined int; 0 by default). */
   flag?: number;
+  /** The message's properties. */
   properties: PropertiesInput;
 }
 
 /** One message of a batch as a broker reads it. */
 export interface BatchEntry {
+  /** The message's flag (an application-defined int). */
   flag: number;
   /** A view into the batch body. */
   body: Uint8Array;
+  /** The message's properties, decoded. */
   properties: Properties;
   /** The properties as sent (a view): a broker appends the batch's own properties to these bytes. */
   propertiesBytes: Uint8Array;

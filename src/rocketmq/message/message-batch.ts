@@ -15,6 +15,7 @@ import { checkMessage, DEFAULT_MAX_MESSAGE_SIZE } from "./validators.ts";
 
 /** A batch ready for SEND_BATCH_MESSAGE. */
 export interface PreparedBatch {
+  /** The topic every message of the batch goes to. */
   topic: string;
   /** The batch's own properties (WAIT only): header `i` of the send. */
   properties: Properties;

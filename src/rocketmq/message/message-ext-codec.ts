@@ -242,23 +242,33 @@ function decodeRecord(b: Uint8Array, p: number, end: number, options: DecodeMess
 
 /** What a stored record holds; what a broker writes with encodeMessageExt. */
 export interface MessageExtInit {
+  /** The topic the record is stored under. */
   topic: string;
   /** The body as stored: already compressed if sysFlag says so. */
   body: Uint8Array;
   /** A map, or an already encoded properties string (or its UTF-8 bytes). */
   properties: PropertiesInput | string | Uint8Array;
+  /** The message's flag (an application-defined int; 0 by default). */
   flag?: number;
+  /** The queue the record is stored in. */
   queueId: number;
+  /** The record's offset in its queue. */
   queueOffset: number;
+  /** The record's physical offset in the commit log. */
   commitLogOffset: number;
   /** The BORNHOST_V6 and STOREHOSTADDRESS_V6 bits are set from the addresses, whatever is given here. */
   sysFlag?: number;
+  /** When the producer created the message (ms since the epoch). */
   bornTimestamp: number;
   /** "ip:port" or "[v6]:port" (IPv4-mapped IPv6 addresses are stored as IPv4, as Java does). */
   bornHost: string;
+  /** When the broker stored it (ms since the epoch). */
   storeTimestamp: number;
+  /** "ip:port" of the broker that stored it. */
   storeHost: string;
+  /** How many times the message was sent back for a retry (0 by default). */
   reconsumeTimes?: number;
+  /** The prepared message's commit-log offset for a transaction's commit or rollback; 0 otherwise. */
   preparedTransactionOffset?: number;
   /** crc32(body) & 0x7FFFFFFF, as a broker computes it, unless given. */
   bodyCRC?: number;

@@ -78,13 +78,17 @@ export class MessageIdGenerator {
 
 /** What a client message id says (Java: MessageClientIDSetter.getIPFromID, getPidFromID, getNearlyTimeFromID). */
 export interface DecodedMessageId {
+  /** The producer's IP address (4 or 16 bytes). */
   ip: Uint8Array;
   /** The IP as text ("10.0.0.5", "fd00::2"). */
   address: string;
+  /** The low 16 bits of the producer's process id. */
   pid: number;
+  /** The producer's class-loader hash (an int that tells processes apart). */
   processHash: number;
   /** When the id was made, to the millisecond, if it was made within about a month before `now`. */
   time: number;
+  /** The producer's running counter (wraps at 2^24 in Java 4.9.8). */
   counter: number;
 }
 

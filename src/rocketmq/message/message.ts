@@ -7,6 +7,7 @@ import { newProperties, propertyEntries, type Properties, type PropertiesInput }
  * Java reserves are refused by checkMessage). messageProperties() gives the map that is sent.
  */
 export interface Message {
+  /** The topic the message is sent to. */
   topic: string;
   /** Non-empty, at most maxMessageSize (4 MiB) bytes before compression. */
   body: Uint8Array;
@@ -45,6 +46,7 @@ export function messageProperties(message: Message): Properties {
  * from a stored record by decodeMessageExts.
  */
 export interface MessageExt {
+  /** The topic it is stored under. */
   readonly topic: string;
   /** The body; a view into the received bytes, or the inflated bytes if it was compressed. */
   readonly body: Uint8Array;
@@ -54,6 +56,7 @@ export interface MessageExt {
   readonly tags: string | undefined;
   /** KEYS, if any (several keys are separated by one space). */
   readonly keys: string | undefined;
+  /** The message's flag (an application-defined int). */
   readonly flag: number;
   /** UNIQ_KEY when present, else offsetMsgId (Java's MessageClientExt.getMsgId). */
   readonly msgId: string;
@@ -63,11 +66,13 @@ export interface MessageExt {
   readonly transactionId: string | undefined;
   /** The broker that served the message, when the decoder was told (Java sets it after a pull). */
   readonly brokerName: string | undefined;
+  /** The queue it is stored in. */
   readonly queueId: number;
   /** The message's position in its queue. */
   readonly queueOffset: number;
   /** The record's position in the broker's commit log (what CONSUMER_SEND_MSG_BACK names). */
   readonly commitLogOffset: number;
+  /** How many times it was sent back for a retry. */
   readonly reconsumeTimes: number;
   /** The producer's clock when it sent the message. */
   readonly bornTimestamp: number;
@@ -83,5 +88,6 @@ export interface MessageExt {
   readonly bodyCRC: number;
   /** The record's length in bytes. */
   readonly storeSize: number;
+  /** The prepared message's commit-log offset for a transaction's commit or rollback; 0 otherwise. */
   readonly preparedTransactionOffset: number;
 }

@@ -25,9 +25,11 @@ export function createOffsetMessageId(ip: Uint8Array, port: number, commitLogOff
 export interface OffsetMessageId {
   /** The store host's IP bytes (4 or 16). */
   ip: Uint8Array;
+  /** The broker's port. */
   port: number;
   /** "ip:port" ("[v6]:port"): the broker that stored the message. */
   address: string;
+  /** The record's physical offset in the broker's commit log. */
   commitLogOffset: number;
 }
 
