@@ -73,6 +73,12 @@ export class OutboundCalls {
   /** The calls made since turnTime was read: their deadlines are settled at the end of the turn. */
   private readonly provisional: Call[] = [];
   private readonly settleDeadlines = (): void => this.settleTurn();
+  /**
+   * The last opaque given to a call. Calls take theirs from this endpoint's own counter, not the
+   * process-wide one that createRequest also draws from: the live opaques then stay consecutive,
+   * which the response table's direct slots rely on.
+   */
+  private lastOpaque = nextOpaque();
 
   constructor(private readonly parts: OutboundParts) {
     this.asyncPermits = new Permits(parts.options.asyncSemaphoreValue);
@@ -110,7 +116,7 @@ export class OutboundCalls {
     call.state = CallState.Connecting;
     call.kind = kind;
     call.permits = permits;
-    call.opaque = nextOpaque();
+    call.opaque = this.newOpaque();
     call.request = request;
     call.code = request.code;
     call.startedAt = this.startTime();
@@ -159,6 +165,11 @@ export class OutboundCalls {
       }
     }
     calls.length = 0;
+  }
+
+  private newOpaque(): number {
+    this.lastOpaque = (this.lastOpaque + 1) | 0;
+    return this.lastOpaque;
   }
 
   /** Sends a registered call on an open connection, or lets it wait until the connection drains. */
@@ -261,7 +272,7 @@ export class OutboundCalls {
     if (call.state === CallState.Sent && call.conn !== null) call.conn.pendingOut--;
     call.state = CallState.Connecting;
     call.conn = null;
-    call.opaque = nextOpaque();
+    call.opaque = this.newOpaque();
     this.table.add(call);
   }
 

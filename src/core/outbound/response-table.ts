@@ -5,7 +5,7 @@ const INITIAL_SLOTS = 1024;
 const MAX_SLOTS = 1 << 20;
 
 /**
- * Outbound requests by opaque (Java's responseTable). Opaques come from one increasing counter, so
+ * Outbound requests by opaque (Java's responseTable). Opaques come from the endpoint's own increasing counter, so
  * `opaque & mask` spreads live requests over an array without hashing; the rare request that finds
  * its slot taken (one that stayed pending while `slots.length` newer ones were issued) goes to an
  * overflow map. The table doubles while more than half full.
