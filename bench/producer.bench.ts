@@ -67,8 +67,9 @@ while (!firstLine.includes("\n")) {
   if (done) throw new Error(`the broker exited: ${firstLine}`);
   firstLine += new TextDecoder().decode(value);
 }
-const nameServer = /^READY (\S+)/.exec(firstLine)?.[1];
-if (nameServer === undefined) throw new Error(`unexpected broker output: ${firstLine}`);
+const brokerPort = /^LISTENING (\d+)/.exec(firstLine)?.[1];
+if (brokerPort === undefined) throw new Error(`unexpected broker output: ${firstLine}`);
+const nameServer = `127.0.0.1:${brokerPort}`;
 
 interface Sample {
   sendsPerSecond: number;

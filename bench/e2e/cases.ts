@@ -1,7 +1,7 @@
 /**
  * The end-to-end cases: measuring client processes and a server process on loopback, the server
  * answering every request with the request's own body (an echo), so both directions carry
- * `bodyBytes` (or, for the send cases, answering as a broker). The short run measures SHORT_CASES;
+ * `bodyBytes` (or, for the send cases, a producer sending to a broker). The short run measures SHORT_CASES;
  * `--full` measures FULL_CASES. SWEEPS are the series of cases the report shows as one table each.
  */
 
@@ -22,9 +22,9 @@ export type Placement = "same" | "split" | "spread";
 export type HeaderType = "ROCKETMQ" | "JSON";
 
 /**
- * echo: ECHO_CODE, answered with the request's body. send: SEND_MESSAGE_V2 as a RocketMQ producer
- * sends it (the request header fields, a 64-byte message), answered as a broker does (a
- * SendMessageResponseHeader, no body): the call a native producer client can be compared on.
+ * echo: ECHO_CODE, answered with the request's body. send: a producer's send of a message of
+ * `bodyBytes` to BrokerLite (bench/producer/broker.ts), which stores it and answers as a broker
+ * does: what producers (this library's and the alternatives') are compared on.
  */
 export type CallName = "echo" | "send";
 
@@ -86,7 +86,8 @@ export function benchCase(shape: Shape): BenchCase {
     ioWorkers > 0 ? plural(ioWorkers, "I/O worker") : "",
     placement === "split" ? "split CPUs" : placement === "spread" ? "both CPUs" : "",
   ].filter((s) => s !== "");
-  const label = `${call === "send" ? "SEND_MESSAGE_V2 " : ""}${KIND_LABEL[kind]} ${shapeText}, ${serializeType}, ${sizeLabel(bodyBytes)}${details.length > 0 ? `, ${details.join(", ")}` : ""}`;
+  const what = call === "send" ? `Producer send to BrokerLite, ${kind !== "sync" ? `${inFlight} in flight` : inFlight === 1 ? "one at a time" : plural(inFlight, "sender")}` : `${KIND_LABEL[kind]} ${shapeText}, ${serializeType}`;
+  const label = `${what}, ${sizeLabel(bodyBytes)}${details.length > 0 ? `, ${details.join(", ")}` : ""}`;
   return { id, label, kind, inFlight, connections, serializeType, bodyBytes, placement, call, clientProcesses, ioWorkers };
 }
 
@@ -200,10 +201,18 @@ const IO_WORKERS = sweep(
 const SWEPT = [BODY_ASYNC, CONNECTIONS_ASYNC, IO_WORKERS, BODY_SYNC, CONNECTIONS_SYNC];
 export const SWEEPS: readonly Sweep[] = SWEPT.map((s) => s.sweep);
 
-/** A producer's send, one at a time and 64 in flight: the native client's comparison. */
+/**
+ * A producer's send to BrokerLite (bench/producer/broker.ts), one at a time and 64 in flight: each
+ * target's producer (this library's Producer, ali-ons', rocketmq-nodejs') against the same broker.
+ */
 const SEND_CASES: readonly BenchCase[] = [
   benchCase({ kind: "sync", inFlight: 1, header: "JSON", call: "send" }),
   benchCase({ kind: "async", inFlight: 64, header: "JSON", call: "send" }),
+];
+/** The same with 1 KiB messages (the full run). */
+const SEND_CASES_KIB: readonly BenchCase[] = [
+  benchCase({ kind: "sync", inFlight: 1, header: "JSON", call: "send", bodyBytes: 1024 }),
+  benchCase({ kind: "async", inFlight: 64, header: "JSON", call: "send", bodyBytes: 1024 }),
 ];
 
 /** The headline cases (the core issue's figures) and the producer's send: counted over every round of a short run. */
@@ -262,13 +271,12 @@ export const FULL_CASES: readonly BenchCase[] = union(
     rmq("async", 1, { bodyBytes: 1 << 20, placement: "split" }),
     // A producer's send.
     ...SEND_CASES,
+    ...SEND_CASES_KIB,
   ],
   SWEPT.flatMap((s) => s.cases),
 );
 
 /** The request code the bench servers echo. */
 export const ECHO_CODE = 10;
-/** SEND_MESSAGE_V2: what producers send; the bench server answers it as a broker. */
-export const SEND_CODE = 310;
-/** The topic the send cases send to (the bench server routes every topic to itself). */
+/** The topic the send cases send to (bench/producer/broker.ts creates it). */
 export const SEND_TOPIC = "BenchTopic";

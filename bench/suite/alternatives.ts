@@ -21,13 +21,13 @@ export const COMPARED: readonly Alternative[] = [
     name: "ali-ons",
     version: "3.12.0",
     about:
-      "Aliyun's RocketMQ client in pure JavaScript; its Channel is a remoting client (JSON headers only; one socket write and one timer per request). Measured on Node against this library's Node-build server, on the JSON echo cases.",
+      "Aliyun's RocketMQ client in pure JavaScript; its Channel is a remoting client (JSON headers only; one socket write and one timer per request). Measured on Node against this library's Node-build server on the JSON echo cases, and its Producer on the send cases (against BrokerLite, like every producer measured).",
   },
   {
     name: "rocketmq-nodejs",
     version: "1.1.2",
     about:
-      "Apache rocketmq-client-cpp as a prebuilt Node addon, with a Producer and a PushConsumer only. Its Producer sends to this library's Node-build server acting as its NameServer and Broker (the send cases), next to this library's Node client sending the same SEND_MESSAGE_V2 requests to the same server.",
+      "Apache rocketmq-client-cpp as a prebuilt Node addon, with a Producer and a PushConsumer only. Its Producer sends to BrokerLite (the send cases), next to this library's Producer and ali-ons' sending to the same broker.",
   },
 ];
 

@@ -46,6 +46,9 @@ function nodeIoWorkers(h: Harness): { runs: boolean; whyNot: string | null } {
 /** A raw echo has no oneway form (what would it be the limit of?) and does not play a broker. */
 const echoCases = (c: BenchCase): boolean => c.kind !== "oneway" && c.call === "echo";
 
+/** The broker every target's producer sends to in the send cases: BrokerLite from the working tree, on Bun. */
+const brokerServer = (h: Harness): string[] => [h.bun, `${h.root}bench/producer/broker.ts`];
+
 /** This library on both runtimes: Bun runs the sources on Bun sockets, Node runs dist/ on node:net. */
 export function libraryTargets(h: Harness, libRoot: string, revision: string | null): Target[] {
   const suffix = revision === null ? "" : `@${revision}`;
@@ -61,7 +64,8 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
       revision,
       client: [h.bun, `${h.root}bench/e2e/client.ts`],
       driver: { kind: "library", entry: bunEntry },
-      server: (c) => (c.ioWorkers > 0 ? [h.bun, `${h.root}bench/e2e/io-server.ts`, bunEntry, String(c.ioWorkers)] : [h.bun, `${h.root}bench/e2e/server.ts`, bunEntry]),
+      server: (c) =>
+        c.call === "send" ? brokerServer(h) : c.ioWorkers > 0 ? [h.bun, `${h.root}bench/e2e/io-server.ts`, bunEntry, String(c.ioWorkers)] : [h.bun, `${h.root}bench/e2e/server.ts`, bunEntry],
       runs: () => true,
       whyNot: () => null,
     },
@@ -73,7 +77,8 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
       revision,
       client: [h.node, `${h.nodeBuild}client.js`],
       driver: { kind: "library", entry: nodeEntry },
-      server: (c) => (c.ioWorkers > 0 ? [h.node, `${h.nodeBuild}io-server.js`, nodeEntry, String(c.ioWorkers)] : [h.node, `${h.nodeBuild}server.js`, nodeEntry]),
+      server: (c) =>
+        c.call === "send" ? brokerServer(h) : c.ioWorkers > 0 ? [h.node, `${h.nodeBuild}io-server.js`, nodeEntry, String(c.ioWorkers)] : [h.node, `${h.nodeBuild}server.js`, nodeEntry],
       runs: (c) => c.ioWorkers === 0 || nodeIo.runs,
       whyNot: (c) => (c.ioWorkers > 0 ? nodeIo.whyNot : null),
     },
@@ -113,9 +118,10 @@ export function rawTargets(h: Harness): Target[] {
 }
 
 /**
- * An alternative's client on Node against this library's Node-build server: the same server as
- * the "node" target's, so the two differ only in the client. ali-ons runs the JSON echo cases over
- * one connection, rocketmq-nodejs (a producer) the send cases.
+ * An alternative's client on Node against the same server as the "node" target's, so the two
+ * differ only in the client: this library's Node-build server for the echo cases, BrokerLite for
+ * the send cases. ali-ons runs the JSON echo cases over one connection and, with its Producer, the
+ * send cases; rocketmq-nodejs (a producer) the send cases.
  */
 export function alternativeTarget(h: Harness, name: "ali-ons" | "rocketmq-nodejs", version: string, dir: string): Target {
   const nodeEntry = `${h.root}dist/node.js`;
@@ -128,8 +134,8 @@ export function alternativeTarget(h: Harness, name: "ali-ons" | "rocketmq-nodejs
     revision: null,
     client: [h.node, `${h.nodeBuild}client.js`],
     driver: { kind: name, dir },
-    server: () => [h.node, `${h.nodeBuild}server.js`, nodeEntry],
-    runs: name === "ali-ons" ? (c) => oneProcess(c) && c.call === "echo" && c.serializeType === "JSON" && c.connections === 1 : (c) => oneProcess(c) && c.call === "send",
+    server: (c) => (c.call === "send" ? brokerServer(h) : [h.node, `${h.nodeBuild}server.js`, nodeEntry]),
+    runs: (c) => oneProcess(c) && (c.call === "send" || (name === "ali-ons" && c.serializeType === "JSON" && c.connections === 1)),
     whyNot: () => null,
   };
 }

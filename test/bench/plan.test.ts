@@ -56,7 +56,7 @@ describe("the cases of each run", () => {
     const full = ids(FULL_CASES);
     for (const id of ids(SHORT_CASES)) expect(full).toContain(id);
     for (const s of SWEEPS) for (const row of s.rows) expect(full).toContain(row.caseId);
-    expect(FULL_CASES.length).toBe(40);
+    expect(FULL_CASES.length).toBe(42);
   });
 
   test("body sizes: 64 B to 4 MiB, up to 1024 calls in flight but at most 1 MiB of bodies", () => {
@@ -207,6 +207,18 @@ describe("targets", () => {
     const alternatives = TARGETS.filter((t) => t.role === "alternative");
     const sweepIds = new Set(SWEEPS.flatMap((s) => s.rows.map((row) => row.caseId)));
     for (const c of FULL_CASES.filter((c) => sweepIds.has(c.id))) expect(alternatives.some((t) => t.runs(c))).toBe(false);
+  });
+
+  test("the sends: every producer (both builds, ali-ons, rocketmq-nodejs) against the same BrokerLite; echo cases never go to it", () => {
+    const sends = FULL_CASES.filter((c) => c.call === "send");
+    expect(sends.map((c) => c.id)).toEqual(["send-sync-x1-json-64b-c1", "send-async-x64-json-64b-c1", "send-sync-x1-json-1024b-c1", "send-async-x64-json-1024b-c1"]);
+    for (const c of sends) {
+      const running = TARGETS.filter((t) => t.runs(c));
+      expect(running.map((t) => t.id)).toEqual(["bun", "node", "ali-ons", "rocketmq-nodejs"]);
+      const servers = new Set(running.map((t) => t.server(c).join(" ")));
+      expect([...servers]).toEqual([`${harness("20.20.2").bun} /tree/bench/producer/broker.ts`]);
+    }
+    for (const c of FULL_CASES.filter((c) => c.call === "echo")) for (const t of TARGETS) expect(t.server(c).join(" ")).not.toContain("broker.ts");
   });
 });
 

@@ -1,42 +1,36 @@
-import { ECHO_CODE, SEND_CODE, SEND_TOPIC } from "../cases.ts";
+import { ECHO_CODE, SEND_TOPIC } from "../cases.ts";
 import type { JobCase } from "../job.ts";
-import type { Driver, Done } from "./driver.ts";
+import type { BenchConnection, Driver, Done } from "./driver.ts";
 import { CALL_TIMEOUT_MS, openAll } from "./driver.ts";
 
 /** The part of the package's surface the bench uses (the same in every revision compared). */
 type Library = Pick<typeof import("../../../src/index.ts"), "RemotingClient" | "createRequest" | "silentLogger">;
 type Command = import("../../../src/index.ts").RemotingCommand;
+type RocketMQ = Partial<Pick<typeof import("../../../src/rocketmq/index.ts"), "Producer">>;
+
+/** The request of an echo case, built afresh for every call as an application does. */
+function requests(lib: Library, c: JobCase): () => Command {
+  const init = { body: c.bodyBytes === 0 ? null : new Uint8Array(c.bodyBytes).fill(7), serializeType: c.serializeType };
+  return () => lib.createRequest(ECHO_CODE, init);
+}
 
 /**
- * The request of a case, built afresh for every call as an application does. A send is
- * SEND_MESSAGE_V2 with the header fields a producer fills in (those rocketmq-client-cpp sends),
- * its own message key and timestamp each time.
+ * A send case: the package's Producer (from the build's RocketMQ entry, beside `entry`) sending to
+ * the broker whose name server listens on `port`, as an application sends: a message object, a
+ * promise per send. Revisions without a Producer cannot run it.
  */
-function requests(lib: Library, c: JobCase): () => Command {
-  const body = c.bodyBytes === 0 ? null : new Uint8Array(c.bodyBytes).fill(7);
-  if (c.call === "echo") {
-    const init = { body, serializeType: c.serializeType };
-    return () => lib.createRequest(ECHO_CODE, init);
-  }
-  let sent = 0;
-  return () => {
-    const n = sent++;
-    const extFields = {
-      a: "GID_BENCH",
-      b: SEND_TOPIC,
-      c: "TBW102",
-      d: "4",
-      e: String(n & 3),
-      f: "0",
-      g: String(Date.now()),
-      h: "0",
-      i: `UNIQ_KEY\u00017F0000014DCC0D4D468E68DE${(n >>> 0).toString(16).toUpperCase().padStart(8, "0")}\u0002WAIT\u0001true\u0002`,
-      j: "0",
-      k: "false",
-      l: "1",
-      m: "false",
-    };
-    return lib.createRequest(SEND_CODE, { extFields, body, serializeType: c.serializeType });
+async function producerConnection(lib: Library, entry: string, c: JobCase, port: number): Promise<BenchConnection> {
+  const rocketmqEntry = entry.replace(/(index\.ts|node\.js)$/, (file) => `rocketmq/index.${file.endsWith(".ts") ? "ts" : "js"}`);
+  const { Producer } = (await import(rocketmqEntry).catch(() => ({}))) as RocketMQ;
+  if (Producer === undefined) throw new Error("this revision has no Producer");
+  const producer = new Producer({ nameServers: [`127.0.0.1:${port}`], group: "GID_BENCH", logger: lib.silentLogger });
+  await producer.start();
+  const message = { topic: SEND_TOPIC, body: new Uint8Array(c.bodyBytes).fill(7) };
+  await producer.send(message); // the route, the connection
+  return {
+    call: (done: Done) => void producer.send(message).then(() => done(null), done),
+    oneway: (done: Done) => void producer.sendOneway(message).then(() => done(null), done),
+    close: () => producer.shutdown(),
   };
 }
 
@@ -61,10 +55,11 @@ function asyncCall(client: Client, addr: string, request: () => Command): (done:
   };
 }
 
-/** This library's RemotingClient, one client (so one connection) per connection of the case. */
+/** This library's RemotingClient, one client (so one connection) per connection of the case; its Producer for a send. */
 export async function libraryDriver(entry: string): Promise<Driver> {
   const lib = (await import(entry)) as Library;
   return async (c, port) => {
+    if (c.call === "send") return [await producerConnection(lib, entry, c, port)];
     const addr = `127.0.0.1:${port}`;
     const request = requests(lib, c);
     const clients = await openAll(c.connections, async () => {

@@ -14,8 +14,8 @@ type ProducerClass = new (group: string, options: object) => Producer;
 
 /**
  * rocketmq-nodejs (npm): Apache rocketmq-client-cpp as a Node addon, prebuilt. Its producer asks
- * the bench server for the topic's route (the server is its NameServer) and sends SEND_MESSAGE_V2
- * to it (the server is its Broker). Installed by the runner into `dir`, never committed.
+ * the bench broker's name server for the topic's route and sends to BrokerLite
+ * (bench/producer/broker.ts). Installed by the runner into `dir`, never committed.
  */
 export async function rocketmqNodejsDriver(dir: string): Promise<Driver> {
   const load = createRequire(join(dir, "package.json"));
