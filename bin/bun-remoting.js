@@ -18,10 +18,17 @@ const sources = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const built = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const args = process.argv.slice(2);
 
-/** The Bun that ran bunx or `bun run` and started this Node process, if it did: it sets npm_execpath to itself. */
+/**
+ * The Bun that ran bunx or `bun run` and started this Node process, if it did: it sets npm_execpath
+ * to itself, which is `bunx` (or `bunx.exe`, as the npm package installs it) when bunx ran. The
+ * sources are then run by the `bun` beside it, since `bunx <file>` would look for a package.
+ */
 function invokingBun() {
   const exe = process.env.npm_execpath;
-  return exe !== undefined && /^bun(\.exe)?$/.test(basename(exe)) && existsSync(exe) ? exe : undefined;
+  const name = exe === undefined ? "" : basename(exe);
+  if (!/^bunx?(\.exe)?$/.test(name)) return undefined;
+  const bun = join(dirname(exe), name.replace(/^bunx/, "bun"));
+  return existsSync(bun) ? bun : undefined;
 }
 
 /** Bun for a checkout without dist/: the `bun` npm package (a dev dependency), else PATH. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -210,6 +210,12 @@ describe("bun-remoting CLI", () => {
     const r = await cli(["--version"], nodeExe(), viaBunx);
     expect(r.stdout).toBe(`bun-remoting ${version} on Bun ${Bun.version} (sources)\n`);
     expect((await cli(["frobnicate"], nodeExe(), viaBunx)).code).toBe(2); // the exit status is passed on
+    // bunx as the npm package installs it, a link named bunx(.exe) beside bun(.exe): the bun beside it runs the sources.
+    const links = mkdtempSync(join(tmpdir(), "bun-remoting-bunx-"));
+    h.defer(() => rmSync(links, { recursive: true, force: true }));
+    for (const name of ["bun.exe", "bunx.exe"]) symlinkSync(bun, join(links, name));
+    const viaNpmBunx = { ...process.env, npm_execpath: join(links, "bunx.exe") };
+    expect((await cli(["--version"], nodeExe(), viaNpmBunx)).stdout).toBe(`bun-remoting ${version} on Bun ${Bun.version} (sources)\n`);
   }, 30_000);
 
   test("bench is offered only where the suite is: an installed package says where to get it", async () => {

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { createResponse, RemotingServer, silentLogger } from "../../src/index.ts";
 import { within } from "../helpers/harness.ts";
 
 const root = join(import.meta.dir, "../..");
@@ -36,6 +37,16 @@ test("examples/echo-server.ts and echo-client.ts: the quick start runs as writte
   } finally {
     server.kill();
   }
+}, 30_000);
+
+test("examples/echo-client.ts: an answer without a body is printed as such", async () => {
+  await using server = new RemotingServer({ host: "127.0.0.1", port: 0, logger: silentLogger });
+  server.registerProcessor(10, () => createResponse(0, "no body here"));
+  await server.start();
+  const client = Bun.spawn([bun, "examples/echo-client.ts", `127.0.0.1:${server.port}`], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  const [out, err, exitCode] = await within(Promise.all([new Response(client.stdout).text(), new Response(client.stderr).text(), client.exited]), 10_000, "the echo client");
+  expect({ exitCode, err }).toEqual({ exitCode: 0, err: "" });
+  expect(out).toStartWith("0 no body here null (no body)\n");
 }, 30_000);
 
 test("examples/orders-service.ts --lite: an order posted over HTTP is published and billed by the consumer loop; SIGINT stops everything", async () => {
