@@ -13,7 +13,7 @@ import {
 } from "../../src/index.ts";
 import { addrOf, echo, useHarness } from "../helpers/harness.ts";
 
-// RocketMQ ACL 1.0 (spec §1.8): the client signs HMAC-SHA1 over the ext field values sorted by key
+// RocketMQ ACL 1.0: the client signs HMAC-SHA1 over the ext field values sorted by key
 // (Signature excluded) followed by the body, base64; AccessKey, SecurityToken and Signature travel
 // as ext fields. The server recomputes with the secret it holds for AccessKey.
 

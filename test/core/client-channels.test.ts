@@ -28,7 +28,7 @@ async function countingServer(remark = "ok") {
   return { server, events };
 }
 
-// §5.1/§5.2: the client keeps one connection per address string and reuses it while it is active;
+// The client keeps one connection per address string and reuses it while it is active;
 // callers that arrive while it is being opened share the one connect in progress.
 describe("one connection per address", () => {
   test("sequential calls of every kind share one connection", async () => {
@@ -75,7 +75,7 @@ describe("one connection per address", () => {
   });
 });
 
-// §3.10 / §5.2: a connect that fails (nothing listening) fails the call with RemotingConnectError
+// A connect that fails (nothing listening) fails the call with RemotingConnectError
 // ("connect to <addr> failed") quickly, and NettyConnectionTest.test_connect_timeout: 100 calls to a
 // dead port all fail cleanly. The failure is not cached: the next call tries again.
 describe("connect failures", () => {
@@ -109,7 +109,7 @@ describe("connect failures", () => {
   });
 });
 
-// §5.1/§5.9 connectTimeoutMs: a connect that does not complete is given up after connectTimeoutMs
+// connectTimeoutMs: a connect that does not complete is given up after connectTimeoutMs
 // (RemotingConnectError), or earlier at the call's own deadline (RemotingTimeoutError). A real
 // blackhole needs a non-loopback address, so the connect is held open by a test transport.
 describe("connect timeout", () => {
@@ -158,7 +158,7 @@ describe("connect timeout", () => {
   });
 });
 
-// §5.7 (5.2.0+, enableReconnectForGoAway): a GO_AWAY (1500) answer makes the client move the address
+// 5.2.0+, enableReconnectForGoAway: a GO_AWAY (1500) answer makes the client move the address
 // to a fresh connection and re-send the call once with a new opaque; a second GO_AWAY, or the
 // feature turned off, fails the call with RemotingSendRequestError.
 describe("GO_AWAY", () => {

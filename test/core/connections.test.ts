@@ -49,7 +49,7 @@ function pendingCalls(client: RemotingClient, addr: string, n: number) {
   });
 }
 
-// §3.7 and §8.5.8 (HEAD behaviour since 5.1.3): when a connection closes, for whatever reason,
+// HEAD behaviour since 5.1.3: when a connection closes, for whatever reason,
 // every call pending on it fails at once with RemotingSendRequestError, not at its timeout.
 describe("pending calls fail fast when their connection closes", () => {
   test("a processor closing its own connection fails the calls pending on it", async () => {
@@ -65,7 +65,7 @@ describe("pending calls fail fast when their connection closes", () => {
   });
 });
 
-// §5.5: closeChannel(addr) closes that address's connection (its pending calls fail at once) and
+// closeChannel(addr) closes that address's connection (its pending calls fail at once) and
 // the next call to the address reconnects; other addresses are untouched.
 describe("closeChannel", () => {
   test("leaves other addresses alone, and is a no-op for an unknown address", async () => {
@@ -90,7 +90,7 @@ describe("closeChannel", () => {
   });
 });
 
-// §5.2: a connection that is gone is replaced on the next call; a server restarted on the same port
+// A connection that is gone is replaced on the next call; a server restarted on the same port
 // is reached again without any help from the caller.
 describe("reconnecting", () => {
   test("after the server closed the connection, the next call reconnects", async () => {

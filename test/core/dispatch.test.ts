@@ -20,7 +20,7 @@ const UNKNOWN = 4321;
 const h = useHarness();
 // See also test/scenarios/dispatch.ts (the same core on Bun sockets, node:net and Node).
 
-// §3.2 steps 1-2 and §8.5.1: the processor is chosen by request code, then the default processor;
+// The processor is chosen by request code, then the default processor;
 // with neither, code 3 with remark " request type N not supported".
 describe("processor lookup", () => {
   test("a processor object's processRequest is called with the processor as `this`", async () => {
@@ -36,7 +36,7 @@ describe("processor lookup", () => {
   });
 
   for (const type of TYPES) {
-    test(`${type} request: error answers built by the server in its own header type decode fine (§1.5)`, async () => {
+    test(`${type} request: error answers built by the server in its own header type decode fine`, async () => {
       for (const serverType of TYPES) {
         const server = await h.server({ serializeType: serverType });
         const client = h.client();
@@ -65,7 +65,7 @@ describe("processor lookup", () => {
   });
 });
 
-// §3.2 steps 4-5 and §8.5.2: rejectRequest() -> SYSTEM_BUSY [REJECTREQUEST]; a full executor ->
+// rejectRequest() -> SYSTEM_BUSY [REJECTREQUEST]; a full executor ->
 // SYSTEM_BUSY [OVERLOAD].
 describe("refusals: rejectRequest and overload", () => {
   test("with maxQueuedRequests 1 the second request waits and is served; the third is OVERLOAD", async () => {
@@ -120,8 +120,8 @@ describe("refusals: rejectRequest and overload", () => {
   });
 });
 
-// api.md / writeResponse: a response that cannot be sent (unencodable, or over the server's own
-// maxFrameLength: §10.2 "also reject on send") is replaced by SYSTEM_ERROR, so the caller is not
+// A response that cannot be sent (unencodable, or over the server's own maxFrameLength, which
+// holds on send too) is replaced by SYSTEM_ERROR, so the caller is not
 // left waiting and the peer never gets a frame the server itself would refuse.
 describe("responses that cannot be sent", () => {
   test("an unencodable response becomes SYSTEM_ERROR saying why", async () => {
@@ -155,7 +155,7 @@ describe("responses that cannot be sent", () => {
   });
 });
 
-// §3.2 step 6 / §8.5.2: a processor returning null writes nothing (the caller times out); one that
+// A processor returning null writes nothing (the caller times out); one that
 // answers later uses ctx.writeResponse.
 describe("null responses and answers written later", () => {
   test("a processor returning null sends nothing: the client call times out", async () => {
@@ -179,7 +179,7 @@ describe("null responses and answers written later", () => {
   });
 });
 
-// §2.1, §3.2 and §8.5.1/3 on the wire: a response carries its request's opaque and flag bit 0;
+// On the wire: a response carries its request's opaque and flag bit 0;
 // a oneway request (flag bit 1) is never answered, whatever happens to it.
 describe("on the wire (raw peer)", () => {
   for (const type of TYPES) {

@@ -24,7 +24,7 @@ async function expectTypeError(run: () => unknown, mention: string): Promise<voi
   expect((error as Error).message).toContain(mention);
 }
 
-// api.md "Hooks, events, errors" and spec §3.10: every error is a RemotingError with a stable
+// Every error is a RemotingError with a stable
 // machine-readable code; messages follow Java's.
 describe("errors raised by real failures are typed", () => {
 
@@ -37,7 +37,7 @@ describe("errors raised by real failures are typed", () => {
   });
 });
 
-// api.md: programming errors (bad options, bad arguments) throw TypeErrors that name the culprit.
+// Programming errors (bad options, bad arguments) throw TypeErrors that name the culprit.
 describe("bad options", () => {
   const serverCases: [object, string][] = [
     [{ port: -1 }, "port"],

@@ -44,7 +44,7 @@ function recordingHook(extra: Partial<RPCHook> = {}): RPCHook & { calls: HookCal
   };
 }
 
-// §3.2 step 6 and §3.8: server hooks run before the processor and after it with its response
+// Server hooks run before the processor and after it with its response
 // (null when it returns null); a hook may add extFields the processor sees; a hook that throws
 // yields SYSTEM_ERROR, one that throws RemotingAbortProcessError yields its code and remark, and
 // the processor does not run.
@@ -154,7 +154,7 @@ describe("server RPC hooks", () => {
   });
 });
 
-// §3.8 (5.2.0+): client hooks: before-hooks run for every call that is sent (with the channel's
+// 5.2.0+: client hooks: before-hooks run for every call that is sent (with the channel's
 // remote address), after-hooks only when a response arrived: never for failures or oneway calls.
 describe("client RPC hooks", () => {
   test("sync and async: before once, after once with the response", async () => {
@@ -251,7 +251,7 @@ function recordingListener(): ChannelEventListener & { events: { type: string; a
 
 const types = (l: { events: { type: string }[] }) => l.events.map((e) => e.type);
 
-// §3.9: channel events. Server: CONNECT on accept, CLOSE; client: CONNECT and ACTIVE, CLOSE;
+// Channel events. Server: CONNECT on accept, CLOSE; client: CONNECT and ACTIVE, CLOSE;
 // EXCEPTION (then close) for a peer that breaks the protocol; delivered off the I/O path.
 describe("channel events", () => {
   test("server: CONNECT then CLOSE, for the channel processors see", async () => {
@@ -360,7 +360,7 @@ describe("channel events", () => {
   });
 });
 
-// §4.2 (serverChannelMaxIdleTimeSeconds) and §3.9: a connection with no traffic in either direction
+// serverChannelMaxIdleTimeSeconds: a connection with no traffic in either direction
 // for channelMaxIdleMs is closed with an IDLE event; 0 disables the check.
 describe("idle connections", () => {
   test("server: an idle connection is closed after channelMaxIdleMs with IDLE and CLOSE; the client reconnects", async () => {

@@ -35,7 +35,7 @@ async function expectServing(server: RemotingServer, client: RemotingClient, tag
   expect(performance.now() - t0).toBeLessThan(1000);
 }
 
-// §1.2 and §8.5.4: malformed input closes that connection, with no error response ever; other
+// Malformed input closes that connection, with no error response ever; other
 // connections are not affected.
 describe("a server facing hostile bytes", () => {
   test("a valid request followed by garbage in the same write: no answer for the garbage, connection closed", async () => {
@@ -50,7 +50,7 @@ describe("a server facing hostile bytes", () => {
   });
 });
 
-// §1.2 framing: a peer may vanish mid-frame or never send anything; neither may disturb others.
+// Framing: a peer may vanish mid-frame or never send anything; neither may disturb others.
 describe("peers that stop or never start", () => {
   test("a peer that announces a maximum-size frame and closes: the server frees it and goes on", async () => {
     const { server, stats } = await targetServer();
@@ -84,7 +84,7 @@ function replyWith(conn: RawConnection, opaque: number, remark: string, flag = 1
   conn.write(encodeFrame(response));
 }
 
-// §3.3 and §2.2: the client matches responses by opaque, only on the connection the request went
+// The client matches responses by opaque, only on the connection the request went
 // out on; anything else is dropped without disturbing the connection.
 describe("a client facing a misbehaving server", () => {
   test("responses with opaques the client never used are dropped; the real answer still settles the call", async () => {

@@ -19,7 +19,7 @@ const NEVER = 12;
 const h = useHarness();
 // See also test/scenarios/invoke.ts and large-bodies.ts (the same core on Bun sockets, node:net and Node).
 
-// §3.5 (invocation primitives) and RocketMQ's RemotingServerTest / NettyRPCTest: sync, async and
+// The invocation primitives, as RocketMQ's RemotingServerTest / NettyRPCTest check them: sync, async and
 // oneway calls from the client.
 describe("client invocations", () => {
   test("a callback that throws does not disturb the client or other calls", async () => {
@@ -35,7 +35,7 @@ describe("client invocations", () => {
   });
 });
 
-// §8.4 test_server_call_client and §3.1: both ends dispatch both ways on one connection; the server
+// Java's test_server_call_client: both ends dispatch both ways on one connection; the server
 // calls its client back on ctx.channel, and the client's processors answer.
 describe("server -> client on the same connection", () => {
   test("server.invokeSync with a channel that is not one of its connections is a TypeError", async () => {
@@ -55,7 +55,7 @@ describe("server -> client on the same connection", () => {
   });
 });
 
-// §3.5 and §8.5.7: async/oneway permits (Java's semaphores). No permit -> RemotingTooMuchRequestError
+// Async/oneway permits (Java's semaphores). No permit -> RemotingTooMuchRequestError
 // at once; each permit is returned exactly once, whether the call was answered, timed out or its
 // connection closed.
 describe("permits", () => {
@@ -165,7 +165,7 @@ describe("permits", () => {
   });
 });
 
-// §9.2 (alibaba/rocketmq #85) and §2.2: the opaque belongs to the invocation, not the command object;
+// alibaba/rocketmq #85: the opaque belongs to the invocation, not the command object;
 // reusing one command for many concurrent calls must still match every response.
 describe("opaques belong to invocations", () => {
   test("sequential calls with one command object each use a fresh opaque", async () => {
@@ -183,8 +183,8 @@ describe("opaques belong to invocations", () => {
   });
 });
 
-// §10.2 (enforce the frame limit on send too) and the maxFrameLength option ("largest frame
-// accepted or sent"); a request that cannot be encoded fails at once instead of timing out.
+// The frame limit holds on send too (the maxFrameLength option: "largest frame accepted or
+// sent"); a request that cannot be encoded fails at once instead of timing out.
 describe("requests that cannot be sent", () => {
   test("a request that cannot be encoded fails at once with a RemotingError; the connection stays usable", async () => {
     let processed = 0;

@@ -18,7 +18,7 @@ const NEVER = 12;
 const h = useHarness();
 // See also test/scenarios/shutdown.ts (the same core on Bun sockets, node:net and Node).
 
-// api.md "Server": start() resolves once listening and server.port is the bound port.
+// start() resolves once listening and server.port is the bound port.
 describe("start", () => {
   test("start() resolves when listening; server.port is the bound port", async () => {
     const server = h.newServer();
@@ -53,7 +53,7 @@ describe("start", () => {
   });
 });
 
-// api.md: shutdown() is graceful and idempotent and always settles; §4.5: in-flight work may
+// shutdown() is graceful and idempotent and always settles; in-flight work may
 // finish within the grace period (shutdownTimeoutMs), what is left then fails clearly.
 describe("server shutdown", () => {
   test("is idempotent: two calls give the same promise, and it settles", async () => {
@@ -83,7 +83,7 @@ describe("server shutdown", () => {
     expect(cb.error).toBeInstanceOf(RemotingError);
   });
 
-  test("goAwayOnShutdown: while draining, requests from clients newer than 5.3.1 are answered GO_AWAY (§3.2 step 3)", async () => {
+  test("goAwayOnShutdown: while draining, requests from clients newer than 5.3.1 are answered GO_AWAY", async () => {
     const started = deferred();
     const server = await h.server({ shutdownTimeoutMs: 2000, goAwayOnShutdown: true }, (s) => {
       s.registerProcessor(ECHO, echo);
@@ -109,7 +109,7 @@ describe("server shutdown", () => {
   });
 });
 
-// api.md "Client": shutdown() is idempotent; it waits for pending calls up to shutdownTimeoutMs,
+// shutdown() is idempotent; it waits for pending calls up to shutdownTimeoutMs,
 // then fails them; afterwards every call fails with a typed RemotingError.
 describe("client shutdown", () => {
   test("waits for a pending call that is answered in time", async () => {
@@ -153,7 +153,7 @@ describe("client shutdown", () => {
   });
 });
 
-// api.md: servers and clients are AsyncDisposable (`await using`).
+// Servers and clients are AsyncDisposable (`await using`).
 describe("await using", () => {
   test("disposes server and client at the end of the block", async () => {
     let port = 0;

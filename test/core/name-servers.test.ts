@@ -18,7 +18,7 @@ async function nameServer(name: string) {
   return { server, events, addr: addrOf(server) };
 }
 
-// §5.3: `null` as the address means "a name server" from updateNameServerAddressList, kept while
+// `null` as the address means "a name server" from updateNameServerAddressList, kept while
 // its connection is up; with none configured the call fails with RemotingConnectError.
 describe("name server calls", () => {
   test("no name server configured: RemotingConnectError at once", async () => {
@@ -59,7 +59,7 @@ describe("name server calls", () => {
   });
 });
 
-// §5.3 and issue #7056: one unreachable name server must not make name server calls fail or wait
+// Issue #7056: one unreachable name server must not make name server calls fail or wait
 // for it on every call: calls fail over to a live one within their budget and then stick to it.
 describe("failover", () => {
   test("one refused and one live name server: every call succeeds; the dead one is tried at most once", async () => {

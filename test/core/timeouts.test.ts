@@ -34,7 +34,7 @@ function expectOnTime(elapsed: number, timeoutMs: number): void {
   expect(elapsed).toBeLessThan(timeoutMs + LATE_BOUND_MS);
 }
 
-// §3.5/§3.6 and §8.5.6: a call with no answer fails with RemotingTimeoutError ("wait response on
+// A call with no answer fails with RemotingTimeoutError ("wait response on
 // the channel <addr> timeout, <ms>(ms)") at its deadline; this port honours deadlines on time
 // (no +1 s scan grace), with one timer armed for the earliest deadline.
 describe("calls that get no answer time out on time", () => {
@@ -54,7 +54,7 @@ describe("calls that get no answer time out on time", () => {
   });
 });
 
-// §5.4 / §3.5: the whole budget starts at invoke, so time spent connecting counts against it.
+// The whole budget starts at invoke, so time spent connecting counts against it.
 describe("the deadline starts at invoke", () => {
   test("a connect that never completes: the call times out at its own deadline, not connectTimeoutMs", async () => {
     const transport = new MemoryTransport();
@@ -92,7 +92,7 @@ describe("the deadline starts at invoke", () => {
   });
 });
 
-// §5.4 (5.1.4+ rule): an invokeSync timeout with budget to spare closes the connection (the next
+// 5.1.4+ rule: an invokeSync timeout with budget to spare closes the connection (the next
 // call reconnects); closeSocketIfTimeout: false keeps it; async timeouts never close it.
 describe("close on timeout", () => {
   async function countingServer() {

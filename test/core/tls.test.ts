@@ -13,7 +13,7 @@ import {
 import { testCerts } from "../helpers/certs.ts";
 import { addrOf, echo, useHarness, HOST, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
 
-// Spec §4.3 and §6: the server tells TLS from plaintext by the client's first byte (0x16) and
+// The server tells TLS from plaintext by the client's first byte (0x16) and
 // applies its tlsMode; the client's useTLS verifies the server's certificate unless told not to.
 // Certificates are made for the test run (test/helpers/certs.ts).
 

@@ -51,7 +51,7 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array | null): boolean =>
 /** The queued bytes of every connection of an endpoint (its unsent output). */
 const queuedBytes = (endpoint: RemotingServer | RemotingClient): number => endpoint.stats.bytesQueued;
 
-// Platform notes §2/§6.2: Bun's write() takes what the kernel accepts and keeps nothing. The write
+// Bun's write() takes what the kernel accepts and keeps nothing. The write
 // queue must keep the rest, in order, and offer it again on drain, so frames arrive intact.
 describe("partial writes", () => {
   test("with 7-byte writes, 300 calls each way arrive intact and in order", async () => {
@@ -106,7 +106,7 @@ describe("partial writes", () => {
   }, 20_000);
 });
 
-// Spec §4.2 (5.1.0+ backpressure): a server stops reading a connection whose unsent output is above
+// 5.1.0+ backpressure: a server stops reading a connection whose unsent output is above
 // writeBufferHighWaterMark and resumes at writeBufferLowWaterMark; its memory stays bounded while
 // the peer does not read, and everything is delivered once the peer reads again.
 describe("server backpressure (MemoryTransport)", () => {
@@ -180,7 +180,7 @@ function spy(socket: MemorySocket, method: "pause" | "resume", record: () => voi
   };
 }
 
-// The client side of the same rule (§5.5 isChannelWritable): above the high-water mark a connection
+// The client side of the same rule (isChannelWritable): above the high-water mark a connection
 // is unwritable, new calls wait for it to drain (their deadline still runs), then go out in order.
 describe("client writability", () => {
   test("a server that does not read makes the channel unwritable; calls wait, time out, or go out once it drains", async () => {

@@ -67,3 +67,24 @@ describe("paths named in the docs exist", () => {
     });
   }
 });
+
+/** The files of `dir` (recursively) whose name ends in `.ts`. */
+function tsFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) tsFiles(join(dir, entry.name), out);
+    else if (entry.name.endsWith(".ts")) out.push(join(dir, entry.name));
+  }
+  return out;
+}
+
+/** Citations of documents the repository does not have: the project's early spec and API notes. */
+const FOREIGN_CITATION = /\bapi\.md\b|§\s*\d/;
+
+test("comments and test names cite only what the repository has (no api.md, no spec § sections)", () => {
+  expect(FOREIGN_CITATION.test("as api.md says") && FOREIGN_CITATION.test("spec §3.5") && !FOREIGN_CITATION.test("see the README")).toBe(true);
+  const citing = [...tsFiles(join(root, "src")), ...tsFiles(join(root, "test"))]
+    .filter((file) => file !== join(import.meta.dir, "paths.test.ts"))
+    .filter((file) => FOREIGN_CITATION.test(readFileSync(file, "utf8")))
+    .map((file) => file.slice(root.length + 1));
+  expect(citing).toEqual([]);
+});

@@ -21,7 +21,7 @@ export function jsonFrame(headerText: string): Uint8Array {
   return rawFrame(0, new TextEncoder().encode(headerText));
 }
 
-/** Byte streams a remoting peer must refuse by closing the connection (§1.2, §8.5.4), never answering. */
+/** Byte streams a remoting peer must refuse by closing the connection, never answering. */
 export const hostileInputs: [string, Uint8Array][] = [
   ["random garbage", new Random(42).bytes(2000)],
   ["an HTTP request", new TextEncoder().encode("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")],

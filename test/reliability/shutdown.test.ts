@@ -3,7 +3,7 @@ import { createRequest, RemotingError, type RemotingCommand } from "../../src/in
 import { addrOf, echo, sleep, useHarness, within } from "../helpers/harness.ts";
 import { Random } from "../helpers/random.ts";
 
-// Graceful shutdown under load (spec §4.5): clients keep calling while the server shuts down. Every
+// Graceful shutdown under load: clients keep calling while the server shuts down. Every
 // request whose processor started is answered (shutdown waits for it); every call, before, during
 // and after, settles exactly once: answered, or failed with a typed RemotingError. None vanish.
 

@@ -6,7 +6,7 @@ import { group } from "./scenario.ts";
 const ECHO = 10;
 const BIG = 11;
 
-// Spec §3.8 (write water marks): a peer that stops reading makes its connection unwritable; the
+// Write water marks: a peer that stops reading makes its connection unwritable; the
 // server stops reading that peer instead of buffering without bound, the client holds calls back;
 // nothing is lost or reordered once the peer reads again. On Node this runs through node:net's own
 // buffering and 'drain' events.

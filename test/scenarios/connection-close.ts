@@ -28,7 +28,7 @@ async function assertAllFailFast(h: ScenarioHarness, calls: Promise<Error | null
   assert.ok(performance.now() - since < 1000, "the calls failed at once, not at their 10 s timeout");
 }
 
-// Spec §3.7 and §8.5.8: when a connection closes, for whatever reason, every call pending on it
+// When a connection closes, for whatever reason, every call pending on it
 // fails at once with RemotingSendRequestError, and the next call reconnects.
 export const connectionClose = group("connection close: pending calls fail fast", (scenario) => {
   scenario("the server closes the connection: every pending call fails at once; the next call reconnects", async (h) => {

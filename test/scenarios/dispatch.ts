@@ -12,7 +12,7 @@ const THROWS_LATER = 21;
 const REJECTS = 22;
 const THROWS_STRING = 23;
 
-// Spec §3.2 and §8.5: the processor is chosen by code, then the default processor; refusals and
+// The processor is chosen by code, then the default processor; refusals and
 // failures come back as Java's system response codes with Java's remarks.
 export const dispatch = group("dispatch and response codes", (scenario) => {
   for (const type of TYPES) {

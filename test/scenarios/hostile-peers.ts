@@ -23,7 +23,7 @@ async function assertServing(h: ScenarioHarness, server: RemotingServer, client:
   assert.deepEqual(response.extFields, { tag });
 }
 
-// Spec §1.2 and §8.5.4: malformed input closes that connection with no answer; other connections
+// Malformed input closes that connection with no answer; other connections
 // are not affected. The same holds for a client facing a misbehaving server.
 export const hostilePeers = group("hostile peers", (scenario) => {
   for (const [name, bytes] of hostileInputs) {

@@ -10,8 +10,8 @@ const NEVER = 12;
 const CALL_CLIENT = 13;
 const CLIENT_CODE = 40;
 
-// Spec §3.5: the three invocation primitives from the client, and from the server to its clients
-// on the same connection (§3.1, §8.4).
+// The three invocation primitives from the client, and from the server to its clients
+// on the same connection.
 export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) => {
   for (const type of TYPES) {
     scenario(`${type}: invokeSync resolves with the matching response, 20 in a row`, async (h) => {

@@ -11,7 +11,7 @@ const KEEP = 11;
 /** Decoded bodies that are views into a larger received buffer (not copies of their own). */
 const viewsOfLargerBuffers = (bodies: Uint8Array[]): number => bodies.filter((b) => b.byteOffset > 0 || b.buffer.byteLength > b.byteLength).length;
 
-// Spec §1.6: bodies of any size up to the frame limit, through short kernel writes and partial
+// Bodies of any size up to the frame limit, through short kernel writes and partial
 // reads; and the zero-copy promise (README "Bytes and ownership"): a decoded body is a view into
 // the received bytes, never written again, so it stays valid for as long as it is held.
 export const largeBodies = group("large bodies and retained body views", (scenario) => {

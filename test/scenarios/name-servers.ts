@@ -13,7 +13,7 @@ async function nameServer(h: ScenarioHarness, name: string): Promise<{ server: R
   return { server, addr: h.addrOf(server) };
 }
 
-// Spec §5.3: `null` as the address means "a name server" from updateNameServerAddressList, with
+// `null` as the address means "a name server" from updateNameServerAddressList, with
 // failover to another one when the chosen one is down.
 export const nameServers = group("name servers and failover", (scenario) => {
   scenario("sync, async and oneway calls with a null address go to the configured name server", async (h) => {

@@ -21,7 +21,7 @@ async function slowServer(h: ScenarioHarness, shutdownTimeoutMs: number, workMs:
   return { server, started: started.promise };
 }
 
-// api.md: shutdown() is graceful, idempotent and always settles; spec §4.5: in-flight work may
+// shutdown() is graceful, idempotent and always settles; in-flight work may
 // finish within shutdownTimeoutMs, what is left then fails clearly; a process that shut down its
 // endpoints exits by itself.
 export const shutdown = group("start and shutdown", (scenario) => {

@@ -15,7 +15,7 @@ function assertOnTime(elapsed: number, timeoutMs: number): void {
   assert.ok(elapsed >= timeoutMs - EARLY_SLACK_MS && elapsed < timeoutMs + LATE_BOUND_MS, `settled after ${elapsed.toFixed(1)} ms for a ${timeoutMs} ms timeout`);
 }
 
-// Spec §3.5/§3.6 and §8.5.6: a call with no answer fails with RemotingTimeoutError at its deadline,
+// A call with no answer fails with RemotingTimeoutError at its deadline,
 // which starts at invoke; late answers are dropped.
 export const timeouts = group("timeouts", (scenario) => {
   scenario("invokeSync: RemotingTimeoutError with Java's message, on time", async (h) => {
