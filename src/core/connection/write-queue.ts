@@ -4,6 +4,7 @@ import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { TransportSocket } from "../transport.ts";
 import { takeHeadroom } from "../../protocol/headroom.ts";
 import { frameJoiner } from "./frame-joiner.ts";
+import { atTurnEnd } from "../time/turn-end.ts";
 
 export interface WriteQueueOptions {
   /** Above this many unsent bytes the queue reports itself unwritable. */
@@ -76,7 +77,7 @@ export class WriteQueue {
     if (w.pos >= FLUSH_THRESHOLD) this.flush();
     else if (!this.flushScheduled && !this.holding) {
       this.flushScheduled = true;
-      queueMicrotask(this.flushTask);
+      atTurnEnd(this.flushTask);
     }
     return frameLength;
   }

@@ -106,9 +106,8 @@ export class Inbound implements RequestOwner {
       this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, CONNECTION_BUSY_REMARK);
       return;
     }
-    const startedAt = this.parts.coarseNow();
     const pooled = this.pool.pop();
-    const task = pooled !== undefined ? pooled.reuse(conn, request, entry.processor, startedAt) : new InboundRequest(this, conn, request, entry.processor, startedAt);
+    const task = pooled !== undefined ? pooled.reuse(conn, request, entry.processor) : new InboundRequest(this, conn, request, entry.processor);
     let accepted: boolean;
     task.accepting = true;
     try {
@@ -141,9 +140,13 @@ export class Inbound implements RequestOwner {
     return this.stopping && waited ? this.shutdownAnswer(request) : null;
   }
 
+  coarseNow(): number {
+    return this.parts.coarseNow();
+  }
+
   requestDone(conn: Connection, request: RemotingCommand, startedAt: number, ran: boolean, dropped: boolean): void {
     if (dropped && !ran) this.droppedRequests++; // stats
-    if (ran) this.parts.served.latency(request.code, this.parts.coarseNow() - startedAt); // stats
+    if (ran) this.parts.served.latency(request.code, Number.isNaN(startedAt) ? 0 : this.parts.coarseNow() - startedAt); // stats
     if (conn.isHolding) conn.resumeInput();
   }
 
@@ -193,7 +196,7 @@ export class Inbound implements RequestOwner {
   }
 
   private trace(conn: Connection, request: RemotingCommand, response: RemotingCommand, arrivedAt: number, outcome: ResponseTraceContext["outcome"], suspended: boolean): void {
-    const elapsedMs = Math.max(0, this.parts.coarseNow() - arrivedAt);
+    const elapsedMs = Number.isNaN(arrivedAt) ? 0 : Math.max(0, this.parts.coarseNow() - arrivedAt);
     traceResponse({ role: this.role, request, response, remoteAddress: conn.remoteAddress, channel: conn.context, elapsedMs, outcome, suspended });
   }
 

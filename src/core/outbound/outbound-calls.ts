@@ -20,6 +20,7 @@ import { LinkedList } from "../util/linked-list.ts";
 import { Call, CallKind, CallState, type InvokeCallback } from "./call.ts";
 import { Permits } from "./permits.ts";
 import { ResponseTable } from "./response-table.ts";
+import { atTurnEnd } from "../time/turn-end.ts";
 import type { AbortSignalLike } from "../signal.ts";
 
 /** Appends the frames of the call's invoke to `error`'s stack (the library's own frames say little). */
@@ -148,7 +149,7 @@ export class OutboundCalls {
     if (!this.turnTimeValid) {
       this.turnTime = this.parts.now();
       this.turnTimeValid = true;
-      queueMicrotask(this.settleDeadlines);
+      atTurnEnd(this.settleDeadlines);
     }
     return this.turnTime;
   }

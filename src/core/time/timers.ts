@@ -1,3 +1,5 @@
+import { atTurnEnd } from "./turn-end.ts";
+
 /** A timer armed through a Timers port (whatever the port's setTimeout returned). */
 export type TimerHandle = unknown;
 
@@ -29,7 +31,7 @@ function freshNow(): number {
   turn.time = time;
   if (!turn.valid) {
     turn.valid = true;
-    queueMicrotask(invalidate);
+    atTurnEnd(invalidate);
   }
   return time;
 }
