@@ -136,6 +136,20 @@ export class HeaderFields {
   extFields: Record<string, string> | null = null;
 }
 
+/**
+ * `cmd` with the opaque and flag it is sent with: set on `cmd` itself, or, when `cmd` cannot be
+ * changed (a frozen command, such as a response kept as a constant), on a copy of its fields.
+ */
+export function stampCommand(cmd: RemotingCommand, opaque: number, flag: number): RemotingCommand {
+  try {
+    cmd.opaque = opaque;
+    cmd.flag = flag;
+    return cmd;
+  } catch {
+    return new Command(cmd.code, cmd.language, cmd.version, opaque, flag, cmd.remark, cmd.extFields, cmd.body, cmd.serializeType);
+  }
+}
+
 /** The process-wide opaque counter: a field of one object, cheaper for JSC than a module `let`. */
 const opaques = { next: 0 };
 

@@ -58,6 +58,8 @@ export const cancellation = group("invoke options and cancellation", (scenario) 
       assert.throws(() => void client.invokeSync("127.0.0.1:1", request, options as never), (e: Error) => e instanceof TypeError && /timeoutMs/.test(e.message), JSON.stringify(options));
     }
     assert.throws(() => void client.invokeSync("127.0.0.1:1", request, { signal: {} as never }), (e: Error) => e instanceof TypeError && /signal/.test(e.message));
+    // A misspelt option is refused, not ignored (the call would run on the default timeout).
+    assert.throws(() => void client.invokeSync("127.0.0.1:1", request, { timeout: 100 } as never), (e: Error) => e instanceof TypeError && /unknown option "timeout"/.test(e.message));
   });
 
   scenario("aborting pending calls: each fails at once with ERR_REMOTING_ABORTED and the signal's reason; permits and table slots come back; late answers are dropped", async (h) => {

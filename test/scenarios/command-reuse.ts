@@ -41,6 +41,23 @@ export const commandReuse = group("one command object, several calls", (scenario
     }
   }
 
+  for (const connected of [false, true]) {
+    scenario(`a frozen request (${connected ? "connection open" : "connect pending"}): sync, async and oneway calls with it go out with their own opaque and flag; the command is left as it was`, async (h) => {
+      const server = await h.server({}, (s) => s.registerProcessor(RECORD, (_ctx, request) => h.lib.createResponse(0, `answered ${request.flag & ONEWAY}`)));
+      const client = h.client();
+      if (connected) await client.invokeSync(h.addrOf(server), h.lib.createRequest(RECORD), 3000);
+      const command = Object.freeze(h.lib.createRequest(RECORD, { extFields: { frozen: "yes" } }));
+      const opaque = command.opaque;
+      const sync = client.invokeSync(h.addrOf(server), command, 3000);
+      const async = new Promise<RemotingCommand>((resolve, reject) => client.invokeAsync(h.addrOf(server), command, 3000, (error, response) => (error ? reject(error) : resolve(response!))));
+      const oneway = client.invokeOneway(h.addrOf(server), command, 3000);
+      const [a, b] = await within(Promise.all([sync, async, oneway]), 3000, "the calls");
+      assert.deepEqual([a.remark, b.remark], ["answered 0", "answered 0"]);
+      assert.deepEqual([command.opaque, command.flag], [opaque, 0]);
+      assert.equal(client.stats.pendingCalls, 0);
+    });
+  }
+
   scenario("against a library server: the processor sees one oneway and one two-way request; only the two-way one is answered", async (h) => {
     const flags: number[] = [];
     const server = await h.server({}, (s) => s.registerProcessor(RECORD, (_ctx, request) => (flags.push(request.flag & ONEWAY), h.lib.createResponse(0, "answered"))));

@@ -41,6 +41,25 @@ const KINDS: Kind[] = [
     },
     remark: /bad input/,
   },
+  // Results whose very reading throws: the request must still end through the one way out.
+  {
+    name: "an object whose code getter throws",
+    value: () => ({
+      get code(): number {
+        throw new Error("code trap");
+      },
+    }),
+    remark: /code trap/,
+  },
+  {
+    name: "an object whose then getter throws",
+    value: () => ({
+      get then(): unknown {
+        throw new Error("then trap");
+      },
+    }),
+    remark: /then trap/,
+  },
 ];
 
 /** Waits until `n` frames came back; fails at once if the server closes the connection instead. */
@@ -125,6 +144,20 @@ export const processorResults = group("what processors return", (scenario) => {
       }, 30_000);
     }
   }
+
+  scenario("a frozen response (a constant shared by every request) is answered like any other, sync and async, with each request's opaque", async (h) => {
+    const { createRequest, createResponse } = h.lib;
+    const constant = Object.freeze(createResponse(0, "constant"));
+    const server = await h.server({}, (s) =>
+      s.registerProcessor(LATER, ((_ctx: ProcessorContext, request: RemotingCommand) =>
+        request.extFields!.async === "yes" ? Promise.resolve(constant) : constant) as unknown as ProcessorFunction),
+    );
+    const client = h.client();
+    const calls = ["yes", "no", "yes", "no"].map((async) => client.invokeSync(h.addrOf(server), createRequest(LATER, { extFields: { async } }), 3000));
+    assert.deepEqual((await within(Promise.all(calls), 5000, "the answers")).map((r) => [r.code, r.remark]), Array(4).fill([0, "constant"]));
+    assert.equal(constant.opaque, 0, "the constant itself is left as it was");
+    await assertIdle(server, "after the frozen answers");
+  });
 
   scenario("a processor returning undefined answers later with ctx.writeResponse, sync and async alike", async (h) => {
     const { createRequest, createResponse } = h.lib;

@@ -125,19 +125,21 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
       return;
     }
     let result: ProcessorResult;
+    let thenable: boolean;
     try {
       result = this.trace === null ? this.call(processor) : traceProcessor(this.trace, () => this.call(processor));
+      thenable = isThenable(result); // reads `then`, which may be a getter that throws
     } catch (error) {
       this.fail(error);
       return;
     }
-    if (!isThenable(result)) {
+    if (!thenable) {
       this.complete(result);
       return;
     }
     this.async = true;
     try {
-      result.then(
+      (result as PromiseLike<unknown>).then(
         (value) => this.complete(value),
         (error: unknown) => this.fail(error),
       );
@@ -190,15 +192,23 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
   complete(result: unknown): void {
     if (this.state !== RUNNING) return;
     let response: RemotingCommand | null;
-    if (result === null || result === undefined) response = null;
-    else if (isCommand(result)) response = result;
-    else {
-      const remark = badResultRemark(this.request.code, result);
-      this.owner.warnFailure(this.conn, this.request, remark);
-      response = this.owner.systemError(remark);
+    try {
+      response = this.responseFor(result); // reads the result, whose getters may throw
+    } catch (error) {
+      this.fail(error);
+      return;
     }
     if (!this.runAfterHooks(response)) return;
     this.conclude(false, result, response);
+  }
+
+  /** The answer to a processor's result: a command, none, or SYSTEM_ERROR naming what came instead. */
+  private responseFor(result: unknown): RemotingCommand | null {
+    if (result === null || result === undefined) return null;
+    if (isCommand(result)) return result;
+    const remark = badResultRemark(this.request.code, result);
+    this.owner.warnFailure(this.conn, this.request, remark);
+    return this.owner.systemError(remark);
   }
 
   fail(error: unknown): void {
@@ -250,6 +260,9 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
     this.trace = null;
     try {
       if (response !== null) this.owner.answer(this.conn, this.request, response, this.startedAt);
+    } catch (error) {
+      // answer() sends something whatever the response is; what throws here is the bookkeeping around it.
+      this.owner.warnFailure(this.conn, this.request, `answering code ${this.request.code} failed: ${describeError(error)}`, error);
     } finally {
       settled?.();
       this.owner.requestDone(this.conn, this.request, this.startedAt, ran, dropped);

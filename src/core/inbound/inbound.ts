@@ -1,6 +1,6 @@
 import { RemotingAbortProcessError, RemotingLimitError } from "../../errors.ts";
 import { isOneway, RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
-import { Command, type RemotingCommand } from "../../protocol/remoting-command.ts";
+import { Command, stampCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
 import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-code.ts";
 import type { Connection } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
@@ -157,24 +157,25 @@ export class Inbound implements RequestOwner {
    * high-water mark, the connection is closed as a slow consumer.
    */
   answer(conn: Connection, request: RemotingCommand, response: RemotingCommand, arrivedAt = this.parts.coarseNow(), suspended = false): void {
-    if (response.code !== RemotingSysResponseCode.SUCCESS) this.parts.served.error(request.code, String(response.code)); // stats
     const traced = responseChannel.hasSubscribers;
     if (isOneway(request)) {
+      this.countAnswer(request, response);
       if (traced) this.trace(conn, request, response, arrivedAt, "oneway", suspended);
       return;
     }
     if (!conn.isActive) {
+      this.countAnswer(request, response);
       this.parts.logger.debug(`${this.role}: response to opaque ${request.opaque} dropped, ${conn.remoteAddress} is gone`);
       if (traced) this.trace(conn, request, response, arrivedAt, "channel_closed", suspended);
       return;
     }
-    response.opaque = request.opaque;
-    response.flag = (response.flag | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY;
     const queue = conn.queue;
     const queuedBefore = queue.queuedBytes;
     let bytes: number;
     try {
-      bytes = conn.send(response);
+      // Everything read from the processor's object is read here: whatever it is, the caller gets an answer.
+      this.countAnswer(request, response);
+      bytes = conn.send(stampCommand(response, request.opaque, (response.flag | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY));
     } catch (error) {
       this.parts.logger.warn(`${this.role}: response to code ${request.code} could not be encoded: ${describeError(error)}`);
       const fallback = this.systemError(`response could not be encoded: ${(error as Error).message}`);
@@ -186,6 +187,10 @@ export class Inbound implements RequestOwner {
     if (traced) this.trace(conn, request, response, arrivedAt, "written", suspended);
     const { maxWriteBufferBytes, writeBufferHighWaterMark } = this.parts.options;
     if (queuedBefore > writeBufferHighWaterMark && queue.queuedBytes > maxWriteBufferBytes) this.closeSlowConsumer(conn, queue.queuedBytes);
+  }
+
+  private countAnswer(request: RemotingCommand, response: RemotingCommand): void {
+    if (response.code !== RemotingSysResponseCode.SUCCESS) this.parts.served.error(request.code, String(response.code)); // stats
   }
 
   /** ctx.writeResponse: a late answer, checked like a processor's result. */

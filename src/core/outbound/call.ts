@@ -49,7 +49,7 @@ export class Call implements ListNode<Call> {
   /** The command to send; let go of (with its body) when the call ends. */
   request: RemotingCommand | null = null;
   code = 0;
-  /** When the call was made (a clock read shared by its turn), and its absolute deadline (moved on once the turn ended; see OutboundCalls). */
+  /** When the call was made (fresh clock), and its absolute deadline. */
   startedAt = 0;
   deadline = 0;
   timeoutMs = 0;

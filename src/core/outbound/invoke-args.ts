@@ -34,6 +34,9 @@ export function invokeArgs(method: string, request: RemotingCommand, timeoutOrOp
   if (timeoutOrOptions === undefined) {
     timeoutMs = defaultTimeoutMs;
   } else if (typeof timeoutOrOptions === "object" && timeoutOrOptions !== null) {
+    for (const key in timeoutOrOptions) {
+      if (key !== "timeoutMs" && key !== "signal") throw new TypeError(`${method}: unknown option ${JSON.stringify(key)} (the options are timeoutMs and signal)`);
+    }
     timeoutMs = timeoutOrOptions.timeoutMs ?? defaultTimeoutMs;
     signal = timeoutOrOptions.signal ?? null;
     if (signal !== null && !isSignal(signal)) throw new TypeError(`${method}: options.signal must be an AbortSignal`);

@@ -6,7 +6,7 @@ import {
   RemotingTooMuchRequestError,
 } from "../../errors.ts";
 import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
-import { nextOpaque, type RemotingCommand } from "../../protocol/remoting-command.ts";
+import { nextOpaque, stampCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
 import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-code.ts";
 import type { Connection } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
@@ -20,7 +20,6 @@ import { LinkedList } from "../util/linked-list.ts";
 import { Call, CallKind, CallState, type InvokeCallback } from "./call.ts";
 import { Permits } from "./permits.ts";
 import { ResponseTable } from "./response-table.ts";
-import { atTurnEnd } from "../time/turn-end.ts";
 import type { AbortSignalLike } from "../signal.ts";
 
 /** Appends the frames of the call's invoke to `error`'s stack (the library's own frames say little). */
@@ -43,7 +42,7 @@ export interface OutboundParts {
   readonly logger: Logger;
   readonly hooks: RpcHooks;
   readonly invoked: TrafficCounters;
-  /** A fresh clock read (calls' deadlines start from it). */
+  /** A fresh clock read (a call's deadline starts from it). */
   readonly now: () => number;
   readonly coarseNow: () => number;
   /** Makes sure the scan runs by `at` (a new deadline). */
@@ -68,12 +67,6 @@ export class OutboundCalls {
   private readonly pool: Call[] = [];
   /** Warnings a peer can trigger at will (answers to opaques it was never sent) are rate-limited. */
   private readonly peerWarnings = new LogThrottle();
-  /** One clock read serves the calls made until the end of the turn (see settleDeadlines). */
-  private turnTime = 0;
-  private turnTimeValid = false;
-  /** The calls made since turnTime was read: their deadlines are settled at the end of the turn. */
-  private readonly provisional: Call[] = [];
-  private readonly settleDeadlines = (): void => this.settleTurn();
   /**
    * The last opaque given to a call. Calls take theirs from this endpoint's own counter, not the
    * process-wide one that createRequest also draws from: the live opaques then stay consecutive,
@@ -88,7 +81,7 @@ export class OutboundCalls {
 
   /**
    * Registers a call: a permit, a fresh opaque (the opaque belongs to the invocation, so a command
-   * object may be reused for any kind of invoke), its deadline (see startTime). Returns null
+   * object may be reused for any kind of invoke), its deadline from a fresh clock read. Returns null
    * after failing the callback at once (no permit free, or the signal is already aborted).
    */
   start(request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, addr: string, kind: CallKind, callback: InvokeCallback): Call | null {
@@ -120,9 +113,9 @@ export class OutboundCalls {
     call.opaque = this.newOpaque();
     call.request = request;
     call.code = request.code;
-    call.startedAt = this.startTime();
+    // A fresh read, not the turn's cached one: a call made late in a long turn must not time out early.
+    call.startedAt = parts.now();
     call.deadline = call.startedAt + timeoutMs;
-    this.provisional.push(call);
     call.timeoutMs = timeoutMs;
     call.addr = addr;
     call.callback = callback;
@@ -137,35 +130,6 @@ export class OutboundCalls {
     }
     if (trace !== null) invokeChannel.end.publish(trace);
     return call;
-  }
-
-  /**
-   * When a call made now started: a clock read shared by the calls of this turn. A turn may go on
-   * for a while after it (synchronous work), so settleTurn moves their deadlines on by what the
-   * turn took: a deadline is never early, and late by at most the turn. A clock read per call
-   * would cost more than the rest of starting it.
-   */
-  private startTime(): number {
-    if (!this.turnTimeValid) {
-      this.turnTime = this.parts.now();
-      this.turnTimeValid = true;
-      atTurnEnd(this.settleDeadlines);
-    }
-    return this.turnTime;
-  }
-
-  /** The turn's synchronous work is over: its calls' deadlines count from now. */
-  private settleTurn(): void {
-    this.turnTimeValid = false;
-    const calls = this.provisional;
-    const lag = this.parts.now() - this.turnTime;
-    if (lag > 0) {
-      for (const call of calls) {
-        // Assigned, not added to: a call that ended and was reused this turn is listed twice.
-        if (call.state !== CallState.Done) call.deadline = call.startedAt + lag + call.timeoutMs;
-      }
-    }
-    calls.length = 0;
   }
 
   private newOpaque(): number {
@@ -209,11 +173,10 @@ export class OutboundCalls {
         return;
       }
     }
-    // Per call, right before encoding: the same command object may be in flight in other calls.
-    request.opaque = call.opaque;
-    request.flag = call.kind === CallKind.Oneway ? (request.flag | RPC_ONEWAY) & ~RPC_TYPE_RESPONSE : request.flag & ~(RPC_ONEWAY | RPC_TYPE_RESPONSE);
     try {
-      conn.send(request);
+      // Per call, right before encoding: the same command object may be in flight in other calls.
+      const flag = call.kind === CallKind.Oneway ? (request.flag | RPC_ONEWAY) & ~RPC_TYPE_RESPONSE : request.flag & ~(RPC_ONEWAY | RPC_TYPE_RESPONSE);
+      conn.send(stampCommand(request, call.opaque, flag));
     } catch (error) {
       const message = `send request to ${call.addr} failed: ${error instanceof Error ? error.message : String(error)}`;
       this.finish(call, new RemotingSendRequestError(call.addr, { cause: error, message }));

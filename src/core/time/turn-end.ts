@@ -1,6 +1,6 @@
 /**
  * Work that waits for the end of the current turn's synchronous code (a batch's flush, the coarse
- * clock's reset, the turn's deadlines): one microtask per turn runs all of it. A microtask is
+ * clock's reset): one microtask per turn runs all of it. A microtask is
  * cheap on Bun but not on Node, where each queueMicrotask costs an async resource (some 400 ns
  * measured, against 50 ns for a clock read), so the parts of a turn share one.
  */
