@@ -2,7 +2,7 @@ import type { ProcessorContext } from "../core/inbound/processor.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { RequestCode } from "../protocol/request-code.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
-import { readAddress } from "../rocketmq/message/ip-address.ts";
+import { parseIpAndPort, readAddress } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageBatch } from "../rocketmq/message/message-batch-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
@@ -98,7 +98,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   }
   if (incoming.length === 0) return answer(request, ResponseCode.MESSAGE_ILLEGAL, "the batch holds no message");
 
-  const bornHost = hostAndPort(ctx.remoteAddress);
+  const bornHost = bornHostOf(ctx);
   const store = readAddress(broker.storeHost());
   const messages: MessageInit[] = incoming.map((m) => {
     if (dead) delete m.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
@@ -142,16 +142,25 @@ function batchMessages(body: Uint8Array | null, outer: Properties, clusterName: 
   }));
 }
 
+/** Where a connection's producer is, kept with the connection: worked out once, not per message. */
+const BORN_HOST = "bun-remoting.lite.bornHost";
+
+function bornHostOf(ctx: ProcessorContext): string {
+  let host = ctx.attributes.get(BORN_HOST) as string | undefined;
+  if (host === undefined) ctx.attributes.set(BORN_HOST, (host = hostAndPort(ctx.remoteAddress)));
+  return host;
+}
+
 /** The peer's "ip:port" as a record stores it; a peer without one (a unix socket) is 0.0.0.0:0. */
 function hostAndPort(remoteAddress: string): string {
   try {
-    readAddress(remoteAddress);
+    parseIpAndPort(remoteAddress);
     return remoteAddress;
   } catch {
     const colon = remoteAddress.lastIndexOf(":");
     const bracketed = colon > 0 ? `[${remoteAddress.slice(0, colon)}]${remoteAddress.slice(colon)}` : "";
     try {
-      readAddress(bracketed);
+      parseIpAndPort(bracketed);
       return bracketed;
     } catch {
       return "0.0.0.0:0";

@@ -146,7 +146,7 @@ export class Inbound implements RequestOwner {
 
   requestDone(conn: Connection, request: RemotingCommand, startedAt: number, ran: boolean, dropped: boolean): void {
     if (dropped && !ran) this.droppedRequests++; // stats
-    if (ran) this.parts.served.latency(request.code, Number.isNaN(startedAt) ? 0 : this.parts.coarseNow() - startedAt); // stats
+    if (ran) this.parts.served.latency(request.code, this.elapsedSince(startedAt)); // stats
     if (conn.isHolding) conn.resumeInput();
   }
 
@@ -189,6 +189,11 @@ export class Inbound implements RequestOwner {
     if (queuedBefore > writeBufferHighWaterMark && queue.queuedBytes > maxWriteBufferBytes) this.closeSlowConsumer(conn, queue.queuedBytes);
   }
 
+  /** Ms on the coarse clock since a request arrived; 0 for one that arrived this turn (NaN, see InboundRequest). */
+  private elapsedSince(arrivedAt: number): number {
+    return Number.isNaN(arrivedAt) ? 0 : Math.max(0, this.parts.coarseNow() - arrivedAt);
+  }
+
   private countAnswer(request: RemotingCommand, response: RemotingCommand): void {
     if (response.code !== RemotingSysResponseCode.SUCCESS) this.parts.served.error(request.code, String(response.code)); // stats
   }
@@ -201,7 +206,7 @@ export class Inbound implements RequestOwner {
   }
 
   private trace(conn: Connection, request: RemotingCommand, response: RemotingCommand, arrivedAt: number, outcome: ResponseTraceContext["outcome"], suspended: boolean): void {
-    const elapsedMs = Number.isNaN(arrivedAt) ? 0 : Math.max(0, this.parts.coarseNow() - arrivedAt);
+    const elapsedMs = this.elapsedSince(arrivedAt);
     traceResponse({ role: this.role, request, response, remoteAddress: conn.remoteAddress, channel: conn.context, elapsedMs, outcome, suspended });
   }
 
