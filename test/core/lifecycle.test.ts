@@ -113,15 +113,17 @@ describe("server shutdown", () => {
 // then fails them; afterwards every call fails with a typed RemotingError.
 describe("client shutdown", () => {
   test("waits for a pending call that is answered in time", async () => {
+    const arrived = deferred();
     const server = await h.server({}, (s) =>
       s.registerProcessor(SLOW, async () => {
+        arrived.resolve();
         await sleep(100);
         return createResponse(0, "answered");
       }),
     );
     const client = h.client({ shutdownTimeoutMs: 2000 });
     const call = client.invokeSync(addrOf(server), createRequest(SLOW), 3000);
-    await sleep(20);
+    await within(arrived.promise, 2000, "the request at the server"); // sent: shutdown must wait for its answer
     const a = client.shutdown();
     expect(client.shutdown()).toBe(a);
     expect((await call).remark).toBe("answered");

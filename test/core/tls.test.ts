@@ -11,7 +11,8 @@ import {
   type RemotingServerOptions,
 } from "../../src/index.ts";
 import { testCerts } from "../helpers/certs.ts";
-import { addrOf, echo, useHarness, HOST, rejectionOf, sleep, waitFor, within } from "../helpers/harness.ts";
+import { ManualTimers } from "../helpers/manual-timers.ts";
+import { addrOf, echo, useHarness, HOST, rejectionOf, waitFor, within } from "../helpers/harness.ts";
 
 // The server tells TLS from plaintext by the client's first byte (0x16) and
 // applies its tlsMode; the client's useTLS verifies the server's certificate unless told not to.
@@ -237,10 +238,12 @@ describe("server TLS material and handshakes", () => {
   });
 
   test("a completed handshake followed by silence is not a stalled frame", async () => {
-    const { server, stats } = await tlsServer({ frameTimeoutMs: 100, scanIntervalMs: 20 });
+    const timers = new ManualTimers();
+    const { server, stats } = await tlsServer({ frameTimeoutMs: 100, scanIntervalMs: 20, timers });
     const raw = await rawTlsClient(server.port, { ca: certs.ca });
     expect(await within(raw.handshake, 2000)).toBe(true);
-    await sleep(300);
+    await roundTrip(h.client(trusting), server, "meanwhile"); // the server has had its turns since: its side of the handshake is done
+    timers.advance(300); // scans at 20 ms steps, well past frameTimeoutMs
     expect(stats.exceptions).toEqual([]);
     await roundTrip(h.client(trusting), server, "still fine");
   });

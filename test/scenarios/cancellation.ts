@@ -93,6 +93,37 @@ export const cancellation = group("invoke options and cancellation", (scenario) 
     assert.deepEqual(asyncCalls.map((c) => c.calls()), [1, 1], "late answers did not call back again");
   });
 
+  scenario("many calls sharing one signal add one abort listener (no listener warning on Node): one abort fails them all, and calls that end give the listener back", async (h) => {
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, h.echo);
+      s.registerProcessor(NEVER, () => null);
+    });
+    const client = h.client();
+    const addr = h.addrOf(server);
+    const controller = new AbortController();
+    let listeners = 0;
+    const counted = new Proxy(controller.signal, {
+      get(target, key) {
+        if (key === "addEventListener") return (type: string, listener: () => void, options?: object) => (listeners++, target.addEventListener(type, listener, options));
+        if (key === "removeEventListener") return (type: string, listener: () => void) => (listeners--, target.removeEventListener(type, listener));
+        const value = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const answered = await Promise.all(Array.from({ length: 30 }, () => client.invokeSync(addr, h.lib.createRequest(ECHO), { signal: counted, timeoutMs: 3000 })));
+    assert.equal(answered.length, 30);
+    assert.equal(listeners, 0, "answered calls gave the listener back");
+    const pending = Array.from({ length: 30 }, () => rejectionOf(client.invokeSync(addr, h.lib.createRequest(NEVER), { signal: counted, timeoutMs: 10_000 })));
+    assert.equal(listeners, 1, "one listener for 30 calls");
+    const reason = new Error("enough");
+    controller.abort(reason);
+    for (const error of await within(Promise.all(pending), 2000, "the aborted calls")) {
+      assert.ok(error instanceof h.lib.RemotingAbortedError, String(error));
+      assert.equal((error as Error).cause, reason);
+    }
+    assert.equal(client.stats.pendingCalls, 0);
+  });
+
   scenario("an already-aborted signal fails the call at once and sends nothing; so does an abort while the connect is pending", async (h) => {
     const raw = await h.rawServer((conn, request) => conn.reply(request));
     const client = h.client();

@@ -8,7 +8,7 @@ const INSPECT = 16;
 const COUNT = 17;
 const CALL_BACK = 18;
 /** Internals of a connection that a processor must not reach through its context. */
-const INTERNALS = ["socket", "queue", "decoder", "endpoint"];
+const INTERNALS = ["socket", "queue", "decoder", "endpoint", "abort", "setProxyHeader"];
 
 /** What the lead's API says a processor context is, checked field by field. */
 function assertContextShape(ctx: ProcessorContext, remoteAddress: string, localAddress: string): void {

@@ -40,6 +40,16 @@ export const workerGroupMisuse = group("worker groups refuse what they cannot ru
     assert.match(notStarted.message, /noSuchExport/);
   });
 
+  scenario("the same on a client (processors for server-to-client requests): client.start() rejects naming the missing name", async (h) => {
+    const workers = workerGroup(h);
+    const client = h.client();
+    client.registerProcessor(ECHO, "echo", workers);
+    client.registerProcessor(MISSING, "noSuchExport", workers);
+    const notStarted = await within(rejectionOf(client.start()), 10_000, "client.start()");
+    assert.ok(notStarted instanceof h.lib.RemotingWorkerError, String(notStarted));
+    assert.match(notStarted.message, /noSuchExport/);
+  });
+
   scenario("a group that is ready already: a name its module does not export is refused at registration or by start(), naming it", async (h) => {
     const workers = workerGroup(h);
     await within(workers.ready(), 10_000, "group.ready()");

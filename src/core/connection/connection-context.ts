@@ -13,6 +13,20 @@ export interface ContextTarget {
 
 let nextChannelId = 1;
 
+/** The connection's own access to its context (set in the class's static block): not on the object processors see. */
+let abortOf: (ctx: ConnectionContext, reason: unknown) => void;
+let setProxyHeaderOf: (ctx: ConnectionContext, header: ProxyHeader, remoteAddress: string) => void;
+
+/** Aborts `ctx.signal` (now, or when first read) with `reason`; only the first call counts. */
+export function abortContext(ctx: ConnectionContext, reason: unknown): void {
+  abortOf(ctx, reason);
+}
+
+/** The connection came through a proxy that sent `header`: the client's address, Java's attributes. */
+export function setContextProxyHeader(ctx: ConnectionContext, header: ProxyHeader, remoteAddress: string): void {
+  setProxyHeaderOf(ctx, header, remoteAddress);
+}
+
 /**
  * A connection as processors and listeners see it: both the processor context and the channel to
  * call the peer back on. One per connection; it shows nothing of the connection's machinery.
@@ -46,8 +60,12 @@ export class ConnectionContext implements ProcessorContext, RemotingChannel {
     return this.#proxyHeader;
   }
 
-  /** The connection came through a proxy that sent `header`: the client's address, Java's attributes. */
-  setProxyHeader(header: ProxyHeader, remoteAddress: string): void {
+  static {
+    abortOf = (ctx, reason) => ctx.#abort(reason);
+    setProxyHeaderOf = (ctx, header, remoteAddress) => ctx.#setProxyHeader(header, remoteAddress);
+  }
+
+  #setProxyHeader(header: ProxyHeader, remoteAddress: string): void {
     this.#proxyHeader = header;
     this.#remoteAddress = remoteAddress;
     for (const [name, value] of Object.entries(proxyProtocolAttributes(header))) this.attributes.set(name, value);
@@ -82,8 +100,7 @@ export class ConnectionContext implements ProcessorContext, RemotingChannel {
     this.#target.close();
   }
 
-  /** Aborts `signal` (now, or when first read) with `reason`; only the first call counts. */
-  abort(reason: unknown): void {
+  #abort(reason: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#abortReason = reason;

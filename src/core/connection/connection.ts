@@ -7,7 +7,7 @@ import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { SocketHandler, TransportSocket } from "../transport.ts";
 import type { ListNode } from "../util/linked-list.ts";
 import { LinkedList } from "../util/linked-list.ts";
-import { ConnectionContext, type ContextTarget } from "./connection-context.ts";
+import { ConnectionContext, setContextProxyHeader, type ContextTarget } from "./connection-context.ts";
 import { decideTls, type TlsMode } from "./tls-mode.ts";
 import { WriteQueue } from "./write-queue.ts";
 
@@ -287,7 +287,7 @@ export class Connection implements SocketHandler, ContextTarget {
       const { header } = result;
       const source = header.command === "PROXY" ? header.source : null;
       if (source !== null) this.peerAddress = header.family === "UNIX" ? `${UNIX_PREFIX}${source.address}` : formatAddress(source.address, source.port);
-      this.context.setProxyHeader(header, this.peerAddress);
+      setContextProxyHeader(this.context, header, this.peerAddress);
     }
     if (next.length > 0) this.onData(next);
   }

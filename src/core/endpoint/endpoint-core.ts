@@ -2,6 +2,7 @@ import { RemotingLifecycleError, RemotingLimitError, RemotingTlsError } from "..
 import type { ProxyHeaderMode } from "../../protocol/proxy/proxy-header-parser.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import { Connection, type ConnectionLimits, type ConnectionOwner, type TlsGate } from "../connection/connection.ts";
+import { abortContext } from "../connection/connection-context.ts";
 import { EventLoopExecutor } from "../inbound/event-loop-executor.ts";
 import { Inbound } from "../inbound/inbound.ts";
 import { ProcessorRegistry } from "../inbound/processor-registry.ts";
@@ -150,7 +151,7 @@ export class EndpointCore implements ConnectionOwner {
   }
 
   onClosing(conn: Connection, reason: Error | undefined): void {
-    conn.context.abort(reason ?? new RemotingLifecycleError(`the connection to ${conn.remoteAddress} closed`));
+    abortContext(conn.context, reason ?? new RemotingLifecycleError(`the connection to ${conn.remoteAddress} closed`));
     this.role.onClosed?.(conn);
     this.inbound.connectionClosed(conn);
     this.calls.failConnection(conn, reason);
@@ -218,7 +219,7 @@ export class EndpointCore implements ConnectionOwner {
     this.stopping = true;
     this.inbound.beginShutdown(this.connections, goAway);
     const reason = new RemotingLifecycleError(`the ${this.role.name} is shutting down`);
-    for (const conn of this.connections) conn.context.abort(reason);
+    for (const conn of this.connections) abortContext(conn.context, reason);
   }
 
   /**

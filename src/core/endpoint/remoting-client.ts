@@ -48,10 +48,14 @@ export class RemotingClient extends RemotingEndpoint {
     this.#channels = channels;
   }
 
-  /** Starts the timers. Calls work before start() too; it is here for symmetry with the server. */
-  start(): Promise<void> {
+  /**
+   * Starts the timers, and resolves once the executors registered so far are ready (worker groups
+   * load their module); rejects as the server's start() does when one cannot run what was
+   * registered on it (a RemotingWorkerError naming a missing processor). Calls work before start() too.
+   */
+  async start(): Promise<void> {
     this.#ensureStarted();
-    return Promise.resolve();
+    await Promise.all([...this.#core.registry.executors].map((executor) => executor.ready?.()));
   }
 
   #ensureStarted(): void {

@@ -3,6 +3,7 @@ import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { Connection, LiveRequest } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
 import type { ProcessTraceContext } from "../observability/trace-context.ts";
+import type { CodeCounters } from "../observability/traffic-stats.ts";
 import { isTraced, processChannel, processTraceContext, traceProcessOutcome, traceProcessor } from "../observability/tracing.ts";
 import type { RpcHooks } from "../rpc-hook.ts";
 import type { LinkedList } from "../util/linked-list.ts";
@@ -29,8 +30,8 @@ export interface RequestOwner {
   systemError(remark: string): RemotingCommand;
   /** Logs a processor failure (rate-limited). */
   warnFailure(conn: Connection, request: RemotingCommand, message: string, error?: unknown): void;
-  /** The request is done: its latency (ms on the coarse clock since `startedAt`; NaN: it arrived this turn), and room for more on its connection. */
-  requestDone(conn: Connection, request: RemotingCommand, startedAt: number, ran: boolean, dropped: boolean): void;
+  /** The request is done: its latency in `counters` (ms on the coarse clock since `startedAt`; NaN: it arrived this turn), and room for more on its connection. */
+  requestDone(conn: Connection, counters: CodeCounters | null, startedAt: number, ran: boolean, dropped: boolean): void;
 }
 
 const WAITING = 0;
@@ -68,6 +69,8 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
     public conn: Connection,
     public request: RemotingCommand,
     public processor: RequestProcessor | string,
+    /** Its request code's stats (null when stats are off). */
+    private counters: CodeCounters | null,
   ) {}
 
   /**
@@ -79,10 +82,11 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
   }
 
   /** Serves another request: as new. The caller checked `reusable`. */
-  reuse(conn: Connection, request: RemotingCommand, processor: RequestProcessor | string): this {
+  reuse(conn: Connection, request: RemotingCommand, processor: RequestProcessor | string, counters: CodeCounters | null): this {
     this.conn = conn;
     this.request = request;
     this.processor = processor;
+    this.counters = counters;
     this.startedAt = NaN;
     this.state = WAITING;
     return this;
@@ -265,7 +269,7 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
       this.owner.warnFailure(this.conn, this.request, `answering code ${this.request.code} failed: ${describeError(error)}`, error);
     } finally {
       settled?.();
-      this.owner.requestDone(this.conn, this.request, this.startedAt, ran, dropped);
+      this.owner.requestDone(this.conn, this.counters, this.startedAt, ran, dropped);
     }
   }
 }

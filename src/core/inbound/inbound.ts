@@ -8,7 +8,7 @@ import { LogThrottle } from "../observability/log-throttle.ts";
 import type { ResponseTraceContext } from "../observability/trace-context.ts";
 import { responseChannel, traceResponse } from "../observability/tracing.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { TrafficCounters } from "../observability/traffic-stats.ts";
+import type { CodeCounters, TrafficCounters } from "../observability/traffic-stats.ts";
 import type { EndpointOptions } from "../options.ts";
 import type { RpcHooks } from "../rpc-hook.ts";
 import { EventLoopExecutor } from "./event-loop-executor.ts";
@@ -64,10 +64,17 @@ export class Inbound implements RequestOwner {
   /** Requests done at once, kept to serve the next ones: a busy server would otherwise allocate one per request. */
   private readonly pool: InboundRequest[] = [];
   private readonly slowConsumers = new LogThrottle(1, 10_000);
+  /** Options read per request, kept here: one field read instead of a chain. */
+  private readonly maxPending: number;
+  private readonly maxQueuedBytes: number;
+  private readonly highWaterMark: number;
 
   constructor(private readonly parts: InboundParts) {
     this.role = parts.role;
     this.hooks = parts.hooks;
+    this.maxPending = parts.options.maxPendingRequestsPerConnection;
+    this.maxQueuedBytes = parts.options.maxWriteBufferBytes;
+    this.highWaterMark = parts.options.writeBufferHighWaterMark;
   }
 
   /**
@@ -75,9 +82,8 @@ export class Inbound implements RequestOwner {
    * processors of the port the connection came in on.
    */
   onRequest(conn: Connection, request: RemotingCommand, registry: ProcessorRegistry = this.parts.registry): void {
-    const { options, served } = this.parts;
     const code = request.code;
-    served.request(code); // stats
+    const counters = this.parts.served.count(code); // stats
     const entry = registry.lookup(code);
     if (entry === null) {
       this.parts.logger.debug(`${this.role}: no processor for request code ${code} from ${conn.remoteAddress}`);
@@ -101,13 +107,13 @@ export class Inbound implements RequestOwner {
         return;
       }
     }
-    if (conn.requests.length >= options.maxPendingRequestsPerConnection) {
+    if (conn.requests.length >= this.maxPending) {
       this.parts.logger.debug(`${this.role}: ${conn.remoteAddress} has ${conn.requests.length} requests in progress (maxPendingRequestsPerConnection); code ${code} answered SYSTEM_BUSY`);
       this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, CONNECTION_BUSY_REMARK);
       return;
     }
     const pooled = this.pool.pop();
-    const task = pooled !== undefined ? pooled.reuse(conn, request, entry.processor) : new InboundRequest(this, conn, request, entry.processor);
+    const task = pooled !== undefined ? pooled.reuse(conn, request, entry.processor, counters) : new InboundRequest(this, conn, request, entry.processor, counters);
     let accepted: boolean;
     task.accepting = true;
     try {
@@ -132,7 +138,7 @@ export class Inbound implements RequestOwner {
    */
   admits(conn: Connection): boolean {
     const queue = conn.queue;
-    return queue.writable && queue.queuedBytes + conn.requests.length * this.answerEstimate < this.parts.options.maxWriteBufferBytes;
+    return queue.writable && queue.queuedBytes + conn.requests.length * this.answerEstimate < this.maxQueuedBytes;
   }
 
   refusal(conn: Connection, request: RemotingCommand, waited: boolean): RemotingCommand | "drop" | null {
@@ -144,9 +150,9 @@ export class Inbound implements RequestOwner {
     return this.parts.coarseNow();
   }
 
-  requestDone(conn: Connection, request: RemotingCommand, startedAt: number, ran: boolean, dropped: boolean): void {
+  requestDone(conn: Connection, counters: CodeCounters | null, startedAt: number, ran: boolean, dropped: boolean): void {
     if (dropped && !ran) this.droppedRequests++; // stats
-    if (ran) this.parts.served.latency(request.code, this.elapsedSince(startedAt)); // stats
+    if (ran && counters !== null) counters.recordLatency(this.elapsedSince(startedAt)); // stats
     if (conn.isHolding) conn.resumeInput();
   }
 
@@ -185,8 +191,7 @@ export class Inbound implements RequestOwner {
     }
     this.answerEstimate += (bytes - this.answerEstimate) * ESTIMATE_WEIGHT;
     if (traced) this.trace(conn, request, response, arrivedAt, "written", suspended);
-    const { maxWriteBufferBytes, writeBufferHighWaterMark } = this.parts.options;
-    if (queuedBefore > writeBufferHighWaterMark && queue.queuedBytes > maxWriteBufferBytes) this.closeSlowConsumer(conn, queue.queuedBytes);
+    if (queuedBefore > this.highWaterMark && queue.queuedBytes > this.maxQueuedBytes) this.closeSlowConsumer(conn, queue.queuedBytes);
   }
 
   /** Ms on the coarse clock since a request arrived; 0 for one that arrived this turn (NaN, see InboundRequest). */

@@ -33,7 +33,8 @@ export interface TrafficStats {
   byCode: Record<string, CodeStats>;
 }
 
-class CodeCounters {
+/** One request code's counters; a request or call keeps its code's to record its outcome without another lookup. */
+export class CodeCounters {
   requests = 0;
   errors = 0;
   errorsByKey: Map<string, number> | null = null;
@@ -44,6 +45,10 @@ class CodeCounters {
     const byKey = (this.errorsByKey ??= new Map());
     const k = byKey.has(key) || byKey.size < MAX_ERROR_KEYS ? key : OTHER;
     byKey.set(k, (byKey.get(k) ?? 0) + 1);
+  }
+
+  recordLatency(ms: number): void {
+    (this.latency ??= new LatencyHistogram()).record(ms);
   }
 
   snapshot(): CodeStats {
@@ -77,18 +82,16 @@ export class TrafficCounters {
     if (this.enabled && this.byCode.get(code) === undefined) this.create(code, true);
   }
 
-  request(code: number): void {
-    if (this.enabled) this.of(code).requests++;
+  /** Counts a request (or call) of `code`; returns the code's counters for its outcome, null when counting is off. */
+  count(code: number): CodeCounters | null {
+    if (!this.enabled) return null;
+    const c = this.of(code);
+    c.requests++;
+    return c;
   }
 
   error(code: number, key: string): void {
     if (this.enabled) this.of(code).addError(key);
-  }
-
-  latency(code: number, ms: number): void {
-    if (!this.enabled) return;
-    const c = this.of(code);
-    (c.latency ??= new LatencyHistogram()).record(ms);
   }
 
   private create(code: number, always: boolean): CodeCounters {

@@ -2,6 +2,7 @@ import type { RemotingError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { InvokeTraceContext } from "../observability/trace-context.ts";
+import type { CodeCounters } from "../observability/traffic-stats.ts";
 import type { LinkedList, ListNode } from "../util/linked-list.ts";
 import type { Permits } from "./permits.ts";
 import type { AbortSignalLike } from "../signal.ts";
@@ -49,6 +50,8 @@ export class Call implements ListNode<Call> {
   /** The command to send; let go of (with its body) when the call ends. */
   request: RemotingCommand | null = null;
   code = 0;
+  /** Its request code's stats (null when stats are off), where its outcome is counted. */
+  counters: CodeCounters | null = null;
   /** When the call was made (fresh clock), and its absolute deadline. */
   startedAt = 0;
   deadline = 0;
@@ -58,8 +61,8 @@ export class Call implements ListNode<Call> {
   /** The address the caller asked for (for error messages), or the channel's remote address. */
   addr = "";
   callback: InvokeCallback | null = null;
+  /** The signal that can abort it (OutboundCalls watches it), or null. */
   signal: AbortSignalLike | null = null;
-  onAbort: (() => void) | null = null;
   /** Name-server calls: how many name servers were tried; -1 for calls to a fixed address. */
   nameServerAttempts = -1;
   /** Re-sent once after a GO_AWAY; a second GO_AWAY fails the call. */

@@ -21,6 +21,7 @@ import { Call, CallKind, CallState, type InvokeCallback } from "./call.ts";
 import { Permits } from "./permits.ts";
 import { ResponseTable } from "./response-table.ts";
 import type { AbortSignalLike } from "../signal.ts";
+import { AbortWatch } from "./abort-watch.ts";
 
 /** Appends the frames of the call's invoke to `error`'s stack (the library's own frames say little). */
 function appendCallSite(error: Error, site: Error): void {
@@ -73,10 +74,14 @@ export class OutboundCalls {
    * which the response table's direct slots rely on.
    */
   private lastOpaque = nextOpaque();
+  private readonly captureCallSites: boolean;
+  /** Calls by the signal that can abort them (one listener per signal). */
+  private readonly aborts = new AbortWatch<Call>((call, signal) => this.finish(call, new RemotingAbortedError(call.addr, { cause: signal.reason })));
 
   constructor(private readonly parts: OutboundParts) {
     this.asyncPermits = new Permits(parts.options.asyncSemaphoreValue);
     this.onewayPermits = new Permits(parts.options.onewaySemaphoreValue);
+    this.captureCallSites = parts.options.captureCallSites;
   }
 
   /**
@@ -86,7 +91,7 @@ export class OutboundCalls {
    */
   start(request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, addr: string, kind: CallKind, callback: InvokeCallback): Call | null {
     const parts = this.parts;
-    parts.invoked.request(request.code); // stats
+    const counters = parts.invoked.count(request.code); // stats
     const trace = isTraced(invokeChannel) ? traceInvokeStart(parts.role, addr, request, kind === CallKind.Oneway, timeoutMs) : null;
     const oneway = kind === CallKind.Oneway;
     const permits = oneway ? this.onewayPermits : this.asyncPermits;
@@ -98,7 +103,7 @@ export class OutboundCalls {
       refusal = new RemotingTooMuchRequestError(`${method} invoke too fast: all ${permits.total} ${oneway ? "oneway" : "async"} permits are in use`);
     }
     if (refusal !== null) {
-      parts.invoked.error(request.code, refusal.code); // stats
+      counters?.addError(refusal.code); // stats
       if (trace === null) callback(refusal);
       else {
         traceInvokeOutcome(trace, refusal, undefined, () => callback(refusal));
@@ -113,6 +118,7 @@ export class OutboundCalls {
     call.opaque = this.newOpaque();
     call.request = request;
     call.code = request.code;
+    call.counters = counters;
     // A fresh read, not the turn's cached one: a call made late in a long turn must not time out early.
     call.startedAt = parts.now();
     call.deadline = call.startedAt + timeoutMs;
@@ -120,13 +126,12 @@ export class OutboundCalls {
     call.addr = addr;
     call.callback = callback;
     call.trace = trace;
-    if (parts.options.captureCallSites) call.site = new Error("invoked");
+    if (this.captureCallSites) call.site = new Error("invoked");
     this.table.add(call);
     parts.armScan(call.deadline);
     if (signal !== null) {
       call.signal = signal;
-      call.onAbort = () => this.finish(call, new RemotingAbortedError(call.addr, { cause: signal.reason }));
-      signal.addEventListener("abort", call.onAbort, { once: true });
+      this.aborts.watch(signal, call);
     }
     if (trace !== null) invokeChannel.end.publish(trace);
     return call;
@@ -298,10 +303,7 @@ export class OutboundCalls {
     }
     call.permits?.release();
     call.permits = null;
-    if (call.onAbort !== null) {
-      call.signal!.removeEventListener("abort", call.onAbort);
-      call.onAbort = null;
-    }
+    if (call.signal !== null) this.aborts.unwatch(call.signal, call);
     call.signal = null;
     call.request = null;
     const callback = call.callback!;
@@ -318,11 +320,13 @@ export class OutboundCalls {
   }
 
   private record(call: Call, error: RemotingError | null, response: RemotingCommand | undefined): void {
-    const invoked = this.parts.invoked; // stats
-    if (error !== null) invoked.error(call.code, error.code);
+    const counters = call.counters; // stats
+    call.counters = null;
+    if (counters === null) return;
+    if (error !== null) counters.addError(error.code);
     else if (response !== undefined) {
-      invoked.latency(call.code, this.parts.coarseNow() - call.startedAt);
-      if (response.code !== RemotingSysResponseCode.SUCCESS) invoked.error(call.code, String(response.code));
+      counters.recordLatency(this.parts.coarseNow() - call.startedAt);
+      if (response.code !== RemotingSysResponseCode.SUCCESS) counters.addError(String(response.code));
     }
   }
 
