@@ -10,6 +10,20 @@ export interface EventLoopExecutorOptions {
   maxQueued: number;
 }
 
+/** The inbound path's own access to an EventLoopExecutor's slots (set in the class's static block): not part of its API. */
+let freeNow: (executor: EventLoopExecutor) => boolean;
+let occupy: (executor: EventLoopExecutor) => () => void;
+
+/** Whether `executor` would start a task at once (a slot free, nobody queued). */
+export function hasFreeSlot(executor: EventLoopExecutor): boolean {
+  return freeNow(executor);
+}
+
+/** Takes a slot for a processor already running (see Inbound's serveAtOnce); the returned callback gives it back. */
+export function takeSlot(executor: EventLoopExecutor): () => void {
+  return occupy(executor);
+}
+
 /**
  * The default executor: runs processors on the event loop, at once when a slot is free, so a
  * synchronous processor costs no queue and no promise. Bounded, so overload is answered
@@ -30,6 +44,14 @@ export class EventLoopExecutor implements RequestExecutor {
   };
 
   constructor(private readonly options: EventLoopExecutorOptions) {}
+
+  static {
+    freeNow = (executor) => executor.inFlight < executor.options.maxInFlight && executor.queue.length === 0;
+    occupy = (executor) => {
+      executor.inFlight++;
+      return executor.settled;
+    };
+  }
 
   /** Tasks running now (an async processor's until its request is done) and tasks waiting for a slot. */
   get stats(): ExecutorStats {

@@ -39,11 +39,13 @@ const RUNNING = 1;
 const DONE = 2;
 
 /**
- * One inbound request from the moment it is accepted until it is done: the one owner of everything
- * it holds. Its constructor puts it in its connection's list of requests in progress and `finish`
- * takes it out, gives the executor its slot back and writes the answer; every way a request can end
- * (answered, refused, failed, dropped because its connection closed) goes through `finish`, once.
- * Whatever the processor returns, throws or never settles, nothing it holds is kept beyond that.
+ * One inbound request that holds something (an executor slot, a place in its connection's list of
+ * requests in progress), from the moment it is accepted until it is done: the one owner of all of
+ * it. `accepted` puts it in the list and `finish` takes it out, gives the executor its slot back
+ * and writes the answer; every way a request can end (answered, refused, failed, dropped because
+ * its connection closed) goes through `finish`, once. Whatever the processor returns, throws or
+ * never settles, nothing it holds is kept beyond that. (A request answered at once by a
+ * synchronous processor holds nothing and needs no such object: see Inbound's serveAtOnce.)
  */
 export class InboundRequest implements ExecutorTask, LiveRequest {
   prev: LiveRequest | null = null;
@@ -59,37 +61,32 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
   accepting = false;
   /**
    * When it arrived, on the coarse clock; NaN while it is in its arrival's turn. One done within
-   * that turn (a synchronous processor with a free slot: the common case) took 0 ms on a clock read
-   * once per turn, so it reads no clock at all (on Node a clock read also costs the turn a microtask).
+   * that turn took 0 ms on a clock read once per turn, so it reads no clock at all (on Node a clock
+   * read also costs the turn a microtask).
    */
   private startedAt = NaN;
 
   constructor(
     private readonly owner: RequestOwner,
-    public conn: Connection,
-    public request: RemotingCommand,
-    public processor: RequestProcessor | string,
+    readonly conn: Connection,
+    readonly request: RemotingCommand,
+    readonly processor: RequestProcessor | string,
     /** Its request code's stats (null when stats are off). */
-    private counters: CodeCounters | null,
+    private readonly counters: CodeCounters | null,
   ) {}
 
   /**
-   * Whether nothing can refer to it any more: done within its executor's execute() on this thread
-   * (a synchronous processor), so that it may serve another request (see Inbound's pool).
+   * Takes over a request whose processor Inbound already ran at once and that did not simply
+   * answer: its promise (holding the executor slot `settled` gives back), the error it threw, or a
+   * result that is not a command.
    */
-  get reusable(): boolean {
-    return this.state === DONE && !this.async && this.list === null;
-  }
-
-  /** Serves another request: as new. The caller checked `reusable`. */
-  reuse(conn: Connection, request: RemotingCommand, processor: RequestProcessor | string, counters: CodeCounters | null): this {
-    this.conn = conn;
-    this.request = request;
-    this.processor = processor;
-    this.counters = counters;
-    this.startedAt = NaN;
-    this.state = WAITING;
-    return this;
+  adopt(outcome: unknown, threw: boolean, settled: (() => void) | null): void {
+    this.state = RUNNING;
+    this.settled = settled;
+    this.trace = null;
+    if (threw) this.fail(outcome);
+    else if (settled !== null) this.follow(outcome as PromiseLike<unknown>);
+    else this.complete(outcome);
   }
 
   /**
@@ -141,9 +138,14 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
       this.complete(result);
       return;
     }
+    this.follow(result as PromiseLike<unknown>);
+  }
+
+  /** The processor's promise: the request is answered when it settles. */
+  private follow(thenable: PromiseLike<unknown>): void {
     this.async = true;
     try {
-      (result as PromiseLike<unknown>).then(
+      thenable.then(
         (value) => this.complete(value),
         (error: unknown) => this.fail(error),
       );

@@ -6,20 +6,19 @@ import type { Connection } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
 import { LogThrottle } from "../observability/log-throttle.ts";
 import type { ResponseTraceContext } from "../observability/trace-context.ts";
-import { responseChannel, traceResponse } from "../observability/tracing.ts";
+import { isTraced, processChannel, responseChannel, traceResponse } from "../observability/tracing.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CodeCounters, TrafficCounters } from "../observability/traffic-stats.ts";
 import type { EndpointOptions } from "../options.ts";
 import type { RpcHooks } from "../rpc-hook.ts";
-import { EventLoopExecutor } from "./event-loop-executor.ts";
+import { hasFreeSlot, takeSlot, type EventLoopExecutor } from "./event-loop-executor.ts";
 import { InboundRequest, type RequestOwner } from "./inbound-request.ts";
 import type { ProcessorRegistry } from "./processor-registry.ts";
-import { isCommand } from "./processor-result.ts";
+import type { RequestProcessor } from "./processor.ts";
+import { isCommand, isLibraryCommand, isThenable } from "./processor-result.ts";
 
 /** The first version that understands GO_AWAY (5.3.2 and later advertise more than 475). */
 const GO_AWAY_MIN_VERSION = 476;
-/** Most InboundRequest objects kept for reuse. */
-const POOL_MAX = 256;
 /** Weight of the newest answer in the running estimate of an answer's size. */
 const ESTIMATE_WEIGHT = 1 / 8;
 
@@ -61,8 +60,6 @@ export class Inbound implements RequestOwner {
   /** Running estimate of an answer's frame size (bytes), for the admission budget. */
   private answerEstimate = 0;
   private readonly failures = new LogThrottle();
-  /** Requests done at once, kept to serve the next ones: a busy server would otherwise allocate one per request. */
-  private readonly pool: InboundRequest[] = [];
   private readonly slowConsumers = new LogThrottle(1, 10_000);
   /** Options read per request, kept here: one field read instead of a chain. */
   private readonly maxPending: number;
@@ -112,8 +109,12 @@ export class Inbound implements RequestOwner {
       this.reply(conn, request, RemotingSysResponseCode.SYSTEM_BUSY, CONNECTION_BUSY_REMARK);
       return;
     }
-    const pooled = this.pool.pop();
-    const task = pooled !== undefined ? pooled.reuse(conn, request, entry.processor, counters) : new InboundRequest(this, conn, request, entry.processor, counters);
+    const loop = entry.onThisThread;
+    if (loop !== null && hasFreeSlot(loop) && this.hooks.isEmpty && !isTraced(processChannel) && typeof entry.processor !== "string") {
+      this.serveAtOnce(conn, request, entry.processor, loop, counters);
+      return;
+    }
+    const task = new InboundRequest(this, conn, request, entry.processor, counters);
     let accepted: boolean;
     task.accepting = true;
     try {
@@ -126,9 +127,40 @@ export class Inbound implements RequestOwner {
     }
     if (!accepted) task.refuse(this.response(RemotingSysResponseCode.SYSTEM_BUSY, OVERLOAD_REMARK));
     else task.accepted();
-    // Done within execute() on the event loop: nothing refers to it any more (an executor that runs
-    // processors elsewhere may, so only the event-loop executor's are reused).
-    if (entry.executor instanceof EventLoopExecutor && task.reusable && this.pool.length < POOL_MAX) this.pool.push(task);
+  }
+
+  /**
+   * The common case without a task object: the processor runs now, on a free slot of its
+   * event-loop executor. A command of the library's it returns is the answer and null/undefined none: the request
+   * is then over and never held anything (no slot, no list entry). Anything else (a promise, a
+   * throw, a result that is not a command) goes to an InboundRequest, which owns it from there:
+   * a promise holds an executor slot until it settles.
+   */
+  private serveAtOnce(conn: Connection, request: RemotingCommand, processor: RequestProcessor, loop: EventLoopExecutor, counters: CodeCounters | null): void {
+    let outcome: unknown;
+    let threw = false;
+    let thenable = false;
+    try {
+      outcome = typeof processor === "function" ? processor(conn.context, request) : processor.processRequest(conn.context, request);
+      thenable = isThenable(outcome); // reads `then`, which may be a getter that throws
+    } catch (error) {
+      outcome = error;
+      threw = true;
+    }
+    if (!threw && !thenable) {
+      if (outcome === null || outcome === undefined) {
+        if (counters !== null) counters.recordLatency(0); // stats
+        return;
+      }
+      if (isLibraryCommand(outcome)) {
+        this.answer(conn, request, outcome, NaN);
+        if (counters !== null) counters.recordLatency(0); // stats
+        return;
+      }
+    }
+    const task = new InboundRequest(this, conn, request, processor, counters);
+    task.adopt(outcome, threw, thenable ? takeSlot(loop) : null);
+    task.accepted();
   }
 
   /**

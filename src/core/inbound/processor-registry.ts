@@ -1,4 +1,5 @@
 import { CodeTable } from "../util/code-table.ts";
+import { EventLoopExecutor } from "./event-loop-executor.ts";
 import type { RequestExecutor } from "./executor.ts";
 import type { RequestProcessor } from "./processor.ts";
 
@@ -8,6 +9,8 @@ export interface ProcessorEntry {
   readonly executor: RequestExecutor;
   /** rejectRequest of an object processor, bound; null when it has none. */
   readonly reject: (() => boolean) | null;
+  /** The executor when it runs processors on this thread (a request may then be served at once), else null. */
+  readonly onThisThread: EventLoopExecutor | null;
 }
 
 /**
@@ -70,6 +73,6 @@ export class ProcessorRegistry {
       throw new TypeError(`${method}: processor must be a function or an object with processRequest()`);
     }
     this.executorSet.add(exec);
-    return { processor, executor: exec, reject };
+    return { processor, executor: exec, reject, onThisThread: exec instanceof EventLoopExecutor ? exec : null };
   }
 }

@@ -1,9 +1,14 @@
 import { describeValue } from "../../protocol/describe-value.ts";
 import { Command, ReceivedCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
 
-/** Whether `value` can be sent as a command: one of the library's, or an object of the RemotingCommand shape. */
+/** Whether `value` is one of the library's own commands (reading it runs no user code). */
+export function isLibraryCommand(value: unknown): value is RemotingCommand {
+  return value instanceof Command || value instanceof ReceivedCommand;
+}
+
+/** Whether `value` can be sent as a command: one of the library's, or an object of the RemotingCommand shape (its getters may throw). */
 export function isCommand(value: unknown): value is RemotingCommand {
-  if (value instanceof Command || value instanceof ReceivedCommand) return true;
+  if (isLibraryCommand(value)) return true;
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
