@@ -107,6 +107,9 @@ export class BrokerLite {
   readonly #brokerName: string;
   readonly #clusterName: string;
   readonly #advertisedHost: string;
+  /** `address` as last made, and for which port: one string while the port stays (every stored message names it). */
+  #addressText = "";
+  #addressPort = -1;
   readonly #registerIntervalMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -176,7 +179,12 @@ export class BrokerLite {
 
   /** "host:port" as clients are told to reach this broker. */
   get address(): string {
-    return `${this.#advertisedHost}:${this.port}`;
+    const port = this.port;
+    if (port !== this.#addressPort) {
+      this.#addressPort = port;
+      this.#addressText = `${this.#advertisedHost}:${port}`;
+    }
+    return this.#addressText;
   }
 
   /** The broker's name in routes. */

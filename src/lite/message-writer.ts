@@ -1,3 +1,4 @@
+import { readAddress, type IpAndPort } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageExts, encodeMessageExt } from "../rocketmq/message/message-ext-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 import type { MessageExt } from "../rocketmq/message/message.ts";
@@ -15,8 +16,8 @@ export interface MessageInit {
   properties: Properties;
   sysFlag: number;
   bornTimestamp: number;
-  /** "ip:port" of the producer. */
-  bornHost: string;
+  /** "ip:port" of the producer, or that address as readAddress reads it. */
+  bornHost: string | Readonly<IpAndPort>;
   reconsumeTimes: number;
 }
 
@@ -33,6 +34,9 @@ export class MessageWriter {
   readonly #onStored: (topic: string, queueId: number) => void;
   readonly #onError: (error: unknown) => void;
   readonly #delays: DelayedDelivery;
+  /** The store host as last read, and its text: read again only when the text changes. */
+  #storeText = "";
+  #storeAddress: Readonly<IpAndPort> | null = null;
 
   constructor(options: {
     store: MessageStore;
@@ -84,15 +88,38 @@ export class MessageWriter {
   }
 
   #append(topic: string, queueId: number, messages: readonly MessageInit[]): StoredMessage[] {
-    const storeHost = this.#storeHost();
+    const storeHost = this.#storeAddressNow();
     const storeTimestamp = this.#now();
     const stored = messages.map((m) =>
       this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(m.properties[MessageConst.PROPERTY_TAGS]), (queueOffset, commitLogOffset) =>
-        encodeMessageExt({ ...m, topic, queueId, queueOffset, commitLogOffset, storeTimestamp, storeHost }),
+        encodeMessageExt({
+          body: m.body,
+          flag: m.flag,
+          properties: m.properties,
+          sysFlag: m.sysFlag,
+          bornTimestamp: m.bornTimestamp,
+          bornHost: m.bornHost,
+          reconsumeTimes: m.reconsumeTimes,
+          topic,
+          queueId,
+          queueOffset,
+          commitLogOffset,
+          storeTimestamp,
+          storeHost,
+        }),
       ),
     );
     this.#onStored(topic, queueId);
     return stored;
+  }
+
+  #storeAddressNow(): Readonly<IpAndPort> {
+    const text = this.#storeHost();
+    if (this.#storeAddress === null || text !== this.#storeText) {
+      this.#storeAddress = readAddress(text);
+      this.#storeText = text;
+    }
+    return this.#storeAddress;
   }
 
   /**

@@ -2,7 +2,7 @@ import type { ProcessorContext } from "../core/inbound/processor.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { RequestCode } from "../protocol/request-code.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
-import { parseIpAndPort, readAddress } from "../rocketmq/message/ip-address.ts";
+import { parseIpAndPort, readAddress, type IpAndPort } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageBatch } from "../rocketmq/message/message-batch-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
@@ -145,9 +145,9 @@ function batchMessages(body: Uint8Array | null, outer: Properties, clusterName: 
 /** Where a connection's producer is, kept with the connection: worked out once, not per message. */
 const BORN_HOST = "bun-remoting.lite.bornHost";
 
-function bornHostOf(ctx: ProcessorContext): string {
-  let host = ctx.attributes.get(BORN_HOST) as string | undefined;
-  if (host === undefined) ctx.attributes.set(BORN_HOST, (host = hostAndPort(ctx.remoteAddress)));
+function bornHostOf(ctx: ProcessorContext): Readonly<IpAndPort> {
+  let host = ctx.attributes.get(BORN_HOST) as Readonly<IpAndPort> | undefined;
+  if (host === undefined) ctx.attributes.set(BORN_HOST, (host = readAddress(hostAndPort(ctx.remoteAddress))));
   return host;
 }
 

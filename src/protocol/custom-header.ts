@@ -83,22 +83,51 @@ function fieldToString(name: string, value: unknown, type: HeaderFieldType | und
   return text;
 }
 
-function baseType(t: string): HeaderFieldType {
-  return (t.endsWith("!") ? t.slice(0, -1) : t) as HeaderFieldType;
+/** A schema's fields read once: their names, base types and whether each is required. */
+interface CompiledSchema {
+  readonly names: readonly string[];
+  readonly types: readonly HeaderFieldType[];
+  readonly required: readonly boolean[];
+}
+
+/** Schemas are module constants used per request: each is read once (a schema is not changed after use). */
+const compiledSchemas = new WeakMap<HeaderSchema, CompiledSchema>();
+
+function compile(schema: HeaderSchema): CompiledSchema {
+  let compiled = compiledSchemas.get(schema);
+  if (compiled === undefined) {
+    const names = Object.keys(schema);
+    const declared = names.map((name) => schema[name]!);
+    compiled = {
+      names,
+      types: declared.map((t) => (t.endsWith("!") ? t.slice(0, -1) : t) as HeaderFieldType),
+      required: declared.map((t) => t.endsWith("!")),
+    };
+    compiledSchemas.set(schema, compiled);
+  }
+  return compiled;
 }
 
 /**
  * A header object's fields as extFields strings. Null and undefined fields are left out, as in Java.
  * With a schema, only the schema's fields are taken and "double" fields are written the Java way.
+ * A schema object is read on its first use and remembered: give a changed schema as a new object.
  */
 export function encodeCustomHeader(header: object, schema?: HeaderSchema): Record<string, string> {
   const out: Record<string, string> = {};
   const values = header as Record<string, unknown>;
-  const names = schema === undefined ? Object.keys(header) : Object.keys(schema);
-  for (const name of names) {
+  if (schema === undefined) {
+    for (const name of Object.keys(header)) {
+      const value = values[name];
+      if (value !== null && value !== undefined) out[name] = fieldToString(name, value, undefined);
+    }
+    return out;
+  }
+  const { names, types } = compile(schema);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     const value = values[name];
-    if (value === null || value === undefined) continue;
-    out[name] = fieldToString(name, value, schema === undefined ? undefined : baseType(schema[name]!));
+    if (value !== null && value !== undefined) out[name] = fieldToString(name, value, types[i]);
   }
   return out;
 }
@@ -136,20 +165,22 @@ function parseField(name: string, raw: string, type: HeaderFieldType): unknown {
 /**
  * The typed header carried in `extFields`. Throws RemotingCommandError when a required field is
  * missing or a value does not parse as its type (Java only logs those and keeps the default).
+ * A schema object is read on its first use and remembered: give a changed schema as a new object.
  */
 export function decodeCustomHeader<S extends HeaderSchema>(
   extFields: Readonly<Record<string, string>> | null,
   schema: S,
 ): HeaderOf<S> {
   const out: Record<string, unknown> = {};
-  for (const name of Object.keys(schema)) {
-    const declared = schema[name]!;
+  const { names, types, required } = compile(schema);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     const raw = extFields !== null && Object.hasOwn(extFields, name) ? extFields[name] : undefined;
     if (raw === undefined || raw === null) {
-      if (declared.endsWith("!")) throw new RemotingCommandError(`the custom field ${name} is null`);
+      if (required[i]) throw new RemotingCommandError(`the custom field ${name} is null`);
       continue;
     }
-    out[name] = parseField(name, raw, baseType(declared));
+    out[name] = parseField(name, raw, types[i]!);
   }
   return out as HeaderOf<S>;
 }

@@ -14,6 +14,8 @@ const CACHE_WORDS = CACHE_MAX_LEN / 4;
 const cacheWords = new Int32Array(CACHE_SLOTS * CACHE_WORDS);
 const cacheLength = new Int32Array(CACHE_SLOTS).fill(-1);
 const cacheString: string[] = new Array<string>(CACHE_SLOTS).fill("");
+/** ASCII up to this long is built a character at a time; longer text (ids, offsets) costs less through the decoder. */
+const SHORT_ASCII = 10;
 /** One-byte strings need no cache: SEND_MESSAGE_V2's keys are single letters, many values single digits. */
 const ASCII_CHARS: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
@@ -35,7 +37,7 @@ function decodeAndCache(b: Uint8Array, start: number, end: number, slot: number)
   let high = 0;
   for (let i = start; i < end; i++) high |= b[i]!;
   let s: string;
-  if (high < 0x80) {
+  if (high < 0x80 && len <= SHORT_ASCII) {
     s = "";
     for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
   } else {

@@ -8,6 +8,9 @@ import { MASTER_ID, PermName, type TopicRouteData } from "./route-data.ts";
  * producer's queue choice (TopicPublishInfo.selectOneMessageQueue).
  */
 
+/** brokerAddrs' key of a master. */
+const MASTER_KEY = String(MASTER_ID);
+
 /** The queues a producer may send a topic's messages to (Java's TopicPublishInfo). */
 export interface TopicPublishInfo {
   /** True when the queues come from the name server's orderTopicConf. */
@@ -50,7 +53,7 @@ export function topicRouteDataToPublishInfo(topic: string, route: TopicRouteData
   for (const qd of byName) {
     if (!isWriteable(qd.perm)) continue;
     const broker = route.brokerDatas.find((bd) => bd.brokerName === qd.brokerName);
-    if (broker === undefined || !Object.hasOwn(broker.brokerAddrs, String(MASTER_ID))) continue;
+    if (broker === undefined || !Object.hasOwn(broker.brokerAddrs, MASTER_KEY)) continue;
     for (let i = 0; i < qd.writeQueueNums; i++) queues.push({ topic, brokerName: qd.brokerName, queueId: i });
   }
   return { orderTopic: false, messageQueueList: queues, route };
@@ -92,7 +95,8 @@ export function defaultTopicRoute(route: TopicRouteData, defaultTopicQueueNums =
 
 /** The master's address of `brokerName` in a route (brokerAddrs[0]), as sends and offset calls use. */
 export function masterAddressOf(route: TopicRouteData, brokerName: string): string | undefined {
-  return route.brokerDatas.find((bd) => bd.brokerName === brokerName)?.brokerAddrs[String(MASTER_ID)];
+  for (const bd of route.brokerDatas) if (bd.brokerName === brokerName) return bd.brokerAddrs[MASTER_KEY];
+  return undefined;
 }
 
 /**

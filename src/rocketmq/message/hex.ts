@@ -3,14 +3,25 @@ import { RemotingCommandError } from "../../errors.ts";
 /** Upper-case hex digits, as Java's UtilAll.bytes2string writes them. */
 export const HEX_DIGITS = "0123456789ABCDEF";
 
+/** The character codes of HEX_DIGITS (for spelling hex into bytes that one decode makes a string). */
+export const HEX_DIGIT_CODES = Uint8Array.from(HEX_DIGITS, (c) => c.charCodeAt(0));
+/** Where the digits are spelt before one decode makes them a string (a string built a character at a time costs several times more). */
+let spelt = new Uint8Array(64);
+/** The scratch grows up to this (ids are tens of digits); longer hex gets a buffer of its own. */
+const SPELT_KEPT = 4096;
+const ascii = new TextDecoder();
+
 /** `b[start, end)` as upper-case hex (UtilAll.bytes2string). */
 export function bytesToHex(b: Uint8Array, start = 0, end = b.length): string {
-  let s = "";
-  for (let i = start; i < end; i++) {
+  const length = 2 * Math.max(0, end - start);
+  if (spelt.length < length && length <= SPELT_KEPT) spelt = new Uint8Array(length);
+  const out = spelt.length >= length ? spelt : new Uint8Array(length);
+  for (let i = start, j = 0; i < end; i++, j += 2) {
     const v = b[i]!;
-    s += HEX_DIGITS[v >>> 4]! + HEX_DIGITS[v & 15]!;
+    out[j] = HEX_DIGIT_CODES[v >>> 4]!;
+    out[j + 1] = HEX_DIGIT_CODES[v & 15]!;
   }
-  return s;
+  return ascii.decode(out.subarray(0, length));
 }
 
 function nibble(text: string, i: number, what: string): number {

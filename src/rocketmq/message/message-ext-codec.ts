@@ -5,7 +5,7 @@ import { bodyCrc32 } from "../body-crc32.ts";
 import type { BodyDecompressor } from "./compression.ts";
 import { bytesToHex } from "./hex.ts";
 import { readInt64, writeInt64 } from "./int64.ts";
-import { formatIpAndPort, readAddress } from "./ip-address.ts";
+import { formatIpAndPort, readAddress, type IpAndPort } from "./ip-address.ts";
 import { MessageConst } from "./message-const.ts";
 import { compressionTypeOf, MessageSysFlag } from "./message-sys-flag.ts";
 import type { MessageExt } from "./message.ts";
@@ -260,12 +260,12 @@ export interface MessageExtInit {
   sysFlag?: number;
   /** When the producer created the message (ms since the epoch). */
   bornTimestamp: number;
-  /** "ip:port" or "[v6]:port" (IPv4-mapped IPv6 addresses are stored as IPv4, as Java does). */
-  bornHost: string;
+  /** "ip:port" or "[v6]:port" (IPv4-mapped IPv6 addresses are stored as IPv4, as Java does), or that address as readAddress reads it (a writer storing many messages from one producer reads it once). */
+  bornHost: string | Readonly<IpAndPort>;
   /** When the broker stored it (ms since the epoch). */
   storeTimestamp: number;
-  /** "ip:port" of the broker that stored it. */
-  storeHost: string;
+  /** "ip:port" of the broker that stored it, or that address as readAddress reads it. */
+  storeHost: string | Readonly<IpAndPort>;
   /** How many times the message was sent back for a retry (0 by default). */
   reconsumeTimes?: number;
   /** The prepared message's commit-log offset for a transaction's commit or rollback; 0 otherwise. */
@@ -285,8 +285,8 @@ export function encodeMessageExt(init: MessageExtInit): Uint8Array {
   if (topic.length > 127) throw new RemotingCommandError(`topic of ${topic.length} bytes does not fit a record's 1-byte TOPICLEN (at most 127)`);
   const props = propertiesBytes(init.properties);
   if (props.length > 32767) throw new RemotingCommandError(`properties of ${props.length} bytes do not fit a record's PROPSLEN (at most 32767)`);
-  const born = readAddress(init.bornHost);
-  const store = readAddress(init.storeHost);
+  const born = typeof init.bornHost === "string" ? readAddress(init.bornHost) : init.bornHost;
+  const store = typeof init.storeHost === "string" ? readAddress(init.storeHost) : init.storeHost;
   let sysFlag = (init.sysFlag ?? 0) & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
   if (born.ip.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
   if (store.ip.length === 16) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;

@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { writeInt16, writeInt32 } from "../../protocol/byte-writer.ts";
-import { bytesToHex, HEX_DIGITS, hexToBytes } from "./hex.ts";
+import { bytesToHex, HEX_DIGIT_CODES, hexToBytes } from "./hex.ts";
 import { formatIp, parseIp } from "./ip-address.ts";
 
 /*
@@ -34,15 +34,17 @@ function monthBounds(ms: number, utc: boolean): [number, number] {
   return [new Date(d.getFullYear(), d.getMonth(), 1).getTime(), new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime()];
 }
 
-function hexOfInt(value: number, digits: number): string {
-  let s = "";
-  for (let shift = (digits - 1) * 4; shift >= 0; shift -= 4) s += HEX_DIGITS[(value >>> shift) & 15]!;
-  return s;
+const ascii = new TextDecoder();
+
+/** Spells `value`'s low `digits` hex digits into `out` at `at`. */
+function spellHex(out: Uint8Array, at: number, value: number, digits: number): void {
+  for (let i = digits - 1; i >= 0; i--, value >>>= 4) out[at + i] = HEX_DIGIT_CODES[value & 15]!;
 }
 
 /** Makes UNIQ_KEY values as Java's MessageClientIDSetter.createUniqID does. */
 export class MessageIdGenerator {
-  readonly #fixed: string;
+  /** The id's characters: the fixed part spelt once, the time and counter digits rewritten per id, one decode makes the string. */
+  readonly #spelt: Uint8Array;
   readonly #clock: () => number;
   readonly #utc: boolean;
   #counter: number;
@@ -58,7 +60,9 @@ export class MessageIdGenerator {
     fixed.set(ip);
     writeInt16(fixed, ip.length, pid);
     writeInt32(fixed, ip.length + 2, processHash);
-    this.#fixed = bytesToHex(fixed);
+    const fixedDigits = bytesToHex(fixed);
+    this.#spelt = new Uint8Array(fixedDigits.length + 12);
+    for (let i = 0; i < fixedDigits.length; i++) this.#spelt[i] = fixedDigits.charCodeAt(i);
     this.#clock = source.clock ?? Date.now;
     this.#utc = source.timeZone === "utc";
     this.#counter = source.counter ?? 0;
@@ -72,7 +76,10 @@ export class MessageIdGenerator {
     if (elapsed < 0 && elapsed > -1_000_000) elapsed = 0; // a clock stepped back a little (NTP)
     const counter = this.#counter;
     this.#counter = (counter + 1) | 0;
-    return this.#fixed + hexOfInt(elapsed, 8) + hexOfInt(counter, 4);
+    const spelt = this.#spelt;
+    spellHex(spelt, spelt.length - 12, elapsed, 8);
+    spellHex(spelt, spelt.length - 4, counter, 4);
+    return ascii.decode(spelt);
   }
 }
 
