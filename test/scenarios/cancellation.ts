@@ -124,6 +124,33 @@ export const cancellation = group("invoke options and cancellation", (scenario) 
     assert.equal(client.stats.pendingCalls, 0);
   });
 
+  scenario("an abort reaches only the calls still watching the signal: a call started during it (from another call's callback) is not aborted", async (h) => {
+    let arrived = 0;
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, h.echo);
+      s.registerProcessor(NEVER, () => (arrived++, null));
+    });
+    const client = h.client();
+    const addr = h.addrOf(server);
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const later = deferred<RemotingCommand>();
+    const first = asyncCall((cb) =>
+      client.invokeAsync(addr, h.lib.createRequest(NEVER), { timeoutMs: 10_000, signal }, (error, response) => {
+        cb(error, response);
+        client.closeChannel(addr); // ends the second call now: its object is free for the next one
+        client.invokeAsync(addr, h.lib.createRequest(ECHO), 3000, (e, r) => (e === null ? later.resolve(r!) : later.reject(e)));
+      }),
+    );
+    const second = asyncCall((cb) => client.invokeAsync(addr, h.lib.createRequest(NEVER), { timeoutMs: 10_000, signal }, cb));
+    await waitFor(() => arrived === 2, "both calls sent"); // on the connection that the first one's callback closes
+    controller.abort(new Error("enough"));
+    assert.ok((await within(first.done, 2000, "the first call")).error instanceof h.lib.RemotingAbortedError);
+    const secondError = (await within(second.done, 2000, "the second call")).error;
+    assert.ok(secondError instanceof h.lib.RemotingSendRequestError, `the second call failed by the close, before the abort reached it: ${String(secondError)}`);
+    assert.equal((await within(later.promise, 3000, "the call made during the abort")).code, 0);
+  });
+
   scenario("an already-aborted signal fails the call at once and sends nothing; so does an abort while the connect is pending", async (h) => {
     const raw = await h.rawServer((conn, request) => conn.reply(request));
     const client = h.client();

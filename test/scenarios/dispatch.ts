@@ -81,6 +81,33 @@ export const dispatch = group("dispatch and response codes", (scenario) => {
     });
   }
 
+  scenario("a synchronous processor runs in an executor slot: stats.inFlight counts it while it runs, and gives it back after", async (h) => {
+    const { createRequest, createResponse } = h.lib;
+    const inFlightSeen: number[] = [];
+    const server = await h.server({ maxInFlightRequests: 1 }, (s) => s.registerProcessor(ECHO, () => (inFlightSeen.push(server.stats.inFlight), createResponse(0, "ok"))));
+    const client = h.client();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000)));
+    assert.deepEqual(answers.map((a) => a.code), Array(20).fill(0));
+    assert.deepEqual(inFlightSeen, Array(20).fill(1), "each ran holding the one slot");
+    assert.equal(server.stats.inFlight, 0);
+  });
+
+  scenario("an EventLoopExecutor subclass's execute() sees every request of its processors", async (h) => {
+    const { createRequest, EventLoopExecutor } = h.lib;
+    let executed = 0;
+    class Counting extends EventLoopExecutor {
+      override execute(task: Parameters<InstanceType<typeof EventLoopExecutor>["execute"]>[0]): boolean {
+        executed++;
+        return super.execute(task);
+      }
+    }
+    const counting = new Counting({ maxInFlight: 8, maxQueued: 8 });
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo, counting));
+    const client = h.client();
+    for (let i = 0; i < 5; i++) assert.equal((await client.invokeSync(h.addrOf(server), createRequest(ECHO), 3000)).code, 0);
+    assert.equal(executed, 5);
+  });
+
   scenario("the default processor takes unregistered codes; a code's own processor wins", async (h) => {
     const { createRequest, createResponse } = h.lib;
     const seen: number[] = [];

@@ -159,6 +159,29 @@ export const processorResults = group("what processors return", (scenario) => {
     await assertIdle(server, "after the frozen answers");
   });
 
+  scenario("a processor that closes its own connection: the requests read after it in the same chunk never run and hold no slot, sync or async", async (h) => {
+    const { createRequest, createResponse, encodeFrame } = h.lib;
+    for (const settles of [true, false]) {
+      const ran: number[] = [];
+      const server = await h.server({}, (s) =>
+        s.registerProcessor(LATER, ((ctx: ProcessorContext, request: RemotingCommand) => {
+          ran.push(request.opaque);
+          if (request.opaque === 1) {
+            ctx.channel.close();
+            return settles ? createResponse(0, "closing") : new Promise(() => {});
+          }
+          return new Promise(() => {}); // never settles: only a drop can give its slot back
+        }) as unknown as ProcessorFunction),
+      );
+      const raw = await h.rawClient(server.port);
+      await raw.send(new Uint8Array([1, 2, 3].flatMap((opaque) => [...encodeFrame(createRequest(LATER, { opaque }))])));
+      await within(raw.closed.promise, 3000, "the close");
+      await waitFor(() => server.stats.droppedRequests === 2, `the two later requests counted as dropped (${server.stats.droppedRequests})`, 2000);
+      assert.deepEqual(ran, [1], "only the request that closed ran");
+      await waitFor(() => server.stats.inFlight === 0, `every slot given back (inFlight ${server.stats.inFlight})`, 2000);
+    }
+  });
+
   scenario("a processor returning undefined answers later with ctx.writeResponse, sync and async alike", async (h) => {
     const { createRequest, createResponse } = h.lib;
     const server = await h.server({}, (s) =>

@@ -76,16 +76,15 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
   ) {}
 
   /**
-   * Takes over a request whose processor Inbound already ran at once and that did not simply
-   * answer: its promise (holding the executor slot `settled` gives back), the error it threw, or a
+   * Takes over a request whose processor Inbound already ran at once, in the executor slot that
+   * `settled` gives back, and that did not simply answer: its promise, the error it threw, or a
    * result that is not a command.
    */
-  adopt(outcome: unknown, threw: boolean, settled: (() => void) | null): void {
+  adopt(outcome: unknown, threw: boolean, settled: () => void): void {
     this.state = RUNNING;
     this.settled = settled;
-    this.trace = null;
     if (threw) this.fail(outcome);
-    else if (settled !== null) this.follow(outcome as PromiseLike<unknown>);
+    else if (isThenable(outcome)) this.follow(outcome);
     else this.complete(outcome);
   }
 
@@ -96,6 +95,12 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
    */
   accepted(): void {
     if (this.state === DONE) return;
+    if (!this.conn.isActive) {
+      // Its processor closed the connection (or it closed meanwhile): connectionClosed() has run
+      // and will not see it, so it ends here, giving its slot back whatever its promise does.
+      this.drop();
+      return;
+    }
     this.startedAt = this.owner.coarseNow(); // still the arrival's turn
     this.conn.requests.push(this);
   }

@@ -110,7 +110,7 @@ export class Inbound implements RequestOwner {
       return;
     }
     const loop = entry.onThisThread;
-    if (loop !== null && hasFreeSlot(loop) && this.hooks.isEmpty && !isTraced(processChannel) && typeof entry.processor !== "string") {
+    if (loop !== null && conn.isActive && hasFreeSlot(loop) && this.hooks.isEmpty && !isTraced(processChannel) && typeof entry.processor !== "string") {
       this.serveAtOnce(conn, request, entry.processor, loop, counters);
       return;
     }
@@ -130,13 +130,15 @@ export class Inbound implements RequestOwner {
   }
 
   /**
-   * The common case without a task object: the processor runs now, on a free slot of its
-   * event-loop executor. A command of the library's it returns is the answer and null/undefined none: the request
-   * is then over and never held anything (no slot, no list entry). Anything else (a promise, a
-   * throw, a result that is not a command) goes to an InboundRequest, which owns it from there:
-   * a promise holds an executor slot until it settles.
+   * The common case without a task object: the processor runs now, in a slot of its event-loop
+   * executor taken for the call (so the executor's bound and stats hold while it runs, re-entrant
+   * requests included). A command of the library's it returns is the answer and null/undefined
+   * none: the slot is given back and the request is over, having been in no list. Anything else (a
+   * promise, a throw, a result that is not a command) goes to an InboundRequest with the slot,
+   * which owns both from there.
    */
   private serveAtOnce(conn: Connection, request: RemotingCommand, processor: RequestProcessor, loop: EventLoopExecutor, counters: CodeCounters | null): void {
+    const settled = takeSlot(loop);
     let outcome: unknown;
     let threw = false;
     let thenable = false;
@@ -147,19 +149,17 @@ export class Inbound implements RequestOwner {
       outcome = error;
       threw = true;
     }
-    if (!threw && !thenable) {
-      if (outcome === null || outcome === undefined) {
-        if (counters !== null) counters.recordLatency(0); // stats
-        return;
+    if (!threw && !thenable && (outcome === null || outcome === undefined || isLibraryCommand(outcome))) {
+      try {
+        if (outcome != null) this.answer(conn, request, outcome, NaN);
+      } finally {
+        settled();
       }
-      if (isLibraryCommand(outcome)) {
-        this.answer(conn, request, outcome, NaN);
-        if (counters !== null) counters.recordLatency(0); // stats
-        return;
-      }
+      if (counters !== null) counters.recordLatency(0); // stats
+      return;
     }
     const task = new InboundRequest(this, conn, request, processor, counters);
-    task.adopt(outcome, threw, thenable ? takeSlot(loop) : null);
+    task.adopt(outcome, threw, settled);
     task.accepted();
   }
 

@@ -9,7 +9,10 @@ export interface ProcessorEntry {
   readonly executor: RequestExecutor;
   /** rejectRequest of an object processor, bound; null when it has none. */
   readonly reject: (() => boolean) | null;
-  /** The executor when it runs processors on this thread (a request may then be served at once), else null. */
+  /**
+   * The executor when it is the library's own EventLoopExecutor (a request may then be served at
+   * once, without going through execute()), else null: a subclass's execute() is always called.
+   */
   readonly onThisThread: EventLoopExecutor | null;
 }
 
@@ -73,6 +76,6 @@ export class ProcessorRegistry {
       throw new TypeError(`${method}: processor must be a function or an object with processRequest()`);
     }
     this.executorSet.add(exec);
-    return { processor, executor: exec, reject, onThisThread: exec instanceof EventLoopExecutor ? exec : null };
+    return { processor, executor: exec, reject, onThisThread: exec.constructor === EventLoopExecutor ? (exec as EventLoopExecutor) : null };
   }
 }

@@ -22,8 +22,10 @@ export class AbortWatch<T> {
     if (watched === undefined) {
       const members = new Set<T>();
       const listener = (): void => {
-        this.bySignal.delete(signal);
-        for (const m of [...members]) this.onAbort(m, signal);
+        // The live set: a member that ends meanwhile (one onAbort can end others) leaves it, and
+        // is not reached, even if its object is reused for something else.
+        for (const m of members) this.onAbort(m, signal);
+        if (this.bySignal.get(signal) === watched) this.bySignal.delete(signal);
         members.clear();
       };
       watched = { members, listener };

@@ -76,7 +76,9 @@ export class OutboundCalls {
   private lastOpaque = nextOpaque();
   private readonly captureCallSites: boolean;
   /** Calls by the signal that can abort them (one listener per signal). */
-  private readonly aborts = new AbortWatch<Call>((call, signal) => this.finish(call, new RemotingAbortedError(call.addr, { cause: signal.reason })));
+  private readonly aborts = new AbortWatch<Call>((call, signal) => {
+    if (call.signal === signal) this.finish(call, new RemotingAbortedError(call.addr, { cause: signal.reason }));
+  });
 
   constructor(private readonly parts: OutboundParts) {
     this.asyncPermits = new Permits(parts.options.asyncSemaphoreValue);
