@@ -77,14 +77,14 @@ export class InboundRequest implements ExecutorTask, LiveRequest {
 
   /**
    * Takes over a request whose processor Inbound already ran at once, in the executor slot that
-   * `settled` gives back, and that did not simply answer: its promise, the error it threw, or a
-   * result that is not a command.
+   * `settled` gives back, and that did not simply answer: its promise (`thenable`: as Inbound
+   * found it, `then` is not read again), the error it threw, or a result that is not a command.
    */
-  adopt(outcome: unknown, threw: boolean, settled: () => void): void {
+  adopt(outcome: unknown, threw: boolean, thenable: boolean, settled: () => void): void {
     this.state = RUNNING;
     this.settled = settled;
     if (threw) this.fail(outcome);
-    else if (isThenable(outcome)) this.follow(outcome);
+    else if (thenable) this.follow(outcome as PromiseLike<unknown>);
     else this.complete(outcome);
   }
 

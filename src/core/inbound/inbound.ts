@@ -159,7 +159,7 @@ export class Inbound implements RequestOwner {
       return;
     }
     const task = new InboundRequest(this, conn, request, processor, counters);
-    task.adopt(outcome, threw, settled);
+    task.adopt(outcome, threw, thenable, settled);
     task.accepted();
   }
 
