@@ -29,25 +29,21 @@ export const workerGroupMisuse = group("worker groups refuse what they cannot ru
     assert.throws(() => h.client().registerProcessor(ECHO, h.echo, workers), TypeError);
   });
 
-  scenario("a registered name the module does not export: group.ready() rejects naming it, and server.start() rejects too", async (h) => {
+  scenario("a registered name the module does not export: group.ready() rejects naming it, and so do server.start() and client.start() (processors for server-to-client requests)", async (h) => {
     const workers = workerGroup(h);
     const server = h.newServer();
-    server.registerProcessor(ECHO, "echo", workers);
-    server.registerProcessor(MISSING, "noSuchExport", workers);
+    const client = h.client();
+    for (const endpoint of [server, client]) {
+      endpoint.registerProcessor(ECHO, "echo", workers);
+      endpoint.registerProcessor(MISSING, "noSuchExport", workers);
+    }
     const notReady = await within(rejectionOf(workers.ready()), 10_000, "group.ready()");
     assert.match(notReady.message, /noSuchExport/);
-    const notStarted = await within(rejectionOf(server.start()), 10_000, "server.start()");
-    assert.match(notStarted.message, /noSuchExport/);
-  });
-
-  scenario("the same on a client (processors for server-to-client requests): client.start() rejects naming the missing name", async (h) => {
-    const workers = workerGroup(h);
-    const client = h.client();
-    client.registerProcessor(ECHO, "echo", workers);
-    client.registerProcessor(MISSING, "noSuchExport", workers);
-    const notStarted = await within(rejectionOf(client.start()), 10_000, "client.start()");
-    assert.ok(notStarted instanceof h.lib.RemotingWorkerError, String(notStarted));
-    assert.match(notStarted.message, /noSuchExport/);
+    for (const [what, endpoint] of [["server", server], ["client", client]] as const) {
+      const notStarted = await within(rejectionOf(endpoint.start()), 10_000, `${what}.start()`);
+      assert.ok(notStarted instanceof h.lib.RemotingWorkerError, `${what}: ${String(notStarted)}`);
+      assert.match(notStarted.message, /noSuchExport/);
+    }
   });
 
   scenario("a group that is ready already: a name its module does not export is refused at registration or by start(), naming it", async (h) => {
