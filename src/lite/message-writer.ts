@@ -34,9 +34,6 @@ export class MessageWriter {
   readonly #onStored: (topic: string, queueId: number) => void;
   readonly #onError: (error: unknown) => void;
   readonly #delays: DelayedDelivery;
-  /** The store host as last read, and its text: read again only when the text changes. */
-  #storeText = "";
-  #storeAddress: Readonly<IpAndPort> | null = null;
 
   constructor(options: {
     store: MessageStore;
@@ -88,7 +85,7 @@ export class MessageWriter {
   }
 
   #append(topic: string, queueId: number, messages: readonly MessageInit[]): StoredMessage[] {
-    const storeHost = this.#storeAddressNow();
+    const storeHost = readAddress(this.#storeHost());
     const storeTimestamp = this.#now();
     const stored = messages.map((m) =>
       this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(m.properties[MessageConst.PROPERTY_TAGS]), (queueOffset, commitLogOffset) =>
@@ -111,15 +108,6 @@ export class MessageWriter {
     );
     this.#onStored(topic, queueId);
     return stored;
-  }
-
-  #storeAddressNow(): Readonly<IpAndPort> {
-    const text = this.#storeHost();
-    if (this.#storeAddress === null || text !== this.#storeText) {
-      this.#storeAddress = readAddress(text);
-      this.#storeText = text;
-    }
-    return this.#storeAddress;
   }
 
   /**

@@ -1,15 +1,13 @@
-import { RemotingCommandError } from "../errors.ts";
+import { MQClientError, RemotingCommandError } from "../errors.ts";
 import type { MessageQueue } from "./message-queue.ts";
-import { MASTER_ID, PermName, type TopicRouteData } from "./route-data.ts";
+import { masterOfBroker, PermName, type TopicRouteData } from "./route-data.ts";
+import { ClientErrorCode } from "./send-result.ts";
 
 /*
  * From a topic's route to the queues a producer sends to and a consumer reads
  * (MQClientInstance.topicRouteData2TopicPublishInfo / topicRouteData2TopicSubscribeInfo), and the
  * producer's queue choice (TopicPublishInfo.selectOneMessageQueue).
  */
-
-/** brokerAddrs' key of a master. */
-const MASTER_KEY = String(MASTER_ID);
 
 /** The queues a producer may send a topic's messages to (Java's TopicPublishInfo). */
 export interface TopicPublishInfo {
@@ -53,7 +51,7 @@ export function topicRouteDataToPublishInfo(topic: string, route: TopicRouteData
   for (const qd of byName) {
     if (!isWriteable(qd.perm)) continue;
     const broker = route.brokerDatas.find((bd) => bd.brokerName === qd.brokerName);
-    if (broker === undefined || !Object.hasOwn(broker.brokerAddrs, MASTER_KEY)) continue;
+    if (broker === undefined || masterOfBroker(broker) === undefined) continue;
     for (let i = 0; i < qd.writeQueueNums; i++) queues.push({ topic, brokerName: qd.brokerName, queueId: i });
   }
   return { orderTopic: false, messageQueueList: queues, route };
@@ -95,8 +93,20 @@ export function defaultTopicRoute(route: TopicRouteData, defaultTopicQueueNums =
 
 /** The master's address of `brokerName` in a route (brokerAddrs[0]), as sends and offset calls use. */
 export function masterAddressOf(route: TopicRouteData, brokerName: string): string | undefined {
-  for (const bd of route.brokerDatas) if (bd.brokerName === brokerName) return bd.brokerAddrs[MASTER_KEY];
+  for (const broker of route.brokerDatas) if (broker.brokerName === brokerName) return masterOfBroker(broker);
   return undefined;
+}
+
+/**
+ * The master's address of `brokerName` in the first of `routes` that names one; an MQClientError
+ * (Java's "The broker[...] not exist", BROKER_NOT_EXIST_EXCEPTION) when none does.
+ */
+export function requireMasterAddress(routes: Iterable<TopicRouteData>, brokerName: string): string {
+  for (const route of routes) {
+    const addr = masterAddressOf(route, brokerName);
+    if (addr !== undefined) return addr;
+  }
+  throw new MQClientError(`The broker[${brokerName}] not exist`, { responseCode: ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION });
 }
 
 /**

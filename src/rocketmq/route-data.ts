@@ -31,6 +31,14 @@ export interface QueueData {
   topicSysFlag: number;
 }
 
+/** brokerAddrs' key of a master. */
+const MASTER_KEY = String(MASTER_ID);
+
+/** The master's "ip:port" in a broker group (brokerAddrs[MASTER_ID]), if it has one. */
+export function masterOfBroker(broker: BrokerData): string | undefined {
+  return broker.brokerAddrs[MASTER_KEY];
+}
+
 /** One broker group: its master (id 0) and slaves, by broker id. */
 export interface BrokerData {
   /** The cluster the broker belongs to. */

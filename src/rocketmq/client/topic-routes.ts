@@ -2,7 +2,8 @@ import type { RemotingClient } from "../../core/endpoint/remoting-client.ts";
 import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { createRouteInfoRequest } from "../requests.ts";
-import { MASTER_ID, parseTopicRouteData, type TopicRouteData } from "../route-data.ts";
+import { masterOfBroker, parseTopicRouteData, type TopicRouteData } from "../route-data.ts";
+import { requireMasterAddress } from "../publish-info.ts";
 import { ClientErrorCode } from "../send-result.ts";
 
 /**
@@ -70,14 +71,7 @@ export class TopicRoutes {
    * broker[...] not exist", BROKER_NOT_EXIST_EXCEPTION) when no route names it.
    */
   masterAddress(brokerName: string): string {
-    for (const route of this.#routes.values()) {
-      for (const broker of route.brokerDatas) {
-        if (broker.brokerName !== brokerName) continue;
-        const addr = broker.brokerAddrs[String(MASTER_ID)];
-        if (addr !== undefined) return addr;
-      }
-    }
-    throw new MQClientError(`The broker[${brokerName}] not exist`, { responseCode: ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION });
+    return requireMasterAddress(this.#routes.values(), brokerName);
   }
 
   /** Every broker master named by a cached route: broker name -> address. */
@@ -85,7 +79,7 @@ export class TopicRoutes {
     const masters = new Map<string, string>();
     for (const route of this.#routes.values()) {
       for (const broker of route.brokerDatas) {
-        const addr = broker.brokerAddrs[String(MASTER_ID)];
+        const addr = masterOfBroker(broker);
         if (addr !== undefined) masters.set(broker.brokerName, addr);
       }
     }

@@ -22,7 +22,7 @@ import { topicRouteDataToSubscribeInfo } from "../publish-info.ts";
 import { buildPullSysFlag, createPullMessageRequest } from "../pull-headers.ts";
 import { processPullResponse, processPullResult, PullStatus, type PullResponse } from "../pull-result.ts";
 import type { MessageExt } from "../message/message.ts";
-import { MASTER_ID } from "../route-data.ts";
+import { masterOfBroker } from "../route-data.ts";
 import { buildSubscriptionData, ExpressionType, SUB_ALL } from "../subscription.ts";
 import { commitOffset, maxOffsetOf, offsetByTimestamp, readCommittedOffset } from "./broker-offsets.ts";
 import { resolveConsumerOptions, type ConsumerInit, type ConsumerOptions } from "./consumer-options.ts";
@@ -355,7 +355,7 @@ export class Consumer implements AsyncIterable<ConsumerMessage> {
     const route = this.#routes!.get(topic) ?? (await this.#routes!.refresh(topic));
     if (route === null) return null;
     const mqAll = topicRouteDataToSubscribeInfo(topic, route).sort(compareMessageQueues);
-    const masters = route.brokerDatas.map((b) => b.brokerAddrs[String(MASTER_ID)]).filter((a): a is string => a !== undefined);
+    const masters = route.brokerDatas.map(masterOfBroker).filter((a): a is string => a !== undefined);
     if (mqAll.length === 0 || masters.length === 0) return null;
     const addr = masters[Math.floor(Math.random() * masters.length)]!;
     const request = createHeaderRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, GetConsumerListByGroupRequestHeader, { consumerGroup: this.#options.group }, { version: RemotingVersion.V4_9_8 });

@@ -1,27 +1,42 @@
 import { RemotingCommandError } from "../../errors.ts";
 
 /** Upper-case hex digits, as Java's UtilAll.bytes2string writes them. */
-export const HEX_DIGITS = "0123456789ABCDEF";
+const HEX_DIGITS = "0123456789ABCDEF";
 
-/** The character codes of HEX_DIGITS (for spelling hex into bytes that one decode makes a string). */
-export const HEX_DIGIT_CODES = Uint8Array.from(HEX_DIGITS, (c) => c.charCodeAt(0));
+/** The character codes of HEX_DIGITS. */
+const HEX_DIGIT_CODES = Uint8Array.from(HEX_DIGITS, (c) => c.charCodeAt(0));
 /** Where the digits are spelt before one decode makes them a string (a string built a character at a time costs several times more). */
 let spelt = new Uint8Array(64);
 /** The scratch grows up to this (ids are tens of digits); longer hex gets a buffer of its own. */
 const SPELT_KEPT = 4096;
 const ascii = new TextDecoder();
 
+/** Writes the hex digits of `b[start, end)` as character codes into `out` from `at` (two per byte). */
+export function spellHexBytes(out: Uint8Array, at: number, b: Uint8Array, start = 0, end = b.length): void {
+  for (let i = start, j = at; i < end; i++, j += 2) {
+    const v = b[i]!;
+    out[j] = HEX_DIGIT_CODES[v >>> 4]!;
+    out[j + 1] = HEX_DIGIT_CODES[v & 15]!;
+  }
+}
+
+/** Writes the low `digits` hex digits of `value` as character codes into `out` from `at`. */
+export function spellHexInt(out: Uint8Array, at: number, value: number, digits: number): void {
+  for (let i = digits - 1; i >= 0; i--, value >>>= 4) out[at + i] = HEX_DIGIT_CODES[value & 15]!;
+}
+
+/** The string of spelt character codes (ASCII). */
+export function spelledText(codes: Uint8Array): string {
+  return ascii.decode(codes);
+}
+
 /** `b[start, end)` as upper-case hex (UtilAll.bytes2string). */
 export function bytesToHex(b: Uint8Array, start = 0, end = b.length): string {
   const length = 2 * Math.max(0, end - start);
   if (spelt.length < length && length <= SPELT_KEPT) spelt = new Uint8Array(length);
   const out = spelt.length >= length ? spelt : new Uint8Array(length);
-  for (let i = start, j = 0; i < end; i++, j += 2) {
-    const v = b[i]!;
-    out[j] = HEX_DIGIT_CODES[v >>> 4]!;
-    out[j + 1] = HEX_DIGIT_CODES[v & 15]!;
-  }
-  return ascii.decode(out.subarray(0, length));
+  spellHexBytes(out, 0, b, start, end);
+  return spelledText(out.subarray(0, length));
 }
 
 function nibble(text: string, i: number, what: string): number {

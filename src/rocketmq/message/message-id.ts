@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { writeInt16, writeInt32 } from "../../protocol/byte-writer.ts";
-import { bytesToHex, HEX_DIGIT_CODES, hexToBytes } from "./hex.ts";
+import { hexToBytes, spellHexBytes, spellHexInt, spelledText } from "./hex.ts";
 import { formatIp, parseIp } from "./ip-address.ts";
 
 /*
@@ -34,12 +34,6 @@ function monthBounds(ms: number, utc: boolean): [number, number] {
   return [new Date(d.getFullYear(), d.getMonth(), 1).getTime(), new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime()];
 }
 
-const ascii = new TextDecoder();
-
-/** Spells `value`'s low `digits` hex digits into `out` at `at`. */
-function spellHex(out: Uint8Array, at: number, value: number, digits: number): void {
-  for (let i = digits - 1; i >= 0; i--, value >>>= 4) out[at + i] = HEX_DIGIT_CODES[value & 15]!;
-}
 
 /** Makes UNIQ_KEY values as Java's MessageClientIDSetter.createUniqID does. */
 export class MessageIdGenerator {
@@ -60,9 +54,8 @@ export class MessageIdGenerator {
     fixed.set(ip);
     writeInt16(fixed, ip.length, pid);
     writeInt32(fixed, ip.length + 2, processHash);
-    const fixedDigits = bytesToHex(fixed);
-    this.#spelt = new Uint8Array(fixedDigits.length + 12);
-    for (let i = 0; i < fixedDigits.length; i++) this.#spelt[i] = fixedDigits.charCodeAt(i);
+    this.#spelt = new Uint8Array(2 * fixed.length + 12);
+    spellHexBytes(this.#spelt, 0, fixed);
     this.#clock = source.clock ?? Date.now;
     this.#utc = source.timeZone === "utc";
     this.#counter = source.counter ?? 0;
@@ -77,9 +70,9 @@ export class MessageIdGenerator {
     const counter = this.#counter;
     this.#counter = (counter + 1) | 0;
     const spelt = this.#spelt;
-    spellHex(spelt, spelt.length - 12, elapsed, 8);
-    spellHex(spelt, spelt.length - 4, counter, 4);
-    return ascii.decode(spelt);
+    spellHexInt(spelt, spelt.length - 12, elapsed, 8);
+    spellHexInt(spelt, spelt.length - 4, counter, 4);
+    return spelledText(spelt);
   }
 }
 

@@ -17,7 +17,7 @@ import { MixAll } from "../message/topics.ts";
 import { checkMessage } from "../message/validators.ts";
 import { deflateBody } from "../message/zlib-compression.ts";
 import type { MessageQueue } from "../message-queue.ts";
-import { defaultTopicRoute, masterAddressOf, selectOneMessageQueue, SendQueueIndex, topicRouteDataToPublishInfo, type TopicPublishInfo } from "../publish-info.ts";
+import { defaultTopicRoute, requireMasterAddress, selectOneMessageQueue, SendQueueIndex, topicRouteDataToPublishInfo, type TopicPublishInfo } from "../publish-info.ts";
 import { buildSendMessageRequestHeader, createSendMessageRequest } from "../send-headers.ts";
 import { ClientErrorCode, processSendResponse, sendFailedError, SendStatus, shouldRetrySend, type SendResult } from "../send-result.ts";
 import { resolveProducerOptions, type ProducerInit, type ProducerOptions } from "./producer-options.ts";
@@ -162,7 +162,7 @@ export class Producer {
       const opts = sendOptions(options);
       const info = await this.#publishInfoOf(prepared.topic);
       const queue = this.#fixedQueue(info, prepared, opts) ?? selectOneMessageQueue(info.messageQueueList, this.#queueIndex);
-      const addr = this.#brokerAddress(info, queue);
+      const addr = requireMasterAddress([info.route], queue.brokerName);
       await this.#client!.invokeOneway(addr, this.#request(prepared, queue), { timeoutMs: opts.timeoutMs ?? this.#options.sendTimeoutMs, signal: opts.signal });
     });
   }
@@ -251,7 +251,7 @@ export class Producer {
       }
       brokersSent.push(queue.brokerName);
       try {
-        const addr = this.#brokerAddress(info, queue);
+        const addr = requireMasterAddress([info.route], queue.brokerName);
         const response = await this.#client!.invokeSync(addr, this.#request(prepared, queue), { timeoutMs: remaining, signal: opts.signal });
         const result = toResult(processSendResponse(response, { topic: prepared.topic, brokerName: queue.brokerName, brokerAddr: addr, uniqueIds: prepared.uniqueIds }));
         if (result.status === SendStatus.SEND_OK || !o.retryAnotherBrokerWhenNotStoreOK) return result;
@@ -283,11 +283,7 @@ export class Producer {
     return chosen as MessageQueue;
   }
 
-  #brokerAddress(info: TopicPublishInfo, queue: MessageQueue): string {
-    const addr = masterAddressOf(info.route, queue.brokerName);
-    if (addr === undefined) throw new MQClientError(`The broker[${queue.brokerName}] not exist`, { responseCode: ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION });
-    return addr;
-  }
+
 
   #request(prepared: PreparedSend, queue: MessageQueue) {
     const o = this.#options;
