@@ -137,17 +137,22 @@ export class HeaderFields {
 }
 
 /**
- * `cmd` with the opaque and flag it is sent with: set on `cmd` itself, or, when `cmd` cannot be
- * changed (a frozen command, such as a response kept as a constant), on a copy of its fields.
+ * `cmd` with the opaque and flag it is sent with: set on `cmd` itself, or on a copy of its fields
+ * when `cmd` must not change: a received command (a processor forwarding the request it is
+ * serving: its answer still needs the opaque and flag it arrived with) or one that cannot change
+ * (a frozen command, such as a response kept as a constant).
  */
 export function stampCommand(cmd: RemotingCommand, opaque: number, flag: number): RemotingCommand {
-  try {
-    cmd.opaque = opaque;
-    cmd.flag = flag;
-    return cmd;
-  } catch {
-    return new Command(cmd.code, cmd.language, cmd.version, opaque, flag, cmd.remark, cmd.extFields, cmd.body, cmd.serializeType);
+  if (!(cmd instanceof ReceivedCommand)) {
+    try {
+      cmd.opaque = opaque;
+      cmd.flag = flag;
+      return cmd;
+    } catch {
+      // frozen: copied below
+    }
   }
+  return new Command(cmd.code, cmd.language, cmd.version, opaque, flag, cmd.remark, cmd.extFields, cmd.body, cmd.serializeType);
 }
 
 /** The process-wide opaque counter: a field of one object, cheaper for JSC than a module `let`. */

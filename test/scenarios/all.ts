@@ -1,7 +1,7 @@
 import { backpressure } from "./backpressure.ts";
 import { bodies } from "./bodies.ts";
 import { cancellation } from "./cancellation.ts";
-import { commandReuse } from "./command-reuse.ts";
+import { commandReuse, forwardedRequests } from "./command-reuse.ts";
 import { connectionClose } from "./connection-close.ts";
 import { deadlines } from "./deadlines.ts";
 import { dispatch } from "./dispatch.ts";
@@ -47,6 +47,7 @@ export const allGroups: readonly ScenarioGroup[] = [
   processorResults,
   processorContext,
   commandReuse,
+  forwardedRequests,
   bodies,
   errorCauses,
   cancellation,

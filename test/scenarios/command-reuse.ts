@@ -71,3 +71,29 @@ export const commandReuse = group("one command object, several calls", (scenario
     assert.equal(server.stats.served.errors, 0);
   });
 });
+
+// The outside test: a processor that forwarded the request it received (a proxy) changed that
+// request's opaque and flag, so its caller was answered under another opaque (a timeout, or the
+// answer of another of its calls) or, after a oneway forward, not at all. Sending a received
+// command leaves it as it arrived.
+export const forwardedRequests = group("a processor forwarding the request it received", (scenario) => {
+  scenario("forwarded with invokeOneway and invokeSync: each of 20 concurrent callers gets its own answer; the request is left as it arrived", async (h) => {
+    const backend = await h.server({}, (s) => s.registerProcessor(RECORD, (_ctx, request) => h.lib.createResponse(0, `backend saw flag ${request.flag & ONEWAY}`)));
+    const forwarder = h.client();
+    const proxy = await h.server({}, (s) =>
+      s.registerProcessor(RECORD, async (_ctx, request) => {
+        const arrived = [request.opaque, request.flag];
+        await forwarder.invokeOneway(h.addrOf(backend), request, 3000);
+        const answer = await forwarder.invokeSync(h.addrOf(backend), request, 3000);
+        assert.deepEqual([request.opaque, request.flag], arrived, "the received request was changed by forwarding it");
+        return h.lib.createResponse(0, `${request.extFields!.id} via ${answer.remark}`);
+      }),
+    );
+    const client = h.client();
+    const ids = Array.from({ length: 20 }, (_, i) => String(i));
+    const answers = await within(Promise.all(ids.map((id) => client.invokeSync(h.addrOf(proxy), h.lib.createRequest(RECORD, { extFields: { id } }), 3000))), 5000, "the proxied calls");
+    assert.deepEqual(answers.map((a) => a.remark), ids.map((id) => `${id} via backend saw flag 0`));
+    assert.equal(client.stats.pendingCalls, 0);
+    assert.equal(proxy.stats.served.errors, 0);
+  });
+});
