@@ -26,15 +26,20 @@ export const MAX_HEADER_LENGTH = 0xffffff;
 /**
  * Appends the prefix and header of `cmd` at `w.pos` (lengths back-patched) and returns the body
  * length; the caller appends the body itself, or sends it separately without a copy. A frame over
- * `maxFrameLength` (prefix included) is refused, leaving the writer as it was.
+ * `maxFrameLength` (prefix included) or a header over `maxHeaderLength` is refused, leaving the
+ * writer as it was: a peer with the same limits would close the connection on it.
  */
-export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameLength = 0x7fffffff): number {
+export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameLength = 0x7fffffff, maxHeaderLength = MAX_HEADER_LENGTH): number {
   const start = w.pos;
   try {
     const bodyLength = writeFrameHeader(w, cmd, start);
     const frameLength = w.pos - start + bodyLength;
     if (frameLength > maxFrameLength) {
       throw new RemotingCommandError(`frame of ${frameLength} bytes exceeds maxFrameLength ${maxFrameLength}; the peer would refuse it`);
+    }
+    const headerLength = w.pos - start - 8;
+    if (headerLength > maxHeaderLength) {
+      throw new RemotingCommandError(`header of ${headerLength} bytes exceeds maxHeaderLength ${maxHeaderLength}; the peer would refuse it`);
     }
     return bodyLength;
   } catch (error) {

@@ -124,4 +124,29 @@ describe("lenient JSON decoding, as fastjson", () => {
     expect(() => decodeFrame(jsonFrame("[1]"))).toThrow("expected an object");
     expect(() => decodeFrame(jsonFrame('{"remark":{}}'))).toThrow('"remark" must be a string');
   });
+
+  test("deep nesting is refused before parsing, as a RemotingCommandError, while 32 levels and brackets in strings are fine", () => {
+    const nested = (depth: number) => `{"extFields":{"a":${"[".repeat(depth)}${"]".repeat(depth)}}}`;
+    expect(decodeFrame(jsonFrame(nested(30))).extFields!.a).toBe(`${"[".repeat(30)}${"]".repeat(30)}`); // 32 with the header and extFields
+    expect(() => decodeFrame(jsonFrame(nested(31)))).toThrow("nested deeper than 32 levels");
+    const deep = nested(100_000); // JSON.parse takes it; turning it back into text overflowed the stack (a RangeError)
+    expect(() => decodeFrame(jsonFrame(deep))).toThrow(RemotingCommandError);
+    expect(decodeFrame(jsonFrame(`{"remark":"${"[{".repeat(50)}","code":7}`))).toMatchObject({ code: 7, remark: "[{".repeat(50) });
+    expect(decodeFrame(jsonFrame(`{"remark":"\\\"[[[[","code":8}`))).toMatchObject({ code: 8, remark: '"[[[[' });
+  });
+
+  test("an error quotes at most 80 characters of a bad value, however large", () => {
+    for (const header of [`{"remark":{"x":"${"y".repeat(500_000)}"}}`, `{"code":"${"9".repeat(500_000)}x"}`, `{"extFields":[${"1,".repeat(200_000)}1]}`]) {
+      const error = (() => {
+        try {
+          decodeFrame(jsonFrame(header));
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error("decoded");
+      })();
+      expect(error).toBeInstanceOf(RemotingCommandError);
+      expect(error.message.length).toBeLessThan(200);
+    }
+  });
 });

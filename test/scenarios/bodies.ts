@@ -41,12 +41,16 @@ const REFUSED_BODIES: [string, unknown][] = [
   ["a Date", new Date(0)],
 ];
 
+const OVERSIZED_VALUE = "x".repeat(1_100_000);
+
 /** Ways to make a command unencodable after it was created (the creation checks cannot see them). */
 const SPOILERS: [string, (cmd: RemotingCommand) => void][] = [
   ["body = {}", (cmd) => (cmd.body = {} as never)],
   ["body = true", (cmd) => (cmd.body = true as never)],
   ["body = 42", (cmd) => (cmd.body = 42 as never)],
   ["an extFields value that is an object", (cmd) => (cmd.extFields = { topic: "t", bad: {} as never })],
+  // The receiver would close the connection on it (the default maxHeaderLength, 1 MiB, on both sides).
+  ["a header over maxHeaderLength", (cmd) => (cmd.extFields = { topic: "t", big: OVERSIZED_VALUE })],
 ];
 
 /** Bodies assigned after creation that are bytes all the same: sent exactly, or refused for that call alone. */

@@ -141,7 +141,7 @@ export class Connection implements SocketHandler, ContextTarget {
     this.decoder = new FrameDecoder({ maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength, lazyBodies: true });
     this.queue = new WriteQueue(
       socket,
-      { highWaterMark: limits.writeBufferHighWaterMark, lowWaterMark: limits.writeBufferLowWaterMark, maxFrameLength: limits.maxFrameLength },
+      { highWaterMark: limits.writeBufferHighWaterMark, lowWaterMark: limits.writeBufferLowWaterMark, maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength },
       (writable) => owner.onWritable(this, writable),
     );
     this.context = new ConnectionContext(this, this.peerAddress, this.localAddress);

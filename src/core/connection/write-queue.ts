@@ -13,6 +13,8 @@ export interface WriteQueueOptions {
   lowWaterMark: number;
   /** Largest frame to send, 4-byte prefix included; a larger one is refused (the peer would close). */
   maxFrameLength: number;
+  /** Largest header to send; a larger one is refused (the peer would close). */
+  maxHeaderLength: number;
 }
 
 /** Frames gathered past this size are written at once instead of at the end of the turn. */
@@ -67,7 +69,7 @@ export class WriteQueue {
     if (this.closed) return 0;
     const w = this.batch;
     const start = w.pos;
-    const bodyLength = encodeFrameHeader(w, cmd, this.options.maxFrameLength);
+    const bodyLength = encodeFrameHeader(w, cmd, this.options.maxFrameLength, this.options.maxHeaderLength);
     const frameLength = w.pos - start + bodyLength;
     if (bodyLength >= LARGE_BODY_BYTES) {
       this.writeLarge(cmd.body!);
