@@ -20,7 +20,7 @@ export const writeQueueBenches: MicroModule = async (root) => {
     remoteAddress: "127.0.0.1:1",
     localAddress: "127.0.0.1:2",
   };
-  const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, maxFrameLength: 1 << 24 }, () => {});
+  const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, maxFrameLength: 1 << 24, maxHeaderLength: 1 << 20 }, () => {});
   const command = (bodyBytes: number) => lib.createResponse(0, null, { opaque: 7, body: new Uint8Array(bodyBytes).fill(7), serializeType: "ROCKETMQ" });
   const small = command(64);
   const large = command(64 * 1024);
