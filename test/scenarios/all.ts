@@ -8,7 +8,7 @@ import { dispatch } from "./dispatch.ts";
 import { endedCalls } from "./ended-calls.ts";
 import { errorCauses } from "./error-causes.ts";
 import { hostilePeers } from "./hostile-peers.ts";
-import { invoke, serverCalls } from "./invoke.ts";
+import { invoke, refusedCalls, serverCalls } from "./invoke.ts";
 import { largeBodies } from "./large-bodies.ts";
 import { nameServers } from "./name-servers.ts";
 import { observability } from "./observability.ts";
@@ -30,6 +30,7 @@ import { workerGroups } from "./worker-groups.ts";
 export const allGroups: readonly ScenarioGroup[] = [
   dispatch,
   invoke,
+  refusedCalls,
   serverCalls,
   timeouts,
   connectionClose,

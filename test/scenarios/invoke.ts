@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { RemotingChannel, RemotingCommand } from "../../src/surface.ts";
 import { asyncCall, deferred, rejectionOf, waitFor, within } from "../helpers/promises.ts";
+import { recordingLogger } from "../helpers/probes.ts";
 import { unusedPort } from "../helpers/unused-port.ts";
 import { group } from "./scenario.ts";
 
@@ -136,6 +137,49 @@ export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) 
       assert.equal(error.message, `connect to ${dead} failed`);
     }
     assert.equal(call.calls(), 1); // the oneway's connect attempt came later, and the callback still ran once
+  });
+});
+
+// The outside test: a call refused before it started (an aborted signal, no permit, a shut-down
+// endpoint, a closed channel) ran its callback inside invokeAsync, and a throw from the callback
+// reached invokeAsync's caller; every other outcome comes later and a throw is logged.
+export const refusedCalls = group("invokeAsync calls refused before they start", (scenario) => {
+  scenario("the callback runs after invokeAsync returned, once, and a throw from it is logged, never thrown at the caller", async (h) => {
+    const { logger, warnings } = recordingLogger();
+    const parked: RemotingChannel[] = [];
+    const server = await h.server({ logger }, (s) => s.registerProcessor(NEVER, (ctx) => (parked.push(ctx.channel), null)));
+    const client = h.client({ asyncSemaphoreValue: 1, logger });
+    const addr = h.addrOf(server);
+    client.invokeAsync(addr, h.lib.createRequest(NEVER), 10_000, () => {}); // holds the one permit
+    await waitFor(() => parked.length === 1, "the held call at the server");
+    const stopped = h.client({ logger });
+    await stopped.shutdown();
+    const closed = parked[0]!;
+    const refusals: [string, (callback: (error: Error | null) => void) => void][] = [
+      ["an aborted signal", (cb) => client.invokeAsync(addr, h.lib.createRequest(NEVER), { signal: AbortSignal.abort() }, cb)],
+      ["no permit free", (cb) => client.invokeAsync(addr, h.lib.createRequest(NEVER), 3000, cb)],
+      ["a shut-down client", (cb) => stopped.invokeAsync(addr, h.lib.createRequest(NEVER), 3000, cb)],
+    ];
+    const run = async (refused: (callback: (error: Error | null) => void) => void, what: string): Promise<void> => {
+      const calls: (Error | null)[] = [];
+      let returned = false;
+      refused((error) => {
+        calls.push(error);
+        assert.ok(returned, `${what}: the callback ran inside invokeAsync`);
+        throw new Error(`callback of ${what} throws`);
+      });
+      returned = true;
+      await waitFor(() => calls.length > 0, `${what}: the callback`);
+      assert.ok(calls[0] instanceof h.lib.RemotingError, `${what}: ${String(calls[0])}`);
+      await waitFor(() => warnings.some((w) => w.includes(`callback of ${what} throws`)), `${what}: the throw logged`);
+      assert.equal(calls.length, 1, `${what}: called once`);
+    };
+    for (const [what, refused] of refusals) await run(refused, what);
+    closed.close();
+    await waitFor(() => server.stats.connections === 0, "the server's side closed");
+    await run((cb) => server.invokeAsync(closed, h.lib.createRequest(NEVER), 3000, cb), "a closed channel");
+    await server.shutdown();
+    await run((cb) => server.invokeAsync(closed, h.lib.createRequest(NEVER), 3000, cb), "a shut-down server");
   });
 });
 

@@ -110,7 +110,7 @@ export class RemotingClient extends RemotingEndpoint {
   #invoke(addr: string | null, request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, kind: CallKind, callback: InvokeCallback): void {
     const core = this.#core;
     if (core.stopping) {
-      callback(this.#stoppedError(addr ?? "name server"));
+      core.calls.refuse(callback, this.#stoppedError(addr ?? "name server"));
       return;
     }
     this.#ensureStarted();

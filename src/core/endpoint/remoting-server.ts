@@ -145,11 +145,11 @@ export class RemotingServer extends RemotingEndpoint {
     const core = this.#core;
     const addr = conn.remoteAddress;
     if (core.stopping) {
-      callback(new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the server is shut down` }));
+      core.calls.refuse(callback, new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the server is shut down` }));
       return;
     }
     if (!conn.isActive) {
-      callback(new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the channel is closed` }));
+      core.calls.refuse(callback, new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the channel is closed` }));
       return;
     }
     const call = core.calls.start(request, timeoutMs, signal, addr, kind, callback);

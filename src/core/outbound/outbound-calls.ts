@@ -12,6 +12,7 @@ import type { Connection } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
 import { LogThrottle } from "../observability/log-throttle.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { InvokeTraceContext } from "../observability/trace-context.ts";
 import type { TrafficCounters } from "../observability/traffic-stats.ts";
 import { invokeChannel, isTraced, traceInvokeOutcome, traceInvokeStart } from "../observability/tracing.ts";
 import type { EndpointOptions } from "../options.ts";
@@ -106,11 +107,8 @@ export class OutboundCalls {
     }
     if (refusal !== null) {
       counters?.addError(refusal.code); // stats
-      if (trace === null) callback(refusal);
-      else {
-        traceInvokeOutcome(trace, refusal, undefined, () => callback(refusal));
-        invokeChannel.end.publish(trace);
-      }
+      this.refuse(callback, refusal, trace);
+      if (trace !== null) invokeChannel.end.publish(trace);
       return null;
     }
     const call = this.pool.pop() ?? new Call();
@@ -137,6 +135,18 @@ export class OutboundCalls {
     }
     if (trace !== null) invokeChannel.end.publish(trace);
     return call;
+  }
+
+  /**
+   * Fails a call that never started (no permit free, the signal already aborted, the endpoint
+   * stopped, the channel closed). Its callback runs on a microtask, never inside the invoke that
+   * made the call, and a throw from it is logged like any callback's, never thrown at that invoke.
+   */
+  refuse(callback: InvokeCallback, refusal: RemotingError, trace: InvokeTraceContext | null = null): void {
+    queueMicrotask(() => {
+      if (trace === null) this.runCallback(null, callback, refusal, undefined);
+      else traceInvokeOutcome(trace, refusal, undefined, () => this.runCallback(null, callback, refusal, undefined));
+    });
   }
 
   private newOpaque(): number {
@@ -332,11 +342,13 @@ export class OutboundCalls {
     }
   }
 
-  private runCallback(call: Call, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
+  /** `call`: null for a call refused before it started. */
+  private runCallback(call: Call | null, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
     try {
       callback(error, response);
     } catch (callbackError) {
-      this.parts.logger.warn(`invoke callback for opaque ${call.opaque} threw: ${describeError(callbackError)}`, callbackError);
+      const which = call === null ? "of a refused call" : `for opaque ${call.opaque}`;
+      this.parts.logger.warn(`invoke callback ${which} threw: ${describeError(callbackError)}`, callbackError);
     }
   }
 
