@@ -43,8 +43,6 @@ export class WorkerExecutorGroup implements RequestExecutor {
   private readonly moduleHref: string;
   private readonly workers: ExecutorWorker[];
   private readonly queue = new Fifo<ExecutorTask>();
-  /** Processor names registered with the group (checked against the module once it has loaded). */
-  private readonly required = new Set<string>();
   /** The names the module exports processors under; null until a worker has loaded it. */
   private exported: ReadonlySet<string> | null = null;
   private state: State = "running";
@@ -74,9 +72,16 @@ export class WorkerExecutorGroup implements RequestExecutor {
     this.workers = Array.from({ length: this.options.size }, (_, index) => this.spawn(index));
   }
 
-  /** Resolves once every worker has loaded the module; rejects if it cannot be loaded. */
-  ready(): Promise<void> {
-    return this.readiness;
+  /**
+   * Resolves once every worker has loaded the module; rejects if it cannot be loaded, or (a
+   * RemotingWorkerError naming them) if it does not export every one of `processorNames`: an
+   * endpoint's start() passes the names registered on it. The group itself serves the names its
+   * module exports whatever else was ever registered.
+   */
+  async ready(processorNames: readonly string[] = []): Promise<void> {
+    await this.readiness;
+    const missing = processorNames.filter((name) => !this.exported!.has(name));
+    if (missing.length > 0) throw workerError(this.missingMessage([...new Set(missing)]));
   }
 
   get stats(): WorkerExecutorGroupStats {
@@ -90,13 +95,12 @@ export class WorkerExecutorGroup implements RequestExecutor {
   }
 
   /**
-   * A processor name registered with this group: a TypeError at once when the module is known not
-   * to export it; otherwise ready() rejects naming it once a worker has loaded the module.
+   * A processor name is being registered with this group: a TypeError at once when the module is
+   * known not to export it (before it has loaded, the endpoint's start() finds out, see ready()).
    */
   requireProcessor(name: string): void {
     if (typeof name !== "string" || name === "") throw new TypeError(`${this.options.name}: a processor name must be a non-empty string`);
     if (this.exported !== null && !this.exported.has(name)) throw new TypeError(this.missingMessage([name]));
-    this.required.add(name);
   }
 
   execute(task: ExecutorTask): boolean {
@@ -189,14 +193,7 @@ export class WorkerExecutorGroup implements RequestExecutor {
   }
 
   private onWorkerReady(processors: readonly string[]): void {
-    if (this.exported === null) {
-      this.exported = new Set(processors);
-      const missing = [...this.required].filter((name) => !this.exported!.has(name));
-      if (missing.length > 0) {
-        this.failWith(workerError(this.missingMessage(missing)));
-        return;
-      }
-    }
+    this.exported ??= new Set(processors);
     if (!this.everReady && this.workers.every((worker) => worker.isReady)) {
       this.everReady = true;
       this.settleReadiness(null);

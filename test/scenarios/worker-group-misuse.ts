@@ -29,7 +29,7 @@ export const workerGroupMisuse = group("worker groups refuse what they cannot ru
     assert.throws(() => h.client().registerProcessor(ECHO, h.echo, workers), TypeError);
   });
 
-  scenario("a registered name the module does not export: group.ready() rejects naming it, and so do server.start() and client.start() (processors for server-to-client requests)", async (h) => {
+  scenario("a registered name the module does not export: server.start() and client.start() (processors for server-to-client requests) reject naming it", async (h) => {
     const workers = workerGroup(h);
     const server = h.newServer();
     const client = h.client();
@@ -37,12 +37,32 @@ export const workerGroupMisuse = group("worker groups refuse what they cannot ru
       endpoint.registerProcessor(ECHO, "echo", workers);
       endpoint.registerProcessor(MISSING, "noSuchExport", workers);
     }
-    const notReady = await within(rejectionOf(workers.ready()), 10_000, "group.ready()");
-    assert.match(notReady.message, /noSuchExport/);
     for (const [what, endpoint] of [["server", server], ["client", client]] as const) {
       const notStarted = await within(rejectionOf(endpoint.start()), 10_000, `${what}.start()`);
       assert.ok(notStarted instanceof h.lib.RemotingWorkerError, `${what}: ${String(notStarted)}`);
       assert.match(notStarted.message, /noSuchExport/);
+    }
+  });
+
+  // The outside test: the group kept every name ever registered with it and failed as a whole for
+  // one its module lacks, so a later server using only good names could not start, nor could one
+  // that replaced the bad name before starting.
+  scenario("a bad name is the registering endpoint's problem only: a name replaced before start() is not checked, and other endpoints on the group start and are served", async (h) => {
+    const workers = workerGroup(h); // all registered before its module has loaded, so nothing is refused at registration
+    const failed = h.newServer();
+    failed.registerProcessor(MISSING, "noSuchExport", workers);
+    const replaced = h.newServer();
+    replaced.registerProcessor(ECHO, "noSuchExport", workers);
+    replaced.registerProcessor(ECHO, "echo", workers);
+    const other = h.newServer();
+    other.registerProcessor(ECHO, "echo", workers);
+    assert.match((await within(rejectionOf(failed.start()), 10_000, "the failing start()")).message, /noSuchExport/);
+    await failed.shutdown();
+    for (const server of [replaced, other]) {
+      await within(server.start(), 10_000, "start()");
+      const answer = await h.client().invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { body: "via the group" }), 5000);
+      assert.equal(answer.code, 0, answer.remark ?? "");
+      assert.equal(new TextDecoder().decode(answer.body!), "via the group");
     }
   });
 

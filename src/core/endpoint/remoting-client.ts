@@ -55,7 +55,7 @@ export class RemotingClient extends RemotingEndpoint {
    */
   async start(): Promise<void> {
     this.#ensureStarted();
-    await Promise.all([...this.#core.registry.executors].map((executor) => executor.ready?.()));
+    await this.#core.registry.whenReady();
   }
 
   #ensureStarted(): void {

@@ -81,7 +81,7 @@ export class RemotingServer extends RemotingEndpoint {
 
   async #listen(): Promise<void> {
     const core = this.#core;
-    await Promise.all([...core.registry.executors].map((executor) => executor.ready?.()));
+    await core.registry.whenReady();
     await this.#main.listen(this.#transport);
     if (this.#state !== "starting") return; // shutdown() began meanwhile; it closes the listener
     this.#state = "running";

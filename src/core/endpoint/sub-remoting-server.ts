@@ -109,7 +109,7 @@ export class SubRemotingServer {
   /** Binds the port (worker groups registered with it loaded first); calling it again returns the same promise. */
   start(): Promise<void> {
     this.#starting ??= (async () => {
-      await Promise.all([...this.#registry.executors].map((executor) => executor.ready?.()));
+      await this.#registry.whenReady();
       if (this.#core.stopping) throw new RemotingLifecycleError("cannot start a sub-server of a server that is shutting down");
       await this.#port.listen(this.#transport);
     })();

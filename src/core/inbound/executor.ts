@@ -39,12 +39,16 @@ export interface RequestExecutor {
   /** True when processors are given by name (a worker group); plain executors take functions. */
   readonly namedProcessors?: boolean;
   /**
-   * A processor name was registered with this executor: an executor that resolves names checks it
-   * (throwing a TypeError when it knows the name is missing, or failing ready() once it finds out).
+   * A processor name is being registered with this executor: one that resolves names may throw a
+   * TypeError when it knows the name is missing (otherwise ready() finds out).
    */
   requireProcessor?(name: string): void;
-  /** Resolves once the executor can run what was registered; rejects when it cannot (server.start() waits for it). */
-  ready?(): Promise<void>;
+  /**
+   * Resolves once the executor can run the processors registered with it (an endpoint's start()
+   * waits for it, passing the processor names registered with this executor on that endpoint);
+   * rejects when it cannot, naming what is missing.
+   */
+  ready?(processorNames: readonly string[]): Promise<void>;
   /** Resolves when every accepted task has settled. */
   idle(): Promise<void>;
   /**

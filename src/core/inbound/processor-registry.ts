@@ -54,6 +54,24 @@ export class ProcessorRegistry {
     this.defaultEntry = this.entry("registerDefaultProcessor", processor, executor);
   }
 
+  /**
+   * Resolves once every executor (of every registry sharing this one's) can run what is registered
+   * now; each is asked about the processor names registered with it here, so a name registered
+   * and since replaced is not asked about.
+   */
+  async whenReady(): Promise<void> {
+    const names = new Map<RequestExecutor, string[]>();
+    const note = (entry: ProcessorEntry): void => {
+      if (typeof entry.processor !== "string") return;
+      const list = names.get(entry.executor);
+      if (list === undefined) names.set(entry.executor, [entry.processor]);
+      else list.push(entry.processor);
+    };
+    for (const [, entry] of this.byCode.entries()) note(entry);
+    if (this.defaultEntry !== null) note(this.defaultEntry);
+    await Promise.all([...this.executorSet].map((executor) => executor.ready?.(names.get(executor) ?? [])));
+  }
+
   /** The processor for `code`, else the default one, else the parent's answer; null when none exists. */
   lookup(code: number): ProcessorEntry | null {
     return this.byCode.get(code) ?? this.defaultEntry ?? this.parent?.lookup(code) ?? null;
