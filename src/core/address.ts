@@ -36,16 +36,19 @@ export function formatSocketAddress(address: SocketAddress): string {
   return "path" in address ? `${UNIX_PREFIX}${address.path}` : formatAddress(address.host, address.port);
 }
 
+const PORT = /^\d{1,5}$/;
+
 /** "host:port" only. Throws a TypeError naming the address otherwise. */
 export function parseAddress(addr: string): HostPort {
   if (typeof addr !== "string") throw new TypeError(`invalid address ${String(addr)}: expected "host:port"`);
   const colon = addr.lastIndexOf(":");
-  const port = colon < 0 ? NaN : Number(addr.slice(colon + 1));
+  const digits = colon < 0 ? "" : addr.slice(colon + 1);
+  // Decimal digits only, as Java's Integer.parseInt reads them: not " 123", "0x2694" or "123.0",
+  // which Number() would take, each opening its own connection to the same port.
+  const port = PORT.test(digits) ? Number(digits) : NaN;
   let host = colon < 0 ? "" : addr.slice(0, colon);
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (host === "" || !Number.isInteger(port) || port < 0 || port > 65535 || addr.slice(colon + 1).trim() === "") {
-    throw new TypeError(`invalid address "${addr}": expected "host:port"`);
-  }
+  if (host === "" || !(port <= 65535)) throw new TypeError(`invalid address "${addr}": expected "host:port"`);
   return { host, port };
 }
 

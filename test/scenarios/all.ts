@@ -8,7 +8,7 @@ import { dispatch } from "./dispatch.ts";
 import { endedCalls } from "./ended-calls.ts";
 import { errorCauses } from "./error-causes.ts";
 import { hostilePeers } from "./hostile-peers.ts";
-import { invoke, refusedCalls, serverCalls } from "./invoke.ts";
+import { invoke, refusedCalls, serverCalls, wrongArguments } from "./invoke.ts";
 import { largeBodies } from "./large-bodies.ts";
 import { nameServers } from "./name-servers.ts";
 import { observability } from "./observability.ts";
@@ -31,6 +31,7 @@ export const allGroups: readonly ScenarioGroup[] = [
   dispatch,
   invoke,
   refusedCalls,
+  wrongArguments,
   serverCalls,
   timeouts,
   connectionClose,

@@ -183,6 +183,36 @@ export const refusedCalls = group("invokeAsync calls refused before they start",
   });
 });
 
+// The outside test: a malformed address failed the call through its promise, as if a connect had
+// failed, and loose port spellings (" 123", "0x2694", "123.0") each opened a connection of their
+// own; options that are not an object (a number) were taken as no options at all.
+export const wrongArguments = group("wrong arguments are a TypeError at once", (scenario) => {
+  const BAD_ADDRESSES: unknown[] = [123, undefined, {}, "127.0.0.1", ":9876", "host:", "h: 123", "h:0x2694", "h:123.0", "h:123e0", "h:123\n", "h:+123", "h:65536", "[::1]", "unix:"];
+
+  scenario("a malformed address: invokeSync, invokeAsync and invokeOneway throw a TypeError naming it, and nothing is called", async (h) => {
+    const client = h.client();
+    let called = 0;
+    for (const addr of BAD_ADDRESSES) {
+      const what = JSON.stringify(addr) ?? String(addr);
+      assert.throws(() => void client.invokeSync(addr as string, h.lib.createRequest(ECHO), 1000), TypeError, `invokeSync to ${what}`);
+      assert.throws(() => client.invokeAsync(addr as string, h.lib.createRequest(ECHO), 1000, () => called++), TypeError, `invokeAsync to ${what}`);
+      assert.throws(() => void client.invokeOneway(addr as string, h.lib.createRequest(ECHO), 1000), TypeError, `invokeOneway to ${what}`);
+    }
+    assert.throws(() => void client.invokeSync("h:0x2694", h.lib.createRequest(ECHO), 1000), /invokeSync: invalid address "h:0x2694"/);
+    const server = await h.server({}, (s) => s.registerProcessor(ECHO, h.echo));
+    const port = h.addrOf(server).split(":").pop();
+    for (const addr of [h.addrOf(server), `[127.0.0.1]:${port}`, `localhost:${port}`]) assert.equal((await client.invokeSync(addr, h.lib.createRequest(ECHO), 3000)).code, 0, addr);
+    assert.equal(called, 0);
+  });
+
+  scenario("RemotingServer and RemotingClient options that are not an object: a TypeError", async (h) => {
+    for (const options of [5, "port", true, [], null]) {
+      assert.throws(() => new h.lib.RemotingServer(options as never), /RemotingServer: options must be an object/, JSON.stringify(options));
+      assert.throws(() => new h.lib.RemotingClient(options as never), /RemotingClient: options must be an object/, JSON.stringify(options));
+    }
+  });
+});
+
 export const serverCalls = group("server -> client calls on the same connection", (scenario) => {
   for (const type of TYPES) {
     scenario(`${type}: a processor calls its client back with invokeSync; the original call then succeeds, on one connection`, async (h) => {

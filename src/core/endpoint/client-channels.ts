@@ -40,6 +40,20 @@ export class ClientChannels {
     this.nameServers = new NameServerList(core.now);
   }
 
+  /**
+   * A TypeError naming `method` when `addr` is neither null (a name server) nor an address a
+   * connection can be made to: a wrong argument, refused before the call exists. An address in use
+   * was checked when its connection was first made.
+   */
+  checkAddress(method: string, addr: string | null): void {
+    if (addr === null || (typeof addr === "string" && (this.lastRoute?.addr === addr || this.entries.has(addr)))) return;
+    try {
+      parseSocketAddress(addr);
+    } catch (error) {
+      throw new TypeError(`${method}: ${(error as Error).message}`);
+    }
+  }
+
   /** Sends `call` to `addr`, or to a name server when `addr` is null. */
   route(addr: string | null, call: Call): void {
     if (addr !== null) this.routeTo(addr, call);

@@ -87,12 +87,14 @@ export class RemotingClient extends RemotingEndpoint {
    */
   invokeSync(addr: string | null, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<RemotingCommand> {
     const { timeoutMs, signal } = invokeArgs("invokeSync", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
+    this.#channels.checkAddress("invokeSync", addr);
     return callForResponse((callback) => this.#invoke(addr, request, timeoutMs, signal, CallKind.Sync, callback));
   }
 
   /** Like invokeSync, with a callback called exactly once with the error or the response. */
   invokeAsync(addr: string | null, request: RemotingCommand, timeoutOrOptions: number | InvokeOptions | undefined, callback: InvokeCallback): void {
     const { timeoutMs, signal } = invokeArgs("invokeAsync", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
+    this.#channels.checkAddress("invokeAsync", addr);
     checkCallback("invokeAsync", callback);
     this.#invoke(addr, request, timeoutMs, signal, CallKind.Async, callback);
   }
@@ -104,6 +106,7 @@ export class RemotingClient extends RemotingEndpoint {
    */
   invokeOneway(addr: string | null, request: RemotingCommand, timeoutOrOptions?: number | InvokeOptions): Promise<void> {
     const { timeoutMs, signal } = invokeArgs("invokeOneway", request, timeoutOrOptions, this.#options.invokeTimeoutMs);
+    this.#channels.checkAddress("invokeOneway", addr);
     return callOneway((callback) => this.#invoke(addr, request, timeoutMs, signal, CallKind.Oneway, callback));
   }
 
