@@ -77,6 +77,9 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
     return answer(request, ResponseCode.SYSTEM_ERROR, `request queueId[${queueId}] is illegal, topic:[${topic}] topicConfig.writeQueueNums:[${config.writeQueueNums}] consumer:[${ctx.remoteAddress}]`);
   }
 
+  // Java answers with this queue even when the message is stored elsewhere (a delayed one in the
+  // schedule topic, a dead one in the DLQ); the offset is where it was stored.
+  const answeredQueueId = queueId;
   const batch = request.code === RequestCode.SEND_BATCH_MESSAGE;
   const reconsumeTimes = header.reconsumeTimes ?? 0;
   // A retried message that has come back too often goes to the group's dead-letter queue, undelayed.
@@ -107,7 +110,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   const stored: StoredMessage[] = broker.writer.put(topic, queueId, messages);
   const msgId = stored.map((m) => createOffsetMessageId(store.ip, store.port, m.commitLogOffset)).join(",");
   const extFields = {
-    ...encodeCustomHeader({ msgId, queueId: stored[0]!.queueId, queueOffset: stored[0]!.queueOffset }, SendMessageResponseHeader),
+    ...encodeCustomHeader({ msgId, queueId: answeredQueueId, queueOffset: stored[0]!.queueOffset }, SendMessageResponseHeader),
     [MessageConst.PROPERTY_MSG_REGION]: MixAll.DEFAULT_TRACE_REGION_ID,
     [MessageConst.PROPERTY_TRACE_SWITCH]: "true",
   };

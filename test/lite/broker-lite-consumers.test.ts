@@ -134,7 +134,7 @@ describe("BrokerLite serves the Java 4.9.8 consumers' calls as the Java broker d
     expect([retried!.topic, retried!.reconsumeTimes]).toEqual([java.topic, java.reconsumeTimes]);
   });
 
-  test("a delayed send is parked in SCHEDULE_TOPIC_XXXX (the answer names it) and lands in its queue after the delay", async () => {
+  test("a delayed send is parked in SCHEDULE_TOPIC_XXXX, answered as Java answered it, and lands in its queue after the delay", async () => {
     const { broker, replay, advance } = await setUp();
     const response = await replay("J-SEND-DELAY-REQ");
     const java = vector("J-SEND-DELAY-RSP").command;

@@ -29,6 +29,23 @@ function send(topic: string, queueId: number, body: string, properties: Record<s
 }
 
 describe("BrokerLite: sends", () => {
+  test("a delayed send and a dead retry are answered with the queue the producer asked for, as Java's broker does, and stored where they go", async () => {
+    const { brokers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    await broker.createTopic("TopicD", 4);
+    const client = await clientFor();
+    const delayed = await client.invokeSync(broker.address, send("TopicD", 2, "later", { WAIT: "true", DELAY: "1" }), 3000);
+    expect(delayed.code).toBe(ResponseCode.SUCCESS);
+    expect(delayed.extFields!.queueId).toBe("2"); // stored in SCHEDULE_TOPIC_XXXX queue 0 (level 1)
+    expect(broker.maxOffset("SCHEDULE_TOPIC_XXXX", 0)).toBe(1);
+    const header = buildSendMessageRequestHeader({ producerGroup: "g", topic: "%RETRY%cg", queueId: 3, properties: { WAIT: "true", RECONSUME_TIME: "16", MAX_RECONSUME_TIMES: "16" } });
+    await broker.createTopic("%RETRY%cg", 4);
+    const dead = await client.invokeSync(broker.address, createSendMessageRequest(header, new TextEncoder().encode("dead")), 3000);
+    expect(dead.code).toBe(ResponseCode.SUCCESS);
+    expect(dead.extFields!.queueId).toBe("3"); // stored in %DLQ%cg queue 0
+    expect(broker.maxOffset("%DLQ%cg", 0)).toBe(1);
+  });
+
   test("the Java 4.9.8 producer's SEND_MESSAGE_V2 is stored, and answered with the fields the Java broker answers", async () => {
     const { brokers } = await startLiteCluster(h);
     const broker = brokers[0]!;
