@@ -25,6 +25,7 @@ import { sendBack, type SendBackContext } from "./send-back.ts";
 import { openLiteServer, type LiteServerOptions } from "./lite-server.ts";
 import { MessageStore } from "./message-store.ts";
 import { storeSend, type SendStoreContext } from "./send-processor.ts";
+import { updateAndCreateTopic } from "./topic-admin.ts";
 import { TopicTable } from "./topic-table.ts";
 
 /** What `new BrokerLite(options)` takes: the broker's own options, and any RemotingServer option (port 10911 by default). */
@@ -253,6 +254,7 @@ export class BrokerLite {
       s.registerProcessor(RequestCode.UNREGISTER_CLIENT, (_ctx, request) => answerOrRefuse(request, () => clients.unregister(request)));
       s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, (_ctx, request) => answerOrRefuse(request, () => clients.consumerList(request)));
       s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (_ctx, request) => answerOrRefuse(request, () => clients.checkClientConfig(request)));
+      s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, (_ctx, request) => answerOrRefuse(request, () => updateAndCreateTopic(request, { topics: this.#topics, onTopicCreated })));
       s.setChannelEventListener({ onChannelClose: (_addr, channel) => clients.channelClosed(channel) });
     });
     this.#housekeeping = new PeriodicTask(HOUSEKEEPING_INTERVAL_MS, async () => this.#houseKeep(), (error) => this.#logger.error(`BrokerLite ${this.#brokerName}: housekeeping failed: ${(error as Error)?.message ?? error}`));

@@ -8,7 +8,7 @@ import { MessageConst } from "../rocketmq/message/message-const.ts";
 import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
 import { decodeProperties, type Properties } from "../rocketmq/message/properties.ts";
 import { dlqTopicOf, MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message/topics.ts";
-import { checkTopic } from "../rocketmq/message/validators.ts";
+import { brokerTopicRefusal } from "../rocketmq/message/validators.ts";
 import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
 import { decodeSendMessageRequestHeader, SendMessageResponseHeader } from "../rocketmq/send-headers.ts";
@@ -60,11 +60,8 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
     return answer(request, ResponseCode.SYSTEM_ERROR, `the send's header is invalid: ${(error as Error).message}`);
   }
   let { topic } = header;
-  try {
-    checkTopic(topic);
-  } catch (error) {
-    return answer(request, ResponseCode.SYSTEM_ERROR, (error as Error).message);
-  }
+  const refusal = brokerTopicRefusal(topic);
+  if (refusal !== null) return answer(request, ResponseCode.SYSTEM_ERROR, refusal);
   if (NOT_ALLOWED_SEND_TOPICS.has(topic)) return answer(request, ResponseCode.NO_PERMISSION, `Sending message to topic[${topic}] is forbidden.`);
   const config = topicFor(topic, header.defaultTopic, header.defaultTopicQueueNums, broker);
   if (config === undefined) {

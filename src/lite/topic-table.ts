@@ -53,10 +53,20 @@ export class TopicTable {
     return this.#put(topic, queueNums, base.perm & ~PermName.PERM_INHERIT);
   }
 
+  /** Sets a topic's config as given, created or replacing the one it had (Java's updateTopicConfig). */
+  update(config: TopicConfig): void {
+    this.#topics.set(config.topicName, { ...config });
+    this.#changed();
+  }
+
   #put(topic: string, queueNums: number, perm: number): TopicConfig {
     const config: TopicConfig = { topicName: topic, readQueueNums: queueNums, writeQueueNums: queueNums, perm, topicFilterType: "SINGLE_TAG", topicSysFlag: 0, order: false };
     this.#topics.set(topic, config);
-    this.#dataVersion = { timestamp: this.#now(), counter: this.#dataVersion.counter + 1 };
+    this.#changed();
     return config;
+  }
+
+  #changed(): void {
+    this.#dataVersion = { timestamp: this.#now(), counter: this.#dataVersion.counter + 1 };
   }
 }

@@ -79,3 +79,24 @@ export type UnregisterBrokerRequestHeader = HeaderOf<typeof UnregisterBrokerRequ
 /** HEART_BEAT (34): 5.x sends only the optional RPC fields; 4.9.x sends no header at all. */
 export const HeartbeatRequestHeader = { ...RPC_FIELDS } as const satisfies HeaderSchema;
 export type HeartbeatRequestHeader = HeaderOf<typeof HeartbeatRequestHeader>;
+
+/** UPDATE_AND_CREATE_TOPIC (17): a topic's config, created or replaced on one broker (the admin tools' updateTopic, DefaultMQProducer.createTopic). */
+export const CreateTopicRequestHeader = {
+  /** The topic. */
+  topic: "string!",
+  /** The topic its settings were taken from (TBW102 from the producer's createTopic); informational. */
+  defaultTopic: "string!",
+  /** Queues consumers read. */
+  readQueueNums: "int!",
+  /** Queues producers write. */
+  writeQueueNums: "int!",
+  /** PermName bits: 4 read, 2 write, 1 inherit. */
+  perm: "int!",
+  /** "SINGLE_TAG" or "MULTI_TAG". */
+  topicFilterType: "string!",
+  /** TopicSysFlag bits (unit topics). */
+  topicSysFlag: "int",
+  /** Whether the topic is ordered. */
+  order: "boolean!",
+} as const satisfies HeaderSchema;
+export type CreateTopicRequestHeader = HeaderOf<typeof CreateTopicRequestHeader>;

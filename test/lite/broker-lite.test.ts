@@ -134,6 +134,46 @@ describe("BrokerLite: sends", () => {
     expect(broker.stats.messages).toBe(1);
   });
 
+  test("UPDATE_AND_CREATE_TOPIC as the Java admin tools send it: the topic is created or changed, the name server hears of it; system topics and bad names are refused with Java's remarks", async () => {
+    const { brokers, nameServers } = await startLiteCluster(h, [{ brokerName: "broker-a", autoCreateTopicEnable: false }]);
+    const broker = brokers[0]!;
+    const client = await clientFor();
+    // MQClientAPIImpl.createTopic's header (DefaultMQProducer.createTopic, mqadmin updateTopic), every value a string.
+    const createTopic = (topic: string, fields: Record<string, string> = {}) =>
+      client.invokeSync(broker.address, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { extFields: { topic, defaultTopic: "TBW102", readQueueNums: "3", writeQueueNums: "3", perm: "6", topicFilterType: "SINGLE_TAG", topicSysFlag: "0", order: "false", ...fields } }), 3000);
+    /** The topic's queue data at the name server once it has `perm` (the registration after a change is asynchronous). */
+    const routeOf = async (topic: string, perm: number) => {
+      for (const deadline = performance.now() + 5000; ; ) {
+        const r = await client.invokeSync(nameServers[0]!, createRouteInfoRequest(topic), 3000);
+        const queues = r.code === ResponseCode.SUCCESS ? parseTopicRouteData(r.body).queueDatas[0] : undefined;
+        if (queues?.perm === perm) return queues;
+        if (performance.now() > deadline) throw new Error(`timed out waiting for ${topic} with perm ${perm} at the name server`);
+      }
+    };
+    const created = await createTopic("Admin");
+    expect([created.code, created.remark]).toEqual([ResponseCode.SUCCESS, null]);
+    expect(await routeOf("Admin", 6)).toMatchObject({ readQueueNums: 3, writeQueueNums: 3 });
+    expect((await client.invokeSync(broker.address, send("Admin", 2, "to queue 2"), 3000)).code).toBe(ResponseCode.SUCCESS);
+    expect((await createTopic("Admin", { readQueueNums: "6", writeQueueNums: "6", perm: "4" })).code).toBe(ResponseCode.SUCCESS);
+    expect(await routeOf("Admin", 4)).toMatchObject({ readQueueNums: 6, writeQueueNums: 6 }); // read only
+    expect((await client.invokeSync(broker.address, send("Admin", 0, "read-only now"), 3000)).code).toBe(ResponseCode.NO_PERMISSION);
+    expect(broker.read("Admin", 2).length).toBe(1); // kept across the change
+    for (const [topic, remark] of [
+      ["TBW102", "The topic[TBW102] is conflict with system topic."],
+      ["rmq_sys_x", "The topic[rmq_sys_x] is conflict with system topic."],
+      ["bad topic!", "The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$"],
+      ["x".repeat(128), "The specified topic is longer than topic max length."],
+    ] as const) {
+      const refused = await createTopic(topic);
+      expect([refused.code, refused.remark]).toEqual([ResponseCode.SYSTEM_ERROR, remark]);
+    }
+    expect((await createTopic("Odd", { topicFilterType: "NONE" })).code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect((await createTopic("Huge", { writeQueueNums: "100000" })).code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect((await client.invokeSync(broker.address, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { extFields: { topic: "NoCounts" } }), 3000)).code).toBe(ResponseCode.SYSTEM_ERROR);
+    const badSend = await client.invokeSync(broker.address, send("bad topic!", 0, "x"), 3000);
+    expect(badSend.remark).toBe("The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$"); // the broker's words, not the client's
+  });
+
   test("retention: the oldest messages go beyond maxMessages, and offsets keep counting", async () => {
     const broker = new BrokerLite({ host: HOST, port: 0, logger: silentLogger, maxMessages: 5 });
     h.defer(() => broker.shutdown());

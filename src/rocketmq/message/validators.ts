@@ -54,6 +54,17 @@ export function checkTopic(topic: string): void {
   if (hasIllegalCharacters(topic)) throw new MQClientError(`The specified topic[${topic}] contains illegal characters, allowing only ${LEGAL}`);
 }
 
+/**
+ * The broker's own topic check (TopicValidator.validateTopic, on sends and topic updates): why it
+ * refuses `topic`, in the broker's words (which differ from the client's), or null.
+ */
+export function brokerTopicRefusal(topic: string): string | null {
+  if (isBlank(topic)) return "The specified topic is blank.";
+  if (hasIllegalCharacters(topic)) return `The specified topic contains illegal characters, allowing only ${LEGAL}`;
+  if (topic.length > TopicValidator.TOPIC_MAX_LENGTH) return "The specified topic is longer than topic max length.";
+  return null;
+}
+
 /** Validators.isNotAllowedSendTopic: the broker's schedule, transaction and test topics. */
 export function checkNotAllowedSendTopic(topic: string): void {
   if (NOT_ALLOWED_SEND_TOPICS.has(topic)) throw new MQClientError(`Sending message to topic[${topic}] is forbidden.`);
