@@ -21,6 +21,7 @@ import { ConsumerOffsets } from "./consumer-offsets.ts";
 import { MessageWriter } from "./message-writer.ts";
 import { OFFSET_REQUEST_CODES, offsetProcessor, type OffsetContext } from "./offset-processors.ts";
 import { PullService } from "./pull-service.ts";
+import { lockBatchMQ, QueueLocks, unlockBatchMQ } from "./queue-locks.ts";
 import { sendBack, type SendBackContext } from "./send-back.ts";
 import { openLiteServer, type LiteServerOptions } from "./lite-server.ts";
 import { MessageStore } from "./message-store.ts";
@@ -113,6 +114,7 @@ export class BrokerLite {
   #addressPort = -1;
   readonly #registerIntervalMs: number;
   readonly #now: () => number;
+  readonly #locks: QueueLocks;
   readonly #logger: Logger;
   readonly #topics: TopicTable;
   readonly #store: MessageStore;
@@ -140,6 +142,7 @@ export class BrokerLite {
     this.#advertisedHost = advertisedHost ?? (host === undefined || host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host);
     this.#registerIntervalMs = positiveInteger("registerIntervalMs", registerIntervalMs ?? BROKER_DEFAULTS.registerIntervalMs);
     this.#now = now ?? Date.now;
+    this.#locks = new QueueLocks(this.#now);
     this.#logger = server.logger ?? defaultLogger;
     this.#serverOptions = { port: 10911, ...server };
     this.#topics = new TopicTable({
@@ -254,6 +257,8 @@ export class BrokerLite {
       s.registerProcessor(RequestCode.UNREGISTER_CLIENT, (_ctx, request) => answerOrRefuse(request, () => clients.unregister(request)));
       s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, (_ctx, request) => answerOrRefuse(request, () => clients.consumerList(request)));
       s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (_ctx, request) => answerOrRefuse(request, () => clients.checkClientConfig(request)));
+      s.registerProcessor(RequestCode.LOCK_BATCH_MQ, (_ctx, request) => answerOrRefuse(request, () => lockBatchMQ(request, this.#locks)));
+      s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, (_ctx, request) => answerOrRefuse(request, () => unlockBatchMQ(request, this.#locks)));
       s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, (_ctx, request) => answerOrRefuse(request, () => updateAndCreateTopic(request, { topics: this.#topics, onTopicCreated })));
       s.setChannelEventListener({ onChannelClose: (_addr, channel) => clients.channelClosed(channel) });
     });

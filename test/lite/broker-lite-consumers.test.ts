@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { RemotingClient, RequestCode, ResponseCode, silentLogger, type RemotingCommand } from "../../src/index.ts";
+import { createRequest, RemotingClient, RequestCode, ResponseCode, silentLogger, type RemotingCommand } from "../../src/index.ts";
 import { BrokerLite } from "../../src/lite/index.ts";
-import { buildSendMessageRequestHeader, createSendMessageRequest, decodeMessageExts, parseConsumerIdList } from "../../src/rocketmq/index.ts";
+import { buildSendMessageRequestHeader, createSendMessageRequest, decodeMessageExts, parseConsumerIdList, parseLockBatchResponseBody } from "../../src/rocketmq/index.ts";
 import { HOST, useHarness, waitFor } from "../helpers/harness.ts";
 import { vector } from "../helpers/message-vectors.ts";
 
@@ -147,3 +147,32 @@ describe("BrokerLite serves the Java 4.9.8 consumers' calls as the Java broker d
     expect(broker.stats.delayedMessages).toBe(0);
   });
 });
+
+describe("BrokerLite: queue locks for orderly consumers", () => {
+  test("LOCK_BATCH_MQ and UNLOCK_BATCH_MQ as Java's RebalanceLockManager: one client per queue and group, renewed by locking again, taken over a minute after the last renewal", async () => {
+    const { call, advance } = await setUp();
+    const q = (queueId: number) => ({ topic: "TopicO", brokerName: "broker-a", queueId });
+    // The bodies as fastjson writes them (the Java client's LockBatchRequestBody), duplicates included.
+    const lock = async (clientId: string, queues: number[], consumerGroup = "cg") => {
+      const body = JSON.stringify({ clientId, consumerGroup, mqSet: queues.map(q) });
+      const response = await call(createRequest(RequestCode.LOCK_BATCH_MQ, { body, serializeType: "JSON" }));
+      expect([response.code, response.remark]).toEqual([ResponseCode.SUCCESS, null]);
+      return parseLockBatchResponseBody(response.body).lockOKMQSet.map((m) => m.queueId).sort();
+    };
+    const unlock = async (clientId: string, queues: number[]) =>
+      (await call(createRequest(RequestCode.UNLOCK_BATCH_MQ, { body: JSON.stringify({ clientId, consumerGroup: "cg", mqSet: queues.map(q) }) }))).code;
+    expect(await lock("A", [0, 1, 1])).toEqual([0, 1]);
+    expect(await lock("B", [1, 2])).toEqual([2]); // 1 is A's
+    expect(await lock("B", [1], "other-group")).toEqual([1]); // per group
+    advance(59_000);
+    expect(await lock("A", [0])).toEqual([0]); // renewed; 1 is not
+    advance(2_000);
+    expect(await lock("B", [0, 1])).toEqual([1]); // A's 1 expired, its renewed 0 did not
+    expect(await unlock("A", [0, 1])).toBe(ResponseCode.SUCCESS); // 1 is B's now: left alone
+    expect(await lock("B", [0, 1])).toEqual([0, 1]);
+    expect(await lock("A", [0, 1])).toEqual([]);
+    const bad = await call(createRequest(RequestCode.LOCK_BATCH_MQ, { body: '{"clientId":"A"}' }));
+    expect(bad.code).toBe(ResponseCode.SYSTEM_ERROR);
+  });
+});
+
