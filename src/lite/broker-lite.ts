@@ -168,7 +168,7 @@ export class BrokerLite {
       groups: this.#groups,
       topics: this.#topics,
       now: this.#now,
-      onTopicCreated: () => void this.#register(),
+      onTopicCreated: () => this.#registerSoon(),
       notify: (channel, consumerGroup) => {
         const request = createHeaderRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, NotifyConsumerIdsChangedRequestHeader, { consumerGroup }, { version: RemotingVersion.V4_9_8 });
         this.#server?.invokeOneway(channel, request, NOTIFY_TIMEOUT_MS).catch((error: unknown) => this.#logger.info(`BrokerLite ${this.#brokerName}: notifying ${channel.remoteAddress} failed: ${(error as Error)?.message ?? error}`));
@@ -241,7 +241,7 @@ export class BrokerLite {
   }
 
   async #start(): Promise<void> {
-    const onTopicCreated = (): void => void this.#register();
+    const onTopicCreated = (): void => this.#registerSoon();
     const send: SendStoreContext = { topics: this.#topics, writer: this.#writer, storeHost: () => this.address, clusterName: this.#clusterName, onTopicCreated };
     const offsets: OffsetContext = { store: this.#store, offsets: this.#offsets };
     const back: SendBackContext = { topics: this.#topics, writer: this.#writer, onTopicCreated };
@@ -279,6 +279,11 @@ export class BrokerLite {
       this.#lastIdleScan = now;
       this.#clients.evictIdle();
     }
+  }
+
+  /** The topic table changed: the name servers are told now; a failure is logged, and the periodic registration tries again. */
+  #registerSoon(): void {
+    this.#register().catch((error: unknown) => this.#logger.warn(`BrokerLite ${this.#brokerName}: registration after a topic change failed: ${(error as Error)?.message ?? error}`));
   }
 
   /** REGISTER_BROKER with the whole topic table to every name server; rejects if any refused or failed. */

@@ -35,6 +35,7 @@ export class QueueLocks {
     let locks = this.#groups.get(group);
     const held: MessageQueue[] = [];
     const seen = new Set<string>(); // Java's is a Set of queues
+    let swept = false; // at the cap, expired locks are looked for once per request, not once per queue
     for (const queue of queues) {
       const key = queueKey(queue);
       if (seen.has(key)) continue;
@@ -45,7 +46,11 @@ export class QueueLocks {
         entry.clientId = clientId; // its own, or an expired one taken over
         entry.renewedAt = now;
       } else {
-        if (this.#count >= MAX_LOCKS && this.#dropExpired(now) === 0) continue;
+        if (this.#count >= MAX_LOCKS && !swept) {
+          swept = true;
+          this.#dropExpired(now);
+        }
+        if (this.#count >= MAX_LOCKS) continue;
         if (locks === undefined) this.#groups.set(group, (locks = new Map()));
         locks.set(key, { clientId, renewedAt: now });
         this.#count++;
@@ -68,7 +73,7 @@ export class QueueLocks {
     if (locks.size === 0) this.#groups.delete(group);
   }
 
-  #dropExpired(now: number): number {
+  #dropExpired(now: number): void {
     let dropped = 0;
     for (const [group, locks] of this.#groups) {
       for (const [key, entry] of locks) {
@@ -79,7 +84,6 @@ export class QueueLocks {
       if (locks.size === 0) this.#groups.delete(group);
     }
     this.#count -= dropped;
-    return dropped;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createRequest, RemotingClient, RequestCode, ResponseCode, silentLogger, type RemotingCommand } from "../../src/index.ts";
 import { BrokerLite } from "../../src/lite/index.ts";
+import { QueueLocks } from "../../src/lite/queue-locks.ts";
 import { buildSendMessageRequestHeader, createSendMessageRequest, decodeMessageExts, parseConsumerIdList, parseLockBatchResponseBody } from "../../src/rocketmq/index.ts";
 import { HOST, useHarness, waitFor } from "../helpers/harness.ts";
 import { vector } from "../helpers/message-vectors.ts";
@@ -166,7 +167,9 @@ describe("BrokerLite: queue locks for orderly consumers", () => {
     expect(await lock("B", [1], "other-group")).toEqual([1]); // per group
     advance(59_000);
     expect(await lock("A", [0])).toEqual([0]); // renewed; 1 is not
-    advance(2_000);
+    advance(1_000);
+    expect(await lock("B", [1])).toEqual([]); // 60 s since A locked it: still A's (expired only past 60 000 ms)
+    advance(1_000);
     expect(await lock("B", [0, 1])).toEqual([1]); // A's 1 expired, its renewed 0 did not
     expect(await unlock("A", [0, 1])).toBe(ResponseCode.SUCCESS); // 1 is B's now: left alone
     expect(await lock("B", [0, 1])).toEqual([0, 1]);
@@ -174,5 +177,14 @@ describe("BrokerLite: queue locks for orderly consumers", () => {
     const bad = await call(createRequest(RequestCode.LOCK_BATCH_MQ, { body: '{"clientId":"A"}' }));
     expect(bad.code).toBe(ResponseCode.SYSTEM_ERROR);
   });
-});
 
+  test("the lock table is bounded: past 65 536 live locks new ones are refused, without a scan per queue; expired ones make room", () => {
+    let now = 0;
+    const locks = new QueueLocks(() => now);
+    const queues = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ topic: "T", brokerName: "b", queueId: from + i }));
+    expect(locks.tryLockBatch("g", queues(0, 65_536), "A").length).toBe(65_536);
+    expect(locks.tryLockBatch("g", queues(65_536, 20_000), "B")).toEqual([]); // one sweep: a sweep per queue (20 000 x 65 536) would run past the test's timeout
+    now = 60_001;
+    expect(locks.tryLockBatch("g", queues(65_536, 10), "B").length).toBe(10); // A's expired: swept once, room made
+  });
+});

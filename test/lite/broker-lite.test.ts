@@ -11,7 +11,9 @@ import {
   parseTopicRouteData,
   tagsCodeOf,
 } from "../../src/rocketmq/index.ts";
-import { HOST, useHarness } from "../helpers/harness.ts";
+import { HOST, useHarness, waitFor } from "../helpers/harness.ts";
+import { recordingLogger } from "../helpers/probes.ts";
+import { unusedPort } from "../helpers/unused-port.ts";
 import { startLiteCluster } from "../helpers/lite-cluster.ts";
 import { vector } from "../helpers/message-vectors.ts";
 
@@ -172,6 +174,18 @@ describe("BrokerLite: sends", () => {
     expect((await client.invokeSync(broker.address, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { extFields: { topic: "NoCounts" } }), 3000)).code).toBe(ResponseCode.SYSTEM_ERROR);
     const badSend = await client.invokeSync(broker.address, send("bad topic!", 0, "x"), 3000);
     expect(badSend.remark).toBe("The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$"); // the broker's words, not the client's
+  });
+
+  test("a topic change while the name servers cannot be reached is answered, and the failed registration logged, not left as an unhandled rejection", async () => {
+    const { logger, warnings } = recordingLogger();
+    const broker = new BrokerLite({ host: HOST, port: 0, logger, shutdownTimeoutMs: 200, nameServers: [`127.0.0.1:${await unusedPort()}`] });
+    h.defer(() => broker.shutdown());
+    await broker.start(); // its first registration fails: logged
+    const client = await clientFor();
+    const extFields = { topic: "T", defaultTopic: "TBW102", readQueueNums: "1", writeQueueNums: "1", perm: "6", topicFilterType: "SINGLE_TAG", order: "false" };
+    expect((await client.invokeSync(broker.address, createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { extFields }), 3000)).code).toBe(ResponseCode.SUCCESS);
+    expect((await client.invokeSync(broker.address, send("Fresh", 0, "creates a topic"), 3000)).code).toBe(ResponseCode.SUCCESS);
+    await waitFor(() => warnings.filter((w) => w.includes("registration after a topic change failed")).length === 2, "both failures logged");
   });
 
   test("retention: the oldest messages go beyond maxMessages, and offsets keep counting", async () => {
