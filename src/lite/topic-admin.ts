@@ -1,5 +1,6 @@
 import { decodeCustomHeader } from "../protocol/custom-header.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
+import { quoted } from "../protocol/json-text.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
 import { CreateTopicRequestHeader } from "../rocketmq/headers.ts";
 import { isSystemTopic } from "../rocketmq/message/topics.ts";
@@ -31,7 +32,7 @@ export function updateAndCreateTopic(request: RemotingCommand, ctx: TopicAdminCo
     if (n < 0 || n > MAX_QUEUE_NUMS) return answer(request, ResponseCode.SYSTEM_ERROR, `${name} ${n} is out of range: 0 to ${MAX_QUEUE_NUMS}`);
   }
   if (h.topicFilterType !== "SINGLE_TAG" && h.topicFilterType !== "MULTI_TAG") {
-    return answer(request, ResponseCode.SYSTEM_ERROR, `topicFilterType must be SINGLE_TAG or MULTI_TAG, got ${JSON.stringify(h.topicFilterType.slice(0, 40))}`);
+    return answer(request, ResponseCode.SYSTEM_ERROR, `topicFilterType must be SINGLE_TAG or MULTI_TAG, got ${quoted(h.topicFilterType)}`);
   }
   const config = { topicName: h.topic, readQueueNums: h.readQueueNums, writeQueueNums: h.writeQueueNums, perm: h.perm, topicFilterType: h.topicFilterType, topicSysFlag: h.topicSysFlag ?? 0, order: false };
   ctx.topics.update(config);

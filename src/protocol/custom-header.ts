@@ -1,3 +1,4 @@
+import { quoted } from "./json-text.ts";
 import { RemotingCommandError } from "../errors.ts";
 
 /**
@@ -141,21 +142,21 @@ function parseField(name: string, raw: string, type: HeaderFieldType): unknown {
     case "int": {
       const n = INTEGER.test(raw) ? Number(raw) : NaN;
       if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) {
-        throw new RemotingCommandError(`custom header field ${name}: "${raw}" is not an int`);
+        throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not an int`);
       }
       return n;
     }
     case "long": {
       const n = INTEGER.test(raw) ? BigInt(raw) : null;
       if (n === null || n < INT64_MIN || n > INT64_MAX) {
-        throw new RemotingCommandError(`custom header field ${name}: "${raw}" is not a long`);
+        throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not a long`);
       }
       return n;
     }
     case "double": {
       const n = raw.trim() === "" ? NaN : Number(raw);
       if (Number.isNaN(n) && raw !== "NaN") {
-        throw new RemotingCommandError(`custom header field ${name}: "${raw}" is not a double`);
+        throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not a double`);
       }
       return n;
     }

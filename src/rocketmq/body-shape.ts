@@ -1,4 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
+import { quoted } from "../protocol/json-text.ts";
 import { parseFastjson } from "./fastjson.ts";
 
 /*
@@ -14,13 +15,13 @@ export function bodyRecord(body: Uint8Array | string | null | undefined, what: s
 
 export function record(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new RemotingCommandError(`${what}: expected a JSON object, got ${Array.isArray(value) ? "an array" : JSON.stringify(value)}`);
+    throw new RemotingCommandError(`${what}: expected a JSON object, got ${Array.isArray(value) ? "an array" : quoted(value)}`);
   }
   return value as Record<string, unknown>;
 }
 
 export function list(value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value)) throw new RemotingCommandError(`${what}: expected a JSON array, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value)) throw new RemotingCommandError(`${what}: expected a JSON array, got ${quoted(value)}`);
   return value;
 }
 
@@ -28,7 +29,7 @@ export function list(value: unknown, what: string): unknown[] {
 export function stringRecord(value: unknown, what: string): Record<string, string> {
   const r = record(value, what);
   for (const [key, v] of Object.entries(r)) {
-    if (typeof v !== "string") throw new RemotingCommandError(`${what}.${key}: expected a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== "string") throw new RemotingCommandError(`${what}.${key}: expected a string, got ${quoted(v)}`);
   }
   return r as Record<string, string>;
 }
@@ -36,7 +37,7 @@ export function stringRecord(value: unknown, what: string): Record<string, strin
 export function stringList(value: unknown, what: string): string[] {
   const l = list(value, what);
   l.forEach((v, i) => {
-    if (typeof v !== "string") throw new RemotingCommandError(`${what}[${i}]: expected a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== "string") throw new RemotingCommandError(`${what}[${i}]: expected a string, got ${quoted(v)}`);
   });
   return l as string[];
 }

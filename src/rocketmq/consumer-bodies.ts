@@ -1,3 +1,4 @@
+import { quoted } from "../protocol/json-text.ts";
 import { encodeFastjson } from "./fastjson.ts";
 import { bodyRecord, list, record, stringList } from "./body-shape.ts";
 import { RemotingCommandError } from "../errors.ts";
@@ -48,7 +49,7 @@ function messageQueues(value: unknown, what: string): MessageQueue[] {
   return list(value ?? [], what).map((item, i) => {
     const q = record(item, `${what}[${i}]`);
     if (typeof q.topic !== "string" || typeof q.brokerName !== "string" || !Number.isInteger(q.queueId)) {
-      throw new RemotingCommandError(`${what}[${i}]: expected {topic, brokerName, queueId}, got ${JSON.stringify(q)}`);
+      throw new RemotingCommandError(`${what}[${i}]: expected {topic, brokerName, queueId}, got ${quoted(q)}`);
     }
     return { topic: q.topic, brokerName: q.brokerName, queueId: q.queueId as number };
   });
@@ -58,7 +59,7 @@ function messageQueues(value: unknown, what: string): MessageQueue[] {
 export function parseLockBatchRequestBody(body: Uint8Array | string | null): LockBatchRequestBody {
   const r = bodyRecord(body, "LockBatchRequestBody");
   if (typeof r.consumerGroup !== "string" || typeof r.clientId !== "string") {
-    throw new RemotingCommandError(`LockBatchRequestBody: consumerGroup and clientId must be strings, got ${JSON.stringify(r.consumerGroup)}, ${JSON.stringify(r.clientId)}`);
+    throw new RemotingCommandError(`LockBatchRequestBody: consumerGroup and clientId must be strings, got ${quoted(r.consumerGroup)}, ${quoted(r.clientId)}`);
   }
   return { ...r, consumerGroup: r.consumerGroup, clientId: r.clientId, mqSet: messageQueues(r.mqSet, "LockBatchRequestBody.mqSet") };
 }

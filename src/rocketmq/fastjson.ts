@@ -1,4 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
+import { excerpt, MAX_JSON_NESTING, nestsTooDeep } from "../protocol/json-text.ts";
 import { utf8Bytes, utf8Text } from "../protocol/utf8.ts";
 
 /*
@@ -105,6 +106,7 @@ export function quoteBareKeys(text: string): string {
  */
 export function parseFastjson(body: Uint8Array | string): unknown {
   const text = typeof body === "string" ? body : utf8Text(body);
+  if (nestsTooDeep(text)) throw new RemotingCommandError(`body: objects or arrays nested deeper than ${MAX_JSON_NESTING} levels: ${excerpt(text)}`);
   try {
     return JSON.parse(text);
   } catch {
@@ -113,8 +115,7 @@ export function parseFastjson(body: Uint8Array | string): unknown {
   try {
     return JSON.parse(quoteBareKeys(text));
   } catch (error) {
-    const preview = text.length > 80 ? `${text.slice(0, 80)}...` : text;
-    throw new RemotingCommandError(`body is not JSON, even with fastjson's bare map keys quoted (${(error as Error).message}): ${preview}`, {
+    throw new RemotingCommandError(`body is not JSON, even with fastjson's bare map keys quoted (${(error as Error).message}): ${excerpt(text)}`, {
       cause: error,
     });
   }

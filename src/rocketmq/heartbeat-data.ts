@@ -1,3 +1,4 @@
+import { quoted } from "../protocol/json-text.ts";
 import { RemotingCommandError } from "../errors.ts";
 import { encodeFastjson } from "./fastjson.ts";
 import { bodyRecord, list, record, stringList } from "./body-shape.ts";
@@ -88,11 +89,11 @@ export interface HeartbeatData {
 /** Checks the fields a broker filters on (a malformed subscription fails here, by name) and fills in missing sets. */
 function normalizeSubscription(value: unknown, what: string): void {
   const s = record(value, what);
-  if (typeof s.topic !== "string") throw new RemotingCommandError(`${what}.topic: expected a string, got ${JSON.stringify(s.topic)}`);
-  if (typeof s.subString !== "string") throw new RemotingCommandError(`${what}.subString: expected a string, got ${JSON.stringify(s.subString)}`);
+  if (typeof s.topic !== "string") throw new RemotingCommandError(`${what}.topic: expected a string, got ${quoted(s.topic)}`);
+  if (typeof s.subString !== "string") throw new RemotingCommandError(`${what}.subString: expected a string, got ${quoted(s.subString)}`);
   s.tagsSet = stringList(s.tagsSet ?? [], `${what}.tagsSet`);
   list(s.codeSet ?? [], `${what}.codeSet`).forEach((c, k) => {
-    if (!Number.isInteger(c)) throw new RemotingCommandError(`${what}.codeSet[${k}]: expected an integer, got ${JSON.stringify(c)}`);
+    if (!Number.isInteger(c)) throw new RemotingCommandError(`${what}.codeSet[${k}]: expected an integer, got ${quoted(c)}`);
   });
   s.codeSet ??= [];
 }
@@ -103,7 +104,7 @@ function normalizeSubscription(value: unknown, what: string): void {
  */
 export function parseHeartbeatData(body: Uint8Array | string | null): HeartbeatData {
   const r = bodyRecord(body, "HeartbeatData");
-  if (typeof r.clientID !== "string") throw new RemotingCommandError(`HeartbeatData.clientID: expected a string, got ${JSON.stringify(r.clientID)}`);
+  if (typeof r.clientID !== "string") throw new RemotingCommandError(`HeartbeatData.clientID: expected a string, got ${quoted(r.clientID)}`);
   const consumers = list(r.consumerDataSet ?? [], "HeartbeatData.consumerDataSet").map((c, i) => {
     const consumer = record(c, `HeartbeatData.consumerDataSet[${i}]`);
     const subscriptions = list(consumer.subscriptionDataSet ?? [], `HeartbeatData.consumerDataSet[${i}].subscriptionDataSet`);

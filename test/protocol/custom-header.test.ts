@@ -46,6 +46,7 @@ describe("custom headers <-> extFields", () => {
     expect(() => decodeCustomHeader({}, schema)).toThrow("the custom field topic is null");
     expect(() => decodeCustomHeader(null, schema)).toThrow(RemotingCommandError);
     expect(() => decodeCustomHeader({ topic: "t", queueId: "3.5" }, schema)).toThrow('queueId: "3.5" is not an int');
+    expect(() => decodeCustomHeader({ topic: "t", queueId: "9".repeat(100_000) }, schema)).toThrow(/queueId: "9{79}\.\.\. is not an int$/);
     expect(() => decodeCustomHeader({ topic: "t", queueId: "2147483648" }, schema)).toThrow("not an int");
     expect(() => decodeCustomHeader({ topic: "t", offset: "9223372036854775808" }, schema)).toThrow("not a long");
     expect(() => decodeCustomHeader({ topic: "t", ratio: "abc" }, schema)).toThrow("not a double");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { RemotingCommandError } from "../../src/index.ts";
-import { parseFastjson, quoteBareKeys, stringifyFastjson } from "../../src/rocketmq/index.ts";
+import { parseFastjson, parseLockBatchRequestBody, quoteBareKeys, stringifyFastjson } from "../../src/rocketmq/index.ts";
 import { Random } from "../helpers/random.ts";
 
 /** A random JSON value: nested objects and arrays, keys and strings full of JSON-special characters. */
@@ -85,6 +85,24 @@ describe("quoteBareKeys / parseFastjson", () => {
       expect((error as RemotingCommandError).code).toBe("ERR_REMOTING_COMMAND");
       expect((error as Error).message).toContain("body is not JSON");
     }
+  });
+
+  test("bodies nested deeper than 32 levels are refused before parsing; a bad field's value is quoted in at most 80 characters", () => {
+    const nested = (depth: number) => `{"a":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+    expect(parseFastjson(nested(32))).toEqual({ a: JSON.parse(`${"[".repeat(31)}${"]".repeat(31)}`) });
+    expect(() => parseFastjson(nested(33))).toThrow("nested deeper than 32 levels");
+    expect(() => parseFastjson(nested(200_000))).toThrow(RemotingCommandError); // JSON.parse alone took it, then a RangeError in the message
+    const huge = new TextEncoder().encode(JSON.stringify({ clientId: "c", consumerGroup: { big: "x".repeat(1_000_000) }, mqSet: [] }));
+    const error = (() => {
+      try {
+        parseLockBatchRequestBody(huge);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("parsed");
+    })();
+    expect(error).toBeInstanceOf(RemotingCommandError);
+    expect(error.message.length).toBeLessThan(300);
   });
 });
 
