@@ -142,12 +142,15 @@ export const invoke = group("invokeSync, invokeAsync, invokeOneway", (scenario) 
 
 // The outside test: a call refused before it started (an aborted signal, no permit, a shut-down
 // endpoint, a closed channel) ran its callback inside invokeAsync, and a throw from the callback
-// reached invokeAsync's caller; every other outcome comes later and a throw is logged.
-export const refusedCalls = group("invokeAsync calls refused before they start", (scenario) => {
+// reached invokeAsync's caller; so did one that failed on its way out (a hook, an encoding error).
+export const refusedCalls = group("invokeAsync calls that fail before invokeAsync returns", (scenario) => {
   scenario("the callback runs after invokeAsync returned, once, and a throw from it is logged, never thrown at the caller", async (h) => {
     const { logger, warnings } = recordingLogger();
     const parked: RemotingChannel[] = [];
-    const server = await h.server({ logger }, (s) => s.registerProcessor(NEVER, (ctx) => (parked.push(ctx.channel), null)));
+    const server = await h.server({ logger }, (s) => {
+      s.registerProcessor(NEVER, (ctx) => (parked.push(ctx.channel), null));
+      s.registerProcessor(ECHO, h.echo);
+    });
     const client = h.client({ asyncSemaphoreValue: 1, logger });
     const addr = h.addrOf(server);
     client.invokeAsync(addr, h.lib.createRequest(NEVER), 10_000, () => {}); // holds the one permit
@@ -155,10 +158,22 @@ export const refusedCalls = group("invokeAsync calls refused before they start",
     const stopped = h.client({ logger });
     await stopped.shutdown();
     const closed = parked[0]!;
+    const open = h.client({ logger }); // connected, with permits to spare
+    assert.equal((await open.invokeSync(addr, h.lib.createRequest(ECHO), 3000)).code, 0);
+    const hooked = h.client({ logger });
+    assert.equal((await hooked.invokeSync(addr, h.lib.createRequest(ECHO), 3000)).code, 0);
+    hooked.registerRPCHook({ doBeforeRequest: () => { throw new Error("refused by the hook"); }, doAfterResponse: () => {} });
+    const unencodable = h.lib.createRequest(NEVER);
+    unencodable.body = {} as never;
+    const oversized = h.lib.createRequest(NEVER, { extFields: { big: "x".repeat(1_100_000) } });
     const refusals: [string, (callback: (error: Error | null) => void) => void][] = [
       ["an aborted signal", (cb) => client.invokeAsync(addr, h.lib.createRequest(NEVER), { signal: AbortSignal.abort() }, cb)],
       ["no permit free", (cb) => client.invokeAsync(addr, h.lib.createRequest(NEVER), 3000, cb)],
       ["a shut-down client", (cb) => stopped.invokeAsync(addr, h.lib.createRequest(NEVER), 3000, cb)],
+      ["no name server", (cb) => open.invokeAsync(null, h.lib.createRequest(NEVER), 3000, cb)],
+      ["a doBeforeRequest hook that throws", (cb) => hooked.invokeAsync(addr, h.lib.createRequest(NEVER), 3000, cb)],
+      ["a command that cannot be encoded", (cb) => open.invokeAsync(addr, unencodable, 3000, cb)],
+      ["a header over maxHeaderLength", (cb) => open.invokeAsync(addr, oversized, 3000, cb)],
     ];
     const run = async (refused: (callback: (error: Error | null) => void) => void, what: string): Promise<void> => {
       const calls: (Error | null)[] = [];
@@ -175,8 +190,9 @@ export const refusedCalls = group("invokeAsync calls refused before they start",
       assert.equal(calls.length, 1, `${what}: called once`);
     };
     for (const [what, refused] of refusals) await run(refused, what);
+    const connections = server.stats.connections;
     closed.close();
-    await waitFor(() => server.stats.connections === 0, "the server's side closed");
+    await waitFor(() => server.stats.connections === connections - 1, "the server's side closed");
     await run((cb) => server.invokeAsync(closed, h.lib.createRequest(NEVER), 3000, cb), "a closed channel");
     await server.shutdown();
     await run((cb) => server.invokeAsync(closed, h.lib.createRequest(NEVER), 3000, cb), "a shut-down server");

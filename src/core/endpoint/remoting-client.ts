@@ -117,8 +117,13 @@ export class RemotingClient extends RemotingEndpoint {
       return;
     }
     this.#ensureStarted();
-    const call = core.calls.start(request, timeoutMs, signal, addr ?? "name server", kind, callback);
-    if (call !== null) this.#channels.route(addr, call);
+    core.calls.enterInvoke();
+    try {
+      const call = core.calls.start(request, timeoutMs, signal, addr ?? "name server", kind, callback);
+      if (call !== null) this.#channels.route(addr, call);
+    } finally {
+      core.calls.leaveInvoke();
+    }
   }
 
   #stoppedError(addr: string): RemotingError {

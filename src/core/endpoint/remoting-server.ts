@@ -152,8 +152,13 @@ export class RemotingServer extends RemotingEndpoint {
       core.calls.refuse(callback, new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the channel is closed` }));
       return;
     }
-    const call = core.calls.start(request, timeoutMs, signal, addr, kind, callback);
-    if (call !== null) core.calls.dispatch(conn, call);
+    core.calls.enterInvoke();
+    try {
+      const call = core.calls.start(request, timeoutMs, signal, addr, kind, callback);
+      if (call !== null) core.calls.dispatch(conn, call);
+    } finally {
+      core.calls.leaveInvoke();
+    }
   }
 
   /** A connection this server (or one of its sub-servers) accepted; anything else is a programming error. */

@@ -75,6 +75,8 @@ export class OutboundCalls {
    * which the response table's direct slots rely on.
    */
   private lastOpaque = nextOpaque();
+  /** Invokes running now (see enterInvoke): more than one when a callback or a processor invokes from within one. */
+  private invoking = 0;
   private readonly captureCallSites: boolean;
   /** Calls by the signal that can abort them (one listener per signal). */
   private readonly aborts = new AbortWatch<Call>((call, signal) => {
@@ -143,10 +145,16 @@ export class OutboundCalls {
    * made the call, and a throw from it is logged like any callback's, never thrown at that invoke.
    */
   refuse(callback: InvokeCallback, refusal: RemotingError, trace: InvokeTraceContext | null = null): void {
-    queueMicrotask(() => {
-      if (trace === null) this.runCallback(null, callback, refusal, undefined);
-      else traceInvokeOutcome(trace, refusal, undefined, () => this.runCallback(null, callback, refusal, undefined));
-    });
+    queueMicrotask(() => this.deliver(trace, null, callback, refusal, undefined));
+  }
+
+  /** An invoke is running (its endpoint's invoke method, until it returns): calls that end meanwhile call back later. */
+  enterInvoke(): void {
+    this.invoking++;
+  }
+
+  leaveInvoke(): void {
+    this.invoking--;
   }
 
   private newOpaque(): number {
@@ -323,9 +331,16 @@ export class OutboundCalls {
     if (error !== null && call.site !== null) appendCallSite(error, call.site);
     call.site = null;
     this.record(call, error, response);
-    if (call.trace === null) this.runCallback(call, callback, error, response);
-    else traceInvokeOutcome(call.trace, error, response, () => this.runCallback(call, callback, error, response));
+    const trace = call.trace;
     call.trace = null;
+    // An invokeAsync callback never runs inside an invoke (a failed send, say, or another call's
+    // connection closing under it); the promise-based calls' callbacks only settle a promise.
+    if (this.invoking > 0 && call.kind === CallKind.Async) {
+      const opaque = call.opaque;
+      queueMicrotask(() => this.deliver(trace, opaque, callback, error, response));
+    } else {
+      this.deliver(trace, call.opaque, callback, error, response);
+    }
     call.conn = null;
     if (conn?.closeWhenIdle === true) this.closeIfIdle(conn);
     this.recycle(call);
@@ -342,12 +357,17 @@ export class OutboundCalls {
     }
   }
 
-  /** `call`: null for a call refused before it started. */
-  private runCallback(call: Call | null, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
+  /** The caller's callback, traced when the call is; `opaque` null for a call refused before it started. */
+  private deliver(trace: InvokeTraceContext | null, opaque: number | null, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
+    if (trace === null) this.runCallback(opaque, callback, error, response);
+    else traceInvokeOutcome(trace, error, response, () => this.runCallback(opaque, callback, error, response));
+  }
+
+  private runCallback(opaque: number | null, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
     try {
       callback(error, response);
     } catch (callbackError) {
-      const which = call === null ? "of a refused call" : `for opaque ${call.opaque}`;
+      const which = opaque === null ? "of a refused call" : `for opaque ${opaque}`;
       this.parts.logger.warn(`invoke callback ${which} threw: ${describeError(callbackError)}`, callbackError);
     }
   }
