@@ -7,9 +7,8 @@
  */
 import { RemotingClient as CoreRemotingClient } from "./core/endpoint/remoting-client.ts";
 import { RemotingServer as CoreRemotingServer } from "./core/endpoint/remoting-server.ts";
-import type { ClientOptions, ServerOptions } from "./core/options.ts";
+import { checkOptionsObject, type ClientOptions, type ServerOptions } from "./core/options.ts";
 import type { Transport } from "./core/transport.ts";
-import { describeValue } from "./protocol/describe-value.ts";
 
 export * from "./protocol/index.ts";
 export * from "./core/index.ts";
@@ -45,23 +44,17 @@ export interface Endpoints<Server = RemotingServer, Client = RemotingClient> {
   };
 }
 
-/** `options` when it is an options object; a TypeError otherwise (spread, a number would read as no options at all). */
-function optionsObject<T extends object>(kind: string, options: T): T {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`${kind}: options must be an object, got ${describeValue(options)}`);
-  return options;
-}
-
 /** RemotingServer and RemotingClient classes whose `transport` option defaults to `transport` (for a transport of your own). */
 export function endpointsOn(transport: Transport): Endpoints {
   return {
     RemotingServer: class RemotingServer extends CoreRemotingServer {
       constructor(options: RemotingServerOptions = {}) {
-        super({ ...optionsObject("RemotingServer", options), transport: options.transport ?? transport });
+        super({ ...checkOptionsObject("RemotingServer", options), transport: options.transport ?? transport });
       }
     },
     RemotingClient: class RemotingClient extends CoreRemotingClient {
       constructor(options: RemotingClientOptions = {}) {
-        super({ ...optionsObject("RemotingClient", options), transport: options.transport ?? transport });
+        super({ ...checkOptionsObject("RemotingClient", options), transport: options.transport ?? transport });
       }
     },
   };

@@ -43,8 +43,8 @@ export function parseAddress(addr: string): HostPort {
   if (typeof addr !== "string") throw new TypeError(`invalid address ${String(addr)}: expected "host:port"`);
   const colon = addr.lastIndexOf(":");
   const digits = colon < 0 ? "" : addr.slice(colon + 1);
-  // Decimal digits only, as Java's Integer.parseInt reads them: not " 123", "0x2694" or "123.0",
-  // which Number() would take, each opening its own connection to the same port.
+  // Decimal digits only (Java's Integer.parseInt also takes a leading "+"): not " 123", "0x2694"
+  // or "123.0", which Number() would take, each opening its own connection to the same port.
   const port = PORT.test(digits) ? Number(digits) : NaN;
   let host = colon < 0 ? "" : addr.slice(0, colon);
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);

@@ -1,3 +1,4 @@
+import { describeValue } from "../protocol/describe-value.ts";
 import { DEFAULT_MAX_FRAME_LENGTH } from "../protocol/frame-codec.ts";
 import { commandDefaults } from "../protocol/remoting-command.ts";
 import type { SerializeType } from "../protocol/serialize-type.ts";
@@ -272,10 +273,18 @@ const endpointChecks: Record<keyof EndpointOptions, Check> = {
   captureCallSites: boolean,
 };
 
+/** `options` when it is an options object (or absent); a TypeError otherwise: spread, a number reads as no options at all and a string as options "0", "1"... */
+export function checkOptionsObject<T>(kind: string, options: T): T {
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
+    throw new TypeError(`${kind}: options must be an object, got ${describeValue(options)}`);
+  }
+  return options;
+}
+
 /** Defaults overlaid with `given`, each given option checked; frozen. `kind` names the owner in errors. */
 export function resolveOptions<T extends object>(kind: string, defaults: Readonly<T>, checks: Record<keyof T, Check>, given: Partial<T> | undefined): T {
   const options = { ...defaults } as T;
-  for (const [name, value] of Object.entries(given ?? {})) {
+  for (const [name, value] of Object.entries(checkOptionsObject(kind, given) ?? {})) {
     if (value === undefined) continue;
     const check = checks[name as keyof T];
     if (check === undefined) throw new TypeError(`${kind}: unknown option "${name}"`);

@@ -259,7 +259,7 @@ export class BrokerLite {
       s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (_ctx, request) => answerOrRefuse(request, () => clients.checkClientConfig(request)));
       s.registerProcessor(RequestCode.LOCK_BATCH_MQ, (_ctx, request) => answerOrRefuse(request, () => lockBatchMQ(request, this.#locks)));
       s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, (_ctx, request) => answerOrRefuse(request, () => unlockBatchMQ(request, this.#locks)));
-      s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, (_ctx, request) => answerOrRefuse(request, () => updateAndCreateTopic(request, { topics: this.#topics, onTopicCreated })));
+      s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, (_ctx, request) => answerOrRefuse(request, () => updateAndCreateTopic(request, { topics: this.#topics, onTopicsChanged: () => this.#registerSoon() })));
       s.setChannelEventListener({ onChannelClose: (_addr, channel) => clients.channelClosed(channel) });
     });
     this.#housekeeping = new PeriodicTask(HOUSEKEEPING_INTERVAL_MS, async () => this.#houseKeep(), (error) => this.#logger.error(`BrokerLite ${this.#brokerName}: housekeeping failed: ${(error as Error)?.message ?? error}`));

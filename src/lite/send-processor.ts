@@ -8,7 +8,7 @@ import { MessageConst } from "../rocketmq/message/message-const.ts";
 import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
 import { decodeProperties, type Properties } from "../rocketmq/message/properties.ts";
 import { dlqTopicOf, MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message/topics.ts";
-import { brokerTopicRefusal } from "../rocketmq/message/validators.ts";
+import { brokerTopicRefusal } from "./broker-topic-check.ts";
 import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
 import { decodeSendMessageRequestHeader, SendMessageResponseHeader } from "../rocketmq/send-headers.ts";

@@ -137,21 +137,29 @@ export class HeaderFields {
 }
 
 /**
- * `cmd` with the opaque and flag it is sent with: set on `cmd` itself, or on a copy of its fields
- * when `cmd` must not change: a received command (a processor forwarding the request it is
- * serving: its answer still needs the opaque and flag it arrived with) or one that cannot change
- * (a frozen command, such as a response kept as a constant).
+ * `cmd` with the opaque and flag it is sent with: set on `cmd` itself, or, when `cmd` cannot be
+ * changed (a frozen command, such as a response kept as a constant), on a copy of its fields.
  */
 export function stampCommand(cmd: RemotingCommand, opaque: number, flag: number): RemotingCommand {
-  if (!(cmd instanceof ReceivedCommand)) {
-    try {
-      cmd.opaque = opaque;
-      cmd.flag = flag;
-      return cmd;
-    } catch {
-      // frozen: copied below
-    }
+  try {
+    cmd.opaque = opaque;
+    cmd.flag = flag;
+    return cmd;
+  } catch {
+    return copyStamped(cmd, opaque, flag);
   }
+}
+
+/**
+ * A request as a call sends it: stampCommand, except that a received command is stamped on a copy.
+ * A processor forwarding the request it is serving still answers it with the opaque and flag it
+ * arrived with.
+ */
+export function stampRequest(cmd: RemotingCommand, opaque: number, flag: number): RemotingCommand {
+  return cmd instanceof ReceivedCommand ? copyStamped(cmd, opaque, flag) : stampCommand(cmd, opaque, flag);
+}
+
+function copyStamped(cmd: RemotingCommand, opaque: number, flag: number): Command {
   return new Command(cmd.code, cmd.language, cmd.version, opaque, flag, cmd.remark, cmd.extFields, cmd.body, cmd.serializeType);
 }
 

@@ -18,6 +18,9 @@ import { MemoryTransport, type MemorySocket } from "../helpers/memory-transport.
 import { Random } from "../helpers/random.ts";
 import { plain } from "../helpers/vectors.ts";
 
+/** The frame limits every queue here is given (the defaults). */
+const FRAME_LIMITS = { maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 };
+
 const ECHO = 10;
 const BIG = 11;
 
@@ -263,7 +266,7 @@ const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 describe("WriteQueue", () => {
   test("frames queued in one turn go out in one write", async () => {
     const socket = new ScriptedSocket((n) => n);
-    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 }, () => {});
+    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, ...FRAME_LIMITS }, () => {});
     const commands = Array.from({ length: 50 }, (_, i) => createRequest(ECHO, { opaque: i, extFields: { i: String(i) } }));
     for (const cmd of commands) queue.enqueue(cmd);
     expect(socket.writes).toBe(0); // nothing written synchronously
@@ -277,7 +280,7 @@ describe("WriteQueue", () => {
   test("frames queued over several turns while waiting for drain go out in one write after the backlog", async () => {
     let accept = 10;
     const socket = new ScriptedSocket(() => accept);
-    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 }, () => {});
+    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, ...FRAME_LIMITS }, () => {});
     const commands = Array.from({ length: 11 }, (_, i) => createRequest(ECHO, { opaque: i, body: new Uint8Array(100) }));
     queue.enqueue(commands[0]!);
     await microtask(); // the socket takes 10 bytes; the rest is the backlog
@@ -299,7 +302,7 @@ describe("WriteQueue", () => {
       const rng = new Random(seed);
       const socket = new ScriptedSocket(() => (rng.bool(0.2) ? 0 : rng.int(1, 40_000)));
       const flips: boolean[] = [];
-      const queue = new WriteQueue(socket, { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 }, (w) => flips.push(w));
+      const queue = new WriteQueue(socket, { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, ...FRAME_LIMITS }, (w) => flips.push(w));
       const commands: RemotingCommand[] = [];
       for (let turn = 0; turn < 30; turn++) {
         for (let k = rng.int(0, 8); k > 0; k--) {
@@ -325,7 +328,7 @@ describe("WriteQueue", () => {
     test(`a socket that keeps the arrays it is given (Node) never sees them change (seed ${seed})`, async () => {
       const rng = new Random(seed);
       const socket = new ScriptedSocket(() => (rng.bool(0.3) ? 0 : rng.bool(0.7) ? Infinity : rng.int(1, 40_000)), true);
-      const queue = new WriteQueue(socket, { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 }, () => {});
+      const queue = new WriteQueue(socket, { highWaterMark: 64 * 1024, lowWaterMark: 16 * 1024, ...FRAME_LIMITS }, () => {});
       const commands: RemotingCommand[] = [];
       for (let turn = 0; turn < 40; turn++) {
         for (let k = rng.int(1, 10); k > 0; k--) {
@@ -346,7 +349,7 @@ describe("WriteQueue", () => {
     let accept = 0;
     const socket = new ScriptedSocket(() => accept);
     const flips: { writable: boolean; queued: number }[] = [];
-    const queue: WriteQueue = new WriteQueue(socket, { highWaterMark: 10_000, lowWaterMark: 4_000, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 }, (writable) =>
+    const queue: WriteQueue = new WriteQueue(socket, { highWaterMark: 10_000, lowWaterMark: 4_000, ...FRAME_LIMITS }, (writable) =>
       flips.push({ writable, queued: queue.queuedBytes }),
     );
     const body = new Uint8Array(1000);
@@ -370,7 +373,7 @@ describe("WriteQueue", () => {
 
   test("after close nothing more is written", async () => {
     const socket = new ScriptedSocket(() => 10);
-    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 }, () => {});
+    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, ...FRAME_LIMITS }, () => {});
     queue.enqueue(createRequest(ECHO, { body: new Uint8Array(100) }));
     await microtask();
     await microtask();
@@ -387,7 +390,7 @@ describe("WriteQueue", () => {
 // A large body received in a reassembly buffer of its own goes out again with its header written in
 // the dead bytes before it (src/protocol/headroom.ts): one write, the body not copied.
 describe("WriteQueue, a received large body sent on", () => {
-  const options = { highWaterMark: 1 << 30, lowWaterMark: 1 << 20, maxFrameLength: 16 * 1024 * 1024, maxHeaderLength: 1 << 20 };
+  const options = { highWaterMark: 1 << 30, lowWaterMark: 1 << 20, ...FRAME_LIMITS };
 
   /** A 256 KiB request received in pieces, as a connection's decoder hands it out. */
   function receivedLarge(seed: number, serializeType: "JSON" | "ROCKETMQ" = "JSON"): RemotingCommand {

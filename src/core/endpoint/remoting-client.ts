@@ -1,7 +1,7 @@
 import { RemotingSendRequestError, type RemotingError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import { parseSocketAddress } from "../address.ts";
-import { resolveClientOptions, type ClientOptions } from "../options.ts";
+import { checkOptionsObject, resolveClientOptions, type ClientOptions } from "../options.ts";
 import { CallKind, type InvokeCallback } from "../outbound/call.ts";
 import { checkCallback, invokeArgs, type InvokeOptions } from "../outbound/invoke-args.ts";
 import type { Transport } from "../transport.ts";
@@ -29,7 +29,7 @@ export class RemotingClient extends RemotingEndpoint {
   #shutdownPromise: Promise<void> | null = null;
 
   constructor(options: RemotingClientOptions) {
-    const { transport, ...rest } = options ?? ({} as RemotingClientOptions);
+    const { transport, ...rest } = checkOptionsObject("RemotingClient", options) ?? ({} as RemotingClientOptions);
     if (typeof transport?.connect !== "function") throw new TypeError('RemotingClient: option "transport" must be a Transport');
     const resolved = resolveClientOptions(rest);
     let channels: ClientChannels | null = null;

@@ -2,7 +2,7 @@ import { RemotingLifecycleError, RemotingSendRequestError } from "../../errors.t
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
 import { connectionOf, type Connection } from "../connection/connection.ts";
 import type { RemotingChannel } from "../inbound/processor.ts";
-import { resolveServerOptions, type ServerOptions } from "../options.ts";
+import { checkOptionsObject, resolveServerOptions, type ServerOptions } from "../options.ts";
 import { CallKind, type InvokeCallback } from "../outbound/call.ts";
 import { checkCallback, invokeArgs, type InvokeOptions } from "../outbound/invoke-args.ts";
 import type { Transport } from "../transport.ts";
@@ -36,7 +36,7 @@ export class RemotingServer extends RemotingEndpoint {
   #shutdownPromise: Promise<void> | null = null;
 
   constructor(options: RemotingServerOptions) {
-    const { transport, ...rest } = options ?? ({} as RemotingServerOptions);
+    const { transport, ...rest } = checkOptionsObject("RemotingServer", options) ?? ({} as RemotingServerOptions);
     if (typeof transport?.listen !== "function") throw new TypeError('RemotingServer: option "transport" must be a Transport');
     const resolved = resolveServerOptions(rest);
     const core = new EndpointCore({ name: "server", holdInputWhenUnwritable: true }, resolved);

@@ -6,7 +6,7 @@ import {
   RemotingTooMuchRequestError,
 } from "../../errors.ts";
 import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
-import { nextOpaque, stampCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
+import { nextOpaque, stampRequest, type RemotingCommand } from "../../protocol/remoting-command.ts";
 import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-code.ts";
 import type { Connection } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
@@ -201,7 +201,7 @@ export class OutboundCalls {
     try {
       // Per call, right before encoding: the same command object may be in flight in other calls.
       const flag = call.kind === CallKind.Oneway ? (request.flag | RPC_ONEWAY) & ~RPC_TYPE_RESPONSE : request.flag & ~(RPC_ONEWAY | RPC_TYPE_RESPONSE);
-      conn.send(stampCommand(request, call.opaque, flag));
+      conn.send(stampRequest(request, call.opaque, flag));
     } catch (error) {
       const message = `send request to ${call.addr} failed: ${error instanceof Error ? error.message : String(error)}`;
       this.finish(call, new RemotingSendRequestError(call.addr, { cause: error, message }));

@@ -21,7 +21,8 @@ export const PROPERTIES_MAX_BYTES = 32767;
 /** What the UNIQ_KEY a producer adds takes in the properties string (an IPv6 id, separators included). */
 const UNIQ_KEY_ROOM = "UNIQ_KEY".length + 1 + 56 + 1;
 
-const LEGAL = "^[%|a-zA-Z0-9_-]+$";
+/** The characters topic and group names may have, as Java spells them in its messages. */
+export const LEGAL = "^[%|a-zA-Z0-9_-]+$";
 
 function legalChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x25 || c === 0x2d || c === 0x5f || c === 0x7c;
@@ -39,7 +40,7 @@ function isJavaWhitespace(c: number): boolean {
   return c === 0x1680 || (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x205f || c === 0x3000;
 }
 
-function isBlank(s: string | null | undefined): boolean {
+export function isBlank(s: string | null | undefined): boolean {
   if (s === null || s === undefined) return true;
   for (let i = 0; i < s.length; i++) if (!isJavaWhitespace(s.charCodeAt(i))) return false;
   return true;
@@ -52,17 +53,6 @@ export function checkTopic(topic: string): void {
     throw new MQClientError(`The specified topic is longer than topic max length ${TopicValidator.TOPIC_MAX_LENGTH}.`);
   }
   if (hasIllegalCharacters(topic)) throw new MQClientError(`The specified topic[${topic}] contains illegal characters, allowing only ${LEGAL}`);
-}
-
-/**
- * The broker's own topic check (TopicValidator.validateTopic, on sends and topic updates): why it
- * refuses `topic`, in the broker's words (which differ from the client's), or null.
- */
-export function brokerTopicRefusal(topic: string): string | null {
-  if (isBlank(topic)) return "The specified topic is blank.";
-  if (hasIllegalCharacters(topic)) return `The specified topic contains illegal characters, allowing only ${LEGAL}`;
-  if (topic.length > TopicValidator.TOPIC_MAX_LENGTH) return "The specified topic is longer than topic max length.";
-  return null;
 }
 
 /** Validators.isNotAllowedSendTopic: the broker's schedule, transaction and test topics. */
