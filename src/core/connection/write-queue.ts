@@ -1,3 +1,4 @@
+import { allocUninitialized } from "../../protocol/alloc.ts";
 import { ByteWriter } from "../../protocol/byte-writer.ts";
 import { encodeFrameHeader } from "../../protocol/frame-codec.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
@@ -110,7 +111,7 @@ export class WriteQueue {
     const retains = this.socket.retainsWrittenBytes;
     // A socket that keeps what it is given (Node) gets an exact copy, cheaper than a fresh 16 KiB
     // batch buffer per flush; the batch buffer is then free again at once, as after a Bun write.
-    const bytes = retains ? w.bytes.slice(0, length) : w.bytes.subarray(0, length);
+    const bytes = retains ? exactCopy(w.bytes, length) : w.bytes.subarray(0, length);
     const n = this.socket.write(bytes);
     if (n < 0 || n === length || retains) w.reset(BATCH_RETAINED);
     else this.batch = new ByteWriter(BATCH_CAPACITY); // the unsent tail is still in the old buffer
@@ -223,4 +224,11 @@ export class WriteQueue {
       this.onWritabilityChange(this.writable);
     }
   }
+}
+
+/** The first `length` bytes of `bytes` in a new array, not zero-filled first (slice() zero-fills a fresh buffer, then copies). */
+function exactCopy(bytes: Uint8Array, length: number): Uint8Array {
+  const copy = allocUninitialized(length);
+  copy.set(bytes.subarray(0, length));
+  return copy;
 }
