@@ -68,8 +68,16 @@ export class FrameDecoder {
   private partialEnd = 0;
   /** Where the next byte of the frame in progress goes in `partial`. */
   private partialFilled = 0;
-  /** The buffer of the last large frame handed out, which release() may give back. */
-  private lastLarge: Uint8Array | null = null;
+  /**
+   * The buffer of the last large frame handed out, which release() may give back. Held weakly: a
+   * strong reference kept each frame's megabytes alive until the next one had been reassembled, so
+   * the allocator could never hand them out again and every large frame paid for fresh pages (4 MiB
+   * frames: a third slower).
+   */
+  private lastLarge: WeakRef<ArrayBufferLike> | null = null;
+  /** Where that buffer's reassembly array lies in it. */
+  private lastLargeOffset = 0;
+  private lastLargeLength = 0;
   /** A large reassembly buffer nothing refers to any more, for the next large frame that fits. */
   private spare: Uint8Array | null = null;
   /** Up to 3 bytes of a length prefix that a chunk boundary cut. */
@@ -127,14 +135,14 @@ export class FrameDecoder {
    * false, changing nothing, for any other command (a small frame, or one decoded in place).
    */
   release(cmd: RemotingCommand): boolean {
-    const last = this.lastLarge;
-    if (last === null) return false;
+    const last = this.lastLarge?.deref();
+    if (last === undefined) return false;
     const body = cmd.body;
-    if (body === null || body.buffer !== last.buffer) return false;
+    if (body === null || body.buffer !== last) return false;
     cmd.body = null;
     this.lastLarge = null;
-    withdrawHeadroom(last.buffer);
-    this.spare = last;
+    withdrawHeadroom(last);
+    this.spare = new Uint8Array(last, this.lastLargeOffset, this.lastLargeLength);
     return true;
   }
 
@@ -222,7 +230,9 @@ export class FrameDecoder {
         this.spare = buffer;
         this.lastLarge = null;
       } else {
-        this.lastLarge = buffer;
+        this.lastLarge = new WeakRef(buffer.buffer);
+        this.lastLargeOffset = buffer.byteOffset;
+        this.lastLargeLength = buffer.length;
         // The bytes before the body are dead: a frame sending this body on may put its header there.
         offerHeadroom(buffer.buffer, buffer.byteOffset, buffer.byteOffset + start + FRAME_PREFIX_LENGTH + headerLength);
       }
