@@ -32,14 +32,10 @@ export const MAX_HEADER_LENGTH = 0xffffff;
 export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameLength = 0x7fffffff, maxHeaderLength = MAX_HEADER_LENGTH): number {
   const start = w.pos;
   try {
-    const bodyLength = writeFrameHeader(w, cmd, start);
+    const bodyLength = writeFrameHeader(w, cmd, start, Math.min(maxHeaderLength, MAX_HEADER_LENGTH));
     const frameLength = w.pos - start + bodyLength;
     if (frameLength > maxFrameLength) {
       throw new RemotingCommandError(`frame of ${frameLength} bytes exceeds maxFrameLength ${maxFrameLength}; the peer would refuse it`);
-    }
-    const headerLength = w.pos - start - 8;
-    if (headerLength > maxHeaderLength) {
-      throw new RemotingCommandError(`header of ${headerLength} bytes exceeds maxHeaderLength ${maxHeaderLength}; the peer would refuse it`);
     }
     return bodyLength;
   } catch (error) {
@@ -54,7 +50,7 @@ export function encodeFrameHeader(w: ByteWriter, cmd: RemotingCommand, maxFrameL
  * is checked where the encoders read it anyway (see command-fields.ts), and anything that throws on
  * the way is reported as a RemotingCommandError naming a bad field.
  */
-function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number): number {
+function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number, maxHeaderLength: number): number {
   const { code, opaque, flag, version } = cmd;
   if ((code | 0) !== code || (opaque | 0) !== opaque || (flag | 0) !== flag || (version | 0) !== version) throw refusal(cmd);
   const body = cmd.body;
@@ -67,8 +63,8 @@ function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number): n
   else if (serializeType === "JSON" || serializeType === "ROCKETMQ") encodeJsonHeader(w, cmd);
   else throw refusal(cmd);
   const headerLength = w.pos - start - 8;
-  if (headerLength > MAX_HEADER_LENGTH) {
-    throw new RemotingCommandError(`header of ${headerLength} bytes exceeds the 16 MiB - 1 a frame can carry`);
+  if (headerLength > maxHeaderLength) {
+    throw new RemotingCommandError(`header of ${headerLength} bytes exceeds maxHeaderLength ${maxHeaderLength}; the peer would refuse it`);
   }
   const bodyLength = body == null ? 0 : body.length;
   const frameLength = 4 + headerLength + bodyLength;

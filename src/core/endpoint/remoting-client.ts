@@ -112,13 +112,13 @@ export class RemotingClient extends RemotingEndpoint {
 
   #invoke(addr: string | null, request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, kind: CallKind, callback: InvokeCallback): void {
     const core = this.#core;
-    if (core.stopping) {
-      core.calls.refuse(callback, this.#stoppedError(addr ?? "name server"));
-      return;
-    }
-    this.#ensureStarted();
     core.calls.enterInvoke();
     try {
+      if (core.stopping) {
+        core.calls.refuse(kind, callback, this.#stoppedError(addr ?? "name server"));
+        return;
+      }
+      this.#ensureStarted();
       const call = core.calls.start(request, timeoutMs, signal, addr ?? "name server", kind, callback);
       if (call !== null) this.#channels.route(addr, call);
     } finally {

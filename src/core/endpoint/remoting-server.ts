@@ -144,16 +144,13 @@ export class RemotingServer extends RemotingEndpoint {
   #invoke(conn: Connection, request: RemotingCommand, timeoutMs: number, signal: AbortSignalLike | null, kind: CallKind, callback: InvokeCallback): void {
     const core = this.#core;
     const addr = conn.remoteAddress;
-    if (core.stopping) {
-      core.calls.refuse(callback, new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the server is shut down` }));
-      return;
-    }
-    if (!conn.isActive) {
-      core.calls.refuse(callback, new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: the channel is closed` }));
-      return;
-    }
     core.calls.enterInvoke();
     try {
+      if (core.stopping || !conn.isActive) {
+        const why = core.stopping ? "the server is shut down" : "the channel is closed";
+        core.calls.refuse(kind, callback, new RemotingSendRequestError(addr, { message: `send request to ${addr} failed: ${why}` }));
+        return;
+      }
       const call = core.calls.start(request, timeoutMs, signal, addr, kind, callback);
       if (call !== null) core.calls.dispatch(conn, call);
     } finally {

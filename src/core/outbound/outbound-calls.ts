@@ -109,7 +109,7 @@ export class OutboundCalls {
     }
     if (refusal !== null) {
       counters?.addError(refusal.code); // stats
-      this.refuse(callback, refusal, trace);
+      this.refuse(kind, callback, refusal, trace);
       if (trace !== null) invokeChannel.end.publish(trace);
       return null;
     }
@@ -141,11 +141,10 @@ export class OutboundCalls {
 
   /**
    * Fails a call that never started (no permit free, the signal already aborted, the endpoint
-   * stopped, the channel closed). Its callback runs on a microtask, never inside the invoke that
-   * made the call, and a throw from it is logged like any callback's, never thrown at that invoke.
+   * stopped, the channel closed), called back as any call that ends (see deliverAfterInvoke).
    */
-  refuse(callback: InvokeCallback, refusal: RemotingError, trace: InvokeTraceContext | null = null): void {
-    queueMicrotask(() => this.deliver(trace, null, callback, refusal, undefined));
+  refuse(kind: CallKind, callback: InvokeCallback, refusal: RemotingError, trace: InvokeTraceContext | null = null): void {
+    this.deliverAfterInvoke(kind, trace, null, callback, refusal, undefined);
   }
 
   /** An invoke is running (its endpoint's invoke method, until it returns): calls that end meanwhile call back later. */
@@ -333,14 +332,7 @@ export class OutboundCalls {
     this.record(call, error, response);
     const trace = call.trace;
     call.trace = null;
-    // An invokeAsync callback never runs inside an invoke (a failed send, say, or another call's
-    // connection closing under it); the promise-based calls' callbacks only settle a promise.
-    if (this.invoking > 0 && call.kind === CallKind.Async) {
-      const opaque = call.opaque;
-      queueMicrotask(() => this.deliver(trace, opaque, callback, error, response));
-    } else {
-      this.deliver(trace, call.opaque, callback, error, response);
-    }
+    this.deliverAfterInvoke(call.kind, trace, call.opaque, callback, error, response);
     call.conn = null;
     if (conn?.closeWhenIdle === true) this.closeIfIdle(conn);
     this.recycle(call);
@@ -355,6 +347,17 @@ export class OutboundCalls {
       counters.recordLatency(this.parts.coarseNow() - call.startedAt);
       if (response.code !== RemotingSysResponseCode.SUCCESS) counters.addError(String(response.code));
     }
+  }
+
+  /**
+   * The caller's callback, now or, for an invokeAsync made or ending while an invoke runs (a refusal,
+   * a failed send, another call's connection closing under it), on a microtask: it never runs
+   * inside an invoke, and a throw from it is logged, never thrown at one. The promise-based calls'
+   * callbacks only settle a promise.
+   */
+  private deliverAfterInvoke(kind: CallKind, trace: InvokeTraceContext | null, opaque: number | null, callback: InvokeCallback, error: RemotingError | null, response: RemotingCommand | undefined): void {
+    if (this.invoking > 0 && kind === CallKind.Async) queueMicrotask(() => this.deliver(trace, opaque, callback, error, response));
+    else this.deliver(trace, opaque, callback, error, response);
   }
 
   /** The caller's callback, traced when the call is; `opaque` null for a call refused before it started. */
