@@ -1,6 +1,6 @@
 import { RemotingConnectError, RemotingSendRequestError, type RemotingError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { parseSocketAddress, type SocketAddress } from "../address.ts";
+import { parseSocketAddress } from "../address.ts";
 import type { Connection } from "../connection/connection.ts";
 import type { ClientOptions } from "../options.ts";
 import { CallKind, type Call } from "../outbound/call.ts";
@@ -104,13 +104,7 @@ export class ClientChannels {
   private connect(entry: ChannelEntry): void {
     entry.connecting = true;
     entry.conn = null;
-    let address: SocketAddress;
-    try {
-      address = parseSocketAddress(entry.addr);
-    } catch (error) {
-      this.connectFailed(entry, error);
-      return;
-    }
+    const address = parseSocketAddress(entry.addr); // checked already: by checkAddress, or updateNameServerAddressList
     const where = "path" in address ? { host: "", port: 0, path: address.path } : address;
     let conn: Connection | null = null;
     this.transport
