@@ -275,6 +275,14 @@ describe("a storm of connections", () => {
         await sleep(20);
         stats = await server.stats(client);
       }
+      // The lowest of a few samples (each after a forced GC): a leak shows in every one of them, a
+      // round's last objects still on their way out (a conservative stack scan, a pending close)
+      // in one (seen once: 15.8 MiB above the first round, back to 2.6 MiB a moment later).
+      for (let i = 0; i < 3; i++) {
+        await sleep(50);
+        const again = await server.stats(client);
+        if (again.heapUsed < stats.heapUsed) stats = { ...again, connections: Math.max(again.connections, stats.connections) };
+      }
       memory.push(stats);
     }
     storming = false;
