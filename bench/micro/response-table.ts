@@ -23,8 +23,10 @@ export const responseTableBenches: MicroModule = async (root) => {
     const call = new calls.Call();
     call.opaque = opaque;
     call.request = request;
-    call.deadline = Date.now() + 3000;
     call.timeoutMs = 3000;
+    // Newer revisions count the deadline from the end of the turn that made the call.
+    if ("turnEnd" in call) call.turnEnd = Object.assign(new calls.TurnEnd(), { at: Date.now() });
+    else (call as { deadline: number }).deadline = Date.now() + 3000;
     call.addr = "127.0.0.1:10911";
     return call;
   };

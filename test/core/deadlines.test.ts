@@ -44,12 +44,37 @@ describe("deadlines on a driven clock", () => {
     expect(client.stats.pendingCalls).toBe(0);
   });
 
+  test("a deadline counts from the end of the synchronous code that made the call", async () => {
+    const timers = new ManualTimers();
+    const silent = await h.rawServer();
+    const client = h.client({ timers, scanIntervalMs: 10, closeSocketIfTimeout: false });
+    const addr = `127.0.0.1:${silent.port}`;
+    await client.invokeOneway(addr, createRequest(1), 1000); // connected
+    let failedAt = -1;
+    void client.invokeSync(addr, createRequest(1), 100).catch(() => (failedAt = timers.now()));
+    timers.advance(500); // the rest of the turn: a long one
+    await settle();
+    const turnEnded = timers.now();
+    for (let t = 1; t < 100; t++) {
+      timers.advance(1);
+      await settle();
+    }
+    expect(failedAt).toBe(-1); // 599 ms after the call, 99 after its turn ended
+    for (let t = 0; t <= 10 && failedAt === -1; t++) {
+      timers.advance(1);
+      await settle();
+    }
+    expect(failedAt - turnEnded).toBeGreaterThanOrEqual(100);
+    expect(failedAt - turnEnded).toBeLessThanOrEqual(110); // within the scan spacing
+  });
+
   test("one timer for the endpoint however many calls are pending", async () => {
     const timers = new ManualTimers();
     const silent = await h.rawServer();
     const client = h.client({ timers });
     const addr = `127.0.0.1:${silent.port}`;
     const calls = Array.from({ length: 100 }, (_, i) => client.invokeSync(addr, createRequest(1), 100 + i).catch(() => "failed"));
+    await Promise.resolve(); // the deadlines count from the end of the synchronous code that made the calls
     expect(timers.armed).toBe(1);
     timers.advance(300);
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 100 }, () => "failed"));

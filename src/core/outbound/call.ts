@@ -28,6 +28,15 @@ export const enum CallKind {
   Oneway,
 }
 
+/** The end of one turn's synchronous code, shared by the calls made in it (see OutboundCalls.start). */
+export class TurnEnd {
+  static readonly none = new TurnEnd();
+  /** When it ended (a fresh clock read); NaN until then. */
+  at = NaN;
+  /** The shortest timeout of its calls: the scan is armed for the first deadline. */
+  shortestTimeoutMs = Infinity;
+}
+
 /**
  * One outbound call from invoke to settlement (Java's ResponseFuture). It sits in the response table
  * from the moment of invoke, so its deadline runs while connecting or stalled too, and in at most
@@ -52,9 +61,10 @@ export class Call implements ListNode<Call> {
   code = 0;
   /** Its request code's stats (null when stats are off), where its outcome is counted. */
   counters: CodeCounters | null = null;
-  /** When the call was made (fresh clock), and its absolute deadline. */
+  /** When the call was made, on the coarse clock (for stats). */
   startedAt = 0;
-  deadline = 0;
+  /** When the synchronous code that made the call ended: its deadline counts from there. */
+  turnEnd = TurnEnd.none;
   timeoutMs = 0;
   /** When it went on the wire (client close-on-timeout rule); 0 before. */
   sentAt = 0;
@@ -71,6 +81,11 @@ export class Call implements ListNode<Call> {
   trace: InvokeTraceContext | null = null;
   /** Where the call was made (option captureCallSites), for its error's stack. */
   site: Error | null = null;
+
+  /** Its absolute deadline: NaN (not due) until the turn that made it ends. */
+  get deadline(): number {
+    return this.turnEnd.at + this.timeoutMs;
+  }
 
   get oneway(): boolean {
     return this.kind === CallKind.Oneway;

@@ -39,7 +39,8 @@ function freshNow(): number {
 /**
  * The clock read at most once per event-loop turn: for the hot path's bookkeeping (activity
  * stamps, latency stats), where reading the clock per request would cost more than it tells.
- * Never used for a deadline's start: a turn that ran for a while would make the deadline early.
+ * Never used for a deadline's start: a turn that ran for a while would make the deadline early
+ * (see OutboundCalls.start).
  * A fresh read (`systemTimers.now()`) refreshes it.
  */
 export function coarseNow(): number {
