@@ -14,6 +14,7 @@ import { buildLibrary, bundleHarness, Revisions } from "./suite/build.ts";
 import { waitForQuiet } from "./suite/cpus.ts";
 import { runRounds } from "./suite/e2e-rounds.ts";
 import { currentLoad, gitState, machine, runtimes } from "./suite/machine.ts";
+import { steadyHeapTrim } from "./suite/allocator.ts";
 import { runMicro } from "./suite/micro-runs.ts";
 import { parseOptions, USAGE, type SuiteOptions } from "./suite/options.ts";
 import { Progress } from "./suite/progress.ts";
@@ -48,6 +49,7 @@ if (options.render !== null) {
   process.exit(0);
 }
 
+steadyHeapTrim();
 const progress = new Progress();
 const startedAt = new Date();
 const machineAtStart = machine();

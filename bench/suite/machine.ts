@@ -13,6 +13,7 @@ export function machine(): Machine {
     kernel: `${process.platform} ${release()}`,
     loadAtStart: currentLoad(),
     loadAtEnd: [],
+    mallocTrimThreshold: process.env.MALLOC_TRIM_THRESHOLD_ ?? null,
   };
 }
 
