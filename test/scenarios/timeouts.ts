@@ -6,7 +6,7 @@ import { group } from "./scenario.ts";
 const ECHO = 10;
 const NEVER = 12;
 const LATE = 13;
-/** A deadline is never observed early: it starts from a fresh clock read when the call is made. */
+/** A deadline is never observed early: it starts from a clock read at the end of the turn that made the call. */
 const EARLY_SLACK_MS = 0;
 /** Generous bound on lateness, so a busy machine does not make the suite flaky. */
 const LATE_BOUND_MS = 500;
