@@ -100,3 +100,10 @@ export const CreateTopicRequestHeader = {
   order: "boolean!",
 } as const satisfies HeaderSchema;
 export type CreateTopicRequestHeader = HeaderOf<typeof CreateTopicRequestHeader>;
+
+/** VIEW_MESSAGE_BY_ID (33): the commit-log offset of one stored message (what an offset message id carries). */
+export const ViewMessageRequestHeader = {
+  /** The record's physical offset. */
+  offset: "long!",
+} as const satisfies HeaderSchema;
+export type ViewMessageRequestHeader = HeaderOf<typeof ViewMessageRequestHeader>;

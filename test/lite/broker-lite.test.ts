@@ -5,6 +5,7 @@ import {
   createRouteInfoRequest,
   createSendMessageRequest,
   buildSendMessageRequestHeader,
+  decodeMessageExts,
   decodeOffsetMessageId,
   decodeProperties,
   encodeMessageBatch,
@@ -29,6 +30,42 @@ function send(topic: string, queueId: number, body: string, properties: Record<s
   const header = buildSendMessageRequestHeader({ producerGroup: "g", topic, queueId, properties, ...(defaultTopic ? { defaultTopic } : {}) });
   return createSendMessageRequest(header, new TextEncoder().encode(body));
 }
+
+describe("BrokerLite: VIEW_MESSAGE_BY_ID", () => {
+  test("answers the record stored at the offset an offset message id carries, and SYSTEM_ERROR with Java's remark where none starts", async () => {
+    const { brokers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    await broker.createTopic("TopicV", 4);
+    const client = await clientFor();
+    await client.invokeSync(broker.address, send("TopicV", 1, "first"), 3000);
+    const sent = await client.invokeSync(broker.address, send("TopicV", 1, "second", { WAIT: "true", TAGS: "t" }), 3000);
+    const { commitLogOffset } = decodeOffsetMessageId(sent.extFields!.msgId!);
+    expect(commitLogOffset).toBeGreaterThan(0);
+    const view = (offset: string | undefined) => client.invokeSync(broker.address, createRequest(RequestCode.VIEW_MESSAGE_BY_ID, { extFields: offset === undefined ? {} : { offset } }), 3000);
+
+    const found = await view(String(commitLogOffset));
+    expect(found.code).toBe(ResponseCode.SUCCESS);
+    expect(found.remark).toBeNull();
+    const [message, ...rest] = decodeMessageExts(found.body!);
+    expect(rest).toEqual([]);
+    expect(message!.topic).toBe("TopicV");
+    expect(message!.queueId).toBe(1);
+    expect(message!.queueOffset).toBe(1);
+    expect(message!.commitLogOffset).toBe(commitLogOffset);
+    expect(message!.msgId).toBe(sent.extFields!.msgId!);
+    expect(new TextDecoder().decode(message!.body)).toBe("second");
+    expect(message!.properties.TAGS).toBe("t");
+
+    for (const offset of [String(commitLogOffset + 1), "-1", "9223372036854775807"]) {
+      const missing = await view(offset);
+      expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(missing.remark).toBe(`can not find message by the offset, ${offset}`);
+    }
+    const invalid = await view(undefined);
+    expect(invalid.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(invalid.remark).toContain("offset");
+  });
+});
 
 describe("BrokerLite: sends", () => {
   test("a delayed send and a dead retry are answered with the queue the producer asked for, as Java's broker does, and stored where they go", async () => {
