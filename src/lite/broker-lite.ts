@@ -28,6 +28,7 @@ import { MessageStore } from "./message-store.ts";
 import { storeSend, type SendStoreContext } from "./send-processor.ts";
 import { updateAndCreateTopic } from "./topic-admin.ts";
 import { viewMessageById } from "./view-message.ts";
+import { queryMessage } from "./query-message.ts";
 import { TopicTable } from "./topic-table.ts";
 
 /** What `new BrokerLite(options)` takes: the broker's own options, and any RemotingServer option (port 10911 by default). */
@@ -260,6 +261,7 @@ export class BrokerLite {
       s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (_ctx, request) => answerOrRefuse(request, () => clients.checkClientConfig(request)));
       s.registerProcessor(RequestCode.LOCK_BATCH_MQ, (_ctx, request) => answerOrRefuse(request, () => lockBatchMQ(request, this.#locks)));
       s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, (_ctx, request) => answerOrRefuse(request, () => unlockBatchMQ(request, this.#locks)));
+      s.registerProcessor(RequestCode.QUERY_MESSAGE, (_ctx, request) => answerOrRefuse(request, () => queryMessage(request, this.#store)));
       s.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, (_ctx, request) => answerOrRefuse(request, () => viewMessageById(request, this.#store)));
       s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, (_ctx, request) => answerOrRefuse(request, () => updateAndCreateTopic(request, { topics: this.#topics, onTopicsChanged: () => this.#registerSoon() })));
       s.setChannelEventListener({ onChannelClose: (_addr, channel) => clients.channelClosed(channel) });

@@ -136,6 +136,12 @@ export class MessageStore {
     return { messages, next: i < log.entries.length ? log.entries[i]!.queueOffset : log.nextOffset };
   }
 
+  /** Kept messages from the newest back, at most `limit` of them. */
+  *newestFirst(limit: number): Generator<StoredMessage> {
+    const stop = Math.max(this.#orderHead, this.#order.length - limit);
+    for (let i = this.#order.length - 1; i >= stop; i--) yield this.#order[i]!;
+  }
+
   /** The kept message stored at `commitLogOffset`, if any. */
   byCommitLogOffset(commitLogOffset: number): StoredMessage | undefined {
     return this.#byCommitLogOffset.get(commitLogOffset);

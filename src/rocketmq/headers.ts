@@ -107,3 +107,27 @@ export const ViewMessageRequestHeader = {
   offset: "long!",
 } as const satisfies HeaderSchema;
 export type ViewMessageRequestHeader = HeaderOf<typeof ViewMessageRequestHeader>;
+
+/** QUERY_MESSAGE (12): messages of a topic by key (one of KEYS, or the unique id with `_UNIQUE_KEY_QUERY: "true"`) stored in a time range. */
+export const QueryMessageRequestHeader = {
+  /** The topic. */
+  topic: "string!",
+  /** One key, or a unique message id. */
+  key: "string!",
+  /** Messages at most (the broker caps it at 64). */
+  maxNum: "int!",
+  /** Stored at or after (ms since the epoch). */
+  beginTimestamp: "long!",
+  /** Stored at or before (ms since the epoch). */
+  endTimestamp: "long!",
+} as const satisfies HeaderSchema;
+export type QueryMessageRequestHeader = HeaderOf<typeof QueryMessageRequestHeader>;
+
+/** QUERY_MESSAGE's answer header: where the broker's index stood (the newest indexed message). */
+export const QueryMessageResponseHeader = {
+  /** When the newest indexed message was stored. */
+  indexLastUpdateTimestamp: "long!",
+  /** Its physical offset. */
+  indexLastUpdatePhyoffset: "long!",
+} as const satisfies HeaderSchema;
+export type QueryMessageResponseHeader = HeaderOf<typeof QueryMessageResponseHeader>;

@@ -31,6 +31,47 @@ function send(topic: string, queueId: number, body: string, properties: Record<s
   return createSendMessageRequest(header, new TextEncoder().encode(body));
 }
 
+describe("BrokerLite: QUERY_MESSAGE", () => {
+  test("finds the newest messages of a topic by one of their KEYS or their unique id, in the time range, as Java's broker answers", async () => {
+    const { brokers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    await broker.createTopic("TopicQ", 4);
+    await broker.createTopic("TopicR", 4);
+    const client = await clientFor();
+    const stored: RemotingCommand[] = [];
+    for (const [topic, body, keys, uniq] of [
+      ["TopicQ", "one", "k1 k2", "U1"],
+      ["TopicQ", "two", "k2", "U2"],
+      ["TopicQ", "three", "k3", "U3"],
+      ["TopicR", "other", "k2", "U4"],
+    ] as const) {
+      stored.push(await client.invokeSync(broker.address, send(topic, 0, body, { WAIT: "true", KEYS: keys, UNIQ_KEY: uniq }), 3000));
+    }
+    const query = (key: string, maxNum: number, begin = 0, end = Date.now() + 60_000, extra: Record<string, string> = {}) =>
+      client.invokeSync(
+        broker.address,
+        createRequest(RequestCode.QUERY_MESSAGE, { extFields: { topic: "TopicQ", key, maxNum: String(maxNum), beginTimestamp: String(begin), endTimestamp: String(end), ...extra } }),
+        3000,
+      );
+    const bodies = (response: RemotingCommand) => decodeMessageExts(response.body!).map((m) => new TextDecoder().decode(m.body));
+    const last = decodeOffsetMessageId(stored[3]!.extFields!.msgId!).commitLogOffset;
+
+    const byKey = await query("k2", 10);
+    expect(byKey.code).toBe(ResponseCode.SUCCESS);
+    expect(bodies(byKey)).toEqual(["one", "two"]); // in store order; TopicR's k2 is another topic's
+    expect(byKey.extFields!.indexLastUpdatePhyoffset).toBe(String(last)); // the index's newest entry, whatever its topic
+    expect(Number(byKey.extFields!.indexLastUpdateTimestamp)).toBeGreaterThan(0);
+    expect(bodies(await query("k2", 1))).toEqual(["two"]); // the newest first
+    expect(bodies(await query("U3", 0, 0, Date.now() + 60_000, { _UNIQUE_KEY_QUERY: "true" }))).toEqual(["three"]); // maxNum is 32 for a unique id
+
+    for (const missing of [await query("k2", 10, 0, 1), await query("nope", 10), await query("k2", 0)]) {
+      expect(missing.code).toBe(ResponseCode.QUERY_NOT_FOUND);
+      expect(missing.remark).toBe("can not find message, maybe time range not correct");
+      expect(missing.extFields).toEqual({ indexLastUpdateTimestamp: "0", indexLastUpdatePhyoffset: "0" });
+    }
+  });
+});
+
 describe("BrokerLite: VIEW_MESSAGE_BY_ID", () => {
   test("answers the record stored at the offset an offset message id carries, and SYSTEM_ERROR with Java's remark where none starts", async () => {
     const { brokers } = await startLiteCluster(h);

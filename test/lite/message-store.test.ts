@@ -57,4 +57,12 @@ describe("MessageStore", () => {
     expect([50, 100, 140, 150, 160, 200, 250, 260, 300, 301].map((t) => store.offsetByTimestamp("T", 0, t))).toEqual([0, 0, 0, 0, 1, 1, 2, 3, 3, 3]);
     expect(store.offsetByTimestamp("none", 0, 5)).toBe(0);
   });
+
+  test("newestFirst walks the kept messages back from the newest, at most `limit` of them", () => {
+    const store = new MessageStore({ maxMessages: 5, maxBytes: 1 << 20 });
+    for (let i = 0; i < 8; i++) store.append(i % 2 === 0 ? "A" : "B", 0, i, 0, () => record(4, i));
+    expect([...store.newestFirst(100)].map((m) => m.storeTimestamp)).toEqual([7, 6, 5, 4, 3]); // 0 to 2 dropped
+    expect([...store.newestFirst(2)].map((m) => m.storeTimestamp)).toEqual([7, 6]);
+    expect([...store.newestFirst(0)]).toEqual([]);
+  });
 });
