@@ -68,6 +68,40 @@ describe("deadlines on a driven clock", () => {
     expect(failedAt - turnEnded).toBeLessThanOrEqual(110); // within the scan spacing
   });
 
+  test("a call made by the callback of a call the scan timed out is not timed out by that scan, even on a recycled call object", async () => {
+    const timers = new ManualTimers();
+    const silent = await h.rawServer();
+    const client = h.client({ timers, scanIntervalMs: 10, closeSocketIfTimeout: false });
+    const addr = `127.0.0.1:${silent.port}`;
+    await client.invokeOneway(addr, createRequest(1), 1000); // connected
+    const shared = new AbortController();
+    const outcomes: string[] = [];
+    let madeAt = NaN;
+    let laterFailedAt = NaN;
+    const first = (error: RemotingError | null) => {
+      outcomes.push(error?.code ?? "answered");
+      if (outcomes.length > 1) return;
+      shared.abort(); // ends the other call: its object goes back to the pool, for the call made next
+      madeAt = timers.now();
+      client.invokeAsync(addr, createRequest(2), 2000, () => (laterFailedAt = timers.now()));
+    };
+    client.invokeAsync(addr, createRequest(1), { timeoutMs: 50, signal: shared.signal }, first);
+    client.invokeAsync(addr, createRequest(1), { timeoutMs: 50, signal: shared.signal }, first);
+    await settle();
+    for (let t = 0; t < 100; t++) {
+      timers.advance(1);
+      await settle();
+    }
+    expect(outcomes).toEqual(["ERR_REMOTING_TIMEOUT", "ERR_REMOTING_ABORTED"]);
+    expect(laterFailedAt).toBeNaN(); // before the mend: timed out by the scan that ran its maker's callback
+    for (let t = 0; t < 2100 && Number.isNaN(laterFailedAt); t += 10) {
+      timers.advance(10);
+      await settle();
+    }
+    expect(laterFailedAt - madeAt).toBeGreaterThanOrEqual(2000);
+    expect(laterFailedAt - madeAt).toBeLessThanOrEqual(2030);
+  });
+
   test("one timer for the endpoint however many calls are pending", async () => {
     const timers = new ManualTimers();
     const silent = await h.rawServer();

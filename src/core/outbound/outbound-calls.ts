@@ -289,6 +289,9 @@ export class OutboundCalls {
     if (this.table.size === 0) return Infinity;
     const { expired, earliestLeft } = this.table.expire(now);
     for (const call of expired) {
+      // A callback of an earlier one may have ended this call (a shared signal), and its object may
+      // carry a new call by now, made this turn and so not due (deadline NaN until the turn ends).
+      if (call.state === CallState.Done || !(call.deadline <= now)) continue;
       const message =
         call.state === CallState.Connecting
           ? `invoke to ${call.addr} timeout: no connection within the ${call.timeoutMs}(ms) budget`
