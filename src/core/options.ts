@@ -30,7 +30,8 @@ export interface EndpointOptions {
   onewaySemaphoreValue: number;
   /**
    * Longest pause between two scans of pending calls (timeouts) and connections (idle). Deadlines
-   * are honoured to within ~10 ms regardless: the single scan timer is armed for the earliest one.
+   * are honoured to within ~10 ms regardless (counted from the end of the turn that made the call):
+   * the single scan timer is armed for the earliest one.
    */
   scanIntervalMs: number;
   /** Close a connection with no traffic in either direction for this long; 0 disables. */

@@ -4,7 +4,7 @@ import type { AbortSignalLike, Signal } from "../signal.ts";
 
 /** The options form of an invoke's third argument. */
 export interface InvokeOptions {
-  /** The call's budget in ms, from the moment of the call (connecting included); default: the endpoint's invokeTimeoutMs. */
+  /** The call's budget in ms, from the end of the synchronous code that made the call (connecting included); default: the endpoint's invokeTimeoutMs. */
   timeoutMs?: number;
   /** Aborting it fails the call at once with ERR_REMOTING_ABORTED (the signal's reason as cause); a late answer is dropped. */
   signal?: Signal;
