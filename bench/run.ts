@@ -14,7 +14,7 @@ import { buildLibrary, bundleHarness, Revisions } from "./suite/build.ts";
 import { waitForQuiet } from "./suite/cpus.ts";
 import { runRounds } from "./suite/e2e-rounds.ts";
 import { currentLoad, gitState, machine, runtimes } from "./suite/machine.ts";
-import { steadyHeapTrim } from "./suite/allocator.ts";
+import { steadyMalloc } from "./suite/allocator.ts";
 import { runMicro } from "./suite/micro-runs.ts";
 import { parseOptions, USAGE, type SuiteOptions } from "./suite/options.ts";
 import { Progress } from "./suite/progress.ts";
@@ -49,7 +49,7 @@ if (options.render !== null) {
   process.exit(0);
 }
 
-steadyHeapTrim();
+const mallocSettings = steadyMalloc();
 const progress = new Progress();
 const startedAt = new Date();
 const machineAtStart = machine();
@@ -125,7 +125,7 @@ const results: Results = {
   durationS: Math.round(progress.elapsedS),
   command: `npm run bench${argv.length > 0 ? ` -- ${argv.map((a) => (/^[\w./:,=-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ")}` : ""}`,
   git: gitState(root),
-  machine: { ...machineAtStart, loadAtEnd: currentLoad() },
+  machine: { ...machineAtStart, loadAtEnd: currentLoad(), malloc: mallocSettings },
   runtimes: versions,
   settings: {
     rounds: options.rounds,

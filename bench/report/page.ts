@@ -27,9 +27,9 @@ export function renderPage(r: Results, resultsFile: string, charts: { throughput
     `- Machine: ${r.machine.cpuModel}, ${r.machine.cpus} CPUs, ${r.machine.memoryGiB} GiB, ${r.machine.kernel}; load average ${r.machine.loadAtStart.join(" / ")} at the start, ${r.machine.loadAtEnd.join(" / ")} at the end.`,
     `- Runtimes: Bun ${r.runtimes.bun} (this library's sources on Bun sockets), Node ${r.runtimes.node} (its \`dist/\` build on \`node:net\`), mitata ${r.runtimes.mitata}.`,
     `- Placement: ${placement}. Loopback (127.0.0.1), the client and the server in separate processes.`,
-    ...(r.machine.mallocTrimThreshold == null
+    ...(r.machine.malloc === undefined
       ? []
-      : [`- Allocator: every process runs with \`MALLOC_TRIM_THRESHOLD_=${r.machine.mallocTrimThreshold}\`, so that glibc does not hand Node's read buffers back to the kernel and fault them in again on some runs and not others (see [README: Bun build vs Node build](README.md#bun-build-vs-node-build)).`]),
+      : [`- Allocator: every process runs with \`${r.machine.malloc}\`, so that glibc does not hand Node's read buffers back to the kernel and fault them in again on some runs and not others (see [README: Bun build vs Node build](README.md#bun-build-vs-node-build)).`]),
     `- Rounds: ${rounds} (at most ${s.maxRounds}), ${s.seconds} s measured per case and target after ${s.warmupS} s of load (1 s on freshly started processes, for the JIT). A case's round counts only if other processes used at most ${s.noiseLimitPct}% of the measured CPUs during each of its measurements; figures are medians over the counted rounds with their [min–max]; ratios are taken within each round.`,
     "",
     "## Headline figures",

@@ -13,7 +13,6 @@ export function machine(): Machine {
     kernel: `${process.platform} ${release()}`,
     loadAtStart: currentLoad(),
     loadAtEnd: [],
-    mallocTrimThreshold: process.env.MALLOC_TRIM_THRESHOLD_ ?? null,
   };
 }
 

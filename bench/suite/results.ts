@@ -50,8 +50,8 @@ export interface Machine {
   /** 1/5/15-minute load averages when the run started and when it ended. */
   loadAtStart: number[];
   loadAtEnd: number[];
-  /** MALLOC_TRIM_THRESHOLD_ of every process measured (see bench/suite/allocator.ts); absent in older results. */
-  mallocTrimThreshold?: string | null;
+  /** glibc malloc settings of every process measured, "NAME=value ..." (see bench/suite/allocator.ts); absent in older results. */
+  malloc?: string;
 }
 
 export interface Settings {
