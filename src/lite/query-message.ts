@@ -1,3 +1,4 @@
+import { concatBytes } from "../protocol/byte-writer.ts";
 import { decodeCustomHeader, encodeCustomHeader } from "../protocol/custom-header.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
@@ -74,14 +75,6 @@ export function queryMessage(request: RemotingCommand, store: MessageStore): Rem
     return answer(request, ResponseCode.QUERY_NOT_FOUND, "can not find message, maybe time range not correct", { extFields });
   }
   const extFields = encodeCustomHeader({ indexLastUpdateTimestamp: BigInt(newest!.storeTimestamp), indexLastUpdatePhyoffset: BigInt(newest!.commitLogOffset) }, QueryMessageResponseHeader);
-  found.reverse(); // store order, as Java sorts the offsets it found
-  let size = 0;
-  for (const message of found) size += message.record.length;
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const message of found) {
-    body.set(message.record, at);
-    at += message.record.length;
-  }
+  const body = concatBytes(found.reverse().map((message) => message.record)); // store order, as Java sorts the offsets it found
   return answer(request, ResponseCode.SUCCESS, null, { extFields, body });
 }

@@ -9,13 +9,19 @@ const h = useHarness();
 /** Lets the rejections of calls the scan failed reach their handlers. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A client on a driven clock, connected to a server that never answers: the deadlines are the calls' own. */
+async function connectedOnDrivenClock(scanIntervalMs: number) {
+  const timers = new ManualTimers();
+  const silent = await h.rawServer();
+  const client = h.client({ timers, scanIntervalMs, closeSocketIfTimeout: false }); // (Java's rule would close the connection at the first timeout)
+  const addr = `127.0.0.1:${silent.port}`;
+  await client.invokeOneway(addr, createRequest(1), 1000);
+  return { timers, client, addr };
+}
+
 describe("deadlines on a driven clock", () => {
   test("no call fails before its deadline, and each fails within one scan spacing after it", async () => {
-    const timers = new ManualTimers();
-    const silent = await h.rawServer(); // never answers
-    const client = h.client({ timers, scanIntervalMs: 1000, closeSocketIfTimeout: false }); // (Java's rule would close the connection at the first timeout)
-    const addr = `127.0.0.1:${silent.port}`;
-    await client.invokeOneway(addr, createRequest(1), 1000); // connected: the deadlines below are the calls' own
+    const { timers, client, addr } = await connectedOnDrivenClock(1000);
     const rng = new Random(3);
     const failedAt = new Map<number, number>();
     const deadlines: number[] = [];
@@ -45,11 +51,7 @@ describe("deadlines on a driven clock", () => {
   });
 
   test("a deadline counts from the end of the synchronous code that made the call", async () => {
-    const timers = new ManualTimers();
-    const silent = await h.rawServer();
-    const client = h.client({ timers, scanIntervalMs: 10, closeSocketIfTimeout: false });
-    const addr = `127.0.0.1:${silent.port}`;
-    await client.invokeOneway(addr, createRequest(1), 1000); // connected
+    const { timers, client, addr } = await connectedOnDrivenClock(10);
     let failedAt = -1;
     void client.invokeSync(addr, createRequest(1), 100).catch(() => (failedAt = timers.now()));
     timers.advance(500); // the rest of the turn: a long one
@@ -69,11 +71,7 @@ describe("deadlines on a driven clock", () => {
   });
 
   test("a call made by the callback of a call the scan timed out is not timed out by that scan, even on a recycled call object", async () => {
-    const timers = new ManualTimers();
-    const silent = await h.rawServer();
-    const client = h.client({ timers, scanIntervalMs: 10, closeSocketIfTimeout: false });
-    const addr = `127.0.0.1:${silent.port}`;
-    await client.invokeOneway(addr, createRequest(1), 1000); // connected
+    const { timers, client, addr } = await connectedOnDrivenClock(10);
     const shared = new AbortController();
     const outcomes: string[] = [];
     let madeAt = NaN;
