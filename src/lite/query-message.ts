@@ -19,7 +19,7 @@ const UNIQUE_MSG_QUERY_FLAG = "_UNIQUE_KEY_QUERY";
  * Kept messages one query looks at, newest first: with no index to keep up on every send, a query
  * reads records, and this bounds how long it holds the event loop.
  */
-export const QUERY_SCAN_LIMIT = 100_000;
+const QUERY_SCAN_LIMIT = 100_000;
 
 /** A `long` header field as milliseconds, clamped to the safe range (a bound past it matches the same). */
 function millis(value: bigint): number {
@@ -27,7 +27,7 @@ function millis(value: bigint): number {
   return Number(value > max ? max : value < -max ? -max : value);
 }
 
-/** Whether `needle` (not empty) occurs in `haystack`. */
+/** Whether `needle` occurs in `haystack`; an empty one never does (Java files no empty key). */
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   const last = haystack.length - needle.length;
   next: for (let i = haystack.indexOf(needle[0]!); i !== -1 && i <= last; i = haystack.indexOf(needle[0]!, i + 1)) {
@@ -67,7 +67,7 @@ export function queryMessage(request: RemotingCommand, store: MessageStore): Rem
   for (const message of store.newestFirst(QUERY_SCAN_LIMIT)) {
     newest ??= message;
     if (found.length >= maxNum) break;
-    if (message.topic === h.topic && message.storeTimestamp >= begin && message.storeTimestamp <= end && keyBytes.length > 0 && filedUnder(message, h.key, keyBytes)) found.push(message);
+    if (message.topic === h.topic && message.storeTimestamp >= begin && message.storeTimestamp <= end && filedUnder(message, h.key, keyBytes)) found.push(message);
   }
   if (found.length === 0) {
     // Java reports the index's position only along with something found.
