@@ -156,7 +156,10 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
   let language: string = JSON_DEFAULTS.language;
   let version: number = JSON_DEFAULTS.version;
   let flag: number = JSON_DEFAULTS.flag;
-  let opaque = NaN;
+  // Not NaN for "absent": a variable that can hold NaN is a double, and the double-boxed opaque it
+  // stores makes every int32-speculating reader downstream deoptimize again and again.
+  let opaque = 0;
+  let hasOpaque = false;
   let remark: string | null = null;
   let extFields: Record<string, string> | null = null;
 
@@ -195,7 +198,10 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
         p = i;
         if (key === Key.Code) code = value;
         else if (key === Key.Flag) flag = value;
-        else if (key === Key.Opaque) opaque = value;
+        else if (key === Key.Opaque) {
+          opaque = value;
+          hasOpaque = true;
+        }
         else version = value;
       } else if (key === Key.ExtFields) {
         if (isNull(b, p, end)) {
@@ -239,7 +245,7 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
   out.code = code;
   out.language = language;
   out.version = version;
-  out.opaque = Number.isNaN(opaque) ? nextOpaque() : opaque;
+  out.opaque = hasOpaque ? opaque : nextOpaque();
   out.flag = flag;
   out.remark = remark;
   out.extFields = extFields;
