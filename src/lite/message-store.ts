@@ -54,7 +54,6 @@ export class MessageStore {
   /** Every kept message in store order (oldest first), for retention and commit-log lookups. */
   #order: StoredMessage[] = [];
   #orderHead = 0;
-  #byCommitLogOffset = new Map<number, StoredMessage>();
   #bytes = 0;
   #commitLogOffset = 0;
 
@@ -91,7 +90,6 @@ export class MessageStore {
     log.nextOffset++;
     this.#commitLogOffset += record.length;
     this.#order.push(message);
-    this.#byCommitLogOffset.set(commitLogOffset, message);
     this.#bytes += record.length;
     this.#enforceLimits();
     return message;
@@ -142,9 +140,18 @@ export class MessageStore {
     for (let i = this.#order.length - 1; i >= stop; i--) yield this.#order[i]!;
   }
 
-  /** The kept message stored at `commitLogOffset`, if any. */
+  /** The kept message stored at `commitLogOffset`, if any (store order is commit-log order: a binary search, no index to keep per message). */
   byCommitLogOffset(commitLogOffset: number): StoredMessage | undefined {
-    return this.#byCommitLogOffset.get(commitLogOffset);
+    const order = this.#order;
+    let lo = this.#orderHead;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid]!.commitLogOffset < commitLogOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    const found = order[lo];
+    return found !== undefined && found.commitLogOffset === commitLogOffset ? found : undefined;
   }
 
   /**
@@ -184,7 +191,6 @@ export class MessageStore {
     while (this.messageCount > maxMessages || (this.#bytes > maxBytes && this.messageCount > 1)) {
       const oldest = this.#order[this.#orderHead++]!;
       this.#log(oldest.topic, oldest.queueId, false)!.dropOldest();
-      this.#byCommitLogOffset.delete(oldest.commitLogOffset);
       this.#bytes -= oldest.record.length;
     }
     if (this.#orderHead > 1024 && this.#orderHead * 2 > this.#order.length) {

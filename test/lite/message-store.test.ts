@@ -49,6 +49,22 @@ describe("MessageStore", () => {
     expect(store.read("A", 0, 0, 1)[0]!.queueOffset).toBe(min); // below the minimum: from the oldest kept
   });
 
+  test("byCommitLogOffset finds every kept record by its first byte's offset, and nothing else, across compactions", () => {
+    const store = new MessageStore({ maxMessages: 40, maxBytes: 1 << 30 });
+    const kept: ReturnType<MessageStore["append"]>[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      kept.push(store.append("A", i % 2, i, 0, () => record(1 + (i % 7), 0)));
+      if (kept.length > 40) kept.shift();
+      if (i % 997 === 0 || i > 2_990) {
+        for (const message of kept) expect(store.byCommitLogOffset(message.commitLogOffset)).toBe(message);
+        const oldest = kept[0]!;
+        expect(store.byCommitLogOffset(oldest.commitLogOffset - 1)).toBeUndefined(); // a dropped record, or before the first
+        for (const message of kept) if (message.record.length > 1) expect(store.byCommitLogOffset(message.commitLogOffset + 1)).toBeUndefined(); // inside a record
+        expect(store.byCommitLogOffset(store.commitLogOffset)).toBeUndefined(); // the next record's offset
+      }
+    }
+  });
+
   test("read filters (tag hashes); offsetByTimestamp finds the message stored nearest a time, as 4.9.8 does", () => {
     const store = new MessageStore({ maxMessages: 100, maxBytes: 1 << 20 });
     [100, 200, 200, 300].forEach((t, i) => store.append("T", 0, t, i % 2, () => record(8, i)));
