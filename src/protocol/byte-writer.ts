@@ -5,11 +5,14 @@
 export class ByteWriter {
   /** The buffer; bytes 0 to `pos` are what was written. Replaced by a larger array when it grows. */
   bytes: Uint8Array;
+  /** A view of `bytes` for word-sized stores (ByteLiteral.writeTo), replaced along with it. */
+  view: DataView;
   /** Bytes written so far: where the next write goes. */
   pos = 0;
 
   constructor(initialCapacity = 4096) {
     this.bytes = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.bytes.buffer);
   }
 
   /** Makes room for `n` more bytes after `pos`. */
@@ -31,12 +34,16 @@ export class ByteWriter {
     const next = new Uint8Array(capacity);
     next.set(this.bytes.subarray(0, this.pos));
     this.bytes = next;
+    this.view = new DataView(next.buffer);
   }
 
   /** Drops the content; keeps the memory unless it grew beyond `maxRetained` bytes. */
   reset(maxRetained = 1 << 20): void {
     this.pos = 0;
-    if (this.bytes.length > maxRetained) this.bytes = new Uint8Array(maxRetained);
+    if (this.bytes.length > maxRetained) {
+      this.bytes = new Uint8Array(maxRetained);
+      this.view = new DataView(this.bytes.buffer);
+    }
   }
 }
 

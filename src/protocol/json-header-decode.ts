@@ -1,5 +1,6 @@
 import { RemotingCommandError } from "../errors.ts";
 import { setExtField } from "./ext-fields.ts";
+import { parseCanonicalJsonHeader } from "./json-header-canonical.ts";
 import { parseJsonHeaderFast } from "./json-header-fast.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
 import { LANGUAGE_NAMES } from "./language-code.ts";
@@ -115,10 +116,10 @@ function parseJsonHeaderFull(b: Uint8Array, start: number, end: number, out: Hea
   cmd.opaque = opaque ?? nextOpaque();
 }
 
-/** Decodes the JSON header in `b[start, end)` into `out`. */
+/** Decodes the JSON header in `b[start, end)` into `out`: Java's exact shape, else any order, else JSON.parse. */
 export function decodeJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): void {
-  if (!parseJsonHeaderFast(b, start, end, out)) parseJsonHeaderFull(b, start, end, out);
+  if (!parseCanonicalJsonHeader(b, start, end, out) && !parseJsonHeaderFast(b, start, end, out)) parseJsonHeaderFull(b, start, end, out);
 }
 
-/** The general decoder alone; exported for the tests that hold the fast parser to it. */
+/** The general decoder alone; exported for the tests that hold the fast parsers to it. */
 export { parseJsonHeaderFull };

@@ -1,37 +1,27 @@
-import { ByteWriter } from "./byte-writer.ts";
+import { ByteLiteral } from "./byte-literal.ts";
+import type { ByteWriter } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
 import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
-import { utf8Bytes, writeUtf8 } from "./utf8.ts";
+import { writeUtf8 } from "./utf8.ts";
 
 /**
  * The JSON header exactly as fastjson 1.x writes a Java RemotingCommand: no whitespace, keys in
  * alphabetical order (code, extFields, flag, language, opaque, remark, serializeTypeCurrentRPC,
  * version), ext fields in insertion order, null remark/extFields left out, non-ASCII as raw UTF-8.
  */
-const CODE = utf8Bytes('{"code":');
-const EXT_FIELDS = utf8Bytes(',"extFields":{');
-const FLAG = utf8Bytes(',"flag":');
-const LANGUAGE = utf8Bytes(',"language":');
-const OPAQUE = utf8Bytes(',"opaque":');
-/** Nearly every peer says JAVA: one copy instead of three steps. */
-const JAVA_THEN_OPAQUE = utf8Bytes(',"language":"JAVA","opaque":');
-const REMARK = utf8Bytes(',"remark":');
-const TAIL = utf8Bytes(',"serializeTypeCurrentRPC":"JSON","version":');
-
+const CODE = new ByteLiteral('{"code":');
+const EXT_FIELDS = new ByteLiteral(',"extFields":{');
+const FLAG = new ByteLiteral(',"flag":');
+const LANGUAGE = new ByteLiteral(',"language":');
+const OPAQUE = new ByteLiteral(',"opaque":');
+/** Nearly every peer says JAVA: one fragment instead of three steps. */
+const JAVA_THEN_OPAQUE = new ByteLiteral(',"language":"JAVA","opaque":');
+const REMARK = new ByteLiteral(',"remark":');
+const TAIL = new ByteLiteral(',"serializeTypeCurrentRPC":"JSON","version":');
 /** Room for every fixed fragment and four integers. */
 const FIXED_ROOM = 160;
-
-/** Copies a constant fragment; the caller made room. Short ones by hand, long ones natively. */
-function writeBytes(w: ByteWriter, bytes: Uint8Array): void {
-  const n = bytes.length;
-  const b = w.bytes;
-  const p = w.pos;
-  if (n > 24) b.set(bytes, p);
-  else for (let i = 0; i < n; i++) b[p + i] = bytes[i]!;
-  w.pos = p + n;
-}
 
 /** Writes an integer in decimal; the caller made room for 11 bytes. */
 function writeInt(w: ByteWriter, value: number): void {
@@ -81,7 +71,7 @@ function writeEscaped(w: ByteWriter, s: string): void {
 }
 
 function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
-  writeBytes(w, EXT_FIELDS);
+  EXT_FIELDS.writeTo(w);
   let first = true;
   for (const key in ext) {
     const raw = ext[key];
@@ -106,7 +96,7 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
  */
 export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
   w.ensure(FIXED_ROOM);
-  writeBytes(w, CODE);
+  CODE.writeTo(w);
   writeInt(w, cmd.code);
   const ext = cmd.extFields;
   if (ext != null) {
@@ -114,26 +104,26 @@ export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
     writeExtFields(w, ext);
     w.ensure(FIXED_ROOM);
   }
-  writeBytes(w, FLAG);
+  FLAG.writeTo(w);
   writeInt(w, cmd.flag);
   const language = cmd.language;
-  if (language === "JAVA") writeBytes(w, JAVA_THEN_OPAQUE);
+  if (language === "JAVA") JAVA_THEN_OPAQUE.writeTo(w);
   else {
     if (typeof language !== "string" || languageByte(language) < 0) throw refusal(cmd);
-    writeBytes(w, LANGUAGE);
+    LANGUAGE.writeTo(w);
     writeString(w, language);
     w.ensure(FIXED_ROOM);
-    writeBytes(w, OPAQUE);
+    OPAQUE.writeTo(w);
   }
   writeInt(w, cmd.opaque);
   const remark = cmd.remark;
   if (remark != null) {
     if (typeof remark !== "string") throw refusal(cmd);
-    writeBytes(w, REMARK);
+    REMARK.writeTo(w);
     writeString(w, remark);
     w.ensure(FIXED_ROOM);
   }
-  writeBytes(w, TAIL);
+  TAIL.writeTo(w);
   writeInt(w, cmd.version);
   w.bytes[w.pos++] = 0x7d;
 }

@@ -57,7 +57,7 @@ function skipWhitespace(b: Uint8Array, p: number, end: number): number {
 }
 
 /** The index of the quote that closes the string opened before `p`, or -1 if it needs the full parser. */
-function closingQuote(b: Uint8Array, p: number, end: number): number {
+export function closingQuote(b: Uint8Array, p: number, end: number): number {
   while (p < end) {
     const c = b[p]!;
     if (c === QUOTE) return p;
@@ -108,10 +108,10 @@ function identifyKey(b: Uint8Array, p: number, end: number): Key {
 }
 
 /** Where scanExtFields stopped (a field, not a module `let`: cheaper for JSC to reach). */
-const extEnd = { pos: 0 };
+export const extEnd = { pos: 0 };
 
 /** The extFields object that starts with `{` at `p`, or undefined if it needs the full parser. */
-function scanExtFields(b: Uint8Array, p: number, end: number): Record<string, string> | undefined {
+export function scanExtFields(b: Uint8Array, p: number, end: number): Record<string, string> | undefined {
   const ext: Record<string, string> = {};
   p = skipWhitespace(b, p + 1, end);
   if (p < end && b[p] === CLOSE) {
@@ -150,6 +150,38 @@ function scanExtFields(b: Uint8Array, p: number, end: number): Record<string, st
   }
 }
 
+/** Where readInt stopped, or -1 when the number needs the full parser (a field, as extEnd). */
+export const intEnd = { pos: 0 };
+
+/**
+ * The int32 at `p` in plain JSON syntax. Floats, exponents, leading zeros, strings and values out
+ * of range set intEnd.pos to -1: the full parser decides. Never NaN or a double (see opaque below).
+ */
+export function readInt(b: Uint8Array, p: number, end: number): number {
+  const negative = p < end && b[p] === 0x2d;
+  const first = negative ? p + 1 : p;
+  let i = first;
+  let value = 0;
+  while (i < end) {
+    const d = b[i]! - 0x30;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+    i++;
+  }
+  const digits = i - first;
+  if (digits === 0 || digits > 10 || (digits > 1 && b[first] === 0x30) || (i < end && (b[i] === 0x2e || b[i] === 0x65 || b[i] === 0x45))) {
+    intEnd.pos = -1;
+    return 0;
+  }
+  if (negative) value = -value;
+  if (value > 2147483647 || value < -2147483648) {
+    intEnd.pos = -1;
+    return 0;
+  }
+  intEnd.pos = i;
+  return value | 0; // also turns -0 into 0
+}
+
 /** Parses the header in `b[start, end)` into `out`; false when the full parser must decide. */
 export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, out: HeaderFields): boolean {
   let code: number = JSON_DEFAULTS.code;
@@ -178,24 +210,9 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
       p++;
       if (p < end && b[p]! <= 0x20) p = skipWhitespace(b, p, end);
       if (key <= Key.Version) {
-        // An int32 in plain JSON syntax; floats, exponents, leading zeros and strings go to the full parser.
-        const negative = p < end && b[p] === 0x2d;
-        const first = negative ? p + 1 : p;
-        let i = first;
-        let value = 0;
-        while (i < end) {
-          const d = b[i]! - 0x30;
-          if (d < 0 || d > 9) break;
-          value = value * 10 + d;
-          i++;
-        }
-        const digits = i - first;
-        if (digits === 0 || digits > 10 || (digits > 1 && b[first] === 0x30)) return false;
-        if (i < end && (b[i] === 0x2e || b[i] === 0x65 || b[i] === 0x45)) return false;
-        if (negative) value = -value;
-        if (value > 2147483647 || value < -2147483648) return false;
-        value |= 0; // also turns -0 into 0
-        p = i;
+        const value = readInt(b, p, end);
+        if (intEnd.pos < 0) return false;
+        p = intEnd.pos;
         if (key === Key.Code) code = value;
         else if (key === Key.Flag) flag = value;
         else if (key === Key.Opaque) {

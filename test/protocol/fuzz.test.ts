@@ -1,11 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { encodeFrame, FrameDecoder, RemotingCommandError } from "../../src/index.ts";
 import { parseJsonHeaderFull } from "../../src/protocol/json-header-decode.ts";
+import { parseCanonicalJsonHeader } from "../../src/protocol/json-header-canonical.ts";
 import { parseJsonHeaderFast } from "../../src/protocol/json-header-fast.ts";
 import { HeaderFields } from "../../src/protocol/remoting-command.ts";
 import { randomCommand } from "../helpers/commands.ts";
 import { Random } from "../helpers/random.ts";
 import { rawFrame } from "../helpers/raw-frames.ts";
+import { messageVectors } from "../helpers/message-vectors.ts";
 import { positiveVectors } from "../helpers/vectors.ts";
 
 /** The header bytes of a whole frame. */
@@ -93,8 +95,14 @@ describe("fuzz: only RemotingCommandError ever escapes the decoder", () => {
   });
 });
 
-describe("fuzz: the fast JSON header parser agrees with the JSON.parse fallback", () => {
-  test("200 000 mutated JSON headers, with trailing body bytes after the header", () => {
+/** Each fast parser, and how many of the (seeded) inputs it must take at least: the Java-shape one takes only Java's shape. */
+const FAST_PARSERS = [
+  ["any-order", parseJsonHeaderFast, 10_000],
+  ["Java-shape", parseCanonicalJsonHeader, 2_000],
+] as const;
+
+describe("fuzz: the fast JSON header parsers agree with the JSON.parse fallback", () => {
+  test.each(FAST_PARSERS)("%s parser: 200 000 mutated JSON headers, with trailing body bytes after the header", (_name, parse, minAgreed) => {
     const rng = new Random(42);
     const texts = [
       ...positiveVectors.filter((v) => v.command.serializeType === "JSON").map((v) => v.frame),
@@ -114,7 +122,7 @@ describe("fuzz: the fast JSON header parser agrees with the JSON.parse fallback"
       bytes.set(header);
       bytes.set(trailing, header.length);
       const fast = new HeaderFields();
-      if (!parseJsonHeaderFast(bytes, 0, header.length, fast)) continue;
+      if (!parse(bytes, 0, header.length, fast)) continue;
       const full = new HeaderFields();
       const text = new TextDecoder().decode(header);
       try {
@@ -126,7 +134,7 @@ describe("fuzz: the fast JSON header parser agrees with the JSON.parse fallback"
       expect({ ...fast }).toEqual({ ...full });
       agreed++;
     }
-    expect(agreed).toBeGreaterThan(10_000);
+    expect(agreed).toBeGreaterThan(minAgreed);
   });
 
   test("the shapes real peers send take the fast path", () => {
@@ -137,5 +145,12 @@ describe("fuzz: the fast JSON header parser agrees with the JSON.parse fallback"
       encoder.encode('{"code":105,"language":"GO","version":317,"opaque":5,"flag":0,"remark":"","extFields":{"topic":"T"}}'),
     ];
     for (const shape of shapes) expect(parseJsonHeaderFast(shape, 0, shape.length, new HeaderFields())).toBe(true);
+  });
+
+  test("every JSON header the Java 4.9.8 client and broker sent takes the Java-shape path, escapes apart", () => {
+    const javaHeaders = messageVectors.filter((v) => v.serializeType === "JSON").map((v) => headerOf(v.frame));
+    const escaped = (h: Uint8Array) => h.includes(0x5c);
+    expect(javaHeaders.filter((h) => !escaped(h)).length).toBeGreaterThan(20);
+    for (const header of javaHeaders) expect(parseCanonicalJsonHeader(header, 0, header.length, new HeaderFields())).toBe(!escaped(header));
   });
 });

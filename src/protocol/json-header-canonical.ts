@@ -1,0 +1,61 @@
+import { ByteLiteral } from "./byte-literal.ts";
+import { closingQuote, extEnd, intEnd, readInt, scanExtFields } from "./json-header-fast.ts";
+import type { HeaderFields } from "./remoting-command.ts";
+import { readUtf8 } from "./utf8.ts";
+
+/**
+ * The JSON header exactly as fastjson writes it for a Java RemotingCommand, and as this library
+ * writes it (json-header-encode.ts): no whitespace, keys in alphabetical order, language JAVA,
+ * extFields and remark present or left out. Nearly every JSON header on the wire has this shape,
+ * so it is matched as a fixed run of fragments (compared by the word) and integers, without the
+ * any-order parser's per-key dispatch: a Bun server spent about a quarter less on decoding these
+ * headers. Anything else (another key order or language, whitespace, escapes, null values) returns
+ * false before `out` is touched, and the any-order parser takes over.
+ */
+const CODE = new ByteLiteral('{"code":');
+const EXT_FIELDS = new ByteLiteral(',"extFields":{');
+const FLAG = new ByteLiteral(',"flag":');
+const JAVA_THEN_OPAQUE = new ByteLiteral(',"language":"JAVA","opaque":');
+const REMARK = new ByteLiteral(',"remark":"');
+const TAIL = new ByteLiteral(',"serializeTypeCurrentRPC":"JSON","version":');
+const CLOSE = 0x7d;
+
+export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): boolean {
+  if (!CODE.at(b, start, end)) return false;
+  const code = readInt(b, start + CODE.length, end);
+  let p = intEnd.pos;
+  if (p < 0) return false;
+  let extFields: Record<string, string> | null = null;
+  if (EXT_FIELDS.at(b, p, end)) {
+    const ext = scanExtFields(b, p + EXT_FIELDS.length - 1, end); // from its "{"
+    if (ext === undefined) return false;
+    extFields = ext;
+    p = extEnd.pos;
+  }
+  if (!FLAG.at(b, p, end)) return false;
+  const flag = readInt(b, p + FLAG.length, end);
+  p = intEnd.pos;
+  if (p < 0 || !JAVA_THEN_OPAQUE.at(b, p, end)) return false;
+  const opaque = readInt(b, p + JAVA_THEN_OPAQUE.length, end);
+  p = intEnd.pos;
+  if (p < 0) return false;
+  let remark: string | null = null;
+  if (REMARK.at(b, p, end)) {
+    const remarkEnd = closingQuote(b, p + REMARK.length, end);
+    if (remarkEnd < 0) return false;
+    remark = readUtf8(b, p + REMARK.length, remarkEnd);
+    p = remarkEnd + 1;
+  }
+  if (!TAIL.at(b, p, end)) return false;
+  const version = readInt(b, p + TAIL.length, end);
+  p = intEnd.pos;
+  if (p < 0 || p !== end - 1 || b[p] !== CLOSE) return false;
+  out.code = code;
+  out.language = "JAVA";
+  out.version = version;
+  out.opaque = opaque;
+  out.flag = flag;
+  out.remark = remark;
+  out.extFields = extFields;
+  return true;
+}
