@@ -129,7 +129,7 @@ export class Producer {
     await client.start();
     this.#client = client;
     this.#routes = new TopicRoutes(client, { timeoutMs: o.clientApiTimeoutMs, version: RemotingVersion.V4_9_8 });
-    const report = (what: string) => (error: unknown) => o.logger.warn(`Producer ${this.clientId}: ${what} failed: ${(error as Error)?.message ?? error}`);
+    const report = (what: string) => (error: unknown) => this.#warnFailed(what, error);
     this.#tasks = [new PeriodicTask(o.pollNameServerIntervalMs, () => this.#refreshRoutes(), report("route refresh")), new PeriodicTask(o.heartbeatBrokerIntervalMs, () => this.#heartbeat(false), report("heartbeat"))];
     for (const task of this.#tasks) task.start();
     if (this.#state === "starting") this.#state = "running";
@@ -321,8 +321,13 @@ export class Producer {
       throw new MQClientError(`No route info of this topic: ${topic}`, { responseCode: ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION });
     }
     this.#publishInfo.set(topic, info);
-    void this.#heartbeat(true);
+    // A broker that cannot be reached fails only its heartbeat, as the periodic one does: logged.
+    this.#heartbeat(true).catch((error: unknown) => this.#warnFailed("heartbeat", error));
     return info;
+  }
+
+  #warnFailed(what: string, error: unknown): void {
+    this.#options.logger.warn(`Producer ${this.clientId}: ${what} failed: ${(error as Error)?.message ?? error}`);
   }
 
   /** Asks the topic's route again; keeps the one in use while the name servers do not know the topic. */

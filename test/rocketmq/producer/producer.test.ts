@@ -4,6 +4,7 @@ import { parseHeartbeatData, Producer, type ProducerInit } from "../../../src/ro
 import { useHarness, waitFor } from "../../helpers/harness.ts";
 import { sendAnswer, startFakeBroker } from "../../helpers/fake-broker.ts";
 import { startLiteCluster } from "../../helpers/lite-cluster.ts";
+import { recordingLogger } from "../../helpers/probes.ts";
 
 const h = useHarness();
 const utf8 = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -84,6 +85,23 @@ describe("Producer against NameServerLite and BrokerLite", () => {
     expect([...seen].sort()).toEqual(["broker-a", "broker-b"]);
     await brokers[0]!.shutdown(); // the producer's route still names it
     for (let i = 0; i < 8; i++) expect((await producer.send({ topic: "Ha", body: "y" })).queue.brokerName).toBe("broker-b");
+  });
+
+  test("a broker the route names but nobody can reach: the send goes elsewhere, and its failed first heartbeat is logged, never an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    h.defer(() => process.off("unhandledRejection", onUnhandled));
+    const { nameServers, brokers } = await startLiteCluster(h);
+    await brokers[0]!.createTopic("Gone", 2);
+    const gone = await startFakeBroker(h, nameServers, { brokerName: "broker-gone", topics: ["Gone"], onSend: () => sendAnswer(ResponseCode.SYSTEM_ERROR) });
+    await gone.server.shutdown(); // still registered: the name server keeps naming it
+    const { logger, warnings } = recordingLogger();
+    const producer = await startProducer({ nameServers, group: "pg", logger });
+    const result = await producer.send({ topic: "Gone", body: "x" }, { queue: { topic: "Gone", brokerName: "broker-a", queueId: 0 } });
+    expect(result.status).toBe("SEND_OK");
+    await waitFor(() => warnings.some((w) => w.includes("heartbeat failed") && w.includes(gone.address)));
+    expect(unhandled).toEqual([]);
   });
 
   test("no route for the topic and no TBW102: MQClientError 10005; bad messages are refused before anything is sent", async () => {
