@@ -220,7 +220,9 @@ export class BrokerLite {
 
   /**
    * The messages kept in a queue from `offset` on (at most `maxCount`), decoded as a consumer gets
-   * them (compressed bodies inflated): what a test or a developer checks a producer sent.
+   * them (compressed bodies inflated): what a test or a developer checks a producer sent. A record
+   * a consumer could not decode either (a body that does not inflate, an unknown compression type:
+   * the broker stores what it is sent, as Java's does) is a RemotingCommandError naming it.
    */
   read(topic: string, queueId: number, offset = 0, maxCount = 32): MessageExt[] {
     const records = this.#store.read(topic, queueId, offset, maxCount).map((m) => m.record);

@@ -76,7 +76,7 @@ export class MessageWriter {
   /** The kept message stored at `commitLogOffset`, decoded with its body as stored (compressed or not). */
   lookUp(commitLogOffset: number): MessageExt | undefined {
     const stored = this.#store.byCommitLogOffset(commitLogOffset);
-    return stored === undefined ? undefined : decodeMessageExts(stored.record, { decompress: (raw) => raw })[0];
+    return stored === undefined ? undefined : decodeMessageExts(stored.record, { keepCompressedBody: true })[0];
   }
 
   /** Stops the delay timer (what still waits stays parked). */

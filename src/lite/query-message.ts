@@ -40,7 +40,7 @@ function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
 /** Whether a stored record is filed under `key` (its UTF-8 bytes) as Java's IndexService files it: its UNIQ_KEY, or a word of its KEYS. */
 function filedUnder(message: StoredMessage, key: string, keyBytes: Uint8Array): boolean {
   if (!contains(message.record, keyBytes)) return false; // most records: no decoding
-  const properties = decodeMessageExts(message.record, { decompress: (raw) => raw })[0]!.properties;
+  const properties = decodeMessageExts(message.record, { keepCompressedBody: true })[0]!.properties;
   if (properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX] === key) return true;
   const keys = properties[MessageConst.PROPERTY_KEYS];
   return keys !== undefined && keys.split(MessageConst.KEY_SEPARATOR).includes(key);

@@ -72,6 +72,33 @@ describe("BrokerLite: QUERY_MESSAGE", () => {
   });
 });
 
+describe("BrokerLite: records a consumer cannot decode", () => {
+  test("a send naming an unknown compression type is stored, as Java's broker stores it, and spoils neither QUERY_MESSAGE nor VIEW_MESSAGE_BY_ID", async () => {
+    const { brokers } = await startLiteCluster(h);
+    const broker = brokers[0]!;
+    await broker.createTopic("TopicZ", 1);
+    const client = await clientFor();
+    const sendWithSysFlag = (body: string, sysFlag: number) => {
+      const header = { ...buildSendMessageRequestHeader({ producerGroup: "g", topic: "TopicZ", queueId: 0, properties: { KEYS: "order-1" } }), sysFlag };
+      return client.invokeSync(broker.address, createSendMessageRequest(header, new TextEncoder().encode(body)), 3000);
+    };
+    expect((await sendWithSysFlag("legit", 0)).code).toBe(ResponseCode.SUCCESS);
+    const odd = await sendWithSysFlag("not zlib", 1 | (7 << 8)); // COMPRESSED, compression type 7
+    expect(odd.code).toBe(ResponseCode.SUCCESS);
+    const query = await client.invokeSync(
+      broker.address,
+      createRequest(RequestCode.QUERY_MESSAGE, { extFields: { topic: "TopicZ", key: "order-1", maxNum: "10", beginTimestamp: "0", endTimestamp: String(Date.now() + 60_000) } }),
+      3000,
+    );
+    expect(query.code).toBe(ResponseCode.SUCCESS);
+    const found = decodeMessageExts(query.body!, { keepCompressedBody: true });
+    expect(found.map((m) => [new TextDecoder().decode(m.body), m.sysFlag])).toEqual([["legit", 0], ["not zlib", 1 | (7 << 8)]]);
+    const view = await client.invokeSync(broker.address, createRequest(RequestCode.VIEW_MESSAGE_BY_ID, { extFields: { offset: String(decodeOffsetMessageId(odd.extFields!.msgId!).commitLogOffset) } }), 3000);
+    expect(view.code).toBe(ResponseCode.SUCCESS);
+    expect(() => broker.read("TopicZ", 0)).toThrow(/compression type 7/); // what a consumer would meet
+  });
+});
+
 describe("BrokerLite: VIEW_MESSAGE_BY_ID", () => {
   test("answers the record stored at the offset an offset message id carries, and SYSTEM_ERROR with Java's remark where none starts", async () => {
     const { brokers } = await startLiteCluster(h);

@@ -136,6 +136,11 @@ export interface DecodeMessageExtOptions {
    * returns the messages before it, as Java's MessageDecoder.decodes does.
    */
   onCorruptRecord?: "throw" | "stop";
+  /**
+   * Leave a compressed body as stored, its compression type unchecked (`decompress` is then not
+   * needed): for readers of a record's properties or stored bytes, as a broker reads them.
+   */
+  keepCompressedBody?: boolean;
 }
 
 class CorruptRecord extends Error {}
@@ -210,7 +215,7 @@ function decodeRecord(b: Uint8Array, p: number, end: number, options: DecodeMess
   if (at - p !== storeSize) throw new CorruptRecord(`TOTALSIZE says ${storeSize} bytes but the fields take ${at - p}`);
 
   let inflated: Uint8Array | null = null;
-  if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0 && bodyLength > 0) {
+  if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0 && bodyLength > 0 && options.keepCompressedBody !== true) {
     const type = compressionTypeOf(sysFlag);
     if (type === null) throw new CorruptRecord(`sysFlag ${sysFlag} names an unknown compression type ${(sysFlag >> 8) & 7}`);
     if (options.decompress === undefined) throw new CorruptRecord("the body is compressed and no decompress option was given (use decompressBody)");
