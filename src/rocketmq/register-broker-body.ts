@@ -1,5 +1,8 @@
+import { RemotingCommandError } from "../errors.ts";
+import { quoted } from "../protocol/json-text.ts";
+import { bodyRecord, record, stringList, stringRecord } from "./body-shape.ts";
 import { encodeFastjson } from "./fastjson.ts";
-import { bodyRecord, record, stringList } from "./body-shape.ts";
+import { PermName } from "./route-data.ts";
 
 /** A topic as a broker declares it when it registers (Java's TopicConfig). */
 export interface TopicConfig {
@@ -46,17 +49,52 @@ export interface RegisterBrokerBody {
   filterServerList: string[];
 }
 
+const INT = /^-?\d+$/;
+
+/** An int field of a topic config: Java's default when absent or null; a number or, as fastjson takes it, a string of one. */
+function intField(value: unknown, fallback: number, what: string): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === "number" ? value : typeof value === "string" && INT.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw new RemotingCommandError(`${what}: expected an int, got ${quoted(value)}`);
+  return n;
+}
+
+/**
+ * One topic of a registration as Java reads it into a TopicConfig: absent fields at Java's defaults
+ * (16 queues each way, read and write permission), a field of the wrong type refused, where fastjson
+ * fails the registration, so that routes never hand clients a queue count that is not a number.
+ */
+function topicConfigOf(topic: string, value: unknown, what: string): TopicConfig {
+  const c = record(value, what);
+  const { topicName = topic, topicFilterType = "SINGLE_TAG", order = false } = c;
+  if (typeof topicName !== "string") throw new RemotingCommandError(`${what}.topicName: expected a string, got ${quoted(topicName)}`);
+  if (topicFilterType !== "SINGLE_TAG" && topicFilterType !== "MULTI_TAG") throw new RemotingCommandError(`${what}.topicFilterType: expected "SINGLE_TAG" or "MULTI_TAG", got ${quoted(topicFilterType)}`);
+  if (typeof order !== "boolean") throw new RemotingCommandError(`${what}.order: expected a boolean, got ${quoted(order)}`);
+  const config: TopicConfig = {
+    ...c,
+    topicName,
+    readQueueNums: intField(c.readQueueNums, 16, `${what}.readQueueNums`),
+    writeQueueNums: intField(c.writeQueueNums, 16, `${what}.writeQueueNums`),
+    perm: intField(c.perm, PermName.PERM_READ | PermName.PERM_WRITE, `${what}.perm`),
+    topicFilterType,
+    topicSysFlag: intField(c.topicSysFlag, 0, `${what}.topicSysFlag`),
+    order,
+  };
+  if (c.attributes !== undefined && c.attributes !== null) config.attributes = stringRecord(c.attributes, `${what}.attributes`);
+  return config;
+}
+
 /** Reads REGISTER_BROKER's JSON body (missing parts default to empty); throws RemotingCommandError on a malformed one. */
 export function parseRegisterBrokerBody(body: Uint8Array | string | null): RegisterBrokerBody {
   const r = bodyRecord(body, "RegisterBrokerBody");
   const wrapper = record(r.topicConfigSerializeWrapper ?? {}, "RegisterBrokerBody.topicConfigSerializeWrapper");
-  const table = record(wrapper.topicConfigTable ?? {}, "RegisterBrokerBody.topicConfigSerializeWrapper.topicConfigTable");
-  for (const [topic, config] of Object.entries(table)) record(config, `RegisterBrokerBody.topicConfigSerializeWrapper.topicConfigTable.${topic}`);
+  const what = "RegisterBrokerBody.topicConfigSerializeWrapper.topicConfigTable";
+  const table = Object.fromEntries(Object.entries(record(wrapper.topicConfigTable ?? {}, what)).map(([topic, config]) => [topic, topicConfigOf(topic, config, `${what}.${topic}`)]));
   return {
     ...r,
     topicConfigSerializeWrapper: {
       ...wrapper,
-      topicConfigTable: table as Record<string, TopicConfig>,
+      topicConfigTable: table,
       dataVersion: record(wrapper.dataVersion ?? { timestamp: 0, counter: 0 }, "RegisterBrokerBody.topicConfigSerializeWrapper.dataVersion") as unknown as DataVersion,
     },
     filterServerList: stringList(r.filterServerList ?? [], "RegisterBrokerBody.filterServerList"),

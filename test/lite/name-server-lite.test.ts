@@ -126,6 +126,32 @@ describe("NameServerLite end to end", () => {
     expect(other.code).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
   });
 
+  test("a registration's topic configs are read as Java reads a TopicConfig: absent fields at its defaults, numbers as strings taken, wrong types refused and never served", async () => {
+    const { addr } = await startNamesrv();
+    const client = h.client();
+    const registerTable = (table: Record<string, unknown>) =>
+      client.invokeSync(
+        addr,
+        createRegisterBrokerRequest(
+          { brokerName: "b", brokerAddr: "10.0.0.9:10911", clusterName: CLUSTER, haServerAddr: "10.0.0.9:10912", brokerId: 0n },
+          { topicConfigSerializeWrapper: { topicConfigTable: table as RegisterBrokerBody["topicConfigSerializeWrapper"]["topicConfigTable"], dataVersion: { timestamp: 1, counter: 1 } }, filterServerList: [] },
+        ),
+        3000,
+      );
+    for (const bad of [{ readQueueNums: "x" }, { writeQueueNums: 1.5 }, { perm: true }, { topicSysFlag: 2 ** 31 }, { topicName: 7 }, { order: "yes" }, { topicFilterType: "ANY" }, { attributes: { a: 1 } }]) {
+      const refused = await registerTable({ Bad: { topicName: "Bad", ...bad } });
+      expect(refused.code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(refused.remark).toContain("topicConfigTable.Bad.");
+      expect((await client.invokeSync(addr, createRouteInfoRequest("Bad"), 3000)).code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    }
+    expect((await registerTable({ Lenient: { readQueueNums: "4", writeQueueNums: 2, perm: null } })).code).toBe(ResponseCode.SUCCESS);
+    const route = parseTopicRouteData((await client.invokeSync(addr, createRouteInfoRequest("Lenient"), 3000)).body!);
+    expect(route.queueDatas).toEqual([{ brokerName: "b", readQueueNums: 4, writeQueueNums: 2, perm: 6, topicSysFlag: 0 }]);
+    expect((await registerTable({ Defaults: {} })).code).toBe(ResponseCode.SUCCESS);
+    const defaults = parseTopicRouteData((await client.invokeSync(addr, createRouteInfoRequest("Defaults"), 3000)).body!);
+    expect(defaults.queueDatas).toEqual([{ brokerName: "b", readQueueNums: 16, writeQueueNums: 16, perm: 6, topicSysFlag: 0 }]);
+  });
+
   test("QUERY_DATA_VERSION: whether the broker's topic table changed since it registered; it also keeps the broker alive", async () => {
     let t = 5_000_000;
     const { addr } = await startNamesrv(() => t);
