@@ -44,6 +44,22 @@ export const shutdown = group("start and shutdown", (scenario) => {
     await within(stopping, 2000, "shutdown");
   });
 
+  scenario("server: a processor that starts the shutdown itself still has its answer sent, sync or async", async (h) => {
+    for (const async of [false, true]) {
+      let stopping: Promise<void> | null = null;
+      const server = await h.server({ shutdownTimeoutMs: 3000 }, (s) =>
+        s.registerProcessor(SLOW, (_ctx, request) => {
+          stopping = s.shutdown(); // an "admin: stop" request, answered before the server goes
+          const answer = h.lib.createResponse(0, `bye ${request.opaque}`);
+          return async ? sleep(50).then(() => answer) : answer;
+        }),
+      );
+      const request = h.lib.createRequest(SLOW);
+      assert.equal((await h.client().invokeSync(h.addrOf(server), request, 3000)).remark, `bye ${request.opaque}`, async ? "async" : "sync");
+      await within(stopping!, 2000, "shutdown");
+    }
+  });
+
   scenario("server: a request that outlasts shutdownTimeoutMs fails clearly, and shutdown settles on time", async (h) => {
     const { server, started } = await slowServer(h, 100, 2000, "too late");
     const call = rejectionOf(h.client().invokeSync(h.addrOf(server), h.lib.createRequest(SLOW), 10_000));

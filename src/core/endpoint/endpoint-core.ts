@@ -224,9 +224,11 @@ export class EndpointCore implements ConnectionOwner {
 
   /**
    * Resolves true when nothing of this endpoint is in flight (its requests, its calls, unsent
-   * bytes), false after `timeoutMs`.
+   * bytes), false after `timeoutMs`. It first lets the code that called shutdown() finish: a
+   * processor that shuts its own server down is counted once it returns (its promise, or its answer).
    */
-  drain(timeoutMs: number): Promise<boolean> {
+  async drain(timeoutMs: number): Promise<boolean> {
+    await null;
     return this.waitFor(() => {
       if (this.calls.table.size > 0) return false;
       for (const conn of this.connections) if (conn.queue.queuedBytes > 0 || conn.requests.length > 0) return false;
