@@ -48,7 +48,8 @@ export function parseAddress(addr: string): HostPort {
   const port = PORT.test(digits) ? Number(digits) : NaN;
   let host = colon < 0 ? "" : addr.slice(0, colon);
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (host === "" || !(port <= 65535)) throw new TypeError(`invalid address "${addr}": expected "host:port"`);
+  // A bracket left over ("[::1", "::1]:80") is a typo, not a host name to look up.
+  if (host === "" || host.includes("[") || host.includes("]") || !(port <= 65535)) throw new TypeError(`invalid address "${addr}": expected "host:port"`);
   return { host, port };
 }
 

@@ -203,7 +203,7 @@ export const refusedCalls = group("invokeAsync calls that fail before invokeAsyn
 // failed, and loose port spellings (" 123", "0x2694", "123.0") each opened a connection of their
 // own; options that are not an object (a number) were taken as no options at all.
 export const wrongArguments = group("wrong arguments are a TypeError at once", (scenario) => {
-  const BAD_ADDRESSES: unknown[] = [123, undefined, {}, "127.0.0.1", ":9876", "host:", "h: 123", "h:0x2694", "h:123.0", "h:123e0", "h:123\n", "h:+123", "h:65536", "[::1]", "unix:"];
+  const BAD_ADDRESSES: unknown[] = [123, undefined, {}, "127.0.0.1", ":9876", "host:", "h: 123", "h:0x2694", "h:123.0", "h:123e0", "h:123\n", "h:+123", "h:65536", "[::1]", "unix:", "[::1:9876", "::1]:9876"];
 
   scenario("a malformed address: invokeSync, invokeAsync and invokeOneway throw a TypeError naming it, and nothing is called", async (h) => {
     const client = h.client();
@@ -226,6 +226,18 @@ export const wrongArguments = group("wrong arguments are a TypeError at once", (
       assert.throws(() => new h.lib.RemotingServer(options as never), /RemotingServer: options must be an object/, JSON.stringify(options));
       assert.throws(() => new h.lib.RemotingClient(options as never), /RemotingClient: options must be an object/, JSON.stringify(options));
     }
+  });
+
+  scenario("a request code beyond an int32, and a channel event listener that is not one: a TypeError naming it", async (h) => {
+    const server = h.newServer({});
+    for (const code of [2 ** 31, -(2 ** 31) - 1, 2 ** 40, 1.5, NaN]) assert.throws(() => server.registerProcessor(code, h.echo), /registerProcessor: code must be an int32/, String(code));
+    server.registerProcessor(2 ** 31 - 1, h.echo);
+    server.registerProcessor(-(2 ** 31), h.echo);
+    for (const listener of [5, "x", true, () => {}, { onChannelClose: 5 }, { onChannelConnect: "f" }]) {
+      assert.throws(() => server.setChannelEventListener(listener as never), /setChannelEventListener: /, String(listener));
+    }
+    server.setChannelEventListener({ onChannelClose: () => {} });
+    server.setChannelEventListener(null);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ChannelEventListener } from "../observability/channel-events.ts";
+import { checkChannelEventListener, type ChannelEventListener } from "../observability/channel-events.ts";
 import type { RemotingStats } from "../observability/remoting-stats.ts";
 import type { RequestExecutor } from "../inbound/executor.ts";
 import type { RequestProcessor } from "../inbound/processor.ts";
@@ -47,6 +47,7 @@ export abstract class RemotingEndpoint {
 
   /** Receives connection events (connect, active, close, idle, exception) off the I/O path; null removes it. */
   setChannelEventListener(listener: ChannelEventListener | null): void {
+    checkChannelEventListener(listener);
     this.#core.events.setListener(listener);
   }
 

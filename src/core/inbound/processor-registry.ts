@@ -46,7 +46,8 @@ export class ProcessorRegistry {
   }
 
   register(code: number, processor: RequestProcessor | string, executor?: RequestExecutor): void {
-    if (!Number.isInteger(code)) throw new TypeError(`registerProcessor: code must be an integer, got ${String(code)}`);
+    // A command's code is a Java int: a code beyond it could never arrive.
+    if (!Number.isInteger(code) || code < -2147483648 || code > 2147483647) throw new TypeError(`registerProcessor: code must be an int32, got ${String(code)}`);
     this.byCode.set(code, this.entry("registerProcessor", processor, executor));
   }
 

@@ -1,3 +1,4 @@
+import { describeValue } from "../../protocol/describe-value.ts";
 import { describeError } from "./describe-error.ts";
 import type { Logger } from "./logger.ts";
 import type { RemotingChannel } from "../inbound/processor.ts";
@@ -19,6 +20,18 @@ export interface ChannelEventListener {
    * is only a close.)
    */
   onChannelException?(remoteAddr: string, channel: RemotingChannel, error?: Error): void;
+}
+
+const LISTENER_METHODS = ["onChannelConnect", "onChannelActive", "onChannelClose", "onChannelIdle", "onChannelException"] as const;
+
+/** Refuses a listener that is neither null nor an object whose on* members, where present, are functions. */
+export function checkChannelEventListener(listener: unknown): void {
+  if (listener === null) return;
+  if (typeof listener !== "object") throw new TypeError(`setChannelEventListener: expected an object with on* methods (${LISTENER_METHODS.join(", ")}) or null, got ${describeValue(listener)}`);
+  for (const name of LISTENER_METHODS) {
+    const method = (listener as Record<string, unknown>)[name];
+    if (method !== undefined && typeof method !== "function") throw new TypeError(`setChannelEventListener: ${name} must be a function, got ${describeValue(method)}`);
+  }
 }
 
 /** The kinds of channel events, by the listener method each is delivered to (CONNECT: onChannelConnect...). */

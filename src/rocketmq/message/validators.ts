@@ -1,3 +1,4 @@
+import { describeValue } from "../../protocol/describe-value.ts";
 import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { RESERVED_PROPERTY_NAMES } from "./message-const.ts";
@@ -106,8 +107,13 @@ function utf8Length(s: string): number {
 }
 
 function checkUserProperties(message: Message): void {
-  if (message.properties === undefined) return;
-  for (const [name, value] of propertyEntries(message.properties)) {
+  const properties: unknown = message.properties;
+  if (properties === undefined) return;
+  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) {
+    throw new TypeError(`message.properties: expected a Map or an object of strings, got ${Array.isArray(properties) ? "an array" : describeValue(properties)}`);
+  }
+  for (const [name, value] of propertyEntries(message.properties!)) {
+    if (typeof name !== "string" || typeof value !== "string") throw new TypeError(`message.properties: names and values must be strings, got ${describeValue(name)} = ${describeValue(value)}`);
     if (RESERVED_PROPERTY_NAMES.has(name)) throw new MQClientError(`The Property<${name}> is used by system, input another please`);
     if (isBlank(name) || isBlank(value)) throw new MQClientError("The name or value of property can not be null or blank string!");
     checkPropertyText(`property name "${name}"`, name);

@@ -115,6 +115,9 @@ describe("Producer against NameServerLite and BrokerLite", () => {
     await expect(producer.send({ topic: "T", body: 42 as never })).rejects.toThrow(TypeError);
     await expect(producer.send({ topic: "T", body: "x", tag: "a" } as never)).rejects.toThrow(/unknown field "tag"/);
     await expect(producer.send({ topic: "T", body: "x", properties: { UNIQ_KEY: "1" } })).rejects.toThrow(/used by system/);
+    for (const properties of [["a", "b"], "a=b", 5, { a: 1 }, new Map([["a", 2]])]) {
+      await expect(producer.send({ topic: "T", body: "x", properties: properties as never })).rejects.toThrow(/message.properties: /);
+    }
     await expect(producer.send({ topic: "T", body: new Uint8Array(4 * 1024 * 1024 + 1) })).rejects.toThrow(/over max value/);
     await expect(producer.send({ topic: "T", body: "x" }, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
     await expect(producer.sendBatch([{ topic: "A", body: "x" }, { topic: "B", body: "y" }])).rejects.toThrow(/same/);
