@@ -5,14 +5,25 @@
 export class ByteWriter {
   /** The buffer; bytes 0 to `pos` are what was written. Replaced by a larger array when it grows. */
   bytes: Uint8Array;
-  /** A view of `bytes` for word-sized stores (ByteLiteral.writeTo), replaced along with it. */
-  view: DataView;
   /** Bytes written so far: where the next write goes. */
   pos = 0;
+  /** A view of `bytes` for word-sized stores (ByteLiteral.writeTo), replaced along with it here; see syncView. */
+  view: DataView;
+  /** The `bytes` that `view` views. */
+  private viewed: Uint8Array;
 
   constructor(initialCapacity = 4096) {
     this.bytes = new Uint8Array(initialCapacity);
+    this.viewed = this.bytes;
     this.view = new DataView(this.bytes.buffer);
+  }
+
+  /** Points `view` at `bytes` again, if code outside this class assigned `bytes` (an encoder using `view` calls it first). */
+  syncView(): void {
+    const bytes = this.bytes;
+    if (this.viewed === bytes) return;
+    this.viewed = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Makes room for `n` more bytes after `pos`. */
@@ -34,7 +45,7 @@ export class ByteWriter {
     const next = new Uint8Array(capacity);
     next.set(this.bytes.subarray(0, this.pos));
     this.bytes = next;
-    this.view = new DataView(next.buffer);
+    this.syncView();
   }
 
   /** Drops the content; keeps the memory unless it grew beyond `maxRetained` bytes. */
@@ -42,7 +53,7 @@ export class ByteWriter {
     this.pos = 0;
     if (this.bytes.length > maxRetained) {
       this.bytes = new Uint8Array(maxRetained);
-      this.view = new DataView(this.bytes.buffer);
+      this.syncView();
     }
   }
 }

@@ -95,6 +95,7 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
  * The other fields are checked here, as they are read (command-fields.ts).
  */
 export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
+  w.syncView(); // from here on only the writer itself replaces its bytes, and it keeps its view in step
   w.ensure(FIXED_ROOM);
   CODE.writeTo(w);
   writeInt(w, cmd.code);

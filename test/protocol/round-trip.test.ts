@@ -44,6 +44,18 @@ describe("round trip over random commands", () => {
     expect(out.map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
   });
 
+  test("a writer whose bytes its user replaced writes into the new bytes, JSON headers' word-sized stores included", () => {
+    const w = new ByteWriter(16);
+    encodeFrameInto(w, createRequest(1, { serializeType: "JSON" })); // grown, and its view with it
+    const mine = new Uint8Array(new ArrayBuffer(1024), 8, 512); // not at the start of its buffer
+    w.bytes = mine;
+    w.pos = 0;
+    const cmd = createRequest(2, { serializeType: "JSON", extFields: { k: "v" }, remark: "r" });
+    encodeFrameInto(w, cmd);
+    expect(w.bytes).toBe(mine);
+    expect(plain(decodeFrame(mine.slice(0, w.pos)))).toEqual(plain(expectedAfterRoundTrip(cmd)));
+  });
+
   test("a peer-chosen __proto__ ext key stays an own field and never touches the prototype", () => {
     for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
       const ext: Record<string, string> = {};
