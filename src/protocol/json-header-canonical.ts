@@ -1,5 +1,5 @@
-import { ByteLiteral } from "./byte-literal.ts";
 import { closingQuote, extEnd, intEnd, readInt, scanExtFields } from "./json-header-fast.ts";
+import { CODE, EXT_FIELDS, FLAG, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import type { HeaderFields } from "./remoting-command.ts";
 import { readUtf8 } from "./utf8.ts";
 
@@ -12,12 +12,7 @@ import { readUtf8 } from "./utf8.ts";
  * headers. Anything else (another key order or language, whitespace, escapes, null values) returns
  * false before `out` is touched, and the any-order parser takes over.
  */
-const CODE = new ByteLiteral('{"code":');
-const EXT_FIELDS = new ByteLiteral(',"extFields":{');
-const FLAG = new ByteLiteral(',"flag":');
-const JAVA_THEN_OPAQUE = new ByteLiteral(',"language":"JAVA","opaque":');
-const REMARK = new ByteLiteral(',"remark":"');
-const TAIL = new ByteLiteral(',"serializeTypeCurrentRPC":"JSON","version":');
+const QUOTE = 0x22;
 const CLOSE = 0x7d;
 
 export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): boolean {
@@ -41,9 +36,11 @@ export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: numb
   if (p < 0) return false;
   let remark: string | null = null;
   if (REMARK.at(b, p, end)) {
-    const remarkEnd = closingQuote(b, p + REMARK.length, end);
+    p += REMARK.length;
+    if (b[p] !== QUOTE) return false; // null: fastjson leaves a null remark out
+    const remarkEnd = closingQuote(b, p + 1, end);
     if (remarkEnd < 0) return false;
-    remark = readUtf8(b, p + REMARK.length, remarkEnd);
+    remark = readUtf8(b, p + 1, remarkEnd);
     p = remarkEnd + 1;
   }
   if (!TAIL.at(b, p, end)) return false;

@@ -1,25 +1,17 @@
-import { ByteLiteral } from "./byte-literal.ts";
 import type { ByteWriter } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
+import { CODE, EXT_FIELDS, FLAG, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 import { writeUtf8 } from "./utf8.ts";
 
-/**
+/*
  * The JSON header exactly as fastjson 1.x writes a Java RemotingCommand: no whitespace, keys in
  * alphabetical order (code, extFields, flag, language, opaque, remark, serializeTypeCurrentRPC,
  * version), ext fields in insertion order, null remark/extFields left out, non-ASCII as raw UTF-8.
  */
-const CODE = new ByteLiteral('{"code":');
-const EXT_FIELDS = new ByteLiteral(',"extFields":{');
-const FLAG = new ByteLiteral(',"flag":');
-const LANGUAGE = new ByteLiteral(',"language":');
-const OPAQUE = new ByteLiteral(',"opaque":');
-/** Nearly every peer says JAVA: one fragment instead of three steps. */
-const JAVA_THEN_OPAQUE = new ByteLiteral(',"language":"JAVA","opaque":');
-const REMARK = new ByteLiteral(',"remark":');
-const TAIL = new ByteLiteral(',"serializeTypeCurrentRPC":"JSON","version":');
+
 /** Room for every fixed fragment and four integers. */
 const FIXED_ROOM = 160;
 
