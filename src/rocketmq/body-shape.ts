@@ -41,3 +41,13 @@ export function stringList(value: unknown, what: string): string[] {
   });
   return l as string[];
 }
+
+const INT = /^-?\d+$/;
+
+/** A Java int field: `fallback` when absent or null; a number or, as fastjson takes it, a string of one. */
+export function intField(value: unknown, fallback: number, what: string): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === "number" ? value : typeof value === "string" && INT.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw new RemotingCommandError(`${what}: expected an int, got ${quoted(value)}`);
+  return n;
+}

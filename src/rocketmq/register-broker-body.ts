@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../errors.ts";
 import { quoted } from "../protocol/json-text.ts";
-import { bodyRecord, record, stringList, stringRecord } from "./body-shape.ts";
+import { bodyRecord, intField, record, stringList, stringRecord } from "./body-shape.ts";
 import { encodeFastjson } from "./fastjson.ts";
 import { PermName } from "./route-data.ts";
 
@@ -47,16 +47,6 @@ export interface RegisterBrokerBody {
   };
   /** Addresses of the broker's filter servers (removed in 5.x; empty). */
   filterServerList: string[];
-}
-
-const INT = /^-?\d+$/;
-
-/** An int field of a topic config: Java's default when absent or null; a number or, as fastjson takes it, a string of one. */
-function intField(value: unknown, fallback: number, what: string): number {
-  if (value === undefined || value === null) return fallback;
-  const n = typeof value === "number" ? value : typeof value === "string" && INT.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw new RemotingCommandError(`${what}: expected an int, got ${quoted(value)}`);
-  return n;
 }
 
 /**
