@@ -21,8 +21,12 @@ const MODULES: Record<MicroModuleName, MicroModule> = {
 
 const [name, root, minMs, mode, only = ""] = process.argv.slice(2);
 const benches = (await MODULES[name as MicroModuleName](root!)).filter((b) => (mode === "full" || b.short === true) && `${b.group} ${b.name}`.toLowerCase().includes(only.toLowerCase()));
-/** Calls `fn` for this long before measuring: JIT tiers, lazy set-up and first-touch page faults. */
-const PREWARM_MS = 30;
+/**
+ * Calls `fn` for this long before measuring: JIT tiers, lazy set-up and first-touch page faults.
+ * Pinned to one CPU, the JIT's compiler threads share it with the benchmark: after 30 ms a JSON
+ * decode still ran unoptimized (1.4 us against 0.21 us from 150 ms on).
+ */
+const PREWARM_MS = 200;
 
 for (const b of benches) {
   const until = performance.now() + PREWARM_MS;
