@@ -26,6 +26,19 @@ async function clientFor(): Promise<RemotingClient> {
   return client;
 }
 
+/** The one broker of a fresh lite cluster with `topics` created (name -> queues), and a client. */
+async function liteBroker(topics: Record<string, number> = {}): Promise<{ broker: BrokerLite; client: RemotingClient }> {
+  const { brokers } = await startLiteCluster(h);
+  const broker = brokers[0]!;
+  for (const [topic, queues] of Object.entries(topics)) await broker.createTopic(topic, queues);
+  return { broker, client: await clientFor() };
+}
+
+/** QUERY_MESSAGE for `key` in `topic`, stored from `begin` to `end` (by default: any time up to a minute ahead). */
+function queryRequest(topic: string, key: string, maxNum: number, begin = 0, end = Date.now() + 60_000, extra: Record<string, string> = {}): RemotingCommand {
+  return createRequest(RequestCode.QUERY_MESSAGE, { extFields: { topic, key, maxNum: String(maxNum), beginTimestamp: String(begin), endTimestamp: String(end), ...extra } });
+}
+
 function send(topic: string, queueId: number, body: string, properties: Record<string, string> = { WAIT: "true" }, defaultTopic?: string): RemotingCommand {
   const header = buildSendMessageRequestHeader({ producerGroup: "g", topic, queueId, properties, ...(defaultTopic ? { defaultTopic } : {}) });
   return createSendMessageRequest(header, new TextEncoder().encode(body));
@@ -33,11 +46,7 @@ function send(topic: string, queueId: number, body: string, properties: Record<s
 
 describe("BrokerLite: QUERY_MESSAGE", () => {
   test("finds the newest messages of a topic by one of their KEYS or their unique id, in the time range, as Java's broker answers", async () => {
-    const { brokers } = await startLiteCluster(h);
-    const broker = brokers[0]!;
-    await broker.createTopic("TopicQ", 4);
-    await broker.createTopic("TopicR", 4);
-    const client = await clientFor();
+    const { broker, client } = await liteBroker({ TopicQ: 4, TopicR: 4 });
     const stored: RemotingCommand[] = [];
     for (const [topic, body, keys, uniq] of [
       ["TopicQ", "one", "k1 k2", "U1"],
@@ -47,12 +56,7 @@ describe("BrokerLite: QUERY_MESSAGE", () => {
     ] as const) {
       stored.push(await client.invokeSync(broker.address, send(topic, 0, body, { WAIT: "true", KEYS: keys, UNIQ_KEY: uniq }), 3000));
     }
-    const query = (key: string, maxNum: number, begin = 0, end = Date.now() + 60_000, extra: Record<string, string> = {}) =>
-      client.invokeSync(
-        broker.address,
-        createRequest(RequestCode.QUERY_MESSAGE, { extFields: { topic: "TopicQ", key, maxNum: String(maxNum), beginTimestamp: String(begin), endTimestamp: String(end), ...extra } }),
-        3000,
-      );
+    const query = (key: string, maxNum: number, begin?: number, end?: number, extra?: Record<string, string>) => client.invokeSync(broker.address, queryRequest("TopicQ", key, maxNum, begin, end, extra), 3000);
     const bodies = (response: RemotingCommand) => decodeMessageExts(response.body!).map((m) => new TextDecoder().decode(m.body));
     const last = decodeOffsetMessageId(stored[3]!.extFields!.msgId!).commitLogOffset;
 
@@ -74,10 +78,7 @@ describe("BrokerLite: QUERY_MESSAGE", () => {
 
 describe("BrokerLite: records a consumer cannot decode", () => {
   test("a send naming an unknown compression type is stored, as Java's broker stores it, and spoils neither QUERY_MESSAGE nor VIEW_MESSAGE_BY_ID", async () => {
-    const { brokers } = await startLiteCluster(h);
-    const broker = brokers[0]!;
-    await broker.createTopic("TopicZ", 1);
-    const client = await clientFor();
+    const { broker, client } = await liteBroker({ TopicZ: 1 });
     const sendWithSysFlag = (body: string, sysFlag: number) => {
       const header = { ...buildSendMessageRequestHeader({ producerGroup: "g", topic: "TopicZ", queueId: 0, properties: { KEYS: "order-1" } }), sysFlag };
       return client.invokeSync(broker.address, createSendMessageRequest(header, new TextEncoder().encode(body)), 3000);
@@ -85,11 +86,7 @@ describe("BrokerLite: records a consumer cannot decode", () => {
     expect((await sendWithSysFlag("legit", 0)).code).toBe(ResponseCode.SUCCESS);
     const odd = await sendWithSysFlag("not zlib", 1 | (7 << 8)); // COMPRESSED, compression type 7
     expect(odd.code).toBe(ResponseCode.SUCCESS);
-    const query = await client.invokeSync(
-      broker.address,
-      createRequest(RequestCode.QUERY_MESSAGE, { extFields: { topic: "TopicZ", key: "order-1", maxNum: "10", beginTimestamp: "0", endTimestamp: String(Date.now() + 60_000) } }),
-      3000,
-    );
+    const query = await client.invokeSync(broker.address, queryRequest("TopicZ", "order-1", 10), 3000);
     expect(query.code).toBe(ResponseCode.SUCCESS);
     const found = decodeMessageExts(query.body!, { keepCompressedBody: true });
     expect(found.map((m) => [new TextDecoder().decode(m.body), m.sysFlag])).toEqual([["legit", 0], ["not zlib", 1 | (7 << 8)]]);
@@ -101,10 +98,7 @@ describe("BrokerLite: records a consumer cannot decode", () => {
 
 describe("BrokerLite: VIEW_MESSAGE_BY_ID", () => {
   test("answers the record stored at the offset an offset message id carries, and SYSTEM_ERROR with Java's remark where none starts", async () => {
-    const { brokers } = await startLiteCluster(h);
-    const broker = brokers[0]!;
-    await broker.createTopic("TopicV", 4);
-    const client = await clientFor();
+    const { broker, client } = await liteBroker({ TopicV: 4 });
     await client.invokeSync(broker.address, send("TopicV", 1, "first"), 3000);
     const sent = await client.invokeSync(broker.address, send("TopicV", 1, "second", { WAIT: "true", TAGS: "t" }), 3000);
     const { commitLogOffset } = decodeOffsetMessageId(sent.extFields!.msgId!);
@@ -137,10 +131,7 @@ describe("BrokerLite: VIEW_MESSAGE_BY_ID", () => {
 
 describe("BrokerLite: sends", () => {
   test("a delayed send and a dead retry are answered with the queue the producer asked for, as Java's broker does, and stored where they go", async () => {
-    const { brokers } = await startLiteCluster(h);
-    const broker = brokers[0]!;
-    await broker.createTopic("TopicD", 4);
-    const client = await clientFor();
+    const { broker, client } = await liteBroker({ TopicD: 4 });
     const delayed = await client.invokeSync(broker.address, send("TopicD", 2, "later", { WAIT: "true", DELAY: "1" }), 3000);
     expect(delayed.code).toBe(ResponseCode.SUCCESS);
     expect(delayed.extFields!.queueId).toBe("2"); // stored in SCHEDULE_TOPIC_XXXX queue 0 (level 1)
@@ -154,9 +145,7 @@ describe("BrokerLite: sends", () => {
   });
 
   test("the Java 4.9.8 producer's SEND_MESSAGE_V2 is stored, and answered with the fields the Java broker answers", async () => {
-    const { brokers } = await startLiteCluster(h);
-    const broker = brokers[0]!;
-    const client = await clientFor();
+    const { broker, client } = await liteBroker();
     const javaRequest = vector("J-SEND-SYNC-REQ").command;
     const javaResponse = vector("J-SEND-SYNC-RSP").command;
     const response = await client.invokeSync(broker.address, javaRequest, 3000);
@@ -186,9 +175,7 @@ describe("BrokerLite: sends", () => {
   });
 
   test("the Java producer's batch is stored at consecutive offsets; msgId lists every offset id", async () => {
-    const { brokers } = await startLiteCluster(h);
-    const broker = brokers[0]!;
-    const client = await clientFor();
+    const { broker, client } = await liteBroker();
     const javaRequest = vector("J-SEND-BATCH-REQ").command;
     const response = await client.invokeSync(broker.address, javaRequest, 3000);
     expect(response.code).toBe(ResponseCode.SUCCESS);
