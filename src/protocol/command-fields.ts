@@ -42,52 +42,71 @@ export function isInt32(value: unknown): value is number {
   return typeof value === "number" && (value | 0) === value;
 }
 
+/** How a wrong value is named in a creation error: as a number, a quoted string, or else by its kind. */
+const enum Shown {
+  Number,
+  String,
+  Kind,
+}
+
+/**
+ * The creation TypeError for `field`. Kept out of the checkers below: a throw with its message is
+ * most of a checker's code, and small checkers are what the JITs inline into every createRequest.
+ */
+function wrongType(fn: string, field: string, expected: string, value: unknown, shown: Shown): never {
+  const got =
+    shown === Shown.Number && typeof value === "number" ? String(value) : shown === Shown.String && typeof value === "string" ? JSON.stringify(value) : describeValue(value);
+  throw new TypeError(`${fn}: ${field} must be ${expected}, got ${got}`);
+}
+
 /**
  * A numeric field at creation: a number, or a TypeError. Whether it fits the wire's int32 is the
  * encoder's check (a RemotingCommandError when sent), except for `flag`, which creation combines
  * with the response and oneway bits and so must already be an int32 (nothing is silently wrapped).
  */
 export function commandNumber(fn: string, field: string, value: unknown): number {
-  if (typeof value !== "number" || (field === "flag" && !isInt32(value))) {
-    throw new TypeError(`${fn}: ${field} must be ${field === "flag" ? "an int32" : "a number (an int32)"}, got ${typeof value === "number" ? value : describeValue(value)}`);
-  }
+  if (typeof value !== "number") wrongType(fn, field, "a number (an int32)", value, Shown.Number);
+  return value;
+}
+
+export function commandFlag(fn: string, value: unknown): number {
+  if (!isInt32(value)) wrongType(fn, "flag", "an int32", value, Shown.Number);
   return value;
 }
 
 export function commandLanguage(fn: string, value: unknown): string {
-  if (typeof value !== "string" || languageByte(value) < 0) {
-    throw new TypeError(`${fn}: language must be a LanguageCode name (JAVA, GO, ...), got ${typeof value === "string" ? JSON.stringify(value) : describeValue(value)}`);
-  }
+  if (typeof value !== "string" || languageByte(value) < 0) wrongType(fn, "language", "a LanguageCode name (JAVA, GO, ...)", value, Shown.String);
   return value;
 }
 
 export function commandSerializeType(fn: string, value: unknown): SerializeType {
-  if (value !== "JSON" && value !== "ROCKETMQ") {
-    throw new TypeError(`${fn}: serializeType must be "JSON" or "ROCKETMQ", got ${typeof value === "string" ? JSON.stringify(value) : describeValue(value)}`);
-  }
+  if (value !== "JSON" && value !== "ROCKETMQ") wrongType(fn, "serializeType", '"JSON" or "ROCKETMQ"', value, Shown.String);
   return value;
 }
 
 export function commandRemark(fn: string, value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== "string") throw new TypeError(`${fn}: remark must be a string or null, got ${describeValue(value)}`);
+  if (typeof value !== "string") wrongType(fn, "remark", "a string or null", value, Shown.Kind);
   return value;
 }
 
 export function commandBody(fn: string, value: unknown): Uint8Array | null {
   if (value instanceof Uint8Array) return value;
   if (value === null || value === undefined) return null;
+  return otherBody(fn, value);
+}
+
+/** A body given as something other than a Uint8Array (the rare case, out of the inlined check). */
+function otherBody(fn: string, value: unknown): Uint8Array {
   if (typeof value === "string") return utf8Bytes(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return new Uint8Array(value);
-  throw new TypeError(`${fn}: body must be a Uint8Array, ArrayBufferView, ArrayBuffer or string, got ${describeValue(value)}`);
+  return wrongType(fn, "body", "a Uint8Array, ArrayBufferView, ArrayBuffer or string", value, Shown.Kind);
 }
 
 export function commandExtFields(fn: string, value: unknown): Record<string, string> | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== "object" || !isPlainObject(value)) {
-    throw new TypeError(`${fn}: extFields must be a plain object of strings, got ${describeValue(value)}`);
-  }
+  if (typeof value !== "object" || !isPlainObject(value)) wrongType(fn, "extFields", "a plain object of strings", value, Shown.Kind);
   const source = value as Record<string, unknown>;
   for (const key in source) {
     if (typeof source[key] !== "string") return coercedExtFields(fn, source);

@@ -118,11 +118,7 @@ export function decodeFrameContent(b: Uint8Array, start: number, end: number, la
   else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
   const serializeType = type === SERIALIZE_TYPE_BYTE.ROCKETMQ ? "ROCKETMQ" : "JSON";
   const hasBody = headerEnd < end;
-  if (lazyBody) {
-    const cmd = new ReceivedCommand(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, serializeType);
-    if (hasBody) cmd.setBodyRange(b, headerEnd, end);
-    return cmd;
-  }
+  if (lazyBody) return new ReceivedCommand(h, serializeType, hasBody ? b : null, headerEnd, end);
   return new Command(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, hasBody ? b.subarray(headerEnd, end) : null, serializeType);
 }
 

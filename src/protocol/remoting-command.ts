@@ -1,5 +1,5 @@
 import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
-import { commandBody, commandExtFields, commandNumber, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
+import { commandBody, commandExtFields, commandFlag, commandNumber, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
 import { describeValue } from "./describe-value.ts";
 import { encodeCustomHeader } from "./custom-header.ts";
 import type { SerializeType } from "./serialize-type.ts";
@@ -53,8 +53,8 @@ export const commandDefaults = {
   serializeType: "JSON" as SerializeType,
 };
 
-/** The header fields every command class carries; the classes differ only in how `body` is held. */
-abstract class CommandHeader {
+/** The class behind every command this library creates, and the codec's decoded commands. */
+export class Command implements RemotingCommand {
   constructor(
     public code: number,
     public language: string,
@@ -63,28 +63,9 @@ abstract class CommandHeader {
     public flag: number,
     public remark: string | null,
     public extFields: Record<string, string> | null,
+    public body: Uint8Array | null,
     public serializeType: SerializeType,
   ) {}
-}
-
-/** The class behind every command this library creates, and the codec's decoded commands. */
-export class Command extends CommandHeader implements RemotingCommand {
-  body: Uint8Array | null;
-
-  constructor(
-    code: number,
-    language: string,
-    version: number,
-    opaque: number,
-    flag: number,
-    remark: string | null,
-    extFields: Record<string, string> | null,
-    body: Uint8Array | null,
-    serializeType: SerializeType,
-  ) {
-    super(code, language, version, opaque, flag, remark, extFields, serializeType);
-    this.body = body;
-  }
 }
 
 /**
@@ -95,11 +76,35 @@ export class Command extends CommandHeader implements RemotingCommand {
  * difference is that `body` is an accessor, so `{ ...cmd }` and deep-equality against plain objects
  * do not see it (read it explicitly).
  */
-export class ReceivedCommand extends CommandHeader implements RemotingCommand {
-  #source: Uint8Array | null = null;
-  #start = 0;
-  #end = 0;
+export class ReceivedCommand implements RemotingCommand {
+  // Declared, not defined: the constructor assigns each once (a class field would be set twice).
+  declare code: number;
+  declare language: string;
+  declare version: number;
+  declare opaque: number;
+  declare flag: number;
+  declare remark: string | null;
+  declare extFields: Record<string, string> | null;
+  declare serializeType: SerializeType;
+  #source: Uint8Array | null;
+  #start: number;
+  #end: number;
   #body: Uint8Array | null = null;
+
+  /** The header as decoded into `h`; the body is `source[start, end)` (source null: no body), its view made when first read. */
+  constructor(h: HeaderFields, serializeType: SerializeType, source: Uint8Array | null, start: number, end: number) {
+    this.code = h.code;
+    this.language = h.language;
+    this.version = h.version;
+    this.opaque = h.opaque;
+    this.flag = h.flag;
+    this.remark = h.remark;
+    this.extFields = h.extFields;
+    this.serializeType = serializeType;
+    this.#source = source;
+    this.#start = start;
+    this.#end = end;
+  }
 
   get body(): Uint8Array | null {
     const source = this.#source;
@@ -115,13 +120,6 @@ export class ReceivedCommand extends CommandHeader implements RemotingCommand {
   set body(body: Uint8Array | null) {
     this.#body = body;
     this.#source = null;
-  }
-
-  /** The body is `bytes[start, end)`; its view is made when first read. */
-  setBodyRange(bytes: Uint8Array, start: number, end: number): void {
-    this.#source = bytes;
-    this.#start = start;
-    this.#end = end;
   }
 }
 
@@ -206,24 +204,35 @@ function initExtFields(fn: string, init: CommandInit): Record<string, string> | 
   return ext === null ? encodeCustomHeader(init.header) : { ...encodeCustomHeader(init.header), ...ext };
 }
 
-/** A command from `init`, every field checked; a response always has the response bit and never the oneway bit. */
+function notAnInit(fn: string, init: unknown): never {
+  throw new TypeError(`${fn}: init must be an object, got ${describeValue(init)}`);
+}
+
+/**
+ * A command from `init`, every field checked; a response always has the response bit and never the
+ * oneway bit. A field of the usual type is taken as it is, right here; any other goes to its
+ * checker in command-fields.ts, which converts it or throws. (So the common case calls nothing and
+ * stays small enough for the JITs to inline into the caller.)
+ */
 function createCommand(fn: string, code: number, init: CommandInit | undefined, remark: unknown, defaultOpaque: boolean, response: boolean): Command {
-  commandNumber(fn, "code", code);
+  if (typeof code !== "number") commandNumber(fn, "code", code);
   if (init === undefined || init === null) {
     return new Command(code, commandDefaults.language, commandDefaults.version, defaultOpaque ? nextOpaque() : 0, response ? RPC_TYPE_RESPONSE : 0, commandRemark(fn, remark), null, null, commandDefaults.serializeType);
   }
-  if (typeof init !== "object") throw new TypeError(`${fn}: init must be an object, got ${describeValue(init)}`);
-  const flag = init.flag === undefined ? 0 : commandNumber(fn, "flag", init.flag);
+  if (typeof init !== "object") notAnInit(fn, init);
+  const { language, version, opaque, flag, body, serializeType } = init;
+  const flags = flag === undefined ? 0 : commandFlag(fn, flag);
+  const text = remark ?? init.remark;
   return new Command(
     code,
-    init.language === undefined ? commandDefaults.language : commandLanguage(fn, init.language),
-    init.version === undefined ? commandDefaults.version : commandNumber(fn, "version", init.version),
-    init.opaque === undefined ? (defaultOpaque ? nextOpaque() : 0) : commandNumber(fn, "opaque", init.opaque),
-    response ? (flag | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY : flag & ~RPC_TYPE_RESPONSE,
-    commandRemark(fn, remark ?? init.remark),
-    initExtFields(fn, init),
-    commandBody(fn, init.body),
-    init.serializeType === undefined ? commandDefaults.serializeType : commandSerializeType(fn, init.serializeType),
+    language === undefined ? commandDefaults.language : commandLanguage(fn, language),
+    version === undefined ? commandDefaults.version : typeof version === "number" ? version : commandNumber(fn, "version", version),
+    opaque === undefined ? (defaultOpaque ? nextOpaque() : 0) : typeof opaque === "number" ? opaque : commandNumber(fn, "opaque", opaque),
+    response ? (flags | RPC_TYPE_RESPONSE) & ~RPC_ONEWAY : flags & ~RPC_TYPE_RESPONSE,
+    text === undefined || text === null ? null : typeof text === "string" ? text : commandRemark(fn, text),
+    init.extFields === undefined && init.header === undefined ? null : initExtFields(fn, init),
+    body instanceof Uint8Array ? body : body === undefined || body === null ? null : commandBody(fn, body),
+    serializeType === undefined ? commandDefaults.serializeType : serializeType === "ROCKETMQ" || serializeType === "JSON" ? serializeType : commandSerializeType(fn, serializeType),
   );
 }
 
