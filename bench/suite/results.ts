@@ -50,7 +50,7 @@ export interface Machine {
   /** 1/5/15-minute load averages when the run started and when it ended. */
   loadAtStart: number[];
   loadAtEnd: number[];
-  /** glibc malloc settings of every process measured, "NAME=value ..." (see bench/suite/allocator.ts); absent in older results. */
+  /** Allocator settings of every process measured (glibc for Node, mimalloc for Bun), "NAME=value ..." (see bench/suite/allocator.ts); absent in older results. */
   malloc?: string;
 }
 
