@@ -1,4 +1,4 @@
-import { closingQuote, extEnd, intEnd, readInt, scanExtFields } from "./json-header-fast.ts";
+import { CLOSE, closingQuote, extEnd, intEnd, QUOTE, readInt, scanExtFields } from "./json-header-fast.ts";
 import { CODE, EXT_FIELDS, FLAG, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import type { HeaderFields } from "./remoting-command.ts";
 import { readUtf8 } from "./utf8.ts";
@@ -12,9 +12,6 @@ import { readUtf8 } from "./utf8.ts";
  * headers. Anything else (another key order or language, whitespace, escapes, null values) returns
  * false before `out` is touched, and the any-order parser takes over.
  */
-const QUOTE = 0x22;
-const CLOSE = 0x7d;
-
 export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): boolean {
   if (!CODE.at(b, start, end)) return false;
   const code = readInt(b, start + CODE.length, end);

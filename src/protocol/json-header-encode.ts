@@ -7,9 +7,9 @@ import type { RemotingCommand } from "./remoting-command.ts";
 import { writeUtf8 } from "./utf8.ts";
 
 /*
- * The JSON header exactly as fastjson 1.x writes a Java RemotingCommand: no whitespace, keys in
- * alphabetical order (code, extFields, flag, language, opaque, remark, serializeTypeCurrentRPC,
- * version), ext fields in insertion order, null remark/extFields left out, non-ASCII as raw UTF-8.
+ * The JSON header exactly as fastjson 1.x writes a Java RemotingCommand: its fixed fragments
+ * (json-header-fragments.ts) around the values, ext fields in insertion order, null remark and
+ * extFields left out, non-ASCII as raw UTF-8.
  */
 
 /** Room for every fixed fragment and four integers. */

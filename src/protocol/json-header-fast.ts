@@ -14,11 +14,11 @@ import { readUtf8, utf8Bytes } from "./utf8.ts";
  * worth about 2x. No read goes past `end` into the body that follows the header.
  */
 
-const QUOTE = 0x22;
+export const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN = 0x7b;
-const CLOSE = 0x7d;
+export const CLOSE = 0x7d;
 
 const enum Key {
   Code,
