@@ -14,7 +14,7 @@ describe("MessageStore", () => {
     expect(a1.record.length).toBe(5 + 1 + 30); // the encoder saw the offsets it was given
     expect(store.commitLogOffset).toBe(66);
     expect([store.minOffset("A", 0), store.maxOffset("A", 0), store.maxOffset("A", 1), store.maxOffset("nope", 0)]).toEqual([0, 2, 0, 0]);
-    expect(store.byCommitLogOffset(10)).toBe(b0);
+    expect(store.byCommitLogOffset(10)).toEqual(b0);
     expect(store.read("A", 0, 1, 10)).toEqual([a1]);
   });
 
@@ -56,7 +56,7 @@ describe("MessageStore", () => {
       kept.push(store.append("A", i % 2, i, 0, () => record(1 + (i % 7), 0)));
       if (kept.length > 40) kept.shift();
       if (i % 997 === 0 || i > 2_990) {
-        for (const message of kept) expect(store.byCommitLogOffset(message.commitLogOffset)).toBe(message);
+        for (const message of kept) expect(store.byCommitLogOffset(message.commitLogOffset)).toEqual(message);
         const oldest = kept[0]!;
         expect(store.byCommitLogOffset(oldest.commitLogOffset - 1)).toBeUndefined(); // a dropped record, or before the first
         for (const message of kept) if (message.record.length > 1) expect(store.byCommitLogOffset(message.commitLogOffset + 1)).toBeUndefined(); // inside a record
@@ -80,5 +80,45 @@ describe("MessageStore", () => {
     expect([...store.newestFirst(100)].map((m) => m.storeTimestamp)).toEqual([7, 6, 5, 4, 3]); // 0 to 2 dropped
     expect([...store.newestFirst(2)].map((m) => m.storeTimestamp)).toEqual([7, 6]);
     expect([...store.newestFirst(0)]).toEqual([]);
+  });
+
+  test("records of every size, shared chunks and large ones of their own, read back intact while older ones are dropped", () => {
+    // Sizes from 1 byte to 600 KiB (past a chunk's quarter, up to more than half a chunk), each record
+    // filled with its own index: a record read from a released or overwritten chunk would show it.
+    const store = new MessageStore({ maxMessages: 400, maxBytes: 8 << 20 });
+    let seed = 7;
+    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const model: { commitLogOffset: number; size: number; fill: number; queueId: number; queueOffset: number }[] = [];
+    const check = (everyByte: boolean) => {
+      for (const m of model) {
+        const got = store.byCommitLogOffset(m.commitLogOffset)!;
+        expect(got.record.length).toBe(m.size);
+        expect(everyByte ? got.record.every((b) => b === m.fill) : got.record[0] === m.fill && got.record[m.size - 1] === m.fill).toBe(true);
+        expect([got.queueId, got.queueOffset]).toEqual([m.queueId, m.queueOffset]);
+      }
+    };
+    for (let i = 0; i < 3_000; i++) {
+      const size = random(10) === 0 ? 1 + random(600 << 10) : 1 + random(4096);
+      const fill = i & 255;
+      const queueId = random(3);
+      const stored = store.append("T", queueId, i, 0, () => record(size, fill));
+      model.push({ commitLogOffset: stored.commitLogOffset, size, fill, queueId, queueOffset: stored.queueOffset });
+      while (model.length > store.messageCount) model.shift();
+      if (i % 10 === 0) check(false);
+    }
+    expect(store.byteCount).toBe(model.reduce((sum, m) => sum + m.size, 0));
+    expect(store.byteCount).toBeLessThanOrEqual(8 << 20);
+    check(true);
+    for (let q = 0; q < 3; q++) {
+      const kept = model.filter((m) => m.queueId === q);
+      expect(store.read("T", q, 0, 10_000).map((m) => m.record[0])).toEqual(kept.map((m) => m.fill));
+    }
+  });
+
+  test("a scan past the end of a queue goes on from its max offset", () => {
+    const store = new MessageStore({ maxMessages: 10, maxBytes: 1 << 20 });
+    for (let i = 0; i < 3; i++) store.append("A", 0, i, 0, () => record(4, i));
+    expect(store.scan("A", 0, 7, { maxCount: 5, maxScan: 10, maxBytes: 1000 }, () => true)).toEqual({ messages: [], next: 3 });
+    expect(store.scan("A", 0, 1, { maxCount: 5, maxScan: 1, maxBytes: 1000 }, () => false)).toEqual({ messages: [], next: 2 });
   });
 });
