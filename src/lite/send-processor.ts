@@ -5,14 +5,13 @@ import { ResponseCode } from "../protocol/response-code.ts";
 import { parseIpAndPort, readAddress, type IpAndPort } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageBatch } from "../rocketmq/message/message-batch-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
-import { createOffsetMessageId } from "../rocketmq/message/offset-message-id.ts";
+import { storedMessageId } from "../rocketmq/message/offset-message-id.ts";
 import { decodeProperties, type Properties } from "../rocketmq/message/properties.ts";
 import { dlqTopicOf, MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message/topics.ts";
 import { brokerTopicRefusal } from "./broker-topic-check.ts";
 import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
-import { decodeSendMessageRequestHeader, SendMessageResponseHeader } from "../rocketmq/send-headers.ts";
-import { encodeCustomHeader } from "../protocol/custom-header.ts";
+import { decodeSendMessageRequestHeader } from "../rocketmq/send-headers.ts";
 import { answer } from "./answer.ts";
 import type { StoredMessage } from "./message-store.ts";
 import type { MessageInit, MessageWriter } from "./message-writer.ts";
@@ -105,9 +104,13 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
     return { body: m.body, flag: m.flag, properties: m.properties, sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp, bornHost, reconsumeTimes };
   });
   const stored: StoredMessage[] = broker.writer.put(topic, queueId, messages);
-  const msgId = stored.map((m) => createOffsetMessageId(store.ip, store.port, m.commitLogOffset)).join(",");
+  let msgId = storedMessageId(store, stored[0]!.commitLogOffset);
+  for (let i = 1; i < stored.length; i++) msgId += `,${storedMessageId(store, stored[i]!.commitLogOffset)}`;
+  // SendMessageResponseHeader's fields, written as encodeCustomHeader writes them.
   const extFields = {
-    ...encodeCustomHeader({ msgId, queueId: answeredQueueId, queueOffset: stored[0]!.queueOffset }, SendMessageResponseHeader),
+    msgId,
+    queueId: String(answeredQueueId),
+    queueOffset: String(stored[0]!.queueOffset),
     [MessageConst.PROPERTY_MSG_REGION]: MixAll.DEFAULT_TRACE_REGION_ID,
     [MessageConst.PROPERTY_TRACE_SWITCH]: "true",
   };

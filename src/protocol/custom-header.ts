@@ -133,7 +133,10 @@ export function encodeCustomHeader(header: object, schema?: HeaderSchema): Recor
   return out;
 }
 
-function parseField(name: string, raw: string, type: HeaderFieldType): unknown {
+/** Digits a long may have (sign included) and still be exact as a number: 15 digits stay below 2^53. */
+const EXACT_LONG_CHARS = 15;
+
+function parseField(name: string, raw: string, type: HeaderFieldType, longsAsNumbers: boolean): unknown {
   switch (type) {
     case "string":
       return raw;
@@ -147,11 +150,16 @@ function parseField(name: string, raw: string, type: HeaderFieldType): unknown {
       return n;
     }
     case "long": {
-      const n = INTEGER.test(raw) ? BigInt(raw) : null;
+      const valid = INTEGER.test(raw);
+      if (longsAsNumbers && valid && raw.length <= EXACT_LONG_CHARS) return Number(raw) + 0; // + 0: "-0" is 0, as a bigint has it
+      const n = valid ? BigInt(raw) : null;
       if (n === null || n < INT64_MIN || n > INT64_MAX) {
         throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not a long`);
       }
-      return n;
+      if (!longsAsNumbers) return n;
+      const asNumber = Number(n);
+      if (!Number.isSafeInteger(asNumber)) throw new RemotingCommandError(`custom header field ${name}: ${n} is beyond 2^53`);
+      return asNumber;
     }
     case "double": {
       const n = raw.trim() === "" ? NaN : Number(raw);
@@ -163,15 +171,8 @@ function parseField(name: string, raw: string, type: HeaderFieldType): unknown {
   }
 }
 
-/**
- * The typed header carried in `extFields`. Throws RemotingCommandError when a required field is
- * missing or a value does not parse as its type (Java only logs those and keeps the default).
- * A schema object is read on its first use and remembered: give a changed schema as a new object.
- */
-export function decodeCustomHeader<S extends HeaderSchema>(
-  extFields: Readonly<Record<string, string>> | null,
-  schema: S,
-): HeaderOf<S> {
+/** decodeCustomHeader, with longs as bigints or (numeric-header.ts) as numbers within ±(2^53 - 1). */
+export function decodeHeaderFields(extFields: Readonly<Record<string, string>> | null, schema: HeaderSchema, longsAsNumbers: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const { names, types, required } = compile(schema);
   for (let i = 0; i < names.length; i++) {
@@ -181,7 +182,19 @@ export function decodeCustomHeader<S extends HeaderSchema>(
       if (required[i]) throw new RemotingCommandError(`the custom field ${name} is null`);
       continue;
     }
-    out[name] = parseField(name, raw, types[i]!);
+    out[name] = parseField(name, raw, types[i]!, longsAsNumbers);
   }
-  return out as HeaderOf<S>;
+  return out;
+}
+
+/**
+ * The typed header carried in `extFields`. Throws RemotingCommandError when a required field is
+ * missing or a value does not parse as its type (Java only logs those and keeps the default).
+ * A schema object is read on its first use and remembered: give a changed schema as a new object.
+ */
+export function decodeCustomHeader<S extends HeaderSchema>(
+  extFields: Readonly<Record<string, string>> | null,
+  schema: S,
+): HeaderOf<S> {
+  return decodeHeaderFields(extFields, schema, false) as HeaderOf<S>;
 }

@@ -70,6 +70,21 @@ export function readUtf8(b: Uint8Array, start: number, end: number): string {
   return decodeAndCache(b, start, end, slot);
 }
 
+/** The bytes `s` takes as UTF-8 (a lone surrogate takes 3, as the encoder's U+FFFD does). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 /** The most bytes `s` can take as UTF-8. */
 export function maxUtf8Length(s: string): number {
   return s.length * 3;
@@ -89,6 +104,25 @@ export function writeUtf8(b: Uint8Array, pos: number, s: string): number {
   }
   if (i === n) return n;
   return i + textEncoder.encodeInto(s.slice(i), b.subarray(pos + i)).written;
+}
+
+/** Scratch for utf8Transient; grows up to SCRATCH_KEPT, longer text gets a buffer of its own. */
+let scratch = new Uint8Array(1024);
+const SCRATCH_KEPT = 64 * 1024;
+
+/**
+ * UTF-8 bytes of `s` in a buffer every caller shares: to be copied before the next call. For text
+ * whose byte length must be known before it is written where it goes (the native encoder beats
+ * measuring the string a character at a time, a concatenated one especially).
+ */
+export function utf8Transient(s: string): Uint8Array {
+  const most = maxUtf8Length(s);
+  let out = scratch;
+  if (out.length < most) {
+    out = new Uint8Array(most);
+    if (most <= SCRATCH_KEPT) scratch = out;
+  }
+  return out.subarray(0, textEncoder.encodeInto(s, out).written);
 }
 
 /** UTF-8 bytes of `s` as a new array (for the occasional slow path). */

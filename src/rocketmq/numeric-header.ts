@@ -1,5 +1,4 @@
-import { RemotingCommandError } from "../errors.ts";
-import { decodeCustomHeader, encodeCustomHeader, type HeaderSchema } from "../protocol/custom-header.ts";
+import { decodeHeaderFields, encodeCustomHeader, type HeaderSchema } from "../protocol/custom-header.ts";
 import { createRequest, createResponse, type RemotingCommand } from "../protocol/remoting-command.ts";
 import type { RequestFields } from "./requests.ts";
 
@@ -20,15 +19,7 @@ export type NumericHeaderOf<S extends HeaderSchema> = { [K in RequiredKeys<S>]: 
 
 /** decodeCustomHeader with long fields as numbers; a long beyond ±(2^53 - 1) is a RemotingCommandError. */
 export function decodeNumericHeader<S extends HeaderSchema>(extFields: Readonly<Record<string, string>> | null, schema: S): NumericHeaderOf<S> {
-  const header = decodeCustomHeader(extFields, schema) as Record<string, unknown>;
-  for (const name of Object.keys(header)) {
-    const value = header[name];
-    if (typeof value !== "bigint") continue;
-    const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw new RemotingCommandError(`custom header field ${name}: ${value} is beyond 2^53`);
-    header[name] = n;
-  }
-  return header as NumericHeaderOf<S>;
+  return decodeHeaderFields(extFields, schema, true) as NumericHeaderOf<S>;
 }
 
 /** A request whose extFields are `header` encoded by `schema` (and `init.extFields`, which win). */

@@ -136,14 +136,14 @@ export function sendMessageRequestHeaderV1(v2: SendHeaderV2): SendHeader {
     sysFlag: v2.f,
     bornTimestamp: v2.g,
     flag: v2.h,
-    properties: v2.i,
-    reconsumeTimes: v2.j,
     unitMode: v2.k ?? false,
-    maxReconsumeTimes: v2.l,
     batch: v2.m ?? false,
-    bname: v2.n,
   };
-  for (const key of Object.keys(v1) as (keyof SendHeader)[]) if (v1[key] === undefined) delete v1[key];
+  // Absent optional fields stay absent rather than undefined.
+  if (v2.i !== undefined) v1.properties = v2.i;
+  if (v2.j !== undefined) v1.reconsumeTimes = v2.j;
+  if (v2.l !== undefined) v1.maxReconsumeTimes = v2.l;
+  if (v2.n !== undefined) v1.bname = v2.n;
   return v1;
 }
 

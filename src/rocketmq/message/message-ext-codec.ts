@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { readInt16, readInt32, writeInt16, writeInt32 } from "../../protocol/byte-writer.ts";
-import { readUtf8, utf8Bytes } from "../../protocol/utf8.ts";
+import { readUtf8, utf8Length, utf8Transient, writeUtf8 } from "../../protocol/utf8.ts";
 import { bodyCrc32 } from "../body-crc32.ts";
 import type { BodyDecompressor } from "./compression.ts";
 import { bytesToHex } from "./hex.ts";
@@ -279,24 +279,28 @@ export interface MessageExtInit {
   bodyCRC?: number;
 }
 
+/** The properties' bytes: as given, or encoded into the shared scratch (copied into the record at once). */
 function propertiesBytes(properties: MessageExtInit["properties"]): Uint8Array {
   if (properties instanceof Uint8Array) return properties;
-  return utf8Bytes(typeof properties === "string" ? properties : encodeProperties(properties));
+  return utf8Transient(typeof properties === "string" ? properties : encodeProperties(properties));
 }
 
 /** One stored record, as a broker writes it into its commit log and serves it to pulls. */
 export function encodeMessageExt(init: MessageExtInit): Uint8Array {
-  const topic = utf8Bytes(init.topic);
-  if (topic.length > 127) throw new RemotingCommandError(`topic of ${topic.length} bytes does not fit a record's 1-byte TOPICLEN (at most 127)`);
+  // The topic is written straight into the record, the properties copied from scratch: no arrays per message.
+  const topic = init.topic;
+  const topicLength = utf8Length(topic);
+  if (topicLength > 127) throw new RemotingCommandError(`topic of ${topicLength} bytes does not fit a record's 1-byte TOPICLEN (at most 127)`);
   const props = propertiesBytes(init.properties);
-  if (props.length > 32767) throw new RemotingCommandError(`properties of ${props.length} bytes do not fit a record's PROPSLEN (at most 32767)`);
+  const propsLength = props.length;
+  if (propsLength > 32767) throw new RemotingCommandError(`properties of ${propsLength} bytes do not fit a record's PROPSLEN (at most 32767)`);
   const born = typeof init.bornHost === "string" ? readAddress(init.bornHost) : init.bornHost;
   const store = typeof init.storeHost === "string" ? readAddress(init.storeHost) : init.storeHost;
   let sysFlag = (init.sysFlag ?? 0) & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
   if (born.ip.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
   if (store.ip.length === 16) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
   const body = init.body;
-  const size = 48 + born.ip.length + 4 + 8 + store.ip.length + 4 + 4 + 8 + 4 + body.length + 1 + topic.length + 2 + props.length;
+  const size = 48 + born.ip.length + 4 + 8 + store.ip.length + 4 + 4 + 8 + 4 + body.length + 1 + topicLength + 2 + propsLength;
   const out = new Uint8Array(size);
   writeInt32(out, 0, size);
   writeInt32(out, 4, MESSAGE_MAGIC_CODE);
@@ -322,10 +326,9 @@ export function encodeMessageExt(init: MessageExtInit): Uint8Array {
   at += 16;
   out.set(body, at);
   at += body.length;
-  out[at++] = topic.length;
-  out.set(topic, at);
-  at += topic.length;
-  writeInt16(out, at, props.length);
+  out[at++] = topicLength;
+  at += writeUtf8(out, at, topic);
+  writeInt16(out, at, propsLength);
   out.set(props, at + 2);
   return out;
 }

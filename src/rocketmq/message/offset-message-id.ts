@@ -1,8 +1,8 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { writeInt32 } from "../../protocol/byte-writer.ts";
-import { bytesToHex, hexToBytes } from "./hex.ts";
+import { bytesToHex, hexToBytes, spelledText, spellHexInt } from "./hex.ts";
 import { readInt64, writeInt64 } from "./int64.ts";
-import { formatIpAndPort } from "./ip-address.ts";
+import { formatIpAndPort, type IpAndPort } from "./ip-address.ts";
 
 /*
  * The offset message id (Java's MessageDecoder.createMessageId / decodeMessageId): where a message
@@ -19,6 +19,24 @@ export function createOffsetMessageId(ip: Uint8Array, port: number, commitLogOff
   writeInt32(bytes, ip.length, port);
   writeInt64(bytes, ip.length + 4, commitLogOffset, "commitLogOffset");
   return bytesToHex(bytes);
+}
+
+/** Each store host's part of its ids (ip and port in hex), spelt once: a broker names every message it stores. */
+const hostHex = new WeakMap<Readonly<IpAndPort>, string>();
+const offsetDigits = new Uint8Array(16);
+const TWO_32 = 4294967296;
+
+/**
+ * createOffsetMessageId for a store host as readAddress gives it (one object per address, so its
+ * hex is spelt once), at a commit-log offset the broker assigned (a safe, non-negative integer).
+ */
+export function storedMessageId(storeHost: Readonly<IpAndPort>, commitLogOffset: number): string {
+  let host = hostHex.get(storeHost);
+  if (host === undefined) hostHex.set(storeHost, (host = createOffsetMessageId(storeHost.ip, storeHost.port, 0).slice(0, -16)));
+  const hi = Math.floor(commitLogOffset / TWO_32);
+  spellHexInt(offsetDigits, 0, hi, 8);
+  spellHexInt(offsetDigits, 8, commitLogOffset - hi * TWO_32, 8);
+  return host + spelledText(offsetDigits);
 }
 
 /** What an offset message id says. */

@@ -59,7 +59,19 @@ export function encodeProperties(properties: PropertiesInput | null | undefined)
   if (properties === null || properties === undefined) return "";
   let text = "";
   let separator = "";
-  for (const [name, value] of propertyEntries(properties)) {
+  // No entries array on the way: a broker encodes every stored message's properties.
+  if (properties instanceof Map) {
+    for (const [name, value] of properties) {
+      if (value === null || value === undefined) continue;
+      text += separator + name + NAME_VALUE_SEPARATOR + value;
+      separator = PROPERTY_SEPARATOR;
+    }
+    return text;
+  }
+  const record = properties as Readonly<Record<string, string | null | undefined>>;
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    if (value === null || value === undefined) continue;
     text += separator + name + NAME_VALUE_SEPARATOR + value;
     separator = PROPERTY_SEPARATOR;
   }

@@ -1,4 +1,5 @@
 import { describeValue } from "../../protocol/describe-value.ts";
+import { utf8Length } from "../../protocol/utf8.ts";
 import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { RESERVED_PROPERTY_NAMES } from "./message-const.ts";
@@ -90,20 +91,6 @@ function hasSeparator(s: string): boolean {
 
 function checkPropertyText(what: string, s: string): void {
   if (hasSeparator(s)) throw new MQClientError(`${what} contains U+0001 or U+0002, which would corrupt the message's properties`);
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 function checkUserProperties(message: Message): void {
