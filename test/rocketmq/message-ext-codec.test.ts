@@ -161,6 +161,14 @@ describe("MessageExt records (spec 4.7)", () => {
     expect(fromBytes.properties).toEqual({ a: "1" });
   });
 
+  test("non-ASCII topics and properties take their UTF-8 length, within the byte limits", () => {
+    const m = decodeMessageExts(encodeMessageExt(init({ topic: "主题-é", properties: { 键: "值 \u{1F600}", TAGS: "ü" } })))[0]!;
+    expect([m.topic, m.properties]).toEqual(["主题-é", { 键: "值 \u{1F600}", TAGS: "ü" }]);
+    expect(decodeMessageExts(encodeMessageExt(init({ topic: "é".repeat(63) + "a" })))[0]!.topic).toBe("é".repeat(63) + "a"); // 127 bytes
+    expect(() => encodeMessageExt(init({ topic: "é".repeat(64) }))).toThrow(/128 bytes/);
+    expect(() => encodeMessageExt(init({ properties: { k: "é".repeat(16384) } }))).toThrow(/32770 bytes/);
+  });
+
   test("a long beyond 2^53 in a record is a RemotingCommandError naming the field", () => {
     const record = encodeMessageExt(init());
     new DataView(record.buffer).setInt32(28, 0x7fffffff); // PHYSICALOFFSET's high word

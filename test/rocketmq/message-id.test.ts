@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { RemotingCommandError } from "../../src/index.ts";
+import { readAddress } from "../../src/rocketmq/message/ip-address.ts";
+import { storedMessageId } from "../../src/rocketmq/message/offset-message-id.ts";
 import { createOffsetMessageId, decodeMessageId, decodeOffsetMessageId, formatIp, formatIpAndPort, MessageIdGenerator, parseIp, parseIpAndPort, selectMessageIdIp } from "../../src/rocketmq/index.ts";
 
 const ipv4 = (s: string): Uint8Array => parseIp(s);
@@ -83,6 +85,15 @@ describe("offset message id (MessageDecoder.createMessageId / decodeMessageId)",
     expect(id).toBe("0A000009" + "00002A9F" + "0000000000001234");
     expect(decodeOffsetMessageId(id)).toEqual({ ip: ipv4("10.0.0.9"), port: 10911, address: "10.0.0.9:10911", commitLogOffset: 0x1234 });
     expect(createOffsetMessageId(ipv4("10.0.0.9"), 10911, 0x1234n)).toBe(id);
+  });
+
+  test("a broker's ids (the store host's hex spelt once) are createOffsetMessageId's, at every offset width", () => {
+    for (const host of ["10.0.0.9:10911", "[2001:db8::7]:65535"]) {
+      const store = readAddress(host);
+      for (const offset of [0, 1, 0x1234, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 5, Number.MAX_SAFE_INTEGER]) {
+        expect(storedMessageId(store, offset)).toBe(createOffsetMessageId(store.ip, store.port, offset));
+      }
+    }
   });
 
   test("IPv6 store host: 56 digits; lower-case hex reads too", () => {
