@@ -90,12 +90,16 @@ export function maxUtf8Length(s: string): number {
   return s.length * 3;
 }
 
+/** Longer text is written by the native encoder: a call and a view cost about 45 ns, a character here about 1. */
+const NATIVE_WRITE_FROM = 48;
+
 /**
  * Writes `s` as UTF-8 at `b[pos]` and returns the number of bytes written. The caller has made
  * room for maxUtf8Length(s) bytes.
  */
 export function writeUtf8(b: Uint8Array, pos: number, s: string): number {
   const n = s.length;
+  if (n > NATIVE_WRITE_FROM) return textEncoder.encodeInto(s, b.subarray(pos)).written;
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);

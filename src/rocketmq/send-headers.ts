@@ -238,11 +238,11 @@ export function createSendMessageRequest(
   body: Uint8Array,
   init?: RequestFields & { smart?: boolean; reply?: boolean },
 ): RemotingCommand {
-  const { smart = true, reply = false, ...rest } = init ?? {};
-  const code = sendRequestCode({ batch: header.batch, reply, smart });
+  const code = sendRequestCode({ batch: header.batch, reply: init?.reply ?? false, smart: init?.smart ?? true });
   const v2 = code !== RequestCode.SEND_MESSAGE && code !== RequestCode.SEND_REPLY_MESSAGE;
   const ext = v2 ? encodeCustomHeader(sendMessageRequestHeaderV2(header), SendMessageRequestHeaderV2) : encodeCustomHeader(header, SendMessageRequestHeader);
-  return createRequest(code, { ...rest, extFields: { ...ext, ...rest.extFields }, body });
+  // createRequest reads only the command fields of `init` (smart and reply are left there); a producer gives no extFields.
+  return createRequest(code, { ...init, extFields: init?.extFields === undefined ? ext : { ...ext, ...init.extFields }, body });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describeValue } from "../../protocol/describe-value.ts";
-import { utf8Length } from "../../protocol/utf8.ts";
+import { maxUtf8Length, utf8Length } from "../../protocol/utf8.ts";
 import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { RESERVED_PROPERTY_NAMES } from "./message-const.ts";
@@ -133,7 +133,10 @@ export function checkMessage(message: Message, options: { maxMessageSize?: numbe
   const keys = typeof message.keys === "string" ? [message.keys] : (message.keys ?? []);
   for (const key of keys) checkPropertyText("message.keys", key);
   checkUserProperties(message);
-  const length = utf8Length(encodeProperties(messageProperties(message))) + UNIQ_KEY_ROOM;
+  const text = encodeProperties(messageProperties(message));
+  // At most 3 bytes a character: only text near the limit needs its bytes counted.
+  if (maxUtf8Length(text) + UNIQ_KEY_ROOM <= PROPERTIES_MAX_BYTES) return;
+  const length = utf8Length(text) + UNIQ_KEY_ROOM;
   if (length > PROPERTIES_MAX_BYTES) {
     throw MQClientError.withCode(ResponseCode.MESSAGE_ILLEGAL, `the message properties take ${length} bytes with the UNIQ_KEY, over ${PROPERTIES_MAX_BYTES}`);
   }

@@ -88,7 +88,10 @@ export class Producer {
   readonly #publishInfo = new Map<string, TopicPublishInfo>();
   /** Brokers that had a heartbeat: a new one gets its first at once. */
   readonly #heartbeated = new Set<string>();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /** Sends started and not settled; each drops its count in its own finally. */
+  #inFlight = 0;
+  /** Resolves shutdown's wait once #inFlight is back at 0. */
+  #idle: (() => void) | null = null;
   #state: State = "new";
   #client: RemotingClient | null = null;
   #routes: TopicRoutes | null = null;
@@ -158,12 +161,17 @@ export class Producer {
   /** Sends a message without waiting for the broker (one attempt, no answer): resolves once the request is queued on its connection. */
   sendOneway(message: ProducerMessage, options?: SendOptions): Promise<void> {
     return this.#track(async () => {
-      const prepared = this.#prepareOne(message);
-      const opts = sendOptions(options);
-      const info = await this.#publishInfoOf(prepared.topic);
-      const queue = this.#fixedQueue(info, prepared, opts) ?? selectOneMessageQueue(info.messageQueueList, this.#queueIndex);
-      const addr = requireMasterAddress([info.route], queue.brokerName);
-      await this.#client!.invokeOneway(addr, this.#request(prepared, queue), { timeoutMs: opts.timeoutMs ?? this.#options.sendTimeoutMs, signal: opts.signal });
+      this.#inFlight++;
+      try {
+        const prepared = this.#prepareOne(message);
+        const opts = sendOptions(options);
+        const info = this.#publishInfo.get(prepared.topic) ?? (await this.#publishInfoOf(prepared.topic));
+        const queue = this.#fixedQueue(info, prepared, opts) ?? selectOneMessageQueue(info.messageQueueList, this.#queueIndex);
+        const addr = requireMasterAddress([info.route], queue.brokerName);
+        await this.#client!.invokeOneway(addr, this.#request(prepared, queue), { timeoutMs: opts.timeoutMs ?? this.#options.sendTimeoutMs, signal: opts.signal });
+      } finally {
+        this.#settled();
+      }
     });
   }
 
@@ -182,7 +190,7 @@ export class Producer {
     const wasStarted = this.#starting;
     this.#state = "stopping";
     await wasStarted?.catch(() => undefined);
-    await Promise.allSettled([...this.#inFlight]);
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
     await Promise.all(this.#tasks.map((t) => t.stop()));
     const client = this.#client;
     if (client !== null) {
@@ -192,22 +200,25 @@ export class Producer {
     this.#state = "stopped";
   }
 
-  /** Runs a send while counting it, so that shutdown() waits for it; refuses when not running. */
+  /** Runs a send (which counts itself in #inFlight, so that shutdown() waits for it); refuses when not running. */
   #track<T>(run: () => Promise<T>): Promise<T> {
     if (this.#state !== "running") {
       const why = this.#state === "new" || this.#state === "starting" ? "call start() and wait for it first" : "the producer is shut down";
       return Promise.reject(new RemotingLifecycleError(`Producer: cannot send, ${why}`));
     }
-    let promise: Promise<T>;
     try {
-      promise = run();
+      return run();
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#inFlight.add(promise);
-    const forget = () => this.#inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
+  }
+
+  /** A send settled: the last one lets a waiting shutdown go on. */
+  #settled(): void {
+    if (--this.#inFlight === 0 && this.#idle !== null) {
+      this.#idle();
+      this.#idle = null;
+    }
   }
 
   #prepareOne(input: ProducerMessage): PreparedSend {
@@ -231,42 +242,47 @@ export class Producer {
 
   /** Java's sendDefaultImpl for SYNC sends: attempts on rotating queues, avoiding the broker that just failed. */
   async #sendReliably(prepared: PreparedSend, opts: SendOptions): Promise<ProducerSendResult> {
-    const o = this.#options;
-    const started = Date.now();
-    const budget = opts.timeoutMs ?? o.sendTimeoutMs;
-    const info = await this.#publishInfoOf(prepared.topic);
-    const fixed = this.#fixedQueue(info, prepared, opts);
-    const attempts = fixed === null ? 1 + o.retryTimesWhenSendFailed : 1;
-    const brokersSent: string[] = [];
-    let lastBroker: string | null = null;
-    let lastError: unknown = null;
-    let storedNotOk: ProducerSendResult | null = null;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      const queue: MessageQueue = fixed ?? selectOneMessageQueue(info.messageQueueList, this.#queueIndex, lastBroker);
-      lastBroker = queue.brokerName;
-      const remaining = budget - (Date.now() - started);
-      if (remaining <= 0) {
-        lastError ??= new RemotingTimeoutError(queue.brokerName, budget, { message: `send to topic ${prepared.topic} timed out: its budget of ${budget} ms ran out before attempt ${attempt + 1}` });
-        break;
-      }
-      brokersSent.push(queue.brokerName);
-      try {
-        const addr = requireMasterAddress([info.route], queue.brokerName);
-        const response = await this.#client!.invokeSync(addr, this.#request(prepared, queue), { timeoutMs: remaining, signal: opts.signal });
-        const result = toResult(processSendResponse(response, { topic: prepared.topic, brokerName: queue.brokerName, brokerAddr: addr, uniqueIds: prepared.uniqueIds }));
-        if (result.status === SendStatus.SEND_OK || !o.retryAnotherBrokerWhenNotStoreOK) return result;
-        storedNotOk = result;
-      } catch (error) {
-        lastError = error;
-        if (!shouldRetrySend(error, "sync")) {
-          if (storedNotOk !== null) return storedNotOk;
-          throw error;
+    this.#inFlight++;
+    try {
+      const o = this.#options;
+      const started = Date.now();
+      const budget = opts.timeoutMs ?? o.sendTimeoutMs;
+      const info = this.#publishInfo.get(prepared.topic) ?? (await this.#publishInfoOf(prepared.topic));
+      const fixed = this.#fixedQueue(info, prepared, opts);
+      const attempts = fixed === null ? 1 + o.retryTimesWhenSendFailed : 1;
+      const brokersSent: string[] = [];
+      let lastBroker: string | null = null;
+      let lastError: unknown = null;
+      let storedNotOk: ProducerSendResult | null = null;
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const queue: MessageQueue = fixed ?? selectOneMessageQueue(info.messageQueueList, this.#queueIndex, lastBroker);
+        lastBroker = queue.brokerName;
+        const remaining = budget - (Date.now() - started);
+        if (remaining <= 0) {
+          lastError ??= new RemotingTimeoutError(queue.brokerName, budget, { message: `send to topic ${prepared.topic} timed out: its budget of ${budget} ms ran out before attempt ${attempt + 1}` });
+          break;
         }
-        void this.#refreshRoute(prepared.topic); // the route may have changed under us
+        brokersSent.push(queue.brokerName);
+        try {
+          const addr = requireMasterAddress([info.route], queue.brokerName);
+          const response = await this.#client!.invokeSync(addr, this.#request(prepared, queue), { timeoutMs: remaining, signal: opts.signal });
+          const result = toResult(processSendResponse(response, { topic: prepared.topic, brokerName: queue.brokerName, brokerAddr: addr, uniqueIds: prepared.uniqueIds }));
+          if (result.status === SendStatus.SEND_OK || !o.retryAnotherBrokerWhenNotStoreOK) return result;
+          storedNotOk = result;
+        } catch (error) {
+          lastError = error;
+          if (!shouldRetrySend(error, "sync")) {
+            if (storedNotOk !== null) return storedNotOk;
+            throw error;
+          }
+          void this.#refreshRoute(prepared.topic); // the route may have changed under us
+        }
       }
+      if (storedNotOk !== null) return storedNotOk;
+      throw sendFailedError({ times: brokersSent.length, costMs: Date.now() - started, topic: prepared.topic, brokersSent, lastError });
+    } finally {
+      this.#settled();
     }
-    if (storedNotOk !== null) return storedNotOk;
-    throw sendFailedError({ times: brokersSent.length, costMs: Date.now() - started, topic: prepared.topic, brokersSent, lastError });
   }
 
   /** The queue a send's options fix, or null for the rotating choice. */

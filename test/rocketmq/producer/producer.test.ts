@@ -191,7 +191,13 @@ describe("Producer: what brokers answer, and its life", () => {
     expect(data.clientID).toBe(producer.clientId);
     expect(data.producerDataSet.map((p) => p.groupName).sort()).toEqual(["CLIENT_INNER_PRODUCER", "pg"]);
     const stopping = producer.shutdown();
+    let stopped = false;
+    void stopping.then(() => (stopped = true));
     await expect(producer.send({ topic: "L", body: "x" })).rejects.toBeInstanceOf(RemotingLifecycleError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Still waiting for the send: nothing unregistered yet.
+    expect(stopped).toBe(false);
+    expect(fake.requests.some((r) => r.code === RequestCode.UNREGISTER_CLIENT)).toBe(false);
     release();
     expect((await inFlight).status).toBe("SEND_OK");
     await stopping;
