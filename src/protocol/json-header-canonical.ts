@@ -1,7 +1,6 @@
-import { CLOSE, closingQuote, extEnd, intEnd, QUOTE, readInt, scanExtFields } from "./json-header-fast.ts";
+import { CLOSE, extEnd, intEnd, QUOTE, readInt, readJsonString, scanExtFields, stringEnd } from "./json-header-fast.ts";
 import { CODE, EXT_FIELDS, FLAG, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import type { HeaderFields } from "./remoting-command.ts";
-import { readUtf8 } from "./utf8.ts";
 
 /**
  * The JSON header exactly as fastjson writes it for a Java RemotingCommand, and as this library
@@ -9,7 +8,7 @@ import { readUtf8 } from "./utf8.ts";
  * extFields and remark present or left out. Nearly every JSON header on the wire has this shape,
  * so it is matched as a fixed run of fragments (compared by the word) and integers, without the
  * any-order parser's per-key dispatch: a Bun server spent about a quarter less on decoding these
- * headers. Anything else (another key order or language, whitespace, escapes, null values) returns
+ * headers. Anything else (another key order or language, whitespace, a bad escape, null values) returns
  * false before `out` is touched, and the any-order parser takes over.
  */
 export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): boolean {
@@ -35,10 +34,9 @@ export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: numb
   if (REMARK.at(b, p, end)) {
     p += REMARK.length;
     if (b[p] !== QUOTE) return false; // null: fastjson leaves a null remark out
-    const remarkEnd = closingQuote(b, p + 1, end);
-    if (remarkEnd < 0) return false;
-    remark = readUtf8(b, p + 1, remarkEnd);
-    p = remarkEnd + 1;
+    remark = readJsonString(b, p + 1, end) ?? null;
+    if (remark === null) return false;
+    p = stringEnd.pos;
   }
   if (!TAIL.at(b, p, end)) return false;
   const version = readInt(b, p + TAIL.length, end);

@@ -5,8 +5,9 @@ import { readUtf8, utf8Bytes } from "./utf8.ts";
 
 /**
  * A hand-written parser for the JSON headers real peers send: one flat object with the known keys
- * in any order, integer numbers, strings without escapes, and a string-to-string extFields map.
- * Anything else (escapes, unknown or differently-cased keys, numbers as strings, floats, nesting)
+ * in any order, integer numbers, strings (escapes in values read, not in keys), and a
+ * string-to-string extFields map. Anything else (unknown or differently-cased keys, a bad escape,
+ * numbers as strings, floats, nesting)
  * makes it give up with null, and the caller falls back to JSON.parse; so it never has to be right
  * about anything unusual, only fast about the usual. The fuzz tests hold it to the fallback.
  *
@@ -57,7 +58,7 @@ function skipWhitespace(b: Uint8Array, p: number, end: number): number {
 }
 
 /** The index of the quote that closes the string opened before `p`, or -1 if it needs the full parser. */
-export function closingQuote(b: Uint8Array, p: number, end: number): number {
+function closingQuote(b: Uint8Array, p: number, end: number): number {
   while (p < end) {
     const c = b[p]!;
     if (c === QUOTE) return p;
@@ -107,6 +108,89 @@ function identifyKey(b: Uint8Array, p: number, end: number): Key {
   }
 }
 
+/** Where readJsonString stopped: after the closing quote. */
+export const stringEnd = { pos: 0 };
+
+/** The value of a hex digit, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
+
+/**
+ * The string that starts at `p` (after its opening quote) and holds JSON escapes: a send's
+ * properties travel as "\u0001" and "\u0002" in every Java client's JSON header, and JSON.parse
+ * on the whole header costs several times more. The text between escapes is decoded as UTF-8 (an
+ * escape is ASCII, so it never splits a character). Undefined for anything JSON does not allow
+ * (a raw control character, an unknown escape, a short \u, no closing quote): the full parser decides.
+ */
+function readEscapedString(b: Uint8Array, p: number, end: number): string | undefined {
+  let text = "";
+  let run = p;
+  while (p < end) {
+    const c = b[p]!;
+    if (c === QUOTE) {
+      stringEnd.pos = p + 1;
+      return text + readUtf8(b, run, p);
+    }
+    if (c < 0x20) return undefined;
+    if (c !== 0x5c) {
+      p++;
+      continue;
+    }
+    text += readUtf8(b, run, p);
+    if (p + 1 >= end) return undefined;
+    const e = b[p + 1]!;
+    p += 2;
+    switch (e) {
+      case 0x22: // "
+      case 0x5c: // backslash
+      case 0x2f: // /
+        text += String.fromCharCode(e);
+        break;
+      case 0x62: // b
+        text += "\b";
+        break;
+      case 0x66: // f
+        text += "\f";
+        break;
+      case 0x6e: // n
+        text += "\n";
+        break;
+      case 0x72: // r
+        text += "\r";
+        break;
+      case 0x74: // t
+        text += "\t";
+        break;
+      case 0x75: { // u
+        if (p + 4 > end) return undefined;
+        const code = (hexDigit(b[p]!) << 12) | (hexDigit(b[p + 1]!) << 8) | (hexDigit(b[p + 2]!) << 4) | hexDigit(b[p + 3]!);
+        if (code < 0) return undefined; // a -1 digit makes the whole code negative
+        text += String.fromCharCode(code);
+        p += 4;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    run = p;
+  }
+  return undefined;
+}
+
+/**
+ * The string value whose opening quote is just before `p`, escapes read; undefined when the full
+ * parser must decide. stringEnd.pos is then just after its closing quote.
+ */
+export function readJsonString(b: Uint8Array, p: number, end: number): string | undefined {
+  const close = closingQuote(b, p, end);
+  if (close < 0) return readEscapedString(b, p, end);
+  stringEnd.pos = close + 1;
+  return readUtf8(b, p, close);
+}
+
 /** Where scanExtFields stopped (a field, not a module `let`: cheaper for JSC to reach). */
 export const extEnd = { pos: 0 };
 
@@ -129,10 +213,10 @@ export function scanExtFields(b: Uint8Array, p: number, end: number): Record<str
     p++;
     if (p < end && b[p] !== QUOTE) p = skipWhitespace(b, p, end);
     if (p < end && b[p] === QUOTE) {
-      const valueEnd = closingQuote(b, p + 1, end);
-      if (valueEnd < 0) return undefined;
-      setExtField(ext, readUtf8(b, keyStart, keyEnd), readUtf8(b, p + 1, valueEnd));
-      p = valueEnd + 1;
+      const value = readJsonString(b, p + 1, end);
+      if (value === undefined) return undefined;
+      setExtField(ext, readUtf8(b, keyStart, keyEnd), value);
+      p = stringEnd.pos;
     } else if (isNull(b, p, end)) {
       p += 4;
     } else {
@@ -237,12 +321,12 @@ export function parseJsonHeaderFast(b: Uint8Array, start: number, end: number, o
       } else if (key === Key.SerializeType && matches(b, p, end, JSON_VALUE)) {
         p += JSON_VALUE.length;
       } else if (p < end && b[p] === QUOTE) {
-        const valueEnd = closingQuote(b, p + 1, end);
-        if (valueEnd < 0) return false;
+        const value = readJsonString(b, p + 1, end);
+        if (value === undefined) return false;
         // serializeTypeCurrentRPC is informational only: the frame's type byte decides.
-        if (key === Key.Language) language = normalizeLanguage(readUtf8(b, p + 1, valueEnd));
-        else if (key === Key.Remark) remark = readUtf8(b, p + 1, valueEnd);
-        p = valueEnd + 1;
+        if (key === Key.Language) language = normalizeLanguage(value);
+        else if (key === Key.Remark) remark = value;
+        p = stringEnd.pos;
       } else if (key === Key.Remark && isNull(b, p, end)) {
         remark = null;
         p += 4;

@@ -140,17 +140,43 @@ describe("fuzz: the fast JSON header parsers agree with the JSON.parse fallback"
   test("the shapes real peers send take the fast path", () => {
     const encoder = new TextEncoder();
     const shapes = [
-      // V6 has escapes in its remark: that one is the fallback's job.
-      ...positiveVectors.filter((v) => v.command.serializeType === "JSON" && v.id !== "V6-JSON").map((v) => headerOf(v.frame)),
+      ...positiveVectors.filter((v) => v.command.serializeType === "JSON").map((v) => headerOf(v.frame)),
       encoder.encode('{"code":105,"language":"GO","version":317,"opaque":5,"flag":0,"remark":"","extFields":{"topic":"T"}}'),
     ];
     for (const shape of shapes) expect(parseJsonHeaderFast(shape, 0, shape.length, new HeaderFields())).toBe(true);
   });
 
-  test("every JSON header the Java 4.9.8 client and broker sent takes the Java-shape path, escapes apart", () => {
+  test("every JSON header the Java 4.9.8 client and broker sent takes the Java-shape path, sends with escaped properties too, and reads as JSON.parse reads it", () => {
     const javaHeaders = messageVectors.filter((v) => v.serializeType === "JSON").map((v) => headerOf(v.frame));
-    const escaped = (h: Uint8Array) => h.includes(0x5c);
-    expect(javaHeaders.filter((h) => !escaped(h)).length).toBeGreaterThan(20);
-    for (const header of javaHeaders) expect(parseCanonicalJsonHeader(header, 0, header.length, new HeaderFields())).toBe(!escaped(header));
+    const escaped = javaHeaders.filter((h) => h.includes(0x5c));
+    expect(javaHeaders.length - escaped.length).toBeGreaterThan(20);
+    expect(escaped.length).toBeGreaterThan(5); // the sends: "\u0001" and "\u0002" in their properties
+    for (const header of javaHeaders) {
+      const fast = new HeaderFields();
+      expect(parseCanonicalJsonHeader(header, 0, header.length, fast)).toBe(true);
+      const full = new HeaderFields();
+      parseJsonHeaderFull(header, 0, header.length, full);
+      expect({ ...fast }).toEqual({ ...full });
+    }
+  });
+
+  test("escapes in ext field values: every JSON escape read as JSON.parse reads it; a bad one left to the full parser", () => {
+    const encoder = new TextEncoder();
+    const header = (value: string) => encoder.encode(`{"code":310,"extFields":{"i":"${value}","b":"T"},"flag":0,"language":"JAVA","opaque":7,"serializeTypeCurrentRPC":"JSON","version":409}`);
+    const good = ["\\u0001", "a\\u0001b\\u0002c", "\\\"\\\\\\/\\b\\f\\n\\r\\t", "\\uD83D\\uDE00 é \\ud800", "世\\u754C\\u00e9", "\\uFFFF\\u0000end"];
+    for (const value of good) {
+      const bytes = header(value);
+      const fast = new HeaderFields();
+      expect(parseCanonicalJsonHeader(bytes, 0, bytes.length, fast)).toBe(true);
+      const full = new HeaderFields();
+      parseJsonHeaderFull(bytes, 0, bytes.length, full);
+      expect({ ...fast }).toEqual({ ...full });
+      expect(fast.extFields!.i).toBe(JSON.parse(`"${value}"`));
+    }
+    for (const value of ["\\x41", "\\u12", "\\u12G4", "a\\", "\\u00"]) {
+      const bytes = header(value);
+      expect(parseCanonicalJsonHeader(bytes, 0, bytes.length, new HeaderFields())).toBe(false);
+      expect(parseJsonHeaderFast(bytes, 0, bytes.length, new HeaderFields())).toBe(false);
+    }
   });
 });
