@@ -24,6 +24,9 @@ export interface StoredMessage {
   readonly record: Uint8Array;
 }
 
+/** What append tells of the message it stored (its record is read back by offset when wanted). */
+export type AppendedMessage = Omit<StoredMessage, "record">;
+
 /** Bounds of a MessageStore. */
 export interface MessageStoreLimits {
   /** Messages kept over all queues; the oldest beyond it are dropped. */
@@ -174,7 +177,7 @@ export class MessageStore {
    * Appends one message to `topic`'s queue `queueId`. `encode` makes its record once its offsets are
    * known (a record carries them); the store keeps a copy. Older messages are dropped if the limits are passed.
    */
-  append(topic: string, queueId: number, storeTimestamp: number, tagsCode: number, encode: (queueOffset: number, commitLogOffset: number) => Uint8Array): StoredMessage {
+  append(topic: string, queueId: number, storeTimestamp: number, tagsCode: number, encode: (queueOffset: number, commitLogOffset: number) => Uint8Array): AppendedMessage {
     const log = this.#log(topic, queueId, true)!;
     const queueOffset = log.nextOffset;
     const commitLogOffset = this.#commitLogOffset;
@@ -196,8 +199,7 @@ export class MessageStore {
     this.#commitLogOffset += encoded.length;
     this.#bytes += encoded.length;
     this.#enforceLimits();
-    const record = bytes.subarray(position, position + encoded.length);
-    return { topic, queueId, queueOffset, commitLogOffset, storeTimestamp, tagsCode, record };
+    return { topic, queueId, queueOffset, commitLogOffset, storeTimestamp, tagsCode };
   }
 
   /** The offset the queue's next message will get (0 for a queue never written). */

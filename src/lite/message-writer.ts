@@ -6,7 +6,7 @@ import type { Properties } from "../rocketmq/message/properties.ts";
 import { TopicValidator } from "../rocketmq/message/topics.ts";
 import { tagsCodeOf } from "../rocketmq/subscription.ts";
 import { DelayedDelivery } from "./delayed-delivery.ts";
-import type { MessageStore, StoredMessage } from "./message-store.ts";
+import type { AppendedMessage, MessageStore } from "./message-store.ts";
 
 /** One message to store, as it came (a send) or as it is re-written (a send-back, a delay that passed). */
 export interface MessageInit {
@@ -62,7 +62,7 @@ export class MessageWriter {
    * Stores `messages` in `topic`'s queue `queueId` at consecutive offsets (a batch has no delay), or
    * one delayed message in SCHEDULE_TOPIC_XXXX; returns what was stored, for the answer.
    */
-  put(topic: string, queueId: number, messages: readonly MessageInit[]): StoredMessage[] {
+  put(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
     const level = messages.length === 1 ? Number(messages[0]!.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? 0) : 0;
     if (!(level > 0) || !Number.isInteger(level)) return this.#append(topic, queueId, messages);
     const clamped = Math.min(level, this.#delays.maxLevel);
@@ -84,7 +84,7 @@ export class MessageWriter {
     this.#delays.close();
   }
 
-  #append(topic: string, queueId: number, messages: readonly MessageInit[]): StoredMessage[] {
+  #append(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
     const storeHost = readAddress(this.#storeHost());
     const storeTimestamp = this.#now();
     const stored = messages.map((m) =>

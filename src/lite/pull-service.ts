@@ -112,6 +112,7 @@ export class PullService {
 
   /** Messages landed in a queue: its held pulls that now find something are answered. */
   onStored(topic: string, queueId: number): void {
+    if (this.#held.size === 0) return; // the usual case: no key made per stored message
     const key = `${topic}\u0000${queueId}`;
     const held = this.#held.get(key);
     if (held === undefined) return;

@@ -13,7 +13,7 @@ import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
 import { decodeSendMessageRequestHeader } from "../rocketmq/send-headers.ts";
 import { answer } from "./answer.ts";
-import type { StoredMessage } from "./message-store.ts";
+import type { AppendedMessage } from "./message-store.ts";
 import type { MessageInit, MessageWriter } from "./message-writer.ts";
 import type { TopicTable } from "./topic-table.ts";
 
@@ -103,7 +103,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
     if (dead) delete m.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
     return { body: m.body, flag: m.flag, properties: m.properties, sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp, bornHost, reconsumeTimes };
   });
-  const stored: StoredMessage[] = broker.writer.put(topic, queueId, messages);
+  const stored: AppendedMessage[] = broker.writer.put(topic, queueId, messages);
   let msgId = storedMessageId(store, stored[0]!.commitLogOffset);
   for (let i = 1; i < stored.length; i++) msgId += `,${storedMessageId(store, stored[i]!.commitLogOffset)}`;
   // SendMessageResponseHeader's fields, written as encodeCustomHeader writes them.

@@ -53,6 +53,12 @@ describe("Validators.checkTopic / checkGroup", () => {
 describe("Validators.checkMessage", () => {
   const m = (overrides: Partial<Message> = {}): Message => ({ topic: "TopicTest", body, ...overrides });
 
+  test("a message that passes gives back its properties, as the producer sends them (before UNIQ_KEY)", () => {
+    const properties = checkMessage(m({ tags: "TagA", keys: ["k1", "k2"], delayTimeLevel: 3, properties: { color: "red" } }));
+    expect({ ...properties }).toEqual({ TAGS: "TagA", KEYS: "k1 k2", WAIT: "true", DELAY: "3", color: "red" });
+    expect(Object.keys(properties)).toEqual(["TAGS", "KEYS", "WAIT", "DELAY", "color"]);
+  });
+
   test("the body: present, not empty, at most maxMessageSize (MESSAGE_ILLEGAL, 13)", () => {
     expect(refusal(() => checkMessage(null as unknown as Message))).toEqual([13, "CODE: 13  DESC: the message is null"]);
     expect(refusal(() => checkMessage(m({ body: null as unknown as Uint8Array })))).toEqual([13, "CODE: 13  DESC: the message body is null"]);

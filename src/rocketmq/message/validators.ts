@@ -4,7 +4,7 @@ import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { RESERVED_PROPERTY_NAMES } from "./message-const.ts";
 import { messageProperties, type Message } from "./message.ts";
-import { encodeProperties, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, propertyEntries } from "./properties.ts";
+import { encodeProperties, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, propertyEntries, type Properties } from "./properties.ts";
 import { MixAll, NOT_ALLOWED_SEND_TOPICS, TopicValidator } from "./topics.ts";
 
 /*
@@ -113,9 +113,10 @@ function checkUserProperties(message: Message): void {
  * non-empty, at most maxMessageSize bytes before compression). Beyond Java, so that the broker
  * never sees a message it would mangle or refuse: user properties may not use reserved names or be
  * blank (Java refuses those in putUserProperty), no property text may contain U+0001 or U+0002,
- * and the properties string must fit 32767 bytes with room for the producer's UNIQ_KEY.
+ * and the properties string must fit 32767 bytes with room for the producer's UNIQ_KEY. Returns
+ * the properties it checked (messageProperties(message), a new object the caller may keep).
  */
-export function checkMessage(message: Message, options: { maxMessageSize?: number } = {}): void {
+export function checkMessage(message: Message, options: { maxMessageSize?: number } = {}): Properties {
   if (message === null || message === undefined) throw MQClientError.withCode(ResponseCode.MESSAGE_ILLEGAL, "the message is null");
   if (typeof message.topic !== "string") throw new TypeError(`message.topic: expected a string, got ${typeof message.topic}`);
   checkTopic(message.topic);
@@ -133,11 +134,13 @@ export function checkMessage(message: Message, options: { maxMessageSize?: numbe
   const keys = typeof message.keys === "string" ? [message.keys] : (message.keys ?? []);
   for (const key of keys) checkPropertyText("message.keys", key);
   checkUserProperties(message);
-  const text = encodeProperties(messageProperties(message));
+  const properties = messageProperties(message);
+  const text = encodeProperties(properties);
   // At most 3 bytes a character: only text near the limit needs its bytes counted.
-  if (maxUtf8Length(text) + UNIQ_KEY_ROOM <= PROPERTIES_MAX_BYTES) return;
+  if (maxUtf8Length(text) + UNIQ_KEY_ROOM <= PROPERTIES_MAX_BYTES) return properties;
   const length = utf8Length(text) + UNIQ_KEY_ROOM;
   if (length > PROPERTIES_MAX_BYTES) {
     throw MQClientError.withCode(ResponseCode.MESSAGE_ILLEGAL, `the message properties take ${length} bytes with the UNIQ_KEY, over ${PROPERTIES_MAX_BYTES}`);
   }
+  return properties;
 }

@@ -11,7 +11,6 @@ import { shouldCompressBody } from "../message/compression.ts";
 import { prepareMessageBatch } from "../message/message-batch.ts";
 import { MessageConst } from "../message/message-const.ts";
 import { MessageIdGenerator } from "../message/message-id.ts";
-import { messageProperties } from "../message/message.ts";
 import type { Properties } from "../message/properties.ts";
 import { MixAll } from "../message/topics.ts";
 import { checkMessage } from "../message/validators.ts";
@@ -224,8 +223,7 @@ export class Producer {
   #prepareOne(input: ProducerMessage): PreparedSend {
     const message = toMessage(input, "message");
     const o = this.#options;
-    checkMessage(message, { maxMessageSize: o.maxMessageSize });
-    const properties = messageProperties(message);
+    const properties = checkMessage(message, { maxMessageSize: o.maxMessageSize });
     const uniqueId = this.#ids.next();
     properties[MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX] = uniqueId;
     const compressed = shouldCompressBody(message.body.length, { threshold: o.compressBodyOverBytes });
