@@ -111,6 +111,10 @@ function identifyKey(b: Uint8Array, p: number, end: number): Key {
 /** Where readJsonString stopped: after the closing quote. */
 export const stringEnd = { pos: 0 };
 
+/** What each one-letter escape stands for, by the letter's code: \" \\ \/ \b \f \n \r \t. */
+const SIMPLE_ESCAPES: (string | undefined)[] = [];
+for (const [letter, text] of [['"', '"'], ["\\", "\\"], ["/", "/"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"]]) SIMPLE_ESCAPES[letter!.charCodeAt(0)] = text;
+
 /** The value of a hex digit, or -1. */
 function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -143,37 +147,17 @@ function readEscapedString(b: Uint8Array, p: number, end: number): string | unde
     if (p + 1 >= end) return undefined;
     const e = b[p + 1]!;
     p += 2;
-    switch (e) {
-      case 0x22: // "
-      case 0x5c: // backslash
-      case 0x2f: // /
-        text += String.fromCharCode(e);
-        break;
-      case 0x62: // b
-        text += "\b";
-        break;
-      case 0x66: // f
-        text += "\f";
-        break;
-      case 0x6e: // n
-        text += "\n";
-        break;
-      case 0x72: // r
-        text += "\r";
-        break;
-      case 0x74: // t
-        text += "\t";
-        break;
-      case 0x75: { // u
-        if (p + 4 > end) return undefined;
-        const code = (hexDigit(b[p]!) << 12) | (hexDigit(b[p + 1]!) << 8) | (hexDigit(b[p + 2]!) << 4) | hexDigit(b[p + 3]!);
-        if (code < 0) return undefined; // a -1 digit makes the whole code negative
-        text += String.fromCharCode(code);
-        p += 4;
-        break;
-      }
-      default:
-        return undefined;
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== undefined) {
+      text += simple;
+    } else if (e === 0x75 && p + 4 <= end) {
+      // \uXXXX: a bad digit (-1) makes the whole code negative.
+      const code = (hexDigit(b[p]!) << 12) | (hexDigit(b[p + 1]!) << 8) | (hexDigit(b[p + 2]!) << 4) | hexDigit(b[p + 3]!);
+      if (code < 0) return undefined;
+      text += String.fromCharCode(code);
+      p += 4;
+    } else {
+      return undefined;
     }
     run = p;
   }
