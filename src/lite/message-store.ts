@@ -41,14 +41,9 @@ const LARGE_RECORD = CHUNK_BYTES / 4;
 /** Dropped entries are compacted away once they are this many and the larger half. */
 const COMPACT_AFTER = 1024;
 
-function grownFloat64(a: Float64Array, used: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a.subarray(0, used));
-  return b;
-}
-
-function grownInt32(a: Int32Array, used: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+/** `a` in an array twice as long, its first `used` entries kept (the columns grow as the store fills). */
+function grown<T extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(a: T, used: number): T {
+  const b = new (a.constructor as new (length: number) => T)(a.length * 2);
   b.set(a.subarray(0, used));
   return b;
 }
@@ -77,7 +72,7 @@ class QueueLog {
   }
 
   push(seq: number): void {
-    if (this.length === this.seqs.length) this.seqs = grownFloat64(this.seqs, this.length);
+    if (this.length === this.seqs.length) this.seqs = grown(this.seqs, this.length);
     this.seqs[this.length++] = seq;
     this.nextOffset++;
   }
@@ -113,14 +108,14 @@ class Columns {
   nextIndex(): number {
     const used = this.next - this.base;
     if (used === this.size.length) {
-      this.commitLogOffset = grownFloat64(this.commitLogOffset, used);
-      this.storeTimestamp = grownFloat64(this.storeTimestamp, used);
-      this.queueOffset = grownFloat64(this.queueOffset, used);
-      this.tagsCode = grownInt32(this.tagsCode, used);
-      this.queue = grownInt32(this.queue, used);
-      this.chunk = grownInt32(this.chunk, used);
-      this.position = grownInt32(this.position, used);
-      this.size = grownInt32(this.size, used);
+      this.commitLogOffset = grown(this.commitLogOffset, used);
+      this.storeTimestamp = grown(this.storeTimestamp, used);
+      this.queueOffset = grown(this.queueOffset, used);
+      this.tagsCode = grown(this.tagsCode, used);
+      this.queue = grown(this.queue, used);
+      this.chunk = grown(this.chunk, used);
+      this.position = grown(this.position, used);
+      this.size = grown(this.size, used);
     }
     return used;
   }
@@ -182,9 +177,16 @@ export class MessageStore {
     const queueOffset = log.nextOffset;
     const commitLogOffset = this.#commitLogOffset;
     const encoded = encode(queueOffset, commitLogOffset);
-    const [chunk, position] = this.#place(encoded.length);
-    const bytes = this.#chunks[chunk - this.#chunkBase]!;
-    bytes.set(encoded, position);
+    const size = encoded.length;
+    let chunk: number;
+    let position = 0;
+    if (size > LARGE_RECORD) {
+      chunk = this.#addChunk(new Uint8Array(size), 1);
+    } else {
+      position = this.#reserve(size); // may start a new tail chunk
+      chunk = this.#tail;
+    }
+    this.#chunks[chunk - this.#chunkBase]!.set(encoded, position);
     const c = this.#columns;
     const i = c.nextIndex();
     c.commitLogOffset[i] = commitLogOffset;
@@ -194,10 +196,10 @@ export class MessageStore {
     c.queue[i] = log.id;
     c.chunk[i] = chunk;
     c.position[i] = position;
-    c.size[i] = encoded.length;
+    c.size[i] = size;
     log.push(c.next++);
-    this.#commitLogOffset += encoded.length;
-    this.#bytes += encoded.length;
+    this.#commitLogOffset += size;
+    this.#bytes += size;
     this.#enforceLimits();
     return { topic, queueId, queueOffset, commitLogOffset, storeTimestamp, tagsCode };
   }
@@ -299,9 +301,8 @@ export class MessageStore {
     return { topic: log.topic, queueId: log.queueId, queueOffset: c.queueOffset[i]!, commitLogOffset: c.commitLogOffset[i]!, storeTimestamp: c.storeTimestamp[i]!, tagsCode: c.tagsCode[i]!, record };
   }
 
-  /** Where a record of `size` bytes goes: [chunk id, position]. */
-  #place(size: number): [number, number] {
-    if (size > LARGE_RECORD) return [this.#addChunk(new Uint8Array(size), 1), 0];
+  /** Room for a small record of `size` bytes in the tail chunk (a new one when it is full): its position there. */
+  #reserve(size: number): number {
     if (this.#tailUsed + size > CHUNK_BYTES) {
       const previous = this.#tail;
       this.#tail = this.#addChunk(new Uint8Array(CHUNK_BYTES), 0);
@@ -311,7 +312,7 @@ export class MessageStore {
     const position = this.#tailUsed;
     this.#tailUsed += size;
     this.#chunkLive[this.#tail - this.#chunkBase]!++;
-    return [this.#tail, position];
+    return position;
   }
 
   /** A new chunk's id. */

@@ -34,8 +34,9 @@ export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: numb
   if (REMARK.at(b, p, end)) {
     p += REMARK.length;
     if (b[p] !== QUOTE) return false; // null: fastjson leaves a null remark out
-    remark = readJsonString(b, p + 1, end) ?? null;
-    if (remark === null) return false;
+    const text = readJsonString(b, p + 1, end);
+    if (text === undefined) return false;
+    remark = text;
     p = stringEnd.pos;
   }
   if (!TAIL.at(b, p, end)) return false;
