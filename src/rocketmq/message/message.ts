@@ -1,5 +1,5 @@
 import { MessageConst } from "./message-const.ts";
-import { newProperties, propertyEntries, type Properties, type PropertiesInput } from "./properties.ts";
+import { forEachProperty, newProperties, type Properties, type PropertiesInput } from "./properties.ts";
 
 /**
  * A message as a producer sends it (Java's Message). Tags, keys, delay level and waitStoreMsgOK are
@@ -37,7 +37,7 @@ export function messageProperties(message: Message): Properties {
   if (keys !== undefined && keys.length > 0) map[MessageConst.PROPERTY_KEYS] = keys;
   map[MessageConst.PROPERTY_WAIT_STORE_MSG_OK] = message.waitStoreMsgOK === false ? "false" : "true";
   if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0) map[MessageConst.PROPERTY_DELAY_TIME_LEVEL] = String(message.delayTimeLevel);
-  if (message.properties !== undefined) for (const [name, value] of propertyEntries(message.properties)) map[name] = value;
+  if (message.properties !== undefined) forEachProperty(message.properties, (name, value) => (map[name] = value));
   return map;
 }
 

@@ -4,7 +4,7 @@ import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { RESERVED_PROPERTY_NAMES } from "./message-const.ts";
 import { messageProperties, type Message } from "./message.ts";
-import { encodeProperties, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, propertyEntries, type Properties } from "./properties.ts";
+import { encodeProperties, forEachProperty, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, type Properties } from "./properties.ts";
 import { MixAll, NOT_ALLOWED_SEND_TOPICS, TopicValidator } from "./topics.ts";
 
 /*
@@ -99,13 +99,13 @@ function checkUserProperties(message: Message): void {
   if (typeof properties !== "object" || properties === null || Array.isArray(properties)) {
     throw new TypeError(`message.properties: expected a Map or an object of strings, got ${Array.isArray(properties) ? "an array" : describeValue(properties)}`);
   }
-  for (const [name, value] of propertyEntries(message.properties!)) {
+  forEachProperty(message.properties!, (name, value) => {
     if (typeof name !== "string" || typeof value !== "string") throw new TypeError(`message.properties: names and values must be strings, got ${describeValue(name)} = ${describeValue(value)}`);
     if (RESERVED_PROPERTY_NAMES.has(name)) throw new MQClientError(`The Property<${name}> is used by system, input another please`);
     if (isBlank(name) || isBlank(value)) throw new MQClientError("The name or value of property can not be null or blank string!");
     checkPropertyText(`property name "${name}"`, name);
     checkPropertyText(`the value of property ${name}`, value);
-  }
+  });
 }
 
 /**
