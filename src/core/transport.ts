@@ -17,6 +17,13 @@ export interface TransportSocket {
    * returns (Bun), so the caller may reuse it at once.
    */
   readonly retainsWrittenBytes: boolean;
+  /**
+   * Whether frames produced while a long batch of incoming frames is handled should go out as they
+   * are ready (every 0.1 ms of the batch) rather than in one write at its end: true when the peer
+   * can work on them meanwhile, i.e. this thread is not short of CPU. Consulted at most once per
+   * 0.1 ms of a batch. Absent: one write per batch, always.
+   */
+  splitLongBatches?(): boolean;
   /** Closes gracefully: what was written still goes out, then FIN. */
   end(): void;
   /** Closes at once (RST), dropping anything unsent. */

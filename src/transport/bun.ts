@@ -12,6 +12,7 @@ import type {
 import { RemotingTlsError } from "../errors.ts";
 import { serverTlsContext, TlsServerBridge, type RawSocket, type ServerTlsContext } from "./tls-bridge.ts";
 import { claimSocketPath, releaseSocketPath } from "./unix-socket-file.ts";
+import { threadHasSpareCpu } from "./cpu-share.ts";
 
 /** Per-socket state Bun keeps for us (Bun.listen's handlers are shared by every socket). */
 interface SocketData {
@@ -25,6 +26,7 @@ interface SocketData {
  */
 class BunSocket implements TransportSocket {
   readonly retainsWrittenBytes = false;
+  readonly splitLongBatches = threadHasSpareCpu;
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly startTls?: (initial: Uint8Array) => void;

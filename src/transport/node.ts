@@ -13,6 +13,7 @@ import type {
 import { RemotingTlsError } from "../errors.ts";
 import type { RawSocket, TlsServerBridge } from "./tls-bridge.ts";
 import { claimSocketPath, releaseSocketPath } from "./unix-socket-file.ts";
+import { threadHasSpareCpu } from "./cpu-share.ts";
 
 /** Starts a TLS server session over an accepted socket's raw side (see tls-bridge.ts). */
 type StartTlsSession = (raw: RawSocket, handler: SocketHandler, initial: Uint8Array) => TlsServerBridge;
@@ -32,6 +33,7 @@ const END_LINGER_MS = 2_000;
  */
 class NodeSocket implements TransportSocket {
   readonly retainsWrittenBytes = true;
+  readonly splitLongBatches = threadHasSpareCpu;
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly startTls?: (initial: Uint8Array) => void;

@@ -238,6 +238,7 @@ class ScriptedSocket implements TransportSocket {
   readonly given: Uint8Array[] = [];
   writes = 0;
   closed = false;
+  splitLongBatches?: () => boolean;
   constructor(
     public accept: (length: number) => number,
     readonly retainsWrittenBytes = false,
@@ -369,6 +370,55 @@ describe("WriteQueue", () => {
     expect(flips[1]!.writable).toBe(true);
     expect(flips[1]!.queued).toBeLessThanOrEqual(4_000);
     expect(socket.decode().length).toBe(20);
+  });
+
+  /** Holds the queue as a connection does while it handles a chunk, queueing `count` 300-byte answers `gapMs` apart. */
+  function longBatch(socket: ScriptedSocket, count: number, gapMs: number): { commands: RemotingCommand[]; writesWhileHeld: number } {
+    const queue = new WriteQueue(socket, { highWaterMark: 1 << 20, lowWaterMark: 1 << 18, ...FRAME_LIMITS }, () => {});
+    const commands = Array.from({ length: count }, (_, i) => createResponse(0, null, { opaque: i, body: bytesOf(i, 300) }));
+    queue.hold();
+    for (const cmd of commands) {
+      const until = performance.now() + gapMs;
+      while (performance.now() < until); // a processor at work
+      queue.enqueue(cmd);
+    }
+    const writesWhileHeld = socket.writes;
+    queue.release();
+    expect(queue.queuedBytes).toBe(0);
+    return { commands, writesWhileHeld };
+  }
+
+  test("a long batch's answers go out every 0.1 ms when the socket asks for it, in order and intact", () => {
+    const socket = new ScriptedSocket((n) => n);
+    let asked = 0;
+    socket.splitLongBatches = () => (asked++, true);
+    // 60 answers 0.05 ms apart: at least 3 ms in all, so parts leave while the batch is still held.
+    const { commands, writesWhileHeld } = longBatch(socket, 60, 0.05);
+    expect(writesWhileHeld).toBeGreaterThanOrEqual(3);
+    expect(asked).toBe(writesWhileHeld); // asked only when a part was due
+    expect(socket.decode().map(plain)).toEqual(commands.map(plain));
+  });
+
+  test("a long batch stays one write when the socket says no, or says nothing", () => {
+    for (const split of [false, undefined]) {
+      const socket = new ScriptedSocket((n) => n);
+      let asked = 0;
+      if (split !== undefined) socket.splitLongBatches = () => (asked++, split);
+      const { commands, writesWhileHeld } = longBatch(socket, 60, 0.05);
+      expect(writesWhileHeld).toBe(0);
+      expect(socket.writes).toBe(1);
+      expect(asked).toBeLessThanOrEqual(1); // once per batch, however long
+      expect(socket.decode().map(plain)).toEqual(commands.map(plain));
+    }
+  });
+
+  test("a short batch reads no clock and asks nothing", () => {
+    const socket = new ScriptedSocket((n) => n);
+    let asked = 0;
+    socket.splitLongBatches = () => (asked++, true);
+    longBatch(socket, 2, 0.5); // under 1 KiB of answers: never checked, however slow
+    expect(asked).toBe(0);
+    expect(socket.writes).toBe(1);
   });
 
   test("after close nothing more is written", async () => {

@@ -22,14 +22,18 @@ export interface WriteQueueOptions {
 const FLUSH_THRESHOLD = 256 * 1024;
 /** Bodies this large skip the batch (see writeLarge). */
 export const LARGE_BODY_BYTES = 64 * 1024;
+/** While a batch of incoming frames is handled, what it produced goes out once it has waited this long (see splitLongBatches). */
+const BATCH_SPLIT_MS = 0.1;
+/** Bytes gathered between two looks at the clock while a batch is handled. */
+const BATCH_CHECK_BYTES = 1024;
 const BATCH_CAPACITY = 16 * 1024;
 /** A batch buffer grown past this is dropped after use rather than kept per connection. */
 const BATCH_RETAINED = 1024 * 1024;
 
 /**
  * A connection's outgoing bytes. Frames are encoded straight into one batch buffer and the batch
- * goes to the socket in one write per event-loop turn (Bun's write is one syscall, with no corking).
- * What the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
+ * goes to the socket in one write per event-loop turn (Bun's write is one syscall, with no corking),
+ * or every 0.1 ms of a long incoming batch when the socket asks for that (splitLongBatches). What the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
  * itself. Large bodies skip the batch (see writeLarge).
  */
 export class WriteQueue {
@@ -40,10 +44,14 @@ export class WriteQueue {
   private flushScheduled = false;
   /**
    * True while the connection handles its own incoming chunk: frames queued meanwhile (answers,
-   * follow-up calls) go out in one write at the end of that chunk, with no microtask in between.
+   * follow-up calls) go out in one write at the end of that chunk, with no microtask in between
+   * (or in parts, see checkHold).
    */
   private holding = false;
   private closed = false;
+  /** While holding: when the batch's first check read the clock (-1: not yet), and at what batch size to check next. */
+  private heldSince = -1;
+  private checkHoldAt = 0;
   /** The joined buffer a partial write left in the backlog (see writeLarge), given back once written. */
   private joined: Uint8Array | null = null;
   /** False above the high-water mark, until the backlog falls to the low-water mark. */
@@ -78,7 +86,9 @@ export class WriteQueue {
     }
     if (bodyLength > 0) w.write(cmd.body!);
     if (w.pos >= FLUSH_THRESHOLD) this.flush();
-    else if (!this.flushScheduled && !this.holding) {
+    else if (this.holding) {
+      if (w.pos >= this.checkHoldAt) this.checkHold();
+    } else if (!this.flushScheduled) {
       this.flushScheduled = true;
       atTurnEnd(this.flushTask);
     }
@@ -88,6 +98,27 @@ export class WriteQueue {
   /** Defers flushing until release(): the caller is about to queue several frames. */
   hold(): void {
     this.holding = true;
+    this.heldSince = -1;
+    this.checkHoldAt = this.batch.pos + BATCH_CHECK_BYTES;
+  }
+
+  /**
+   * A batch being handled has gathered another BATCH_CHECK_BYTES: once it has gathered for
+   * BATCH_SPLIT_MS (timed from the first check, so a short batch never reads the clock), what it
+   * has goes out now, for a peer on another CPU to start on, if the socket says that pays.
+   */
+  private checkHold(): void {
+    const now = performance.now();
+    if (this.heldSince < 0) this.heldSince = now;
+    else if (now - this.heldSince >= BATCH_SPLIT_MS) {
+      if (this.socket.splitLongBatches?.() !== true) {
+        this.checkHoldAt = Number.POSITIVE_INFINITY; // not for the rest of this batch
+        return;
+      }
+      this.flush();
+      this.heldSince = now;
+    }
+    this.checkHoldAt = this.batch.pos + BATCH_CHECK_BYTES;
   }
 
   /** Ends hold() and writes what was queued meanwhile. */
