@@ -269,6 +269,7 @@ export const FULL_CASES: readonly BenchCase[] = union(
     rmq("sync", 1, { placement: "split" }),
     rmq("async", 1024, { placement: "split" }),
     rmq("async", 1, { bodyBytes: 1 << 20, placement: "split" }),
+    benchCase({ kind: "async", inFlight: 64, header: "JSON", call: "send", placement: "split" }),
     // A producer's send.
     ...SEND_CASES,
     ...SEND_CASES_KIB,

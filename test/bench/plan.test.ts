@@ -56,7 +56,7 @@ describe("the cases of each run", () => {
     const full = ids(FULL_CASES);
     for (const id of ids(SHORT_CASES)) expect(full).toContain(id);
     for (const s of SWEEPS) for (const row of s.rows) expect(full).toContain(row.caseId);
-    expect(FULL_CASES.length).toBe(42);
+    expect(FULL_CASES.length).toBe(43);
   });
 
   test("body sizes: 64 B to 4 MiB, up to 1024 calls in flight but at most 1 MiB of bodies", () => {
@@ -102,9 +102,9 @@ describe("selecting the cases this machine can run", () => {
   test("one CPU: no split placement, no I/O workers, each said", () => {
     const { cases, leftOut } = selectCases(FULL_CASES, { ...TWO_CPUS, splitCpu: null });
     expect(cases.some((c) => c.placement !== "same")).toBe(false);
-    expect(cases.length).toBe(FULL_CASES.length - 5);
+    expect(cases.length).toBe(FULL_CASES.length - 6);
     expect(leftOut).toEqual([
-      "3 case(s) left out: split placement needs a CPU for the server (--split-cpu)",
+      "4 case(s) left out: split placement needs a CPU for the server (--split-cpu)",
       "2 case(s) left out: I/O worker threads need two CPUs (--split-cpu, or --cpu none on a machine with more than one)",
     ]);
   });
@@ -211,7 +211,7 @@ describe("targets", () => {
 
   test("the sends: every producer (both builds, ali-ons, rocketmq-nodejs) against the same BrokerLite; echo cases never go to it", () => {
     const sends = FULL_CASES.filter((c) => c.call === "send");
-    expect(sends.map((c) => c.id)).toEqual(["send-sync-x1-json-64b-c1", "send-async-x64-json-64b-c1", "send-sync-x1-json-1024b-c1", "send-async-x64-json-1024b-c1"]);
+    expect(sends.map((c) => c.id)).toEqual(["send-async-x64-json-64b-c1-split", "send-sync-x1-json-64b-c1", "send-async-x64-json-64b-c1", "send-sync-x1-json-1024b-c1", "send-async-x64-json-1024b-c1"]);
     for (const c of sends) {
       const running = TARGETS.filter((t) => t.runs(c));
       expect(running.map((t) => t.id)).toEqual(["bun", "node", "ali-ons", "rocketmq-nodejs"]);
