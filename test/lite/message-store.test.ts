@@ -115,6 +115,26 @@ describe("MessageStore", () => {
     }
   });
 
+  test("a chunk let go is reused for new records unless a record of it was read: views handed out never change", () => {
+    // 4 KiB records, 2 MiB kept: chunks are let go and (unread) reused all along. Every 50th record
+    // is read as it is stored and its view kept: the chunk it is in must never be written again.
+    const store = new MessageStore({ maxMessages: 1_000_000, maxBytes: 2 << 20 });
+    const views: { view: Uint8Array; fill: number }[] = [];
+    const fillOf = (i: number) => (i * 7 + (i >> 8) + 1) & 255; // not the same for the record at the same place of the next chunk
+    let lastOffset = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const stored = store.append("T", i % 4, i, 0, () => record(4096, fillOf(i)));
+      lastOffset = stored.commitLogOffset;
+      if (i % 50 === 0) views.push({ view: store.byCommitLogOffset(stored.commitLogOffset)!.record, fill: fillOf(i) });
+      if (i % 997 === 0) {
+        // Records written into reused chunks read back as written.
+        for (const m of store.read("T", i % 4, store.minOffset("T", i % 4), 10_000)) expect(m.record.every((b) => b === m.record[0])).toBe(true);
+      }
+    }
+    expect(store.byCommitLogOffset(lastOffset)!.record.every((b) => b === fillOf(19_999))).toBe(true);
+    for (const { view, fill } of views) expect(view.every((b) => b === fill)).toBe(true);
+  });
+
   test("a scan past the end of a queue goes on from its max offset", () => {
     const store = new MessageStore({ maxMessages: 10, maxBytes: 1 << 20 });
     for (let i = 0; i < 3; i++) store.append("A", 0, i, 0, () => record(4, i));
