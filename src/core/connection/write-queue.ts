@@ -99,7 +99,7 @@ export class WriteQueue {
   hold(): void {
     this.holding = true;
     this.heldSince = -1;
-    this.checkHoldAt = this.batch.pos + BATCH_CHECK_BYTES;
+    this.checkHoldAt = this.socket.splitLongBatches === undefined ? Number.POSITIVE_INFINITY : this.batch.pos + BATCH_CHECK_BYTES;
   }
 
   /**
