@@ -31,17 +31,19 @@ export class CpuShareProbe {
   #next = 0;
   #spare = true;
   #readable = true;
+  readonly #read: SchedStatReader;
+  readonly #now: () => number;
 
-  constructor(
-    private readonly read: SchedStatReader,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(read: SchedStatReader, now: () => number = () => performance.now()) {
+    this.#read = read;
+    this.#now = now;
+  }
 
   /** True unless the thread has been short of CPU lately. Cheap: reads the statistics at most every 0.1 s. */
   spare(): boolean {
-    const now = this.now();
+    const now = this.#now();
     if (now - this.#readAt < PROBE_SPACING_MS || !this.#readable) return this.#spare;
-    const stat = this.read();
+    const stat = this.#read();
     if (stat === null) {
       this.#readable = false;
       return this.#spare;

@@ -33,7 +33,8 @@ const BATCH_RETAINED = 1024 * 1024;
 /**
  * A connection's outgoing bytes. Frames are encoded straight into one batch buffer and the batch
  * goes to the socket in one write per event-loop turn (Bun's write is one syscall, with no corking),
- * or every 0.1 ms of a long incoming batch when the socket asks for that (splitLongBatches). What the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
+ * or every 0.1 ms of a long incoming batch when the socket asks for that (splitLongBatches). What
+ * the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
  * itself. Large bodies skip the batch (see writeLarge).
  */
 export class WriteQueue {
