@@ -24,7 +24,7 @@ const FLUSH_THRESHOLD = 256 * 1024;
 export const LARGE_BODY_BYTES = 64 * 1024;
 /** While a batch of incoming frames is handled, what it produced goes out once it has waited this long (see splitLongBatches). */
 const BATCH_SPLIT_MS = 0.1;
-/** Bytes gathered between two looks at the clock while a batch is handled. */
+/** Bytes gathered before the first look at the clock while a batch is handled; each look then waits for twice as many. */
 const BATCH_CHECK_BYTES = 1024;
 const BATCH_CAPACITY = 16 * 1024;
 /** A batch buffer grown past this is dropped after use rather than kept per connection. */
@@ -50,9 +50,10 @@ export class WriteQueue {
    */
   private holding = false;
   private closed = false;
-  /** While holding: when the batch's first check read the clock (-1: not yet), and at what batch size to check next. */
+  /** While holding: when the batch's first check read the clock (-1: not yet), at what batch size to check next, and how many bytes later the one after. */
   private heldSince = -1;
   private checkHoldAt = 0;
+  private checkStep = BATCH_CHECK_BYTES;
   /** The joined buffer a partial write left in the backlog (see writeLarge), given back once written. */
   private joined: Uint8Array | null = null;
   /** False above the high-water mark, until the backlog falls to the low-water mark. */
@@ -100,13 +101,15 @@ export class WriteQueue {
   hold(): void {
     this.holding = true;
     this.heldSince = -1;
+    this.checkStep = BATCH_CHECK_BYTES;
     this.checkHoldAt = this.socket.splitLongBatches === undefined ? Number.POSITIVE_INFINITY : this.batch.pos + BATCH_CHECK_BYTES;
   }
 
   /**
-   * A batch being handled has gathered another BATCH_CHECK_BYTES: once it has gathered for
-   * BATCH_SPLIT_MS (timed from the first check, so a short batch never reads the clock), what it
-   * has goes out now, for a peer on another CPU to start on, if the socket says that pays.
+   * A batch being handled has gathered enough to look at the clock: once it has gathered for
+   * BATCH_SPLIT_MS (timed from the first look, so a short batch never reads the clock), what it has
+   * goes out now, for a peer on another CPU to start on, if the socket says that pays. The looks
+   * grow apart (1, 2, 4 KiB...) so that a fast batch reads the clock a few times, not per answer.
    */
   private checkHold(): void {
     const now = performance.now();
@@ -118,8 +121,9 @@ export class WriteQueue {
       }
       this.flush();
       this.heldSince = now;
-    }
-    this.checkHoldAt = this.batch.pos + BATCH_CHECK_BYTES;
+      this.checkStep = BATCH_CHECK_BYTES;
+    } else this.checkStep *= 2;
+    this.checkHoldAt = this.batch.pos + this.checkStep;
   }
 
   /** Ends hold() and writes what was queued meanwhile. */
