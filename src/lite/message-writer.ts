@@ -6,6 +6,7 @@ import type { Properties } from "../rocketmq/message/properties.ts";
 import { TopicValidator } from "../rocketmq/message/topics.ts";
 import { tagsCodeOf } from "../rocketmq/subscription.ts";
 import { DelayedDelivery } from "./delayed-delivery.ts";
+import { StoredPropertiesText } from "./stored-properties.ts";
 import type { AppendedMessage, MessageStore } from "./message-store.ts";
 
 /** One message to store, as it came (a send) or as it is re-written (a send-back, a delay that passed). */
@@ -13,7 +14,8 @@ export interface MessageInit {
   /** As stored: already compressed if sysFlag says so. */
   body: Uint8Array;
   flag: number;
-  properties: Properties;
+  /** As an object, or as a plain single send's stored string (storedSingleProperties: no DELAY). */
+  properties: Properties | StoredPropertiesText;
   sysFlag: number;
   bornTimestamp: number;
   /** "ip:port" of the producer, or that address as readAddress reads it. */
@@ -63,11 +65,13 @@ export class MessageWriter {
    * one delayed message in SCHEDULE_TOPIC_XXXX; returns what was stored, for the answer.
    */
   put(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
-    const level = messages.length === 1 ? Number(messages[0]!.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? 0) : 0;
+    const first = messages.length === 1 ? messages[0]!.properties : null;
+    if (first === null || first instanceof StoredPropertiesText) return this.#append(topic, queueId, messages);
+    const level = Number(first[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? 0);
     if (!(level > 0) || !Number.isInteger(level)) return this.#append(topic, queueId, messages);
     const clamped = Math.min(level, this.#delays.maxLevel);
     const message = messages[0]!;
-    const properties = { ...message.properties, [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: String(clamped), [MessageConst.PROPERTY_REAL_TOPIC]: topic, [MessageConst.PROPERTY_REAL_QUEUE_ID]: String(queueId) };
+    const properties = { ...first, [MessageConst.PROPERTY_DELAY_TIME_LEVEL]: String(clamped), [MessageConst.PROPERTY_REAL_TOPIC]: topic, [MessageConst.PROPERTY_REAL_QUEUE_ID]: String(queueId) };
     const stored = this.#append(TopicValidator.RMQ_SYS_SCHEDULE_TOPIC, clamped - 1, [{ ...message, properties }]);
     this.#delays.schedule(clamped, stored[0]!.commitLogOffset, stored[0]!.storeTimestamp);
     return stored;
@@ -87,12 +91,15 @@ export class MessageWriter {
   #append(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
     const storeHost = readAddress(this.#storeHost());
     const storeTimestamp = this.#now();
-    const stored = messages.map((m) =>
-      this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(m.properties[MessageConst.PROPERTY_TAGS]), (queueOffset, commitLogOffset) =>
+    const stored = messages.map((m) => {
+      const properties = m.properties;
+      const text = properties instanceof StoredPropertiesText;
+      const tags = text ? properties.tags : properties[MessageConst.PROPERTY_TAGS];
+      return this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(tags), (queueOffset, commitLogOffset) =>
         encodeMessageExt({
           body: m.body,
           flag: m.flag,
-          properties: m.properties,
+          properties: text ? properties.text : properties,
           sysFlag: m.sysFlag,
           bornTimestamp: m.bornTimestamp,
           bornHost: m.bornHost,
@@ -104,8 +111,8 @@ export class MessageWriter {
           storeTimestamp,
           storeHost,
         }),
-      ),
-    );
+      );
+    });
     this.#onStored(topic, queueId);
     return stored;
   }

@@ -13,6 +13,7 @@ import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
 import { decodeSendMessageRequestHeader } from "../rocketmq/send-headers.ts";
 import { answer } from "./answer.ts";
+import { storedSingleProperties, type StoredPropertiesText } from "./stored-properties.ts";
 import type { AppendedMessage } from "./message-store.ts";
 import type { MessageInit, MessageWriter } from "./message-writer.ts";
 import type { TopicTable } from "./topic-table.ts";
@@ -42,7 +43,7 @@ export function maxReconsumeTimesOf(request: RemotingCommand, asked: number | un
 interface Incoming {
   body: Uint8Array;
   flag: number;
-  properties: Properties;
+  properties: Properties | StoredPropertiesText;
 }
 
 /**
@@ -88,10 +89,14 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
       broker.onTopicCreated(topic);
     }
   }
-  const outer = decodeProperties(header.properties ?? "");
+  const sent = header.properties ?? "";
   let incoming: Incoming[];
   try {
-    incoming = batch ? batchMessages(request.body, outer, broker.clusterName) : [{ body: request.body ?? new Uint8Array(0), flag: header.flag, properties: singleProperties(outer, broker.clusterName) }];
+    if (batch) incoming = batchMessages(request.body, decodeProperties(sent), broker.clusterName);
+    else {
+      const properties = (dead ? null : storedSingleProperties(sent, broker.clusterName)) ?? singleProperties(decodeProperties(sent), broker.clusterName);
+      incoming = [{ body: request.body ?? new Uint8Array(0), flag: header.flag, properties }];
+    }
   } catch (error) {
     return answer(request, ResponseCode.MESSAGE_ILLEGAL, `the batch body is invalid: ${(error as Error).message}`);
   }
@@ -100,7 +105,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   const bornHost = bornHostOf(ctx);
   const store = readAddress(broker.storeHost());
   const messages: MessageInit[] = incoming.map((m) => {
-    if (dead) delete m.properties[MessageConst.PROPERTY_DELAY_TIME_LEVEL];
+    if (dead) delete (m.properties as Properties)[MessageConst.PROPERTY_DELAY_TIME_LEVEL]; // the object path, always for a dead one
     return { body: m.body, flag: m.flag, properties: m.properties, sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp, bornHost, reconsumeTimes };
   });
   const stored: AppendedMessage[] = broker.writer.put(topic, queueId, messages);
