@@ -171,18 +171,28 @@ function parseField(name: string, raw: string, type: HeaderFieldType, longsAsNum
   }
 }
 
+/**
+ * One field of a custom header, as decodeHeaderFields reads it: undefined when absent (a
+ * RemotingCommandError when `required`), else parsed as `type`. For a decoder
+ * written out for one hot header, which builds its object in one go rather than walking a schema.
+ */
+export function decodeHeaderField(extFields: Readonly<Record<string, string>> | null, name: string, type: HeaderFieldType, required: boolean, longsAsNumbers = true): unknown {
+  const raw = extFields !== null && Object.hasOwn(extFields, name) ? extFields[name] : undefined;
+  if (raw === undefined || raw === null) {
+    if (required) throw new RemotingCommandError(`the custom field ${name} is null`);
+    return undefined;
+  }
+  return parseField(name, raw, type, longsAsNumbers);
+}
+
 /** decodeCustomHeader, with longs as bigints or (numeric-header.ts) as numbers within ±(2^53 - 1). */
 export function decodeHeaderFields(extFields: Readonly<Record<string, string>> | null, schema: HeaderSchema, longsAsNumbers: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const { names, types, required } = compile(schema);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    const raw = extFields !== null && Object.hasOwn(extFields, name) ? extFields[name] : undefined;
-    if (raw === undefined || raw === null) {
-      if (required[i]) throw new RemotingCommandError(`the custom field ${name} is null`);
-      continue;
-    }
-    out[name] = parseField(name, raw, types[i]!, longsAsNumbers);
+    const value = decodeHeaderField(extFields, name, types[i]!, required[i]!, longsAsNumbers);
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }
