@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createResponse, MQBrokerError, MQClientError, RemotingAbortedError, RemotingCommandError, RemotingConnectError, RemotingLifecycleError, RemotingSendRequestError, RemotingTimeoutError, RemotingTooMuchRequestError, RequestCode, ResponseCode } from "../../src/index.ts";
-import { buildSendMessageRequestHeader, ClientErrorCode, createSendMessageRequest, decodeSendMessageRequestHeader, processSendResponse, SEND_RETRY_RESPONSE_CODES, sendFailedError, sendFailureResponseCode, sendMessageRequestHeaderV1, sendMessageRequestHeaderV2, SendStatus, shouldRetrySend } from "../../src/rocketmq/index.ts";
+import { createRequest, createResponse, MQBrokerError, MQClientError, RemotingAbortedError, RemotingCommandError, RemotingConnectError, RemotingLifecycleError, RemotingSendRequestError, RemotingTimeoutError, RemotingTooMuchRequestError, RequestCode, ResponseCode } from "../../src/index.ts";
+import { buildSendMessageRequestHeader, ClientErrorCode, createSendMessageRequest, decodeNumericHeader, decodeSendMessageRequestHeader, processSendResponse, SEND_RETRY_RESPONSE_CODES, sendFailedError, sendFailureResponseCode, sendMessageRequestHeaderV1, sendMessageRequestHeaderV2, SendMessageRequestHeaderV2, SendStatus, shouldRetrySend } from "../../src/rocketmq/index.ts";
 
 const body = new TextEncoder().encode("body");
 const base = { producerGroup: "pg", topic: "T", queueId: 2, brokerName: "broker-a", properties: new Map([["WAIT", "true"]]), bornTimestamp: 1700000000000 };
@@ -66,6 +66,30 @@ describe("send request header (DefaultMQProducerImpl.sendKernelImpl)", () => {
     const missing = createSendMessageRequest(h, body);
     delete missing.extFields!.b;
     expect(() => decodeSendMessageRequestHeader(missing)).toThrow("the custom field b is null");
+  });
+
+  test("the V2 header read field by field gives what the schema walk gives, values and errors, whatever a field holds", () => {
+    const h = buildSendMessageRequestHeader({ ...base, topic: "%RETRY%cg", properties: new Map([["MAX_RECONSUME_TIMES", "5"]]) });
+    const sent = createSendMessageRequest(h, body).extFields!;
+    const outcome = (read: () => unknown): unknown => {
+      try {
+        return read();
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    };
+    let compared = 0;
+    for (const field of "abcdefghijklmn") {
+      for (const value of [undefined, "", "1", "-0", "x", "2147483648", "12345678901234567", "TRUE", "+3", "007", " 1"]) {
+        const ext: Record<string, string> = { ...sent };
+        if (value === undefined) delete ext[field];
+        else ext[field] = value;
+        const request = createRequest(RequestCode.SEND_MESSAGE_V2, { extFields: ext });
+        expect(outcome(() => decodeSendMessageRequestHeader(request))).toEqual(outcome(() => sendMessageRequestHeaderV1(decodeNumericHeader(ext, SendMessageRequestHeaderV2))));
+        compared++;
+      }
+    }
+    expect(compared).toBe(14 * 11);
   });
 });
 
