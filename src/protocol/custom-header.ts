@@ -74,7 +74,8 @@ export function headerValueText(value: unknown, double = false): string | undefi
   }
 }
 
-function fieldToString(name: string, value: unknown, type: HeaderFieldType | undefined): string {
+/** One field's extFields string, as encodeCustomHeader writes it; a RemotingCommandError for a value no field can have. */
+export function fieldToString(name: string, value: unknown, type: HeaderFieldType | undefined): string {
   const text = headerValueText(value, type === "double");
   if (text === undefined) {
     throw new RemotingCommandError(

@@ -7,13 +7,12 @@ import {
   RemotingLifecycleError,
   RemotingTimeoutError,
 } from "../errors.ts";
+import { decodeHeaderField } from "../protocol/custom-header.ts";
 import type { RemotingCommand } from "../protocol/remoting-command.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
 import { MessageConst } from "./message/message-const.ts";
 import { MixAll } from "./message/topics.ts";
 import type { MessageQueue } from "./message-queue.ts";
-import { decodeNumericHeader } from "./numeric-header.ts";
-import { SendMessageResponseHeader } from "./send-headers.ts";
 
 /*
  * A broker's answer to a send, as Java's MQClientAPIImpl.processSendResponse reads it, and what
@@ -92,19 +91,24 @@ export interface SendContext {
 export function processSendResponse(response: RemotingCommand, send: SendContext): SendResult {
   const sendStatus = sendStatusOf(response.code);
   if (sendStatus === null) throw new MQBrokerError(response.code, response.remark, send.brokerAddr ?? null);
-  const header = decodeNumericHeader(response.extFields, SendMessageResponseHeader);
-  const ext = response.extFields ?? {};
-  const region = ext[MessageConst.PROPERTY_MSG_REGION];
+  // SendMessageResponseHeader's fields read one by one, in its order (the same errors as
+  // decodeNumericHeader gives): the schema walk cost every send about 100 ns more.
+  const ext = response.extFields;
+  const offsetMsgId = decodeHeaderField(ext, "msgId", "string", true) as string;
+  const queueId = decodeHeaderField(ext, "queueId", "int", true) as number;
+  const queueOffset = decodeHeaderField(ext, "queueOffset", "long", true) as number;
+  const transactionId = decodeHeaderField(ext, "transactionId", "string", false) as string | undefined;
+  const region = ext?.[MessageConst.PROPERTY_MSG_REGION];
   const result: SendResult = {
     sendStatus,
     msgId: typeof send.uniqueIds === "string" ? send.uniqueIds : send.uniqueIds.join(","),
-    offsetMsgId: header.msgId,
-    messageQueue: { topic: send.topic, brokerName: send.brokerName, queueId: header.queueId },
-    queueOffset: header.queueOffset,
+    offsetMsgId,
+    messageQueue: { topic: send.topic, brokerName: send.brokerName, queueId },
+    queueOffset,
     regionId: region === undefined || region.length === 0 ? MixAll.DEFAULT_TRACE_REGION_ID : region,
-    traceOn: ext[MessageConst.PROPERTY_TRACE_SWITCH] !== "false",
+    traceOn: ext?.[MessageConst.PROPERTY_TRACE_SWITCH] !== "false",
   };
-  if (header.transactionId !== undefined) result.transactionId = header.transactionId;
+  if (transactionId !== undefined) result.transactionId = transactionId;
   return result;
 }
 

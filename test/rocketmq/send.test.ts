@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createRequest, createResponse, MQBrokerError, MQClientError, RemotingAbortedError, RemotingCommandError, RemotingConnectError, RemotingLifecycleError, RemotingSendRequestError, RemotingTimeoutError, RemotingTooMuchRequestError, RequestCode, ResponseCode } from "../../src/index.ts";
-import { buildSendMessageRequestHeader, ClientErrorCode, createSendMessageRequest, decodeNumericHeader, decodeSendMessageRequestHeader, processSendResponse, SEND_RETRY_RESPONSE_CODES, sendFailedError, sendFailureResponseCode, sendMessageRequestHeaderV1, sendMessageRequestHeaderV2, SendMessageRequestHeaderV2, SendStatus, shouldRetrySend } from "../../src/rocketmq/index.ts";
+import { createRequest, createResponse, encodeCustomHeader, MQBrokerError, MQClientError, RemotingAbortedError, RemotingCommandError, RemotingConnectError, RemotingLifecycleError, RemotingSendRequestError, RemotingTimeoutError, RemotingTooMuchRequestError, RequestCode, ResponseCode } from "../../src/index.ts";
+import { buildSendMessageRequestHeader, ClientErrorCode, createSendMessageRequest, decodeNumericHeader, decodeSendMessageRequestHeader, processSendResponse, SEND_RETRY_RESPONSE_CODES, sendFailedError, sendFailureResponseCode, sendMessageRequestHeaderV1, sendMessageRequestHeaderV2, SendMessageRequestHeaderV2, SendMessageResponseHeader, SendStatus, shouldRetrySend } from "../../src/rocketmq/index.ts";
 
 const body = new TextEncoder().encode("body");
 const base = { producerGroup: "pg", topic: "T", queueId: 2, brokerName: "broker-a", properties: new Map([["WAIT", "true"]]), bornTimestamp: 1700000000000 };
@@ -68,6 +68,28 @@ describe("send request header (DefaultMQProducerImpl.sendKernelImpl)", () => {
     expect(() => decodeSendMessageRequestHeader(missing)).toThrow("the custom field b is null");
   });
 
+  test("the V2 header written field by field gives what the schema walk over a V2 copy gives, strings, order and errors", () => {
+    const h = buildSendMessageRequestHeader({ ...base, topic: "%RETRY%cg", properties: new Map([["MAX_RECONSUME_TIMES", "5"]]) });
+    const outcome = (write: () => Record<string, string>): unknown => {
+      try {
+        return Object.entries(write()); // the order too
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    };
+    const fields = ["producerGroup", "topic", "defaultTopic", "defaultTopicQueueNums", "queueId", "sysFlag", "bornTimestamp", "flag", "properties", "reconsumeTimes", "unitMode", "maxReconsumeTimes", "batch", "bname"];
+    let compared = 0;
+    for (const field of fields) {
+      for (const value of [undefined, null, "", "x", 0, -1, 2.5, 12345678901234567890n, true, false, {}, Symbol("s")]) {
+        const header = { ...h, [field]: value } as typeof h;
+        const written = outcome(() => createSendMessageRequest(header, body).extFields!);
+        expect(written).toEqual(outcome(() => encodeCustomHeader(sendMessageRequestHeaderV2(header), SendMessageRequestHeaderV2)));
+        compared++;
+      }
+    }
+    expect(compared).toBe(14 * 12);
+  });
+
   test("the V2 header read field by field gives what the schema walk gives, values and errors, whatever a field holds", () => {
     const h = buildSendMessageRequestHeader({ ...base, topic: "%RETRY%cg", properties: new Map([["MAX_RECONSUME_TIMES", "5"]]) });
     const sent = createSendMessageRequest(h, body).extFields!;
@@ -131,6 +153,28 @@ describe("send answers (MQClientAPIImpl.processSendResponse)", () => {
     expect(error).toMatchObject({ code: "ERR_MQ_BROKER", responseCode: 13, remark: "the message is illegal", brokerAddr: "127.0.0.1:10911" });
     expect((error as Error).message).toBe("CODE: 13  DESC: the message is illegal BROKER: 127.0.0.1:10911");
     expect(() => processSendResponse(createResponse(0, null), send)).toThrow(RemotingCommandError);
+  });
+
+  test("the answer's fields are read as SendMessageResponseHeader's schema reads them, values and errors", () => {
+    const outcome = (read: () => unknown): unknown => {
+      try {
+        return read();
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    };
+    for (const field of ["msgId", "queueId", "queueOffset", "transactionId"]) {
+      for (const value of [undefined, "", "1", "-0", "x", "2147483648", "12345678901234567", "TXN"]) {
+        const fields: Record<string, string> = { ...ext, transactionId: "tx" };
+        if (value === undefined) delete fields[field];
+        else fields[field] = value;
+        const read = outcome(() => {
+          const r = processSendResponse(createResponse(0, null, { extFields: fields }), send);
+          return { msgId: r.offsetMsgId, queueId: r.messageQueue.queueId, queueOffset: r.queueOffset, transactionId: r.transactionId };
+        });
+        expect(read).toEqual(outcome(() => ({ transactionId: undefined, ...decodeNumericHeader(fields, SendMessageResponseHeader) })));
+      }
+    }
   });
 });
 
