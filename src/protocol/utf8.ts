@@ -16,6 +16,13 @@ const cacheLength = new Int32Array(CACHE_SLOTS).fill(-1);
 const cacheString: string[] = new Array<string>(CACHE_SLOTS).fill("");
 /** ASCII up to this long is built a character at a time; longer text (ids, offsets) costs less through the decoder. */
 const SHORT_ASCII = 10;
+/**
+ * Buffer's latin1 slice, where the runtime has one (Bun and Node both do): ASCII bytes as a string
+ * with no view to make first, and a flat string, not a chain of one-character ones. 32 bytes: 31 ns
+ * against TextDecoder's 92 on Bun, 58 against 84 on Node; 10 bytes: 30 ns against 108 for
+ * String.fromCharCode a byte at a time. Takes any Uint8Array as `this`.
+ */
+const latin1Slice = (globalThis as { Buffer?: { prototype?: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } }).Buffer?.prototype?.latin1Slice;
 /** One-byte strings need no cache: SEND_MESSAGE_V2's keys are single letters, many values single digits. */
 const ASCII_CHARS: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
@@ -37,7 +44,9 @@ function decodeAndCache(b: Uint8Array, start: number, end: number, slot: number)
   let high = 0;
   for (let i = start; i < end; i++) high |= b[i]!;
   let s: string;
-  if (high < 0x80 && len <= SHORT_ASCII) {
+  if (high < 0x80 && latin1Slice !== undefined) {
+    s = latin1Slice.call(b, start, end);
+  } else if (high < 0x80 && len <= SHORT_ASCII) {
     s = "";
     for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
   } else {
