@@ -55,17 +55,19 @@ export function storedSingleProperties(sent: string, clusterName: string): Store
  * other name it may keep as it is; null for one it may not (CLUSTER, DELAY, digits only).
  */
 function nameOf(sent: string, start: number, end: number): string | null {
-  const length = end - start;
-  if (length === 4 || length === 5 || length === 7) {
-    const name = sent.slice(start, end);
-    if (name === MessageConst.PROPERTY_TAGS || name === MessageConst.PROPERTY_WAIT_STORE_MSG_OK) return name;
-    if (name === MessageConst.PROPERTY_CLUSTER || name === MessageConst.PROPERTY_DELAY_TIME_LEVEL) return null;
-  }
+  if (isName(sent, start, end, MessageConst.PROPERTY_TAGS)) return MessageConst.PROPERTY_TAGS;
+  if (isName(sent, start, end, MessageConst.PROPERTY_WAIT_STORE_MSG_OK)) return MessageConst.PROPERTY_WAIT_STORE_MSG_OK;
+  if (isName(sent, start, end, MessageConst.PROPERTY_CLUSTER) || isName(sent, start, end, MessageConst.PROPERTY_DELAY_TIME_LEVEL)) return null;
   for (let i = start; i < end; i++) {
     const c = sent.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return "";
   }
   return null;
+}
+
+/** Whether `sent[start, end)` is `name`, compared in place (no string cut out per message). */
+function isName(sent: string, start: number, end: number, name: string): boolean {
+  return end - start === name.length && sent.startsWith(name, start);
 }
 
 function sameName(sent: string, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
