@@ -3,9 +3,10 @@ import { utf8Bytes } from "./utf8.ts";
 
 /**
  * A constant run of bytes (a fragment of a JSON header) matched in input and written to output four
- * bytes at a time. In JavaScriptCore, for a 45-byte fragment: matching a word assembled from four
- * byte loads takes 15 ns against 26 ns byte by byte; writing words through a DataView takes 6 ns
- * against 12 ns for Uint8Array.set (a native call) and 17 ns byte by byte.
+ * bytes at a time, through DataViews. In JavaScriptCore, for a 45-byte fragment: matching a word
+ * assembled from four byte loads takes 15 ns against 26 ns byte by byte, and a DataView's word loads
+ * took a JSON echo request's decode from 158 to 128 ns; writing words takes 6 ns against 12 ns for
+ * Uint8Array.set (a native call) and 17 ns byte by byte.
  */
 export class ByteLiteral {
   readonly length: number;
@@ -20,13 +21,13 @@ export class ByteLiteral {
     for (let i = 0; i < this.words.length * 4; i++) this.words[i >> 2]! |= this.bytes[i]! << ((i & 3) << 3);
   }
 
-  /** Whether `b[p, end)` starts with these bytes. */
-  at(b: Uint8Array, p: number, end: number): boolean {
+  /** Whether `b[p, end)` starts with these bytes; `view` is a DataView of `b`. */
+  at(view: DataView, b: Uint8Array, p: number, end: number): boolean {
     const n = this.length;
     if (end - p < n) return false;
     const words = this.words;
     for (let k = 0; k < words.length; k++, p += 4) {
-      if ((b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) !== words[k]) return false;
+      if (view.getInt32(p, true) !== words[k]) return false;
     }
     const bytes = this.bytes;
     for (let i = words.length << 2; i < n; i++, p++) if (b[p] !== bytes[i]) return false;

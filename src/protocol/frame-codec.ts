@@ -1,5 +1,6 @@
 import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt32, writeInt32 } from "./byte-writer.ts";
+import { dataViewOf, type ChunkView } from "./chunk-view.ts";
 import { decodeJsonHeader } from "./json-header-decode.ts";
 import { encodeJsonHeader } from "./json-header-encode.ts";
 import { Command, HeaderFields, ReceivedCommand, type RemotingCommand } from "./remoting-command.ts";
@@ -100,8 +101,16 @@ const fields = new HeaderFields();
  * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
  * body. The body is a view into `b`; with `lazyBody` the command is a ReceivedCommand whose view is
  * made on first read. A header longer than `maxHeaderLength` is refused before it is parsed.
+ * `chunk`, when given, describes `b` for all the frames in it (see ChunkView).
  */
-export function decodeFrameContent(b: Uint8Array, start: number, end: number, lazyBody = false, maxHeaderLength = MAX_HEADER_LENGTH): Command | ReceivedCommand {
+export function decodeFrameContent(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  lazyBody = false,
+  maxHeaderLength = MAX_HEADER_LENGTH,
+  chunk: ChunkView | null = null,
+): Command | ReceivedCommand {
   const length = end - start;
   if (length < 4) throw new RemotingCommandError(`frame of ${length} bytes has no room for its 4-byte header length`);
   const type = b[start]!;
@@ -114,11 +123,15 @@ export function decodeFrameContent(b: Uint8Array, start: number, end: number, la
   if (headerLength > maxHeaderLength) throw new RemotingCommandError(`header length ${headerLength} exceeds maxHeaderLength ${maxHeaderLength}`);
   const h = fields;
   if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h);
-  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h);
+  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? dataViewOf(b) : chunk.dataView(b));
   else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
   const serializeType = type === SERIALIZE_TYPE_BYTE.ROCKETMQ ? "ROCKETMQ" : "JSON";
   const hasBody = headerEnd < end;
-  if (lazyBody) return new ReceivedCommand(h, serializeType, hasBody ? b : null, headerEnd, end);
+  if (lazyBody) {
+    if (!hasBody) return new ReceivedCommand(h, serializeType, null, 0, 0);
+    if (chunk === null) return new ReceivedCommand(h, serializeType, b.buffer, b.byteOffset + headerEnd, end - headerEnd);
+    return new ReceivedCommand(h, serializeType, chunk.buffer(b), chunk.byteOffset(b) + headerEnd, end - headerEnd);
+  }
   return new Command(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, hasBody ? b.subarray(headerEnd, end) : null, serializeType);
 }
 

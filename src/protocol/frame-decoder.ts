@@ -1,6 +1,7 @@
 import { RemotingCommandError } from "../errors.ts";
 import { allocUninitialized } from "./alloc.ts";
 import { readInt32 } from "./byte-writer.ts";
+import { ChunkView } from "./chunk-view.ts";
 import { offerHeadroom, withdrawHeadroom } from "./headroom.ts";
 import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH, MAX_HEADER_LENGTH } from "./frame-codec.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
@@ -84,6 +85,8 @@ export class FrameDecoder {
   private readonly prefix = new Uint8Array(FRAME_PREFIX_LENGTH);
   private prefixFilled = 0;
   private failure: RemotingCommandError | null = null;
+  /** The chunk being decoded, described once for all its frames; cleared after each chunk. */
+  private readonly chunk = new ChunkView();
 
   constructor(options: FrameDecoderOptions = {}) {
     const max = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
@@ -124,6 +127,8 @@ export class FrameDecoder {
           ? error
           : new RemotingCommandError(`frame consumer failed: ${(error as Error)?.message ?? error}`, { cause: error });
       throw error;
+    } finally {
+      this.chunk.clear();
     }
   }
 
@@ -167,7 +172,7 @@ export class FrameDecoder {
         return;
       }
       off = end;
-      onFrame(decodeFrameContent(chunk, start, end, this.lazyBodies, this.maxHeaderLength));
+      onFrame(decodeFrameContent(chunk, start, end, this.lazyBodies, this.maxHeaderLength, this.chunk));
     }
     for (; off < n; off++) this.prefix[this.prefixFilled++] = chunk[off]!;
   }

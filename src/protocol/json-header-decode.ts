@@ -116,9 +116,9 @@ function parseJsonHeaderFull(b: Uint8Array, start: number, end: number, out: Hea
   cmd.opaque = opaque ?? nextOpaque();
 }
 
-/** Decodes the JSON header in `b[start, end)` into `out`: Java's exact shape, else any order, else JSON.parse. */
-export function decodeJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields): void {
-  if (!parseCanonicalJsonHeader(b, start, end, out) && !parseJsonHeaderFast(b, start, end, out)) parseJsonHeaderFull(b, start, end, out);
+/** Decodes the JSON header in `b[start, end)` into `out`: Java's exact shape, else any order, else JSON.parse. `view` is a DataView of `b`. */
+export function decodeJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields, view: DataView): void {
+  if (!parseCanonicalJsonHeader(b, start, end, out, view) && !parseJsonHeaderFast(b, start, end, out)) parseJsonHeaderFull(b, start, end, out);
 }
 
 /** The general decoder alone; exported for the tests that hold the fast parsers to it. */

@@ -86,13 +86,13 @@ export class ReceivedCommand implements RemotingCommand {
   declare remark: string | null;
   declare extFields: Record<string, string> | null;
   declare serializeType: SerializeType;
-  #source: Uint8Array | null;
-  #start: number;
-  #end: number;
+  #buffer: ArrayBufferLike | null;
+  #offset: number;
+  #length: number;
   #body: Uint8Array | null = null;
 
-  /** The header as decoded into `h`; the body is `source[start, end)` (source null: no body), its view made when first read. */
-  constructor(h: HeaderFields, serializeType: SerializeType, source: Uint8Array | null, start: number, end: number) {
+  /** The header as decoded into `h`; the body is `length` bytes at `offset` in `buffer` (null: no body), its view made when first read. */
+  constructor(h: HeaderFields, serializeType: SerializeType, buffer: ArrayBufferLike | null, offset: number, length: number) {
     this.code = h.code;
     this.language = h.language;
     this.version = h.version;
@@ -101,25 +101,25 @@ export class ReceivedCommand implements RemotingCommand {
     this.remark = h.remark;
     this.extFields = h.extFields;
     this.serializeType = serializeType;
-    this.#source = source;
-    this.#start = start;
-    this.#end = end;
+    this.#buffer = buffer;
+    this.#offset = offset;
+    this.#length = length;
   }
 
   get body(): Uint8Array | null {
-    const source = this.#source;
-    if (source !== null) {
+    const buffer = this.#buffer;
+    if (buffer !== null) {
       // A plain Uint8Array whatever the chunk's class (Bun hands out Buffers): the same type on
       // every runtime, and slice() copies, as it does on any Uint8Array.
-      this.#body = new Uint8Array(source.buffer, source.byteOffset + this.#start, this.#end - this.#start);
-      this.#source = null;
+      this.#body = new Uint8Array(buffer, this.#offset, this.#length);
+      this.#buffer = null;
     }
     return this.#body;
   }
 
   set body(body: Uint8Array | null) {
     this.#body = body;
-    this.#source = null;
+    this.#buffer = null;
   }
 }
 

@@ -6,12 +6,12 @@ import { concatBytes } from "../../src/protocol/byte-writer.ts";
 import { plain } from "../helpers/vectors.ts";
 
 describe("FrameDecoder on streams", () => {
-  for (const seed of [1, 2, 3, 4, 5]) {
-    test(`random chunk splits of a long stream give every frame, in order (seed ${seed})`, () => {
+  for (const [seed, lazyBodies] of [[1, false], [2, false], [3, false], [4, true], [5, true]] as const) {
+    test(`random chunk splits of a long stream give every frame, in order (seed ${seed}${lazyBodies ? ", lazy bodies" : ""})`, () => {
       const rng = new Random(seed);
       const commands = Array.from({ length: 400 }, () => randomCommand(rng, { maxBody: rng.bool(0.05) ? 70_000 : 200 }));
       const stream = concatBytes(commands.map(encodeFrame));
-      const decoder = new FrameDecoder();
+      const decoder = new FrameDecoder({ lazyBodies });
       const out: RemotingCommand[] = [];
       for (let off = 0; off < stream.length; ) {
         // Mostly small chunks, some that hold many frames, some that cut a frame's prefix.
