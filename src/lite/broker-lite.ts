@@ -9,6 +9,7 @@ import { PeriodicTask } from "../rocketmq/client/periodic-task.ts";
 import { NotifyConsumerIdsChangedRequestHeader } from "../rocketmq/consumer-headers.ts";
 import { parseDelayLevels } from "../rocketmq/delay-levels.ts";
 import { createHeaderRequest } from "../rocketmq/numeric-header.ts";
+import { readAddress, type IpAndPort } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageExts } from "../rocketmq/message/message-ext-codec.ts";
 import type { MessageExt } from "../rocketmq/message/message.ts";
 import { TopicValidator } from "../rocketmq/message/topics.ts";
@@ -114,6 +115,8 @@ export class BrokerLite {
   /** `address` as last made, and for which port: one string while the port stays (every stored message names it). */
   #addressText = "";
   #addressPort = -1;
+  /** `address` as records and message ids hold it, once listening (a send reads it twice). */
+  #storeHost: Readonly<IpAndPort> | null = null;
   readonly #registerIntervalMs: number;
   readonly #now: () => number;
   readonly #locks: QueueLocks;
@@ -159,7 +162,7 @@ export class BrokerLite {
     if (typeof delayScale !== "number" || !(delayScale >= 0) || !Number.isFinite(delayScale)) throw new TypeError(`BrokerLite: option "delayScale" must be a finite number >= 0, got ${String(delayScale)}`);
     this.#writer = new MessageWriter({
       store: this.#store,
-      storeHost: () => this.address,
+      storeHost: () => this.#storeHostAddress(),
       now: this.#now,
       delaysMs: parseDelayLevels(messageDelayLevel).map((ms) => ms * delayScale),
       onStored: (topic, queueId) => this.#pulls.onStored(topic, queueId),
@@ -181,6 +184,10 @@ export class BrokerLite {
   /** The port listened on (the one chosen when port 0 was asked); 0 before start(). */
   get port(): number {
     return this.#server?.port ?? 0;
+  }
+
+  #storeHostAddress(): Readonly<IpAndPort> {
+    return this.#storeHost ?? readAddress(this.address);
   }
 
   /** "host:port" as clients are told to reach this broker. */
@@ -246,7 +253,7 @@ export class BrokerLite {
 
   async #start(): Promise<void> {
     const onTopicCreated = (): void => this.#registerSoon();
-    const send: SendStoreContext = { topics: this.#topics, writer: this.#writer, storeHost: () => this.address, clusterName: this.#clusterName, onTopicCreated };
+    const send: SendStoreContext = { topics: this.#topics, writer: this.#writer, storeHost: () => this.#storeHostAddress(), clusterName: this.#clusterName, onTopicCreated };
     const offsets: OffsetContext = { store: this.#store, offsets: this.#offsets };
     const back: SendBackContext = { topics: this.#topics, writer: this.#writer, onTopicCreated };
     const clients = this.#clients;
@@ -268,6 +275,7 @@ export class BrokerLite {
       s.registerProcessor(RequestCode.UPDATE_AND_CREATE_TOPIC, (_ctx, request) => answerOrRefuse(request, () => updateAndCreateTopic(request, { topics: this.#topics, onTopicsChanged: () => this.#registerSoon() })));
       s.setChannelEventListener({ onChannelClose: (_addr, channel) => clients.channelClosed(channel) });
     });
+    this.#storeHost = readAddress(this.address);
     this.#housekeeping = new PeriodicTask(HOUSEKEEPING_INTERVAL_MS, async () => this.#houseKeep(), (error) => this.#logger.error(`BrokerLite ${this.#brokerName}: housekeeping failed: ${(error as Error)?.message ?? error}`));
     this.#housekeeping.start();
     if (this.#nameServers.length === 0) return;

@@ -1,4 +1,4 @@
-import { readAddress, type IpAndPort } from "../rocketmq/message/ip-address.ts";
+import type { IpAndPort } from "../rocketmq/message/ip-address.ts";
 import { decodeMessageExts, encodeMessageExt } from "../rocketmq/message/message-ext-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 import type { MessageExt } from "../rocketmq/message/message.ts";
@@ -31,7 +31,7 @@ export interface MessageInit {
  */
 export class MessageWriter {
   readonly #store: MessageStore;
-  readonly #storeHost: () => string;
+  readonly #storeHost: () => Readonly<IpAndPort>;
   readonly #now: () => number;
   readonly #onStored: (topic: string, queueId: number) => void;
   readonly #onError: (error: unknown) => void;
@@ -39,7 +39,8 @@ export class MessageWriter {
 
   constructor(options: {
     store: MessageStore;
-    storeHost: () => string;
+    /** This broker's address, as records name it. */
+    storeHost: () => Readonly<IpAndPort>;
     now: () => number;
     /** Delay of each level in ms (index 0: level 1). */
     delaysMs: readonly number[];
@@ -89,7 +90,7 @@ export class MessageWriter {
   }
 
   #append(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
-    const storeHost = readAddress(this.#storeHost());
+    const storeHost = this.#storeHost();
     const storeTimestamp = this.#now();
     const stored = messages.map((m) => {
       const properties = m.properties;

@@ -22,8 +22,8 @@ import type { TopicTable } from "./topic-table.ts";
 export interface SendStoreContext {
   readonly topics: TopicTable;
   readonly writer: MessageWriter;
-  /** The broker's advertised "ip:port": the offset ids' address. */
-  readonly storeHost: () => string;
+  /** The broker's advertised address: the offset ids' and records' store host. */
+  readonly storeHost: () => Readonly<IpAndPort>;
   readonly clusterName: string;
   /** A topic was created by this send: the name servers should hear of it. */
   readonly onTopicCreated: (topic: string) => void;
@@ -103,7 +103,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   if (incoming.length === 0) return answer(request, ResponseCode.MESSAGE_ILLEGAL, "the batch holds no message");
 
   const bornHost = bornHostOf(ctx);
-  const store = readAddress(broker.storeHost());
+  const store = broker.storeHost();
   const messages: MessageInit[] = incoming.map((m) => {
     if (dead) delete (m.properties as Properties)[MessageConst.PROPERTY_DELAY_TIME_LEVEL]; // the object path, always for a dead one
     return { body: m.body, flag: m.flag, properties: m.properties, sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp, bornHost, reconsumeTimes };
