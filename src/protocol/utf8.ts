@@ -10,7 +10,7 @@ const textEncoder = new TextEncoder();
 const CACHE_SLOTS = 4096; // power of two
 const CACHE_MAX_LEN = 48;
 const CACHE_WORDS = CACHE_MAX_LEN / 4;
-/** Each slot's bytes as little-endian words, zero-padded: compared four bytes at a time. */
+/** Each slot's bytes as little-endian words, the last zero-padded: compared four bytes at a time. */
 const cacheWords = new Int32Array(CACHE_SLOTS * CACHE_WORDS);
 const cacheLength = new Int32Array(CACHE_SLOTS).fill(-1);
 const cacheString: string[] = new Array<string>(CACHE_SLOTS).fill("");
@@ -71,14 +71,24 @@ function sameBytes(b: Uint8Array, start: number, end: number, k: number): boolea
 
 /** Decodes `b[start, end)` and remembers it in `slot`. */
 function decodeAndCache(b: Uint8Array, start: number, end: number, slot: number): string {
-  const len = end - start;
+  // The slot's words, a word at a time, with whether any byte has its high bit (not ASCII). Words
+  // past the last are left as they are: sameBytes never reads them.
+  let k = slot * CACHE_WORDS;
+  let i = start;
   let high = 0;
-  for (let i = start; i < end; i++) high |= b[i]!;
-  const s = high < 0x80 && latin1Slice !== undefined ? latin1Slice.call(b, start, end) : decodeUncached(b, start, end);
-  const base = slot * CACHE_WORDS;
-  for (let k = 0; k < CACHE_WORDS; k++) cacheWords[base + k] = 0;
-  for (let i = 0; i < len; i++) cacheWords[base + (i >> 2)]! |= b[start + i]! << ((i & 3) << 3);
-  cacheLength[slot] = len;
+  for (const end4 = end - 3; i < end4; i += 4, k++) {
+    const word = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+    high |= word;
+    cacheWords[k] = word;
+  }
+  if (i < end) {
+    let tail = 0;
+    for (let shift = 0; i < end; i++, shift += 8) tail |= b[i]! << shift;
+    high |= tail;
+    cacheWords[k] = tail;
+  }
+  const s = (high & 0x80808080) === 0 && latin1Slice !== undefined ? latin1Slice.call(b, start, end) : decodeUncached(b, start, end);
+  cacheLength[slot] = end - start;
   cacheString[slot] = s;
   return s;
 }

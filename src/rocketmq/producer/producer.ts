@@ -297,8 +297,6 @@ export class Producer {
     return chosen as MessageQueue;
   }
 
-
-
   #request(prepared: PreparedSend, queue: MessageQueue) {
     const o = this.#options;
     const header = buildSendMessageRequestHeader({
