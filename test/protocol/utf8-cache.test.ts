@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readUtf8 } from "../../src/protocol/utf8.ts";
 import { Random } from "../helpers/random.ts";
+import { brokenUtf8, trickyText } from "../helpers/utf8-samples.ts";
 
 const encoder = new TextEncoder();
 
@@ -54,11 +55,9 @@ describe("readUtf8 and its string cache", () => {
   test("longer text, never cached, decodes as TextDecoder does, broken sequences included", () => {
     const rng = new Random(4849);
     const decoder = new TextDecoder();
-    // Lead, continuation, overlong, surrogate and out-of-range bytes, more often than chance gives them.
-    const tricky = [0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x9f, 0xa0];
     for (let i = 0; i < 5_000; i++) {
       const length = rng.int(49, 400);
-      const bytes = rng.bool(0.5) ? encoder.encode(rng.string(length)) : Uint8Array.from({ length }, () => (rng.bool(0.5) ? rng.pick(tricky) : rng.int(0, 255)));
+      const bytes = rng.bool(0.5) ? encoder.encode(trickyText(rng, length, false)) : brokenUtf8(rng, length);
       const at = rng.int(0, 3);
       const framed = new Uint8Array(at + bytes.length + 2).fill(0x41);
       framed.set(bytes, at);

@@ -1,22 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { maxUtf8Length, utf8Transient, writeUtf8 } from "../../src/protocol/utf8.ts";
 import { Random } from "../helpers/random.ts";
+import { trickyText } from "../helpers/utf8-samples.ts";
 
 const encoder = new TextEncoder();
-/** ASCII, two- and three-byte characters, surrogate pairs and lone surrogates (written as U+FFFD). */
-const UNITS = [0x41, 0x7f, 0x80, 0x7ff, 0x800, 0x4e2d, 0xfffd, 0xffff, 0xd800, 0xdbff, 0xdc00, 0xdfff];
-
-function randomText(rng: Random, length: number): string {
-  let s = "";
-  for (let i = 0; i < length; i++) s += String.fromCharCode(rng.bool(0.5) ? rng.pick(UNITS) : rng.int(0, 0xffff));
-  return s;
-}
 
 describe("UTF-8 writing", () => {
   test("writeUtf8 writes what TextEncoder writes, short and long, ASCII-first and not, at any offset", () => {
     const rng = new Random(9);
     for (let i = 0; i < 5_000; i++) {
-      const text = rng.bool(0.3) ? "a".repeat(rng.int(0, 60)) + randomText(rng, rng.int(0, 10)) : randomText(rng, rng.int(0, 200));
+      const text = rng.bool(0.3) ? "a".repeat(rng.int(0, 60)) + trickyText(rng, rng.int(0, 10), true) : trickyText(rng, rng.int(0, 200), true);
       const at = rng.int(0, 7);
       const out = new Uint8Array(at + maxUtf8Length(text) + 3).fill(0xee);
       const written = writeUtf8(out, at, text);
@@ -30,7 +23,7 @@ describe("UTF-8 writing", () => {
   test("utf8Transient gives TextEncoder's bytes, in a shared buffer or, past its size, one of its own", () => {
     const rng = new Random(10);
     for (const length of [0, 1, 47, 48, 49, 400, 30_000]) {
-      const text = randomText(rng, length);
+      const text = trickyText(rng, length, true);
       expect(utf8Transient(text)).toEqual(encoder.encode(text));
     }
   });
