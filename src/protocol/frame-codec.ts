@@ -101,7 +101,7 @@ const fields = new HeaderFields();
  * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
  * body. The body is a view into `b`; with `lazyBody` the command is a ReceivedCommand whose view is
  * made on first read. A header longer than `maxHeaderLength` is refused before it is parsed.
- * `chunk`, when given, describes `b` for all the frames in it (see ChunkView).
+ * `chunk`, when given, describes `b` (see ChunkView).
  */
 export function decodeFrameContent(
   b: Uint8Array,
@@ -123,14 +123,14 @@ export function decodeFrameContent(
   if (headerLength > maxHeaderLength) throw new RemotingCommandError(`header length ${headerLength} exceeds maxHeaderLength ${maxHeaderLength}`);
   const h = fields;
   if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h);
-  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? dataViewOf(b) : chunk.dataView(b));
+  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? dataViewOf(b) : chunk.dataView());
   else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
   const serializeType = type === SERIALIZE_TYPE_BYTE.ROCKETMQ ? "ROCKETMQ" : "JSON";
   const hasBody = headerEnd < end;
   if (lazyBody) {
     if (!hasBody) return new ReceivedCommand(h, serializeType, null, 0, 0);
     if (chunk === null) return new ReceivedCommand(h, serializeType, b.buffer, b.byteOffset + headerEnd, end - headerEnd);
-    return new ReceivedCommand(h, serializeType, chunk.buffer(b), chunk.byteOffset(b) + headerEnd, end - headerEnd);
+    return new ReceivedCommand(h, serializeType, chunk.buffer, chunk.byteOffset + headerEnd, end - headerEnd);
   }
   return new Command(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, hasBody ? b.subarray(headerEnd, end) : null, serializeType);
 }

@@ -85,7 +85,7 @@ export class FrameDecoder {
   private readonly prefix = new Uint8Array(FRAME_PREFIX_LENGTH);
   private prefixFilled = 0;
   private failure: RemotingCommandError | null = null;
-  /** The chunk being decoded, described once for all its frames; cleared after each chunk. */
+  /** The chunk being decoded, described once for the frames decoded in place; cleared after each chunk. */
   private readonly chunk = new ChunkView();
 
   constructor(options: FrameDecoderOptions = {}) {
@@ -160,6 +160,7 @@ export class FrameDecoder {
       onFrame(this.takeReassembled());
     }
     const max = this.maxFrameLength;
+    this.chunk.describe(chunk);
     while (n - off >= FRAME_PREFIX_LENGTH) {
       const frameLength = readInt32(chunk, off);
       checkFrameLength(frameLength, max);

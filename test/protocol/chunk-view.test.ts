@@ -6,26 +6,29 @@ describe("ChunkView", () => {
   const a = backing.subarray(8, 40);
   const b = backing.subarray(20, 30);
 
-  test("describes the array it is asked about: its buffer, its offset, a DataView whose offsets are the array's", () => {
+  test("describes the array it was given: its buffer, its offset, one DataView whose offsets are the array's", () => {
     const chunk = new ChunkView();
-    expect(chunk.buffer(a)).toBe(backing.buffer);
-    expect(chunk.byteOffset(a)).toBe(8);
-    const view = chunk.dataView(a);
+    chunk.describe(a);
+    expect(chunk.buffer).toBe(backing.buffer);
+    expect(chunk.byteOffset).toBe(8);
+    const view = chunk.dataView();
     expect(view.byteLength).toBe(a.length);
     expect(view.getUint8(0)).toBe(8);
     expect(view.getInt32(4, true)).toBe(new DataView(backing.buffer).getInt32(12, true));
-    expect(chunk.dataView(a)).toBe(view); // one view per chunk, however many frames ask
+    expect(chunk.dataView()).toBe(view); // one view per chunk, however many frames ask
   });
 
-  test("another array, or the same one after clear(), is described afresh", () => {
+  test("another array is described afresh, and clear() lets go of the last", () => {
     const chunk = new ChunkView();
-    const first = chunk.dataView(a);
-    expect(chunk.byteOffset(b)).toBe(20);
-    expect(chunk.dataView(b).getUint8(0)).toBe(20);
+    chunk.describe(a);
+    const first = chunk.dataView();
+    chunk.describe(b);
+    expect(chunk.byteOffset).toBe(20);
+    expect(chunk.dataView()).not.toBe(first);
+    expect(chunk.dataView().getUint8(0)).toBe(20);
     chunk.clear();
-    const again = chunk.dataView(a);
-    expect(again).not.toBe(first);
-    expect(again.getUint8(0)).toBe(8);
+    expect(chunk.buffer).not.toBe(backing.buffer);
+    expect(chunk.buffer.byteLength).toBe(0);
   });
 
   test("dataViewOf covers exactly the array's bytes", () => {
