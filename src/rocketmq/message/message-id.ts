@@ -1,6 +1,7 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { writeInt16, writeInt32 } from "../../protocol/byte-writer.ts";
-import { hexToBytes, spellHexBytes, spellHexInt, spelledText } from "./hex.ts";
+import { asciiText } from "../../protocol/utf8.ts";
+import { hexToBytes, spellHexBytes, spellHexInt } from "./hex.ts";
 import { formatIp, parseIp } from "./ip-address.ts";
 
 /*
@@ -37,7 +38,7 @@ function monthBounds(ms: number, utc: boolean): [number, number] {
 
 /** Makes UNIQ_KEY values as Java's MessageClientIDSetter.createUniqID does. */
 export class MessageIdGenerator {
-  /** The id's characters: the fixed part spelt once, the time and counter digits rewritten per id, one decode makes the string. */
+  /** The id's characters: the fixed part spelt once, the time and counter digits rewritten per id, one call makes the string. */
   readonly #spelt: Uint8Array;
   readonly #clock: () => number;
   readonly #utc: boolean;
@@ -72,7 +73,7 @@ export class MessageIdGenerator {
     const spelt = this.#spelt;
     spellHexInt(spelt, spelt.length - 12, elapsed, 8);
     spellHexInt(spelt, spelt.length - 4, counter, 4);
-    return spelledText(spelt);
+    return asciiText(spelt);
   }
 }
 

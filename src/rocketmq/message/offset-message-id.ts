@@ -1,6 +1,7 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { writeInt32 } from "../../protocol/byte-writer.ts";
-import { bytesToHex, hexToBytes, spelledText, spellHexInt } from "./hex.ts";
+import { asciiText } from "../../protocol/utf8.ts";
+import { bytesToHex, hexToBytes, spellHexInt } from "./hex.ts";
 import { readInt64, writeInt64 } from "./int64.ts";
 import { formatIpAndPort, type IpAndPort } from "./ip-address.ts";
 
@@ -36,7 +37,7 @@ export function storedMessageId(storeHost: Readonly<IpAndPort>, commitLogOffset:
   const hi = Math.floor(commitLogOffset / TWO_32);
   spellHexInt(offsetDigits, 0, hi, 8);
   spellHexInt(offsetDigits, 8, commitLogOffset - hi * TWO_32, 8);
-  return host + spelledText(offsetDigits);
+  return host + asciiText(offsetDigits);
 }
 
 /** What an offset message id says. */
