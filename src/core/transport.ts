@@ -24,6 +24,11 @@ export interface TransportSocket {
    * 0.1 ms of a batch. Absent: one write per batch, always.
    */
   splitLongBatches?(): boolean;
+  /**
+   * Bodies of at most this many bytes are copied out of the chunks this socket delivers instead of
+   * viewed (FrameDecoderOptions.copyBodiesUpTo). Absent: always views.
+   */
+  readonly copyBodiesUpTo?: number;
   /** Closes gracefully: what was written still goes out, then FIN. */
   end(): void;
   /** Closes at once (RST), dropping anything unsent. */

@@ -11,3 +11,17 @@ const UNSAFE_MIN_BYTES = 4096;
 export function allocUninitialized(size: number): Uint8Array {
   return allocUnsafeSlow !== undefined && size >= UNSAFE_MIN_BYTES ? allocUnsafeSlow(size) : new Uint8Array(size);
 }
+
+/** Buffer's copy (Bun and Node): a native copy that makes no view of its source. */
+const bufferCopy = (globalThis as { Buffer?: { prototype: { copy: (this: Uint8Array, target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number) => number } } }).Buffer?.prototype.copy;
+
+/**
+ * A fresh array holding `source[start, start + length)`, copied without making a view of `source`
+ * (a view would make Bun give a received chunk its ArrayBuffer object, see ChunkView).
+ */
+export function copyOut(source: Uint8Array, start: number, length: number): Uint8Array {
+  const copy = new Uint8Array(length);
+  if (bufferCopy !== undefined) bufferCopy.call(source, copy, 0, start, start + length);
+  else copy.set(source.subarray(start, start + length));
+  return copy;
+}

@@ -17,6 +17,13 @@ export interface FrameDecoderOptions {
    * RemotingClient use). Default false: plain commands with `body` set.
    */
   lazyBodies?: boolean;
+  /**
+   * With lazyBodies: bodies of at most this many bytes are handed out as copies rather than views
+   * of the received bytes. Default 0 (always views). For a runtime whose received chunks make a
+   * view cost more than a small copy (Bun, see TransportSocket.copyBodiesUpTo); a copy also leaves
+   * the chunk free for the collector while the body is kept.
+   */
+  copyBodiesUpTo?: number;
 }
 
 /** Frames this large are reassembled with placement (below) and may reuse a buffer given back. */
@@ -86,7 +93,7 @@ export class FrameDecoder {
   private prefixFilled = 0;
   private failure: RemotingCommandError | null = null;
   /** The chunk being decoded, described once for the frames decoded in place; cleared after each chunk. */
-  private readonly chunk = new ChunkView();
+  private readonly chunk: ChunkView;
 
   constructor(options: FrameDecoderOptions = {}) {
     const max = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
@@ -96,6 +103,7 @@ export class FrameDecoder {
     this.maxFrameLength = max;
     this.maxHeaderLength = options.maxHeaderLength ?? MAX_HEADER_LENGTH;
     this.lazyBodies = options.lazyBodies === true;
+    this.chunk = new ChunkView(options.copyBodiesUpTo ?? 0);
   }
 
   /** Bytes held for an incomplete frame. */
@@ -228,7 +236,8 @@ export class FrameDecoder {
     const start = this.partialStart;
     const end = this.partialEnd;
     this.partial = null;
-    const cmd = decodeFrameContent(buffer, start, end, this.lazyBodies, this.maxHeaderLength);
+    this.chunk.describe(buffer);
+    const cmd = decodeFrameContent(buffer, start, end, this.lazyBodies, this.maxHeaderLength, this.chunk);
     if (end - start >= LARGE_FRAME_BYTES) {
       // Without a body, nothing handed out refers to the buffer (header strings are copies).
       const headerLength = (buffer[start + 1]! << 16) | (buffer[start + 2]! << 8) | buffer[start + 3]!;

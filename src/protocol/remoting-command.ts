@@ -1,3 +1,4 @@
+import { copyOut } from "./alloc.ts";
 import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
 import { commandBody, commandExtFields, commandFlag, commandNumber, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
 import { describeValue } from "./describe-value.ts";
@@ -72,9 +73,10 @@ export class Command implements RemotingCommand {
  * A command received by a RemotingServer or RemotingClient. Its `body` is a view into the received
  * bytes like any decoded body, but the view is created on first read: a view costs far more than
  * the rest of a small command in JavaScriptCore, and many callers never read the body (a send
- * result, a heartbeat answer). Reading or assigning `body` behaves as on any command; the only
- * difference is that `body` is an accessor, so `{ ...cmd }` and deep-equality against plain objects
- * do not see it (read it explicitly).
+ * result, a heartbeat answer). Where the transport asks for it (Bun), a small body is a copy
+ * instead (see FrameDecoderOptions.copyBodiesUpTo). Reading or assigning `body` behaves as on any
+ * command; the only difference is that `body` is an accessor, so `{ ...cmd }` and deep-equality
+ * against plain objects do not see it (read it explicitly).
  */
 export class ReceivedCommand implements RemotingCommand {
   // Declared, not defined: the constructor assigns each once (a class field would be set twice).
@@ -86,13 +88,18 @@ export class ReceivedCommand implements RemotingCommand {
   declare remark: string | null;
   declare extFields: Record<string, string> | null;
   declare serializeType: SerializeType;
-  #buffer: ArrayBufferLike | null;
+  /** The received bytes the body is in (null: no body, or it was made already). */
+  #source: Uint8Array | null;
   #offset: number;
   #length: number;
+  #copy: boolean;
   #body: Uint8Array | null = null;
 
-  /** The header as decoded into `h`; the body is `length` bytes at `offset` in `buffer` (null: no body), its view made when first read. */
-  constructor(h: HeaderFields, serializeType: SerializeType, buffer: ArrayBufferLike | null, offset: number, length: number) {
+  /**
+   * The header as decoded into `h`; the body is `length` bytes at `offset` in `source` (null: no
+   * body), made when first read: a copy when `copy`, else a view.
+   */
+  constructor(h: HeaderFields, serializeType: SerializeType, source: Uint8Array | null, offset: number, length: number, copy: boolean) {
     this.code = h.code;
     this.language = h.language;
     this.version = h.version;
@@ -101,25 +108,26 @@ export class ReceivedCommand implements RemotingCommand {
     this.remark = h.remark;
     this.extFields = h.extFields;
     this.serializeType = serializeType;
-    this.#buffer = buffer;
+    this.#source = source;
     this.#offset = offset;
     this.#length = length;
+    this.#copy = copy;
   }
 
   get body(): Uint8Array | null {
-    const buffer = this.#buffer;
-    if (buffer !== null) {
+    const source = this.#source;
+    if (source !== null) {
       // A plain Uint8Array whatever the chunk's class (Bun hands out Buffers): the same type on
       // every runtime, and slice() copies, as it does on any Uint8Array.
-      this.#body = new Uint8Array(buffer, this.#offset, this.#length);
-      this.#buffer = null;
+      this.#body = this.#copy ? copyOut(source, this.#offset, this.#length) : new Uint8Array(source.buffer, source.byteOffset + this.#offset, this.#length);
+      this.#source = null;
     }
     return this.#body;
   }
 
   set body(body: Uint8Array | null) {
     this.#body = body;
-    this.#buffer = null;
+    this.#source = null;
   }
 }
 

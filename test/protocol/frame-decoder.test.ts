@@ -6,12 +6,14 @@ import { concatBytes } from "../../src/protocol/byte-writer.ts";
 import { plain } from "../helpers/vectors.ts";
 
 describe("FrameDecoder on streams", () => {
-  for (const [seed, lazyBodies] of [[1, false], [2, false], [3, false], [4, true], [5, true]] as const) {
-    test(`random chunk splits of a long stream give every frame, in order (seed ${seed}${lazyBodies ? ", lazy bodies" : ""})`, () => {
+  const variants = [[1, false, 0], [2, false, 0], [3, false, 0], [4, true, 0], [5, true, 0], [6, true, 100], [7, true, 256]] as const;
+  for (const [seed, lazyBodies, copyBodiesUpTo] of variants) {
+    const what = `${lazyBodies ? ", lazy bodies" : ""}${copyBodiesUpTo > 0 ? `, copied up to ${copyBodiesUpTo} B` : ""}`;
+    test(`random chunk splits of a long stream give every frame, in order (seed ${seed}${what})`, () => {
       const rng = new Random(seed);
       const commands = Array.from({ length: 400 }, () => randomCommand(rng, { maxBody: rng.bool(0.05) ? 70_000 : 200 }));
       const stream = concatBytes(commands.map(encodeFrame));
-      const decoder = new FrameDecoder({ lazyBodies });
+      const decoder = new FrameDecoder({ lazyBodies, copyBodiesUpTo });
       const out: RemotingCommand[] = [];
       for (let off = 0; off < stream.length; ) {
         // Mostly small chunks, some that hold many frames, some that cut a frame's prefix.
@@ -32,6 +34,27 @@ describe("FrameDecoder on streams", () => {
     for (const cmd of out) expect(cmd.body!.buffer).toBe(chunk.buffer);
     chunk[chunk.length - 1] = 99; // a view, not a copy
     expect(out[2]!.body![2]).toBe(99);
+  });
+
+  test("copyBodiesUpTo: small bodies are plain copies, larger ones views, whether the frame was in one chunk or reassembled", () => {
+    const sizes = [1, 64, 100, 101, 5000];
+    const chunk = concatBytes(sizes.map((n, i) => encodeFrame(createRequest(i, { body: new Uint8Array(n).fill(i + 1) }))));
+    const decoder = new FrameDecoder({ lazyBodies: true, copyBodiesUpTo: 100 });
+    const whole = decoder.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)); // as Bun delivers it
+    const split = [...decoder.push(chunk.subarray(0, 7)), ...decoder.push(chunk.subarray(7, 1000)), ...decoder.push(chunk.subarray(1000))];
+    for (const out of [whole, split]) {
+      expect(out.map((c) => c.body!.length)).toEqual(sizes);
+      for (const [i, cmd] of out.entries()) {
+        expect(Object.getPrototypeOf(cmd.body)).toBe(Uint8Array.prototype);
+        expect(cmd.body!.every((v) => v === i + 1)).toBe(true);
+      }
+    }
+    const byDefault = new FrameDecoder({ lazyBodies: true }).push(chunk);
+    expect(byDefault[0]!.body!.buffer).toBe(chunk.buffer); // default: views
+    chunk.fill(0); // copies keep their bytes; views show the change
+    expect(whole.map((c) => c.body![0])).toEqual([1, 2, 3, 0, 0]);
+    expect(whole.slice(0, 3).map((c) => c.body!.buffer.byteLength)).toEqual([1, 64, 100]);
+    expect(whole[3]!.body!.buffer).toBe(chunk.buffer);
   });
 
   test("a frame split across chunks is reassembled once, into a buffer of exactly its size", () => {

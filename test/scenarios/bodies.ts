@@ -87,6 +87,28 @@ export const bodies = group("bodies and commands that cannot be encoded", (scena
     }
   });
 
+  scenario("received bodies of every size, either side of the transport's copy limit, are plain Uint8Arrays of exactly the bytes sent, kept intact by later traffic", async (h) => {
+    const sizes = [1, 64, 255, 256, 257, 1000, 4096, 70_000];
+    const bodyOf = (size: number, salt: number): Uint8Array => new Uint8Array(size).map((_, i) => (i * 31 + size + salt) & 255);
+    const kept: [string, Uint8Array, Uint8Array][] = [];
+    const server = await h.server({}, (s) => {
+      s.registerProcessor(ECHO, (ctx, request) => {
+        kept.push([`request of ${request.body!.length} B`, request.body!, bodyOf(request.body!.length, Number(request.extFields!.salt))]);
+        return h.echo(ctx, request);
+      });
+    });
+    const client = h.client();
+    const wave = (salt: number): Promise<RemotingCommand[]> =>
+      Promise.all(sizes.map((size) => client.invokeSync(h.addrOf(server), h.lib.createRequest(ECHO, { body: bodyOf(size, salt), extFields: { salt: String(salt) } }), 5000)));
+    for (const response of await wave(1)) kept.push([`response of ${response.body!.length} B`, response.body!, bodyOf(response.body!.length, 1)]);
+    await wave(2);
+    assert.equal(kept.length, 3 * sizes.length);
+    for (const [what, body, bytes] of kept) {
+      assert.equal(Object.getPrototypeOf(body), Uint8Array.prototype, `${what}: a plain Uint8Array`);
+      assert.ok(Buffer.from(body).equals(Buffer.from(bytes)), `${what}: its bytes`);
+    }
+  });
+
   scenario("anything else is a TypeError naming the body, from createRequest and createResponse alike", async (h) => {
     for (const [name, body] of REFUSED_BODIES) {
       assert.throws(() => h.lib.createRequest(ECHO, { body: body as never }), (e: Error) => e instanceof TypeError && /body/.test(e.message), `createRequest with ${name}`);

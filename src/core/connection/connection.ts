@@ -138,7 +138,7 @@ export class Connection implements SocketHandler, ContextTarget {
     this.proxyParser = proxyMode === null ? null : new ProxyHeaderParser(proxyMode);
     this.localAddress = socket.localAddress;
     const limits = owner.limits;
-    this.decoder = new FrameDecoder({ maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength, lazyBodies: true });
+    this.decoder = new FrameDecoder({ maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength, lazyBodies: true, copyBodiesUpTo: socket.copyBodiesUpTo ?? 0 });
     this.queue = new WriteQueue(
       socket,
       { highWaterMark: limits.writeBufferHighWaterMark, lowWaterMark: limits.writeBufferLowWaterMark, maxFrameLength: limits.maxFrameLength, maxHeaderLength: limits.maxHeaderLength },
