@@ -21,13 +21,14 @@ export class ByteLiteral {
     for (let i = 0; i < this.words.length * 4; i++) this.words[i >> 2]! |= this.bytes[i]! << ((i & 3) << 3);
   }
 
-  /** Whether `b[p, end)` starts with these bytes; `view` is a DataView of `b`. */
-  at(view: DataView, b: Uint8Array, p: number, end: number): boolean {
+  /** Whether `b[p, end)` starts with these bytes; `view` is a DataView of `b`, or null: words are then assembled from bytes. */
+  at(view: DataView | null, b: Uint8Array, p: number, end: number): boolean {
     const n = this.length;
     if (end - p < n) return false;
     const words = this.words;
     for (let k = 0; k < words.length; k++, p += 4) {
-      if (view.getInt32(p, true) !== words[k]) return false;
+      const word = view !== null ? view.getInt32(p, true) : b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+      if (word !== words[k]) return false;
     }
     const bytes = this.bytes;
     for (let i = words.length << 2; i < n; i++, p++) if (b[p] !== bytes[i]) return false;

@@ -116,8 +116,8 @@ function parseJsonHeaderFull(b: Uint8Array, start: number, end: number, out: Hea
   cmd.opaque = opaque ?? nextOpaque();
 }
 
-/** Decodes the JSON header in `b[start, end)` into `out`: Java's exact shape, else any order, else JSON.parse. `view` is a DataView of `b`. */
-export function decodeJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields, view: DataView): void {
+/** Decodes the JSON header in `b[start, end)` into `out`: Java's exact shape, else any order, else JSON.parse. `view` is a DataView of `b` (null: none, see ChunkView.dataView). */
+export function decodeJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields, view: DataView | null): void {
   if (!parseCanonicalJsonHeader(b, start, end, out, view) && !parseJsonHeaderFast(b, start, end, out)) parseJsonHeaderFull(b, start, end, out);
 }
 

@@ -2,14 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { ChunkView, dataViewOf } from "../../src/protocol/chunk-view.ts";
 
 describe("ChunkView", () => {
-  const backing = new Uint8Array(64).map((_, i) => i);
-  const a = backing.subarray(8, 40);
-  const b = backing.subarray(20, 30);
+  const backing = new Uint8Array(4096).map((_, i) => i);
+  const a = backing.subarray(8, 2048);
+  const b = backing.subarray(20, 1100);
 
   test("one DataView per described array, whose offsets are the array's", () => {
     const chunk = new ChunkView();
     chunk.describe(a);
-    const view = chunk.dataView();
+    const view = chunk.dataView()!;
     expect(view.byteLength).toBe(a.length);
     expect(view.getUint8(0)).toBe(8);
     expect(view.getInt32(4, true)).toBe(new DataView(backing.buffer).getInt32(12, true));
@@ -22,9 +22,17 @@ describe("ChunkView", () => {
     const first = chunk.dataView();
     chunk.describe(b);
     expect(chunk.dataView()).not.toBe(first);
-    expect(chunk.dataView().getUint8(0)).toBe(20);
+    expect(chunk.dataView()!.getUint8(0)).toBe(20);
     chunk.clear();
     expect(() => chunk.dataView()).toThrow(TypeError);
+  });
+
+  test("a small array (one or a few frames) gets no DataView: its frames assemble words from bytes", () => {
+    const chunk = new ChunkView();
+    chunk.describe(backing.subarray(0, 1023));
+    expect(chunk.dataView()).toBeNull();
+    chunk.describe(backing.subarray(0, 1024));
+    expect(chunk.dataView()!.byteLength).toBe(1024);
   });
 
   test("carries the decoder's copy rule", () => {
@@ -35,7 +43,7 @@ describe("ChunkView", () => {
   test("dataViewOf covers exactly the array's bytes", () => {
     const view = dataViewOf(b);
     expect(view.byteOffset).toBe(20);
-    expect(view.byteLength).toBe(10);
-    expect(() => view.getUint8(10)).toThrow(RangeError);
+    expect(view.byteLength).toBe(1080);
+    expect(() => view.getUint8(1080)).toThrow(RangeError);
   });
 });
