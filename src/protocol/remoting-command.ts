@@ -91,8 +91,11 @@ export class ReceivedCommand implements RemotingCommand {
   /** The received bytes the body is in (null: no body, or it was made already). */
   #source: Uint8Array | null;
   #offset: number;
+  /**
+   * The body's length, negated when the body is to be a copy: one private field fewer, as each
+   * costs JavaScriptCore's constructor about 5 ns (/tmp/s6/rc3.ts).
+   */
   #length: number;
-  #copy: boolean;
   #body: Uint8Array | null = null;
 
   /**
@@ -110,8 +113,7 @@ export class ReceivedCommand implements RemotingCommand {
     this.serializeType = serializeType;
     this.#source = source;
     this.#offset = offset;
-    this.#length = length;
-    this.#copy = copy;
+    this.#length = copy ? -length : length;
   }
 
   get body(): Uint8Array | null {
@@ -119,7 +121,8 @@ export class ReceivedCommand implements RemotingCommand {
     if (source !== null) {
       // A plain Uint8Array whatever the chunk's class (Bun hands out Buffers): the same type on
       // every runtime, and slice() copies, as it does on any Uint8Array.
-      this.#body = this.#copy ? copyOut(source, this.#offset, this.#length) : new Uint8Array(source.buffer, source.byteOffset + this.#offset, this.#length);
+      const length = this.#length;
+      this.#body = length < 0 ? copyOut(source, this.#offset, -length) : new Uint8Array(source.buffer, source.byteOffset + this.#offset, length);
       this.#source = null;
     }
     return this.#body;
