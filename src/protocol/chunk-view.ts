@@ -16,8 +16,9 @@ const DATA_VIEW_MIN_BYTES = 1024;
  * per load), and the decoder's rule for bodies (copyUpTo).
  *
  * It never reads the chunk's ArrayBuffer: on Bun, a received chunk gets its ArrayBuffer object only
- * when asked for it, which costs 0.5-2 µs per chunk (`/tmp/s6/sockbuf4.ts`), as much as the rest of
- * a small request's decoding and answer. Body views ask for it, when their body is read.
+ * when asked for it, which costs 0.5-2 µs per chunk (timed in a Bun socket's data handler, 100 B to
+ * 30 KB chunks), as much as the rest of a small request's decoding and answer. Body views ask for
+ * it, when their body is read.
  *
  * The decoder describes each chunk before decoding it and clears the description after, so that no
  * chunk is kept beyond its own decoding.

@@ -103,7 +103,9 @@ export class FrameDecoder {
     this.maxFrameLength = max;
     this.maxHeaderLength = options.maxHeaderLength ?? MAX_HEADER_LENGTH;
     this.lazyBodies = options.lazyBodies === true;
-    this.chunk = new ChunkView(options.copyBodiesUpTo ?? 0);
+    const copyUpTo = options.copyBodiesUpTo ?? 0;
+    if (!Number.isInteger(copyUpTo) || copyUpTo < 0) throw new RangeError(`copyBodiesUpTo must be an integer >= 0, got ${copyUpTo}`);
+    this.chunk = new ChunkView(copyUpTo);
   }
 
   /** Bytes held for an incomplete frame. */

@@ -8,8 +8,8 @@ import type { HeaderFields } from "./remoting-command.ts";
  * writes it (json-header-encode.ts): no whitespace, keys in alphabetical order, language JAVA,
  * extFields and remark present or left out. Nearly every JSON header on the wire has this shape,
  * so it is matched as a fixed run of fragments (compared a word at a time through `view`, a DataView
- * of `b`, or words assembled from bytes when it is null) and integers, without the any-order parser's per-key dispatch: a Bun server spent about a
- * quarter less on decoding these headers. Anything else (another key order or language, whitespace,
+ * of `b`, or words assembled from bytes when it is null) and integers, without the any-order
+ * parser's per-key dispatch: a Bun server spent about a quarter less on decoding these headers. Anything else (another key order or language, whitespace,
  * a bad escape, null values) returns false before `out` is touched, and the any-order parser takes over.
  */
 export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: number, out: HeaderFields, view: DataView | null = dataViewOf(b)): boolean {

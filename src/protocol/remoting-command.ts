@@ -93,7 +93,8 @@ export class ReceivedCommand implements RemotingCommand {
   #offset: number;
   /**
    * The body's length, negated when the body is to be a copy: one private field fewer, as each
-   * costs JavaScriptCore's constructor about 5 ns (/tmp/s6/rc3.ts).
+   * costs JavaScriptCore's constructor about 5 ns (a ReceivedCommand with a fifth one took 20
+   * against 14-15 ns to make).
    */
   #length: number;
   #body: Uint8Array | null = null;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createRequest, decodeFrame, encodeFrame } from "bun-remoting";
+import { createRequest, decodeFrame, encodeFrame, FrameDecoder } from "bun-remoting";
 import { Random } from "../helpers/random.ts";
 import { brokenUtf8, trickyText } from "../helpers/utf8-samples.ts";
 
@@ -30,5 +30,21 @@ describe("header text on Node", () => {
       assert.deepEqual(frame.subarray(25, 25 + expected.length), expected);
       assert.equal(frame.length, 25 + expected.length + 4); // the remark, then an empty extFields length
     }
+  });
+});
+
+// Node's Buffer.copy is what copies small bodies out of a chunk when a decoder is asked to.
+describe("bodies copied out of a chunk on Node", () => {
+  test("copyBodiesUpTo: small bodies are plain copies of their exact bytes, larger ones views, from pooled Buffers too", () => {
+    const sizes = [1, 63, 64, 65, 3000];
+    const frames = sizes.map((n, i) => encodeFrame(createRequest(i, { body: new Uint8Array(n).map((_, k) => (k * 7 + i) & 255) })));
+    const chunk = Buffer.concat(frames.map((f) => Buffer.from(f))); // a Buffer, as node:net delivers
+    const out = new FrameDecoder({ lazyBodies: true, copyBodiesUpTo: 64 }).push(chunk);
+    assert.deepEqual(out.map((c) => c.body!.length), sizes);
+    for (const [i, cmd] of out.entries()) {
+      assert.equal(Object.getPrototypeOf(cmd.body), Uint8Array.prototype);
+      assert.deepEqual(Array.from(cmd.body!), Array.from(new Uint8Array(sizes[i]!).map((_, k) => (k * 7 + i) & 255)));
+    }
+    assert.deepEqual(out.map((c) => c.body!.buffer === chunk.buffer), [false, false, false, true, true]);
   });
 });

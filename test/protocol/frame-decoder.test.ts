@@ -97,5 +97,6 @@ describe("FrameDecoder on streams", () => {
   test("bad options are refused with the option's name", () => {
     expect(() => new FrameDecoder({ maxFrameLength: 3 })).toThrow(/maxFrameLength/);
     expect(() => new FrameDecoder({ maxFrameLength: 1.5 })).toThrow(/maxFrameLength/);
+    for (const bad of [-1, 1.5, Number.NaN, "64" as never]) expect(() => new FrameDecoder({ copyBodiesUpTo: bad })).toThrow(/copyBodiesUpTo/);
   });
 });
