@@ -13,7 +13,7 @@ const DATA_VIEW_MIN_BYTES = 1024;
 /**
  * The chunk a FrameDecoder is decoding, as its frames' decoders want it: a DataView for word-sized
  * reads, made once per chunk and only when a JSON header asks (its fragments are compared a word
- * per load), and the decoder's rule for bodies (copyUpTo).
+ * per load), and the decoder's rule for bodies (copyBodiesUpTo).
  *
  * It never reads the chunk's ArrayBuffer: on Bun, a received chunk gets its ArrayBuffer object only
  * when asked for it, which costs 0.5-2 µs per chunk (timed in a Bun socket's data handler, 100 B to
@@ -29,7 +29,7 @@ export class ChunkView {
 
   constructor(
     /** Bodies of at most this many bytes are handed out as copies (see FrameDecoderOptions.copyBodiesUpTo). */
-    readonly copyUpTo = 0,
+    readonly copyBodiesUpTo = 0,
   ) {}
 
   /** Describes `b` from now on. */

@@ -100,8 +100,9 @@ const fields = new HeaderFields();
 /**
  * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
  * body. The body is a view into `b`; with `lazyBody` the command is a ReceivedCommand whose view is
- * made on first read (a copy, for a body no longer than `chunk.copyUpTo`). A header longer than
- * `maxHeaderLength` is refused before it is parsed. `chunk`, when given, describes `b` (see ChunkView).
+ * made on first read (a copy, for a body no longer than `chunk.copyBodiesUpTo`). A header longer
+ * than `maxHeaderLength` is refused before it is parsed. `chunk`, when given, describes `b` (see
+ * ChunkView).
  */
 export function decodeFrameContent(
   b: Uint8Array,
@@ -130,7 +131,7 @@ export function decodeFrameContent(
   if (lazyBody) {
     if (!hasBody) return new ReceivedCommand(h, serializeType, null, 0, 0, false);
     const bodyLength = end - headerEnd;
-    return new ReceivedCommand(h, serializeType, b, headerEnd, bodyLength, chunk !== null && bodyLength <= chunk.copyUpTo);
+    return new ReceivedCommand(h, serializeType, b, headerEnd, bodyLength, chunk !== null && bodyLength <= chunk.copyBodiesUpTo);
   }
   return new Command(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, hasBody ? b.subarray(headerEnd, end) : null, serializeType);
 }

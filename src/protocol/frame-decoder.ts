@@ -92,7 +92,7 @@ export class FrameDecoder {
   private readonly prefix = new Uint8Array(FRAME_PREFIX_LENGTH);
   private prefixFilled = 0;
   private failure: RemotingCommandError | null = null;
-  /** The chunk being decoded, described once for the frames decoded in place; cleared after each chunk. */
+  /** The chunk being decoded (or the reassembled frame), described once for its frames; cleared after each chunk. */
   private readonly chunk: ChunkView;
 
   constructor(options: FrameDecoderOptions = {}) {

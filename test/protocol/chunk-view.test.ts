@@ -36,8 +36,8 @@ describe("ChunkView", () => {
   });
 
   test("carries the decoder's copy rule", () => {
-    expect(new ChunkView().copyUpTo).toBe(0);
-    expect(new ChunkView(256).copyUpTo).toBe(256);
+    expect(new ChunkView().copyBodiesUpTo).toBe(0);
+    expect(new ChunkView(256).copyBodiesUpTo).toBe(256);
   });
 
   test("dataViewOf covers exactly the array's bytes", () => {
