@@ -4,11 +4,16 @@ export function dataViewOf(b: Uint8Array): DataView {
 }
 
 /**
- * Below this many bytes a chunk gets no DataView. It holds one or a few frames, and the view would
- * cost more than its word loads save (about 20 ns a JSON header): on Bun, making it makes the
- * runtime give the chunk its ArrayBuffer object (0.5-2 µs, see below).
+ * Below this many bytes an array gets no DataView for word loads. It holds one or a few frames,
+ * and the view would cost more than its word loads save (about 20 ns a JSON header): on Bun,
+ * making it makes the runtime give a received chunk its ArrayBuffer object (0.5-2 µs, see below).
  */
 const DATA_VIEW_MIN_BYTES = 1024;
+
+/** A DataView of `b` for word loads (dataViewOf), or null when `b` is too small for one to pay. */
+export function wordViewOf(b: Uint8Array): DataView | null {
+  return b.length < DATA_VIEW_MIN_BYTES ? null : dataViewOf(b);
+}
 
 /**
  * The chunk a FrameDecoder is decoding, as its frames' decoders want it: a DataView for word-sized
@@ -38,11 +43,9 @@ export class ChunkView {
     this.#view = null;
   }
 
-  /** A DataView of exactly the described array's bytes; null for a small array (DATA_VIEW_MIN_BYTES). */
+  /** wordViewOf the described array, made once per array: a DataView of exactly its bytes, or null for a small one. */
   dataView(): DataView | null {
-    const bytes = this.#bytes!;
-    if (bytes.length < DATA_VIEW_MIN_BYTES) return null;
-    return (this.#view ??= dataViewOf(bytes));
+    return (this.#view ??= wordViewOf(this.#bytes!));
   }
 
   /** Lets go of the chunk. */

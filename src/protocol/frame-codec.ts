@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt32, writeInt32 } from "./byte-writer.ts";
-import { dataViewOf, type ChunkView } from "./chunk-view.ts";
+import { wordViewOf, type ChunkView } from "./chunk-view.ts";
 import { decodeJsonHeader } from "./json-header-decode.ts";
 import { encodeJsonHeader } from "./json-header-encode.ts";
 import { Command, HeaderFields, ReceivedCommand, type RemotingCommand } from "./remoting-command.ts";
@@ -124,7 +124,7 @@ export function decodeFrameContent(
   if (headerLength > maxHeaderLength) throw new RemotingCommandError(`header length ${headerLength} exceeds maxHeaderLength ${maxHeaderLength}`);
   const h = fields;
   if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h);
-  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? dataViewOf(b) : chunk.dataView());
+  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? wordViewOf(b) : chunk.dataView());
   else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
   const serializeType = type === SERIALIZE_TYPE_BYTE.ROCKETMQ ? "ROCKETMQ" : "JSON";
   const hasBody = headerEnd < end;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ChunkView, dataViewOf } from "../../src/protocol/chunk-view.ts";
+import { ChunkView, dataViewOf, wordViewOf } from "../../src/protocol/chunk-view.ts";
 
 describe("ChunkView", () => {
   const backing = new Uint8Array(4096).map((_, i) => i);
@@ -33,6 +33,11 @@ describe("ChunkView", () => {
     expect(chunk.dataView()).toBeNull();
     chunk.describe(backing.subarray(0, 1024));
     expect(chunk.dataView()!.byteLength).toBe(1024);
+  });
+
+  test("wordViewOf: the same rule for an array decoded on its own", () => {
+    expect(wordViewOf(backing.subarray(0, 1023))).toBeNull();
+    expect(wordViewOf(backing.subarray(5, 1029))!.getUint8(0)).toBe(5);
   });
 
   test("carries the decoder's copy rule", () => {
