@@ -32,13 +32,19 @@ export interface LiveRequest extends ListNode<LiveRequest> {
   drop(): void;
 }
 
+/** Takes the responses a connection receives (the endpoint's outbound calls). */
+export interface ResponseSink {
+  onResponse(conn: Connection, response: RemotingCommand): void;
+}
+
 /** What a connection tells its endpoint, and asks of it: the only way the two talk. */
 export interface ConnectionOwner {
   readonly limits: ConnectionLimits;
   /** The turn-grained clock (activity stamps). */
   coarseNow(): number;
   onRequest(conn: Connection, request: RemotingCommand): void;
-  onResponse(conn: Connection, response: RemotingCommand): void;
+  /** Where the connection's responses go, read once: straight to the calls they answer, with no hop in between. */
+  readonly responses: ResponseSink;
   /** Whether another request of `conn` may be taken now; when not, input is held until resumeInput(). */
   admits(conn: Connection): boolean;
   /** The write queue crossed a water mark. */
@@ -119,6 +125,7 @@ export class Connection implements SocketHandler, ContextTarget {
   private proxyParser: ProxyHeaderParser | null;
   private peerAddress: string;
   readonly localAddress: string;
+  private readonly responses: ResponseSink;
   private readonly onFrame = (cmd: RemotingCommand): void => {
     this.framesIn++;
     this.take(cmd);
@@ -134,6 +141,7 @@ export class Connection implements SocketHandler, ContextTarget {
     /** Server side: whether a PROXY protocol header comes first (before TLS); null: none is expected. */
     proxyMode: ProxyHeaderMode | null = null,
   ) {
+    this.responses = owner.responses;
     this.peerAddress = socket.remoteAddress;
     this.proxyParser = proxyMode === null ? null : new ProxyHeaderParser(proxyMode);
     this.localAddress = socket.localAddress;
@@ -203,7 +211,7 @@ export class Connection implements SocketHandler, ContextTarget {
   /** A decoded frame: a response goes straight on; a request waits while requests are not admitted. */
   private take(cmd: RemotingCommand): void {
     if ((cmd.flag & RPC_TYPE_RESPONSE) !== 0) {
-      this.owner.onResponse(this, cmd);
+      this.responses.onResponse(this, cmd);
     } else if (this.held !== null) {
       this.held.push(cmd);
     } else if (this.owner.admits(this)) {

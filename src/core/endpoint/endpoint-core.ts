@@ -1,7 +1,7 @@
 import { RemotingLifecycleError, RemotingLimitError, RemotingTlsError } from "../../errors.ts";
 import type { ProxyHeaderMode } from "../../protocol/proxy/proxy-header-parser.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { Connection, type ConnectionLimits, type ConnectionOwner, type TlsGate } from "../connection/connection.ts";
+import { Connection, type ConnectionLimits, type ConnectionOwner, type ResponseSink, type TlsGate } from "../connection/connection.ts";
 import { abortContext } from "../connection/connection-context.ts";
 import { EventLoopExecutor } from "../inbound/event-loop-executor.ts";
 import { Inbound } from "../inbound/inbound.ts";
@@ -127,8 +127,8 @@ export class EndpointCore implements ConnectionOwner {
     this.inbound.onRequest(conn, request);
   }
 
-  onResponse(conn: Connection, response: RemotingCommand): void {
-    this.calls.onResponse(conn, response);
+  get responses(): ResponseSink {
+    return this.calls;
   }
 
   admits(conn: Connection): boolean {

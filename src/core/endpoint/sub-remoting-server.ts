@@ -1,6 +1,6 @@
 import { RemotingLifecycleError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import type { Connection, ConnectionLimits, ConnectionOwner } from "../connection/connection.ts";
+import type { Connection, ConnectionLimits, ConnectionOwner, ResponseSink } from "../connection/connection.ts";
 import type { RequestExecutor } from "../inbound/executor.ts";
 import type { RequestProcessor } from "../inbound/processor.ts";
 import { ProcessorRegistry } from "../inbound/processor-registry.ts";
@@ -44,8 +44,8 @@ class SubServerOwner implements ConnectionOwner {
     this.core.inbound.onRequest(conn, request, this.registry);
   }
 
-  onResponse(conn: Connection, response: RemotingCommand): void {
-    this.core.onResponse(conn, response);
+  get responses(): ResponseSink {
+    return this.core.calls;
   }
 
   admits(conn: Connection): boolean {

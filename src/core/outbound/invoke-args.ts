@@ -1,5 +1,5 @@
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { isCommand } from "../inbound/processor-result.ts";
+import { isCommand, isLibraryCommand } from "../inbound/processor-result.ts";
 import type { AbortSignalLike, Signal } from "../signal.ts";
 
 /** The options form of an invoke's third argument. */
@@ -28,6 +28,16 @@ function isSignal(value: unknown): value is AbortSignalLike {
  * `timeoutMs | { timeoutMs?, signal? }`. The result is only valid until the next call.
  */
 export function invokeArgs(method: string, request: RemotingCommand, timeoutOrOptions: number | InvokeOptions | undefined, defaultTimeoutMs: number): InvokeArgs {
+  // The common form (a library command, a plain timeout) in a function small enough to be inlined.
+  if (typeof timeoutOrOptions === "number" && timeoutOrOptions >= 0 && timeoutOrOptions < Infinity && isLibraryCommand(request)) {
+    scratch.timeoutMs = timeoutOrOptions;
+    scratch.signal = null;
+    return scratch;
+  }
+  return readInvokeArgs(method, request, timeoutOrOptions, defaultTimeoutMs);
+}
+
+function readInvokeArgs(method: string, request: RemotingCommand, timeoutOrOptions: number | InvokeOptions | undefined, defaultTimeoutMs: number): InvokeArgs {
   if (!isCommand(request)) throw new TypeError(`${method}: request must be a RemotingCommand (see createRequest)`);
   let timeoutMs: unknown = timeoutOrOptions;
   let signal: unknown = null;

@@ -248,14 +248,13 @@ export class OutboundCalls {
   }
 
   onResponse(conn: Connection, response: RemotingCommand): void {
-    const call = this.table.take(response.opaque);
+    const call = this.table.get(response.opaque);
     if (call === undefined) {
       this.parts.logger.debug(`${this.parts.role}: response with opaque ${response.opaque} from ${conn.remoteAddress} matches no pending request (late, aborted or unknown), dropped`);
       return;
     }
     if (call.conn !== conn || call.state !== CallState.Sent) {
       // Opaques are per process, not per connection: a peer must not settle another connection's call.
-      this.table.add(call);
       this.peerWarnings.warn(this.parts.logger, this.parts.coarseNow(), `${this.parts.role}: ${conn.remoteAddress} answered opaque ${response.opaque}, which it was never sent; dropped`);
       return;
     }
@@ -355,7 +354,9 @@ export class OutboundCalls {
     this.record(call, error, response);
     const trace = call.trace;
     call.trace = null;
-    this.deliverAfterInvoke(call.kind, trace, call.opaque, callback, error, response);
+    // The usual case (untraced, not inside an invoke) calls back right here: two calls fewer per answer.
+    if (trace === null && (this.invoking === 0 || call.kind !== CallKind.Async)) this.runCallback(call.opaque, callback, error, response);
+    else this.deliverAfterInvoke(call.kind, trace, call.opaque, callback, error, response);
     call.conn = null;
     if (conn?.closeWhenIdle === true) this.closeIfIdle(conn);
     this.recycle(call);

@@ -27,25 +27,14 @@ export class ResponseTable {
     if (++this.count > this.slots.length >> 1 && this.slots.length < MAX_SLOTS) this.grow();
   }
 
-  /** Removes and returns the request with this opaque, if it is pending. */
-  take(opaque: number): Call | undefined {
-    const i = opaque & this.mask;
-    const p = this.slots[i];
-    if (p !== null && p!.opaque === opaque) {
-      this.slots[i] = null;
-      this.count--;
-      return p!;
-    }
-    if (this.overflow.size === 0) return undefined;
-    const q = this.overflow.get(opaque);
-    if (q !== undefined) {
-      this.overflow.delete(opaque);
-      this.count--;
-    }
-    return q;
+  /** The pending request with this opaque, if any; it stays in the table (remove() takes it out). */
+  get(opaque: number): Call | undefined {
+    const p = this.slots[opaque & this.mask]!;
+    if (p !== null && p.opaque === opaque) return p;
+    return this.overflow.size === 0 ? undefined : this.overflow.get(opaque);
   }
 
-  /** Removes a request that settles some other way (it may already be gone). */
+  /** Removes a request (it may already be gone). */
   remove(p: Call): void {
     const i = p.opaque & this.mask;
     if (this.slots[i] === p) {
