@@ -32,6 +32,13 @@ export interface LiveRequest extends ListNode<LiveRequest> {
   drop(): void;
 }
 
+/** Takes the requests a connection receives (the endpoint's inbound path). */
+export interface RequestSink {
+  /** Whether another request of `conn` may be taken now; when not, input is held until resumeInput(). */
+  admits(conn: Connection): boolean;
+  onRequest(conn: Connection, request: RemotingCommand): void;
+}
+
 /** Takes the responses a connection receives (the endpoint's outbound calls). */
 export interface ResponseSink {
   onResponse(conn: Connection, response: RemotingCommand): void;
@@ -42,11 +49,12 @@ export interface ConnectionOwner {
   readonly limits: ConnectionLimits;
   /** The turn-grained clock (activity stamps). */
   coarseNow(): number;
-  onRequest(conn: Connection, request: RemotingCommand): void;
-  /** Where the connection's responses go, read once: straight to the calls they answer, with no hop in between. */
-  readonly responses: ResponseSink;
-  /** Whether another request of `conn` may be taken now; when not, input is held until resumeInput(). */
-  admits(conn: Connection): boolean;
+  /**
+   * Where the connection's requests and responses go, read once when it is made: straight to the
+   * part that handles them, with no call in between (a call is a visible share of a request).
+   */
+  readonly requestSink: RequestSink;
+  readonly responseSink: ResponseSink;
   /** The write queue crossed a water mark. */
   onWritable(conn: Connection, writable: boolean): void;
   /** The peer broke the protocol or a limit: the connection is closed with `error` as the reason. */
@@ -125,7 +133,8 @@ export class Connection implements SocketHandler, ContextTarget {
   private proxyParser: ProxyHeaderParser | null;
   private peerAddress: string;
   readonly localAddress: string;
-  private readonly responses: ResponseSink;
+  private readonly requestSink: RequestSink;
+  private readonly responseSink: ResponseSink;
   private readonly onFrame = (cmd: RemotingCommand): void => {
     this.framesIn++;
     this.take(cmd);
@@ -141,7 +150,8 @@ export class Connection implements SocketHandler, ContextTarget {
     /** Server side: whether a PROXY protocol header comes first (before TLS); null: none is expected. */
     proxyMode: ProxyHeaderMode | null = null,
   ) {
-    this.responses = owner.responses;
+    this.requestSink = owner.requestSink;
+    this.responseSink = owner.responseSink;
     this.peerAddress = socket.remoteAddress;
     this.proxyParser = proxyMode === null ? null : new ProxyHeaderParser(proxyMode);
     this.localAddress = socket.localAddress;
@@ -211,11 +221,11 @@ export class Connection implements SocketHandler, ContextTarget {
   /** A decoded frame: a response goes straight on; a request waits while requests are not admitted. */
   private take(cmd: RemotingCommand): void {
     if ((cmd.flag & RPC_TYPE_RESPONSE) !== 0) {
-      this.responses.onResponse(this, cmd);
+      this.responseSink.onResponse(this, cmd);
     } else if (this.held !== null) {
       this.held.push(cmd);
-    } else if (this.owner.admits(this)) {
-      this.owner.onRequest(this, cmd);
+    } else if (this.requestSink.admits(this)) {
+      this.requestSink.onRequest(this, cmd);
     } else {
       this.held = [cmd];
       this.socket.pause();
@@ -238,7 +248,7 @@ export class Connection implements SocketHandler, ContextTarget {
     queue.hold();
     try {
       let i = 0;
-      while (i < held.length && this.active && this.owner.admits(this)) this.owner.onRequest(this, held[i++]!);
+      while (i < held.length && this.active && this.requestSink.admits(this)) this.requestSink.onRequest(this, held[i++]!);
       if (i === held.length) {
         this.held = null;
         if (this.active) this.socket.resume();

@@ -1,7 +1,7 @@
 import { RemotingLifecycleError, RemotingLimitError, RemotingTlsError } from "../../errors.ts";
 import type { ProxyHeaderMode } from "../../protocol/proxy/proxy-header-parser.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import { Connection, type ConnectionLimits, type ConnectionOwner, type ResponseSink, type TlsGate } from "../connection/connection.ts";
+import { Connection, type ConnectionLimits, type ConnectionOwner, type RequestSink, type ResponseSink, type TlsGate } from "../connection/connection.ts";
 import { abortContext } from "../connection/connection-context.ts";
 import { EventLoopExecutor } from "../inbound/event-loop-executor.ts";
 import { Inbound } from "../inbound/inbound.ts";
@@ -93,6 +93,7 @@ export class EndpointCore implements ConnectionOwner {
     this.scanner = new Scanner(timers, MIN_SCAN_SPACING_MS, (now) => this.scan(now));
     this.inbound = new Inbound({
       role: role.name,
+      holdInputWhenUnwritable: role.holdInputWhenUnwritable,
       options,
       logger: this.logger,
       hooks: this.hooks,
@@ -123,16 +124,12 @@ export class EndpointCore implements ConnectionOwner {
     return conn;
   }
 
-  onRequest(conn: Connection, request: RemotingCommand): void {
-    this.inbound.onRequest(conn, request);
+  get requestSink(): RequestSink {
+    return this.inbound;
   }
 
-  get responses(): ResponseSink {
+  get responseSink(): ResponseSink {
     return this.calls;
-  }
-
-  admits(conn: Connection): boolean {
-    return !this.role.holdInputWhenUnwritable || this.inbound.admits(conn);
   }
 
   onWritable(conn: Connection, writable: boolean): void {

@@ -1,6 +1,6 @@
 import { RemotingLifecycleError } from "../../errors.ts";
 import type { RemotingCommand } from "../../protocol/remoting-command.ts";
-import type { Connection, ConnectionLimits, ConnectionOwner, ResponseSink } from "../connection/connection.ts";
+import type { Connection, ConnectionLimits, ConnectionOwner, RequestSink, ResponseSink } from "../connection/connection.ts";
 import type { RequestExecutor } from "../inbound/executor.ts";
 import type { RequestProcessor } from "../inbound/processor.ts";
 import { ProcessorRegistry } from "../inbound/processor-registry.ts";
@@ -26,7 +26,7 @@ export interface SubRemotingServerOptions {
 }
 
 /** A sub-server's connections: everything as the server's core does it, with the sub-server's processors. */
-class SubServerOwner implements ConnectionOwner {
+class SubServerOwner implements ConnectionOwner, RequestSink {
   constructor(
     private readonly core: EndpointCore,
     private readonly registry: ProcessorRegistry,
@@ -40,16 +40,20 @@ class SubServerOwner implements ConnectionOwner {
     return this.core.coarseNow();
   }
 
-  onRequest(conn: Connection, request: RemotingCommand): void {
-    this.core.inbound.onRequest(conn, request, this.registry);
+  get requestSink(): RequestSink {
+    return this;
   }
 
-  get responses(): ResponseSink {
+  get responseSink(): ResponseSink {
     return this.core.calls;
   }
 
   admits(conn: Connection): boolean {
-    return this.core.admits(conn);
+    return this.core.inbound.admits(conn);
+  }
+
+  onRequest(conn: Connection, request: RemotingCommand): void {
+    this.core.inbound.onRequest(conn, request, this.registry);
   }
 
   onWritable(conn: Connection, writable: boolean): void {

@@ -2,7 +2,7 @@ import { RemotingAbortProcessError, RemotingLimitError } from "../../errors.ts";
 import { isOneway, RPC_ONEWAY, RPC_TYPE_RESPONSE } from "../../protocol/flags.ts";
 import { Command, stampCommand, type RemotingCommand } from "../../protocol/remoting-command.ts";
 import { RemotingSysResponseCode, ResponseCode } from "../../protocol/response-code.ts";
-import type { Connection } from "../connection/connection.ts";
+import type { Connection, RequestSink } from "../connection/connection.ts";
 import { describeError } from "../observability/describe-error.ts";
 import { LogThrottle } from "../observability/log-throttle.ts";
 import type { ResponseTraceContext } from "../observability/trace-context.ts";
@@ -33,6 +33,8 @@ export const SHUTTING_DOWN_REMARK = "[SHUTTING_DOWN]the server is shutting down,
 
 export interface InboundParts {
   readonly role: "server" | "client";
+  /** Server: stop reading a connection whose answers would not fit (see admits); a client always reads. */
+  readonly holdInputWhenUnwritable: boolean;
   readonly options: EndpointOptions;
   readonly logger: Logger;
   readonly hooks: RpcHooks;
@@ -48,7 +50,7 @@ export interface InboundParts {
  * is not read until they drain, and one that goes past maxWriteBufferBytes anyway is closed as a
  * slow consumer.
  */
-export class Inbound implements RequestOwner {
+export class Inbound implements RequestOwner, RequestSink {
   readonly role: "server" | "client";
   readonly hooks: RpcHooks;
   /** Requests read but never started: their connection closed first (stats.droppedRequests). */
@@ -65,6 +67,7 @@ export class Inbound implements RequestOwner {
   private readonly maxPending: number;
   private readonly maxQueuedBytes: number;
   private readonly highWaterMark: number;
+  private readonly holdsInput: boolean;
 
   constructor(private readonly parts: InboundParts) {
     this.role = parts.role;
@@ -72,6 +75,7 @@ export class Inbound implements RequestOwner {
     this.maxPending = parts.options.maxPendingRequestsPerConnection;
     this.maxQueuedBytes = parts.options.maxWriteBufferBytes;
     this.highWaterMark = parts.options.writeBufferHighWaterMark;
+    this.holdsInput = parts.holdInputWhenUnwritable;
   }
 
   /**
@@ -164,11 +168,12 @@ export class Inbound implements RequestOwner {
   }
 
   /**
-   * Whether `conn` may have another request now: its unsent answers, plus the answers of its
-   * requests in progress at the size answers have had lately, must stay within maxWriteBufferBytes,
-   * and its queue must be under the high-water mark.
+   * Whether `conn` may have another request now (a client's always may): its unsent answers, plus
+   * the answers of its requests in progress at the size answers have had lately, must stay within
+   * maxWriteBufferBytes, and its queue must be under the high-water mark.
    */
   admits(conn: Connection): boolean {
+    if (!this.holdsInput) return true;
     const queue = conn.queue;
     return queue.writable && queue.queuedBytes + conn.requests.length * this.answerEstimate < this.maxQueuedBytes;
   }
