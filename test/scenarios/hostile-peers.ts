@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import type { RemotingClient, RemotingServer } from "../../src/surface.ts";
+import type { RemotingClient, RemotingCommand, RemotingServer } from "../../src/surface.ts";
 import { Random } from "../helpers/random.ts";
 import { hostileInputs } from "../helpers/raw-frames.ts";
-import { rejectionOf, waitFor, within } from "../helpers/promises.ts";
+import { deferred, rejectionOf, waitFor, within } from "../helpers/promises.ts";
+import type { RawConnection } from "../helpers/raw-peers.ts";
 import { group } from "./scenario.ts";
 import type { ScenarioHarness } from "./harness.ts";
 
@@ -92,5 +93,28 @@ export const hostilePeers = group("hostile peers", (scenario) => {
     garbage = false;
     assert.equal((await client.invokeSync(addr, h.lib.createRequest(NEVER), 3000)).remark, "raw");
     assert.equal(raw.connections.length, 2);
+  });
+
+  scenario("a server answering another connection's call (an opaque it was never sent): dropped, and the call is settled by its own connection", async (h) => {
+    let held: { conn: RawConnection; request: RemotingCommand } | null = null;
+    const heldArrived = deferred();
+    const a = await h.rawServer((conn, request) => {
+      held = { conn, request };
+      heldArrived.resolve();
+    });
+    const b = await h.rawServer((conn, request) => {
+      // The forged answer goes first: the client has read it once B's own answer arrives.
+      void conn.sendFrame(Object.assign(h.lib.createResponse(0, "forged by B"), { opaque: held!.request.opaque }));
+      conn.reply(request, h.lib.createResponse(0, "B"));
+    });
+    const client = h.client();
+    let settled = false;
+    const call = client.invokeSync(`127.0.0.1:${a.port}`, h.lib.createRequest(NEVER), 5000).finally(() => (settled = true));
+    await heldArrived.promise;
+    assert.equal((await client.invokeSync(`127.0.0.1:${b.port}`, h.lib.createRequest(NEVER), 3000)).remark, "B");
+    assert.equal(settled, false, "B's forged answer did not settle A's call");
+    held!.conn.reply(held!.request, h.lib.createResponse(0, "A"));
+    assert.equal((await call).remark, "A");
+    assert.equal(b.connections[0]!.isClosed, false, "B's connection stays open");
   });
 });
