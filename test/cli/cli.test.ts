@@ -91,11 +91,12 @@ describe("bun-remoting CLI", () => {
     test(`${runtime}: every failure is one line with its cause and exit status 2`, async () => {
       if (runtime === "node") buildPackage();
       const exe = runtime === "bun" ? bun : nodeExe();
-      const refused = `${HOST}:${await unusedPort()}`;
       const busy = net.createServer();
       await new Promise<void>((resolve) => busy.listen({ host: HOST, port: 0 }, resolve));
       h.defer(() => new Promise((resolve) => busy.close(resolve)));
       const busyPort = (busy.address() as net.AddressInfo).port; // also a peer that never answers
+      // Picked while busy listens: a port freed first could be handed to busy, and "refused" would time out.
+      const refused = `${HOST}:${await unusedPort()}`;
       const silent = `${HOST}:${busyPort}`;
       const cases: [string[], string | RegExp][] = [
         [["call", refused, "--code", "10"], `connect to ${refused} failed: connection refused (ECONNREFUSED)`],
