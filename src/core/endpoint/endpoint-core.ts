@@ -134,7 +134,7 @@ export class EndpointCore implements ConnectionOwner {
 
   onWritable(conn: Connection, writable: boolean): void {
     if (!writable) {
-      if (this.role.holdInputWhenUnwritable) conn.holdInput();
+      if (this.inbound.holdsInput) conn.holdInput();
       return;
     }
     this.calls.onWritable(conn);

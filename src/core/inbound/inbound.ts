@@ -67,7 +67,8 @@ export class Inbound implements RequestOwner, RequestSink {
   private readonly maxPending: number;
   private readonly maxQueuedBytes: number;
   private readonly highWaterMark: number;
-  private readonly holdsInput: boolean;
+  /** Whether this endpoint stops reading a connection it cannot answer (a server); the one place the endpoint asks. */
+  readonly holdsInput: boolean;
 
   constructor(private readonly parts: InboundParts) {
     this.role = parts.role;

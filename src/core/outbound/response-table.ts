@@ -29,8 +29,8 @@ export class ResponseTable {
 
   /** The pending request with this opaque, if any; it stays in the table (remove() takes it out). */
   get(opaque: number): Call | undefined {
-    const p = this.slots[opaque & this.mask]!;
-    if (p !== null && p.opaque === opaque) return p;
+    const p = this.slots[opaque & this.mask];
+    if (p != null && p.opaque === opaque) return p;
     return this.overflow.size === 0 ? undefined : this.overflow.get(opaque);
   }
 
