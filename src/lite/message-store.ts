@@ -6,7 +6,7 @@
  * oldest messages go first, and a queue's minimum offset rises past them.
  *
  * A store keeps up to a million messages by default, so it keeps no object per message: records are
- * copied into shared byte chunks and their fields into typed-array columns, which the garbage
+ * written into shared byte chunks and their fields into typed-array columns, which the garbage
  * collector does not have to walk (one object per message made every full collection mark them all,
  * which cost a busy broker about a third of its time). A StoredMessage is made when one is read.
  */
@@ -23,6 +23,9 @@ export interface StoredMessage {
   /** The record as a pull returns it (a view of the store's bytes, never changed). */
   readonly record: Uint8Array;
 }
+
+/** Writes a record at `out[at]` (room made) and returns its size: what MessageStore.append stores. */
+export type RecordWrite = (out: Uint8Array, at: number, queueOffset: number, commitLogOffset: number) => number;
 
 /** What append tells of the message it stored (its record is read back by offset when wanted). */
 export type AppendedMessage = Omit<StoredMessage, "record">;
@@ -177,24 +180,26 @@ export class MessageStore {
   }
 
   /**
-   * Appends one message to `topic`'s queue `queueId`. `encode` makes its record once its offsets are
-   * known (a record carries them); the store keeps a copy. Older messages are dropped if the limits are passed.
+   * Appends one message to `topic`'s queue `queueId`. `write` writes its record, once its offsets
+   * are known (a record carries them), straight into the store's memory at `out[at]`, where
+   * `maxSize` bytes are free, and returns the record's size; if it throws, nothing is stored. Older
+   * messages are dropped if the limits are passed.
    */
-  append(topic: string, queueId: number, storeTimestamp: number, tagsCode: number, encode: (queueOffset: number, commitLogOffset: number) => Uint8Array): AppendedMessage {
+  append(topic: string, queueId: number, storeTimestamp: number, tagsCode: number, maxSize: number, write: RecordWrite): AppendedMessage {
     const log = this.#log(topic, queueId, true)!;
     const queueOffset = log.nextOffset;
     const commitLogOffset = this.#commitLogOffset;
-    const encoded = encode(queueOffset, commitLogOffset);
-    const size = encoded.length;
+    const large = maxSize > LARGE_RECORD;
+    const out = large ? new Uint8Array(maxSize) : this.#tailWithRoom(maxSize);
+    const position = large ? 0 : this.#tailUsed;
+    const size = write(out, position, queueOffset, commitLogOffset);
     let chunk: number;
-    let position = 0;
-    if (size > LARGE_RECORD) {
-      chunk = this.#addChunk(new Uint8Array(size), 1);
-    } else {
-      position = this.#reserve(size); // may start a new tail chunk
+    if (large) chunk = this.#addChunk(out, 1);
+    else {
       chunk = this.#tail;
+      this.#tailUsed += size;
+      this.#chunkLive[chunk - this.#chunkBase]!++;
     }
-    this.#chunks[chunk - this.#chunkBase]!.set(encoded, position);
     const c = this.#columns;
     const i = c.nextIndex();
     c.commitLogOffset[i] = commitLogOffset;
@@ -311,8 +316,8 @@ export class MessageStore {
     return { topic: log.topic, queueId: log.queueId, queueOffset: c.queueOffset[i]!, commitLogOffset: c.commitLogOffset[i]!, storeTimestamp: c.storeTimestamp[i]!, tagsCode: c.tagsCode[i]!, record };
   }
 
-  /** Room for a small record of `size` bytes in the tail chunk (a new one when it is full): its position there. */
-  #reserve(size: number): number {
+  /** The tail chunk, with room for `size` more bytes at #tailUsed (a new one when it is full). */
+  #tailWithRoom(size: number): Uint8Array {
     if (this.#tailUsed + size > CHUNK_BYTES) {
       const previous = this.#tail;
       this.#tail = this.#addChunk(this.#spare ?? new Uint8Array(CHUNK_BYTES), 0);
@@ -320,10 +325,7 @@ export class MessageStore {
       this.#tailUsed = 0;
       if (previous >= 0 && this.#chunkLive[previous - this.#chunkBase] === 0) this.#free(previous);
     }
-    const position = this.#tailUsed;
-    this.#tailUsed += size;
-    this.#chunkLive[this.#tail - this.#chunkBase]!++;
-    return position;
+    return this.#chunks[this.#tail - this.#chunkBase]!;
   }
 
   /** A new chunk's id. */

@@ -1,8 +1,8 @@
 import type { IpAndPort } from "../rocketmq/message/ip-address.ts";
-import { decodeMessageExts, encodeMessageExt } from "../rocketmq/message/message-ext-codec.ts";
+import { decodeMessageExts, messageExtMaxSize, writeMessageExt, type MessageExtRecord } from "../rocketmq/message/message-ext-codec.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 import type { MessageExt } from "../rocketmq/message/message.ts";
-import type { Properties } from "../rocketmq/message/properties.ts";
+import { encodeProperties, type Properties } from "../rocketmq/message/properties.ts";
 import { TopicValidator } from "../rocketmq/message/topics.ts";
 import { tagsCodeOf } from "../rocketmq/subscription.ts";
 import { DelayedDelivery } from "./delayed-delivery.ts";
@@ -92,28 +92,34 @@ export class MessageWriter {
   #append(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
     const storeHost = this.#storeHost();
     const storeTimestamp = this.#now();
-    const stored = messages.map((m) => {
+    const stored: AppendedMessage[] = [];
+    for (const m of messages) {
       const properties = m.properties;
       const text = properties instanceof StoredPropertiesText;
+      const record: MessageExtRecord = {
+        body: m.body,
+        flag: m.flag,
+        properties: text ? properties.text : encodeProperties(properties),
+        sysFlag: m.sysFlag,
+        bornTimestamp: m.bornTimestamp,
+        bornHost: m.bornHost,
+        reconsumeTimes: m.reconsumeTimes,
+        topic,
+        queueId,
+        queueOffset: 0,
+        commitLogOffset: 0,
+        storeTimestamp,
+        storeHost,
+      };
       const tags = text ? properties.tags : properties[MessageConst.PROPERTY_TAGS];
-      return this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(tags), (queueOffset, commitLogOffset) =>
-        encodeMessageExt({
-          body: m.body,
-          flag: m.flag,
-          properties: text ? properties.text : properties,
-          sysFlag: m.sysFlag,
-          bornTimestamp: m.bornTimestamp,
-          bornHost: m.bornHost,
-          reconsumeTimes: m.reconsumeTimes,
-          topic,
-          queueId,
-          queueOffset,
-          commitLogOffset,
-          storeTimestamp,
-          storeHost,
+      stored.push(
+        this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(tags), messageExtMaxSize(record), (out, at, queueOffset, commitLogOffset) => {
+          record.queueOffset = queueOffset;
+          record.commitLogOffset = commitLogOffset;
+          return writeMessageExt(out, at, record);
         }),
       );
-    });
+    }
     this.#onStored(topic, queueId);
     return stored;
   }

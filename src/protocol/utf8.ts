@@ -152,25 +152,6 @@ export function writeUtf8(b: Uint8Array, pos: number, s: string): number {
   return i + writeNative(b, pos + i, s.slice(i));
 }
 
-/** Scratch for utf8Transient; grows up to SCRATCH_KEPT, longer text gets a buffer of its own. */
-let scratch = new Uint8Array(1024);
-const SCRATCH_KEPT = 64 * 1024;
-
-/**
- * UTF-8 bytes of `s` in a buffer every caller shares: to be copied before the next call. For text
- * whose byte length must be known before it is written where it goes (the native encoder beats
- * measuring the string a character at a time, a concatenated one especially).
- */
-export function utf8Transient(s: string): Uint8Array {
-  const most = maxUtf8Length(s);
-  let out = scratch;
-  if (out.length < most) {
-    out = new Uint8Array(most);
-    if (most <= SCRATCH_KEPT) scratch = out;
-  }
-  return out.subarray(0, writeNative(out, 0, s));
-}
-
 /** UTF-8 bytes of `s` as a new array (for the occasional slow path). */
 export function utf8Bytes(s: string): Uint8Array {
   return textEncoder.encode(s);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { maxUtf8Length, utf8Transient, writeUtf8 } from "../../src/protocol/utf8.ts";
+import { maxUtf8Length, writeUtf8 } from "../../src/protocol/utf8.ts";
 import { Random } from "../helpers/random.ts";
 import { trickyText } from "../helpers/utf8-samples.ts";
 
@@ -17,14 +17,6 @@ describe("UTF-8 writing", () => {
       expect(written).toBe(expected.length);
       expect(out.subarray(at, at + written)).toEqual(expected);
       expect(out[at + written]).toBe(0xee); // nothing past what it says it wrote
-    }
-  });
-
-  test("utf8Transient gives TextEncoder's bytes, in a shared buffer or, past its size, one of its own", () => {
-    const rng = new Random(10);
-    for (const length of [0, 1, 47, 48, 49, 400, 30_000]) {
-      const text = trickyText(rng, length, true);
-      expect(utf8Transient(text)).toEqual(encoder.encode(text));
     }
   });
 });

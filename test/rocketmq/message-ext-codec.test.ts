@@ -4,6 +4,8 @@ import { bodyCrc32, compressedSysFlag, decodeMessageExts, decompressBody, deflat
 import { vector } from "../helpers/message-vectors.ts";
 import { Random } from "../helpers/random.ts";
 import { concatBytes } from "../../src/protocol/byte-writer.ts";
+import { encodeProperties } from "../../src/rocketmq/message/properties.ts";
+import { messageExtMaxSize, writeMessageExt } from "../../src/rocketmq/message/message-ext-codec.ts";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -159,6 +161,23 @@ describe("MessageExt records (spec 4.7)", () => {
     // Properties may be given as an encoded string or its bytes.
     const fromBytes = decodeMessageExts(encodeMessageExt(init({ properties: utf8("a\u00011") })))[0]!;
     expect(fromBytes.properties).toEqual({ a: "1" });
+  });
+
+  test("writeMessageExt writes encodeMessageExt's bytes in place, within the room messageExtMaxSize asks for, and nothing around them", () => {
+    const rng = new Random(31);
+    const shapes: Partial<MessageExtInit>[] = [{}, { topic: "主题-é", properties: "键\u0001值 \u{1F600}\u0002TAGS\u0001ü" }, { bornHost: "[fd00::2]:40000", storeHost: "[2001:db8::9]:10911" }, { properties: utf8("a\u00011"), body: new Uint8Array(0) }];
+    for (const shape of shapes) {
+      const given = init(shape);
+      const record = { ...given, properties: typeof given.properties === "string" || given.properties instanceof Uint8Array ? given.properties : encodeProperties(given.properties) };
+      const expected = encodeMessageExt(given);
+      const room = messageExtMaxSize(record);
+      expect(room).toBeGreaterThanOrEqual(expected.length);
+      const at = rng.int(0, 9);
+      const out = new Uint8Array(at + room + 4).fill(0xee);
+      expect(writeMessageExt(out, at, record)).toBe(expected.length);
+      expect([...out.subarray(at, at + expected.length)]).toEqual([...expected]);
+      expect(out.subarray(0, at).every((b) => b === 0xee) && out.subarray(at + expected.length).every((b) => b === 0xee)).toBe(true);
+    }
   });
 
   test("non-ASCII topics and properties take their UTF-8 length, within the byte limits", () => {

@@ -1,6 +1,6 @@
 import { RemotingCommandError } from "../../errors.ts";
 import { readInt16, readInt32, writeInt16, writeInt32 } from "../../protocol/byte-writer.ts";
-import { readUtf8, utf8Length, utf8Transient, writeUtf8 } from "../../protocol/utf8.ts";
+import { maxUtf8Length, readUtf8, utf8Length, writeUtf8 } from "../../protocol/utf8.ts";
 import { bodyCrc32 } from "../body-crc32.ts";
 import type { BodyDecompressor } from "./compression.ts";
 import { bytesToHex } from "./hex.ts";
@@ -279,56 +279,93 @@ export interface MessageExtInit {
   bodyCRC?: number;
 }
 
-/** The properties' bytes: as given, or encoded into the shared scratch (copied into the record at once). */
-function propertiesBytes(properties: MessageExtInit["properties"]): Uint8Array {
-  if (properties instanceof Uint8Array) return properties;
-  return utf8Transient(typeof properties === "string" ? properties : encodeProperties(properties));
+/** A record as writeMessageExt takes it: the properties already a string or bytes. */
+export type MessageExtRecord = Omit<MessageExtInit, "properties"> & { properties: string | Uint8Array };
+
+/** Bytes a record takes besides its hosts' IPs, body, topic and properties. */
+const RECORD_FIXED_BYTES = 48 + 4 + 8 + 4 + 4 + 8 + 4 + 1 + 2;
+const MAX_TOPIC_BYTES = 127;
+const MAX_PROPERTIES_BYTES = 32767;
+
+function hostOf(host: string | Readonly<IpAndPort>): Readonly<IpAndPort> {
+  return typeof host === "string" ? readAddress(host) : host;
+}
+
+/**
+ * The most bytes writeMessageExt can write for `record`: exact but for string properties, counted
+ * at three bytes a character (measuring them first would cost as much as writing them).
+ */
+export function messageExtMaxSize(record: MessageExtRecord): number {
+  const properties = record.properties;
+  const propertiesMax = typeof properties === "string" ? maxUtf8Length(properties) : properties.length;
+  return RECORD_FIXED_BYTES + hostOf(record.bornHost).ip.length + hostOf(record.storeHost).ip.length + record.body.length + utf8Length(record.topic) + propertiesMax;
+}
+
+/** An IP's 4 or 16 bytes: too few for a native copy to pay. */
+function writeIp(out: Uint8Array, at: number, ip: Uint8Array): void {
+  for (let i = 0; i < ip.length; i++) out[at + i] = ip[i]!;
+}
+
+/**
+ * Writes `record` at `out[at]`, where messageExtMaxSize(record) bytes are free, and returns its
+ * size: how a broker stores a message straight into its store's memory, with no array per message.
+ * On a RemotingCommandError (a topic or properties too long) the bytes written are to be ignored.
+ */
+export function writeMessageExt(out: Uint8Array, at: number, record: MessageExtRecord): number {
+  const topic = record.topic;
+  const topicLength = utf8Length(topic);
+  if (topicLength > MAX_TOPIC_BYTES) throw new RemotingCommandError(`topic of ${topicLength} bytes does not fit a record's 1-byte TOPICLEN (at most ${MAX_TOPIC_BYTES})`);
+  const born = hostOf(record.bornHost);
+  const store = hostOf(record.storeHost);
+  let sysFlag = (record.sysFlag ?? 0) & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
+  if (born.ip.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
+  if (store.ip.length === 16) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
+  const body = record.body;
+  writeInt32(out, at + 4, MESSAGE_MAGIC_CODE);
+  writeInt32(out, at + 8, record.bodyCRC ?? bodyCrc32(body));
+  writeInt32(out, at + 12, record.queueId);
+  writeInt32(out, at + 16, record.flag ?? 0);
+  writeInt64(out, at + 20, record.queueOffset, "queueOffset");
+  writeInt64(out, at + 28, record.commitLogOffset, "commitLogOffset");
+  writeInt32(out, at + 36, sysFlag);
+  writeInt64(out, at + 40, record.bornTimestamp, "bornTimestamp");
+  let p = at + 48;
+  writeIp(out, p, born.ip);
+  writeInt32(out, p + born.ip.length, born.port);
+  p += born.ip.length + 4;
+  writeInt64(out, p, record.storeTimestamp, "storeTimestamp");
+  p += 8;
+  writeIp(out, p, store.ip);
+  writeInt32(out, p + store.ip.length, store.port);
+  p += store.ip.length + 4;
+  writeInt32(out, p, record.reconsumeTimes ?? 0);
+  writeInt64(out, p + 4, record.preparedTransactionOffset ?? 0, "preparedTransactionOffset");
+  writeInt32(out, p + 12, body.length);
+  p += 16;
+  out.set(body, p);
+  p += body.length;
+  out[p++] = topicLength;
+  p += writeUtf8(out, p, topic);
+  // Properties go last, so a string is written in place and its length known after.
+  const properties = record.properties;
+  let propertiesLength: number;
+  if (typeof properties === "string") propertiesLength = writeUtf8(out, p + 2, properties);
+  else {
+    propertiesLength = properties.length;
+    if (propertiesLength <= MAX_PROPERTIES_BYTES) out.set(properties, p + 2);
+  }
+  if (propertiesLength > MAX_PROPERTIES_BYTES) throw new RemotingCommandError(`properties of ${propertiesLength} bytes do not fit a record's PROPSLEN (at most ${MAX_PROPERTIES_BYTES})`);
+  writeInt16(out, p, propertiesLength);
+  const size = p + 2 + propertiesLength - at;
+  writeInt32(out, at, size);
+  return size;
 }
 
 /** One stored record, as a broker writes it into its commit log and serves it to pulls. */
 export function encodeMessageExt(init: MessageExtInit): Uint8Array {
-  // The topic is written straight into the record, the properties copied from scratch: no arrays per message.
-  const topic = init.topic;
-  const topicLength = utf8Length(topic);
-  if (topicLength > 127) throw new RemotingCommandError(`topic of ${topicLength} bytes does not fit a record's 1-byte TOPICLEN (at most 127)`);
-  const props = propertiesBytes(init.properties);
-  const propsLength = props.length;
-  if (propsLength > 32767) throw new RemotingCommandError(`properties of ${propsLength} bytes do not fit a record's PROPSLEN (at most 32767)`);
-  const born = typeof init.bornHost === "string" ? readAddress(init.bornHost) : init.bornHost;
-  const store = typeof init.storeHost === "string" ? readAddress(init.storeHost) : init.storeHost;
-  let sysFlag = (init.sysFlag ?? 0) & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
-  if (born.ip.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
-  if (store.ip.length === 16) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
-  const body = init.body;
-  const size = 48 + born.ip.length + 4 + 8 + store.ip.length + 4 + 4 + 8 + 4 + body.length + 1 + topicLength + 2 + propsLength;
-  const out = new Uint8Array(size);
-  writeInt32(out, 0, size);
-  writeInt32(out, 4, MESSAGE_MAGIC_CODE);
-  writeInt32(out, 8, init.bodyCRC ?? bodyCrc32(body));
-  writeInt32(out, 12, init.queueId);
-  writeInt32(out, 16, init.flag ?? 0);
-  writeInt64(out, 20, init.queueOffset, "queueOffset");
-  writeInt64(out, 28, init.commitLogOffset, "commitLogOffset");
-  writeInt32(out, 36, sysFlag);
-  writeInt64(out, 40, init.bornTimestamp, "bornTimestamp");
-  let at = 48;
-  out.set(born.ip, at);
-  writeInt32(out, at + born.ip.length, born.port);
-  at += born.ip.length + 4;
-  writeInt64(out, at, init.storeTimestamp, "storeTimestamp");
-  at += 8;
-  out.set(store.ip, at);
-  writeInt32(out, at + store.ip.length, store.port);
-  at += store.ip.length + 4;
-  writeInt32(out, at, init.reconsumeTimes ?? 0);
-  writeInt64(out, at + 4, init.preparedTransactionOffset ?? 0, "preparedTransactionOffset");
-  writeInt32(out, at + 12, body.length);
-  at += 16;
-  out.set(body, at);
-  at += body.length;
-  out[at++] = topicLength;
-  at += writeUtf8(out, at, topic);
-  writeInt16(out, at, propsLength);
-  out.set(props, at + 2);
-  return out;
+  const properties = init.properties;
+  const record = typeof properties === "string" || properties instanceof Uint8Array ? (init as MessageExtRecord) : { ...init, properties: encodeProperties(properties) };
+  const out = new Uint8Array(messageExtMaxSize(record));
+  const size = writeMessageExt(out, 0, record);
+  return size === out.length ? out : out.slice(0, size);
 }
