@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { decodeProperties, decodePropertiesBytes, encodeProperties, joinProperties, messageProperties } from "../../src/rocketmq/index.ts";
+import { encodedPropertiesLength } from "../../src/rocketmq/message/properties.ts";
 import { javaRules } from "../helpers/java-rules.ts";
 import { Random } from "../helpers/random.ts";
 
@@ -71,6 +72,7 @@ describe("properties string (MessageDecoder.messageProperties2String / string2me
         map.set(name, value);
       }
       const text = encodeProperties(map);
+      expect(encodedPropertiesLength(Object.fromEntries(map))).toBe(encodeProperties(Object.fromEntries(map)).length);
       // Object order: integer-like names first, then the wire's order (the order carries no meaning).
       expect(sorted(decodeProperties(text))).toEqual(sorted(Object.fromEntries(map)));
       expect(sorted(bytesDecode(text))).toEqual(sorted(Object.fromEntries(map)));

@@ -77,6 +77,13 @@ export function encodeProperties(properties: PropertiesInput | null | undefined)
   return text;
 }
 
+/** The length of encodeProperties(properties) in UTF-16 units, counted without making the string. */
+export function encodedPropertiesLength(properties: Readonly<Properties>): number {
+  let length = 0;
+  for (const name of Object.keys(properties)) length += (length === 0 ? 0 : 1) + name.length + 1 + properties[name]!.length;
+  return length;
+}
+
 /**
  * Reads a properties string exactly as Java's string2messageProperties: split on U+0002; a piece
  * becomes a pair only if its first U+0001 leaves a non-empty name and a non-empty value (so pairs

@@ -1,10 +1,10 @@
 import { describeValue } from "../../protocol/describe-value.ts";
-import { maxUtf8Length, utf8Length } from "../../protocol/utf8.ts";
+import { utf8Length } from "../../protocol/utf8.ts";
 import { MQClientError } from "../../errors.ts";
 import { ResponseCode } from "../../protocol/response-code.ts";
 import { RESERVED_PROPERTY_NAMES } from "./message-const.ts";
 import { messageProperties, type Message } from "./message.ts";
-import { encodeProperties, forEachProperty, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, type Properties } from "./properties.ts";
+import { encodedPropertiesLength, encodeProperties, forEachProperty, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, type Properties } from "./properties.ts";
 import { MixAll, NOT_ALLOWED_SEND_TOPICS, TopicValidator } from "./topics.ts";
 
 /*
@@ -135,10 +135,9 @@ export function checkMessage(message: Message, options: { maxMessageSize?: numbe
   for (const key of keys) checkPropertyText("message.keys", key);
   checkUserProperties(message);
   const properties = messageProperties(message);
-  const text = encodeProperties(properties);
-  // At most 3 bytes a character: only text near the limit needs its bytes counted.
-  if (maxUtf8Length(text) + UNIQ_KEY_ROOM <= PROPERTIES_MAX_BYTES) return properties;
-  const length = utf8Length(text) + UNIQ_KEY_ROOM;
+  // At most 3 bytes a character: only text near the limit needs to be made and its bytes counted.
+  if (3 * encodedPropertiesLength(properties) + UNIQ_KEY_ROOM <= PROPERTIES_MAX_BYTES) return properties;
+  const length = utf8Length(encodeProperties(properties)) + UNIQ_KEY_ROOM;
   if (length > PROPERTIES_MAX_BYTES) {
     throw MQClientError.withCode(ResponseCode.MESSAGE_ILLEGAL, `the message properties take ${length} bytes with the UNIQ_KEY, over ${PROPERTIES_MAX_BYTES}`);
   }
