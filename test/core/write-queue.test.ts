@@ -388,7 +388,7 @@ describe("WriteQueue", () => {
     return { commands, writesWhileHeld };
   }
 
-  test("a long batch's answers go out every 0.1 ms when the socket asks for it, in order and intact", () => {
+  test("a long batch's answers go out in parts when the socket asks for it, in order and intact", () => {
     const socket = new ScriptedSocket((n) => n);
     let asked = 0;
     socket.splitLongBatches = () => (asked++, true);
@@ -396,6 +396,19 @@ describe("WriteQueue", () => {
     const { commands, writesWhileHeld } = longBatch(socket, 60, 0.05);
     expect(writesWhileHeld).toBeGreaterThanOrEqual(3);
     expect(asked).toBe(writesWhileHeld); // asked only when a part was due
+    expect(socket.decode().map(plain)).toEqual(commands.map(plain));
+  });
+
+  test("a long batch's first part leaves no sooner than 0.03 ms into it, the later ones at most one per 0.1 ms", () => {
+    const writtenAt: number[] = [];
+    const socket = new ScriptedSocket((n) => (writtenAt.push(performance.now()), n));
+    socket.splitLongBatches = () => true;
+    const start = performance.now();
+    const { commands, writesWhileHeld } = longBatch(socket, 80, 0.02);
+    const held = writtenAt[writesWhileHeld]! - start; // the last write is release()'s
+    expect(writesWhileHeld).toBeGreaterThanOrEqual(3); // 1.6 ms at least: a first part and several 0.1 ms ones
+    expect(writtenAt[0]! - start).toBeGreaterThanOrEqual(0.03);
+    expect(writesWhileHeld).toBeLessThanOrEqual(1 + Math.floor((held - 0.03) / 0.1));
     expect(socket.decode().map(plain)).toEqual(commands.map(plain));
   });
 

@@ -22,9 +22,17 @@ export interface WriteQueueOptions {
 const FLUSH_THRESHOLD = 256 * 1024;
 /** Bodies this large skip the batch (see writeLarge). */
 export const LARGE_BODY_BYTES = 64 * 1024;
-/** While a batch of incoming frames is handled, what it produced goes out once it has waited this long (see splitLongBatches). */
+/**
+ * While a batch of incoming frames is handled, what it produced goes out after 0.03 ms, then every
+ * 0.1 ms (see splitLongBatches): the first part early, so that the peer starts on it while the rest
+ * is produced, the later ones less often, as each write costs both ends a wake-up. Measured with a
+ * peer on another CPU: a producer's 64 sends in flight against BrokerLite (each answer ~3 us of
+ * broker work) went from 129-149 to 171-185 k sends/s, and 1 024 pipelined echo calls from 2.11-2.14
+ * to 2.27-2.42 M/s, against a first part after 0.1 ms with the clock read at doubling intervals.
+ */
+const FIRST_SPLIT_MS = 0.03;
 const BATCH_SPLIT_MS = 0.1;
-/** Bytes gathered before the first look at the clock while a batch is handled; each look then waits for twice as many. */
+/** Bytes gathered between looks at the clock while a batch is handled (a look is ~40 ns; 1 KiB is several answers). */
 const BATCH_CHECK_BYTES = 1024;
 const BATCH_CAPACITY = 16 * 1024;
 /** A batch buffer grown past this is dropped after use rather than kept per connection. */
@@ -33,7 +41,7 @@ const BATCH_RETAINED = 1024 * 1024;
 /**
  * A connection's outgoing bytes. Frames are encoded straight into one batch buffer and the batch
  * goes to the socket in one write per event-loop turn (Bun's write is one syscall, with no corking),
- * or every 0.1 ms of a long incoming batch when the socket asks for that (splitLongBatches). What
+ * or in parts while a long incoming batch is handled, when the socket asks for that (splitLongBatches). What
  * the socket does not take is kept, in order, and offered again on drain: Bun keeps nothing
  * itself. Large bodies skip the batch (see writeLarge).
  */
@@ -50,10 +58,10 @@ export class WriteQueue {
    */
   private holding = false;
   private closed = false;
-  /** While holding: when the batch's first check read the clock (-1: not yet), at what batch size to check next, and how many bytes later the one after. */
+  /** While holding: when the batch's first check read the clock (-1: not yet), at what batch size to check next, and whether a part went out yet. */
   private heldSince = -1;
   private checkHoldAt = 0;
-  private checkStep = BATCH_CHECK_BYTES;
+  private split = false;
   /** The joined buffer a partial write left in the backlog (see writeLarge), given back once written. */
   private joined: Uint8Array | null = null;
   /** False above the high-water mark, until the backlog falls to the low-water mark. */
@@ -101,29 +109,29 @@ export class WriteQueue {
   hold(): void {
     this.holding = true;
     this.heldSince = -1;
-    this.checkStep = BATCH_CHECK_BYTES;
+    this.split = false;
     this.checkHoldAt = this.socket.splitLongBatches === undefined ? Number.POSITIVE_INFINITY : this.batch.pos + BATCH_CHECK_BYTES;
   }
 
   /**
    * A batch being handled has gathered enough to look at the clock: once it has gathered for
-   * BATCH_SPLIT_MS (timed from the first look, so a short batch never reads the clock), what it has
-   * goes out now, for a peer on another CPU to start on, if the socket says that pays. The looks
-   * grow apart (1, 2, 4 KiB...) so that a fast batch reads the clock a few times, not per answer.
+   * FIRST_SPLIT_MS (timed from the first look, so a short batch never reads the clock), then for
+   * BATCH_SPLIT_MS since the last part, what it has goes out now, for a peer on another CPU to
+   * start on, if the socket says that pays.
    */
   private checkHold(): void {
     const now = performance.now();
     if (this.heldSince < 0) this.heldSince = now;
-    else if (now - this.heldSince >= BATCH_SPLIT_MS) {
+    else if (now - this.heldSince >= (this.split ? BATCH_SPLIT_MS : FIRST_SPLIT_MS)) {
       if (this.socket.splitLongBatches?.() !== true) {
         this.checkHoldAt = Number.POSITIVE_INFINITY; // not for the rest of this batch
         return;
       }
       this.flush();
       this.heldSince = now;
-      this.checkStep = BATCH_CHECK_BYTES;
-    } else this.checkStep *= 2;
-    this.checkHoldAt = this.batch.pos + this.checkStep;
+      this.split = true;
+    }
+    this.checkHoldAt = this.batch.pos + BATCH_CHECK_BYTES;
   }
 
   /** Ends hold() and writes what was queued meanwhile. */
