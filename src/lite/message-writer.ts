@@ -5,6 +5,7 @@ import type { MessageExt } from "../rocketmq/message/message.ts";
 import { encodeProperties, type Properties } from "../rocketmq/message/properties.ts";
 import { TopicValidator } from "../rocketmq/message/topics.ts";
 import { tagsCodeOf } from "../rocketmq/subscription.ts";
+import { storedBodyCrc32 } from "./body-checksum.ts";
 import { DelayedDelivery } from "./delayed-delivery.ts";
 import { StoredPropertiesText } from "./stored-properties.ts";
 import type { AppendedMessage, MessageStore } from "./message-store.ts";
@@ -98,6 +99,7 @@ export class MessageWriter {
       const text = properties instanceof StoredPropertiesText;
       const record: MessageExtRecord = {
         body: m.body,
+        bodyCRC: storedBodyCrc32(m.body),
         flag: m.flag,
         properties: text ? properties.text : encodeProperties(properties),
         sysFlag: m.sysFlag,
