@@ -193,6 +193,7 @@ export class MessageStore {
     const out = large ? new Uint8Array(maxSize) : this.#tailWithRoom(maxSize);
     const position = large ? 0 : this.#tailUsed;
     const size = write(out, position, queueOffset, commitLogOffset);
+    if (!(size >= 0 && size <= maxSize)) throw new RangeError(`a record writer reported ${size} bytes written into ${maxSize} bytes of room`);
     let chunk: number;
     if (large) chunk = this.#addChunk(out, 1);
     else {

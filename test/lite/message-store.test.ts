@@ -160,6 +160,7 @@ describe("MessageStore", () => {
         }),
       ).toThrow(RangeError);
     }
+    expect(() => store.append("A", 0, 2, 0, 10, () => 11)).toThrow(RangeError); // more than its room: a writer's bug, refused
     expect([store.messageCount, store.byteCount, store.commitLogOffset, store.maxOffset("A", 0)]).toEqual([1, 40, 40, 1]);
     const second = store.append("A", 0, 3, 0, ...filled(30, 2));
     expect([second.queueOffset, second.commitLogOffset]).toEqual([1, 40]);
