@@ -351,8 +351,8 @@ export function writeMessageExt(out: Uint8Array, at: number, record: MessageExtR
   let propertiesLength: number;
   if (typeof properties === "string") propertiesLength = writeUtf8(out, p + 2, properties);
   else {
+    out.set(properties, p + 2);
     propertiesLength = properties.length;
-    if (propertiesLength <= MAX_PROPERTIES_BYTES) out.set(properties, p + 2);
   }
   if (propertiesLength > MAX_PROPERTIES_BYTES) throw new RemotingCommandError(`properties of ${propertiesLength} bytes do not fit a record's PROPSLEN (at most ${MAX_PROPERTIES_BYTES})`);
   writeInt16(out, p, propertiesLength);
@@ -364,7 +364,13 @@ export function writeMessageExt(out: Uint8Array, at: number, record: MessageExtR
 /** One stored record, as a broker writes it into its commit log and serves it to pulls. */
 export function encodeMessageExt(init: MessageExtInit): Uint8Array {
   const properties = init.properties;
-  const record = typeof properties === "string" || properties instanceof Uint8Array ? (init as MessageExtRecord) : { ...init, properties: encodeProperties(properties) };
+  // Hosts read once, for both the room and the record.
+  const record: MessageExtRecord = {
+    ...init,
+    properties: typeof properties === "string" || properties instanceof Uint8Array ? properties : encodeProperties(properties),
+    bornHost: hostOf(init.bornHost),
+    storeHost: hostOf(init.storeHost),
+  };
   const out = new Uint8Array(messageExtMaxSize(record));
   const size = writeMessageExt(out, 0, record);
   return size === out.length ? out : out.slice(0, size);
