@@ -144,6 +144,10 @@ function parseField(name: string, raw: string, type: HeaderFieldType, longsAsNum
     case "boolean":
       return raw.toLowerCase() === "true"; // Java's Boolean.parseBoolean
     case "int": {
+      if (raw.length === 1) {
+        const digit = raw.charCodeAt(0) - 0x30; // most of a send header's ints: no regex, no Number()
+        if (digit >= 0 && digit <= 9) return digit;
+      }
       const n = INTEGER.test(raw) ? Number(raw) : NaN;
       if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) {
         throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not an int`);

@@ -48,6 +48,9 @@ describe("custom headers <-> extFields", () => {
     expect(() => decodeCustomHeader({ topic: "t", queueId: "3.5" }, schema)).toThrow('queueId: "3.5" is not an int');
     expect(() => decodeCustomHeader({ topic: "t", queueId: "9".repeat(100_000) }, schema)).toThrow(/queueId: "9{79}\.\.\. is not an int$/);
     expect(() => decodeCustomHeader({ topic: "t", queueId: "2147483648" }, schema)).toThrow("not an int");
+    // One character: a digit reads as itself, anything else is refused (the short path and the long one agree).
+    for (let d = 0; d <= 9; d++) expect(decodeCustomHeader({ topic: "t", queueId: String(d) }, schema).queueId).toBe(d);
+    for (const bad of ["x", "-", "+", " ", "/", ":", "\u0663"]) expect(() => decodeCustomHeader({ topic: "t", queueId: bad }, schema)).toThrow("not an int");
     expect(() => decodeCustomHeader({ topic: "t", offset: "9223372036854775808" }, schema)).toThrow("not a long");
     expect(() => decodeCustomHeader({ topic: "t", ratio: "abc" }, schema)).toThrow("not a double");
   });
