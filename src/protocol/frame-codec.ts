@@ -1,5 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
-import { ByteWriter, readInt32, writeInt32 } from "./byte-writer.ts";
+import { ByteWriter, readInt32 } from "./byte-writer.ts";
 import { wordViewOf, type ChunkView } from "./chunk-view.ts";
 import { decodeJsonHeader } from "./json-header-decode.ts";
 import { encodeJsonHeader } from "./json-header-encode.ts";
@@ -70,10 +70,10 @@ function writeFrameHeader(w: ByteWriter, cmd: RemotingCommand, start: number, ma
   const bodyLength = body == null ? 0 : body.length;
   const frameLength = 4 + headerLength + bodyLength;
   if (frameLength > 0x7fffffff - FRAME_PREFIX_LENGTH) throw new RemotingCommandError(`frame of ${frameLength} bytes is too large`);
-  const b = w.bytes;
-  writeInt32(b, start, frameLength);
-  writeInt32(b, start + 4, headerLength);
-  b[start + 4] = binary ? SERIALIZE_TYPE_BYTE.ROCKETMQ : SERIALIZE_TYPE_BYTE.JSON;
+  w.syncView(); // both header encoders keep the view in step: this only compares
+  const v = w.view;
+  v.setInt32(start, frameLength);
+  v.setInt32(start + 4, headerLength | ((binary ? SERIALIZE_TYPE_BYTE.ROCKETMQ : SERIALIZE_TYPE_BYTE.JSON) << 24));
   return bodyLength;
 }
 

@@ -1,5 +1,5 @@
 import { RemotingCommandError } from "../errors.ts";
-import { ByteWriter, readInt16, readInt32, writeInt16, writeInt32 } from "./byte-writer.ts";
+import { ByteWriter, readInt16, readInt32 } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
 import { refuseExtValue, setExtField } from "./ext-fields.ts";
 import { languageByte, languageName } from "./language-code.ts";
@@ -43,16 +43,18 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
   const remark = cmd.remark;
   if (lang < 0 || (remark != null && typeof remark !== "string")) throw refusal(cmd);
   w.ensure(ROCKETMQ_FIXED_HEADER_LENGTH + (remark == null ? 0 : maxUtf8Length(remark)));
+  w.syncView();
   let b = w.bytes;
+  let v = w.view; // a store of a length or int field through it is one store, not 2 or 4
   let p = w.pos;
-  writeInt16(b, p, cmd.code);
+  v.setInt16(p, cmd.code);
   b[p + 2] = lang;
-  writeInt16(b, p + 3, cmd.version);
-  writeInt32(b, p + 5, cmd.opaque);
-  writeInt32(b, p + 9, cmd.flag);
+  v.setInt16(p + 3, cmd.version);
+  v.setInt32(p + 5, cmd.opaque);
+  v.setInt32(p + 9, cmd.flag);
   const remarkLength = remark == null ? 0 : writeText(b, p + 17, remark);
   if (remarkLength < 0) throw loneSurrogate("remark");
-  writeInt32(b, p + 13, remarkLength);
+  v.setInt32(p + 13, remarkLength);
   p += 17 + remarkLength;
   const ext = cmd.extFields;
   const extLengthAt = p;
@@ -63,21 +65,25 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
       const raw = ext[key];
       if (raw === null || raw === undefined) continue; // Java skips null values
       const value = typeof raw === "string" ? raw : refuseExtValue(key, raw);
-      w.pos = p;
-      w.ensure(6 + maxUtf8Length(key) + maxUtf8Length(value));
-      b = w.bytes;
+      const room = 6 + maxUtf8Length(key) + maxUtf8Length(value);
+      if (p + room > b.length) {
+        w.pos = p;
+        w.ensure(room);
+        b = w.bytes;
+        v = w.view;
+      }
       const keyLength = writeText(b, p + 2, key);
       if (keyLength < 0) throw loneSurrogate("an extFields key");
       if (keyLength > 0x7fff) throw new RemotingCommandError(`extFields key too long for a ROCKETMQ header: ${keyLength} bytes`);
-      writeInt16(b, p, keyLength);
+      v.setInt16(p, keyLength);
       p += 2 + keyLength;
       const valueLength = writeText(b, p + 4, value);
       if (valueLength < 0) throw loneSurrogate(`extFields.${key}`);
-      writeInt32(b, p, valueLength);
+      v.setInt32(p, valueLength);
       p += 4 + valueLength;
     }
   }
-  writeInt32(b, extLengthAt, p - extLengthAt - 4);
+  v.setInt32(extLengthAt, p - extLengthAt - 4);
   w.pos = p;
 }
 
@@ -99,7 +105,13 @@ function decodeExtFields(b: Uint8Array, p: number, end: number): Record<string, 
     p += 4;
     if (valueLength < 0 || valueLength > end - p) fail(`extFields value length ${valueLength} exceeds the ${end - p} bytes left`);
     // A zero-length key or value is null in Java; a null entry is simply absent here.
-    if (keyLength > 0 && valueLength > 0) setExtField(ext, readUtf8(b, keyStart, keyStart + keyLength), readUtf8(b, p, p + valueLength));
+    if (keyLength > 0 && valueLength > 0) {
+      const key = readUtf8(b, keyStart, keyStart + keyLength);
+      const value = readUtf8(b, p, p + valueLength);
+      // Only a 9-byte key can be "__proto__": the others skip the string comparison.
+      if (keyLength === 9) setExtField(ext, key, value);
+      else ext[key] = value;
+    }
     p += valueLength;
   }
   return ext;

@@ -44,16 +44,21 @@ describe("round trip over random commands", () => {
     expect(out.map(plain)).toEqual(commands.map((c) => plain(expectedAfterRoundTrip(c))));
   });
 
-  test("a writer whose bytes its user replaced writes into the new bytes, JSON headers' word-sized stores included", () => {
-    const w = new ByteWriter(16);
-    encodeFrameInto(w, createRequest(1, { serializeType: "JSON" })); // grown, and its view with it
-    const mine = new Uint8Array(new ArrayBuffer(1024), 8, 512); // not at the start of its buffer
-    w.bytes = mine;
-    w.pos = 0;
-    const cmd = createRequest(2, { serializeType: "JSON", extFields: { k: "v" }, remark: "r" });
-    encodeFrameInto(w, cmd);
-    expect(w.bytes).toBe(mine);
-    expect(plain(decodeFrame(mine.slice(0, w.pos)))).toEqual(plain(expectedAfterRoundTrip(cmd)));
+  test("a writer whose bytes its user replaced writes into the new bytes, word-sized stores included", () => {
+    for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
+      const w = new ByteWriter(16);
+      encodeFrameInto(w, createRequest(1, { serializeType })); // grown, and its view with it
+      const mine = new Uint8Array(new ArrayBuffer(1024), 8, 512); // not at the start of its buffer
+      w.bytes = mine;
+      w.pos = 0;
+      const cmd = createRequest(2, { serializeType, extFields: { k: "v", long: "x".repeat(100) }, remark: "r" });
+      encodeFrameInto(w, cmd);
+      expect(w.bytes).toBe(mine);
+      expect(plain(decodeFrame(mine.slice(0, w.pos)))).toEqual(plain(expectedAfterRoundTrip(cmd)));
+      let frames = 1;
+      for (; w.bytes === mine; frames++) encodeFrameInto(w, cmd); // until a frame grows the writer, and its view with it
+      expect(new FrameDecoder().push(w.bytes.subarray(0, w.pos)).map(plain)).toEqual(Array.from({ length: frames }, () => plain(expectedAfterRoundTrip(cmd))));
+    }
   });
 
   test("a peer-chosen __proto__ ext key stays an own field and never touches the prototype", () => {
