@@ -49,26 +49,32 @@ function writeInt(w: ByteWriter, value: number): void {
 }
 
 /**
+ * Writes `s` as a JSON string literal at `b[p]` when it is plain ASCII with nothing to escape (the
+ * caller made room for its length + 2), and returns where it ends; -1 when it is not, for
+ * writeString's escaping path.
+ */
+function writePlainString(b: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  b[p] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return -1;
+    b[p + 1 + i] = c;
+  }
+  b[p + 1 + n] = 0x22;
+  return p + n + 2;
+}
+
+/**
  * Writes `s` as a JSON string literal. Plain ASCII is copied directly; anything that needs escaping
  * or UTF-8 goes through JSON.stringify, which escapes exactly what fastjson escapes for these strings
  * (quote, backslash, control characters as \b \f \n \r \t or \u00xx) and leaves the rest raw.
  */
 function writeString(w: ByteWriter, s: string): void {
-  const n = s.length;
-  w.ensure(n + 2);
-  const b = w.bytes;
-  const p = w.pos;
-  b[p] = 0x22;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) {
-      writeEscaped(w, s);
-      return;
-    }
-    b[p + 1 + i] = c;
-  }
-  b[p + 1 + n] = 0x22;
-  w.pos = p + n + 2;
+  w.ensure(s.length + 2);
+  const end = writePlainString(w.bytes, w.pos, s);
+  if (end >= 0) w.pos = end;
+  else writeEscaped(w, s);
 }
 
 function writeEscaped(w: ByteWriter, s: string): void {
@@ -77,21 +83,33 @@ function writeEscaped(w: ByteWriter, s: string): void {
   w.pos += writeUtf8(w.bytes, w.pos, literal);
 }
 
+/** Writes the ext fields, an entry at a time in local variables: plain ASCII keys and values in one pass, others through writeString. */
 function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
   EXT_FIELDS.writeTo(w);
   let first = true;
   for (const key in ext) {
     const raw = ext[key];
     if (raw === null || raw === undefined) continue; // fastjson leaves null map values out
-    if (!first) {
-      w.ensure(1);
-      w.bytes[w.pos++] = 0x2c;
-    }
+    const value = typeof raw === "string" ? raw : refuseExtValue(key, raw);
+    w.ensure(key.length + value.length + 6); // a comma, a colon and four quotes
+    const b = w.bytes;
+    let start = w.pos;
+    if (!first) b[start++] = 0x2c;
     first = false;
+    let p = writePlainString(b, start, key);
+    if (p >= 0) {
+      b[p] = 0x3a;
+      p = writePlainString(b, p + 1, value);
+    }
+    if (p >= 0) {
+      w.pos = p;
+      continue;
+    }
+    w.pos = start;
     writeString(w, key);
     w.ensure(1);
     w.bytes[w.pos++] = 0x3a;
-    writeString(w, typeof raw === "string" ? raw : refuseExtValue(key, raw));
+    writeString(w, value);
   }
   w.ensure(1);
   w.bytes[w.pos++] = 0x7d;

@@ -199,7 +199,10 @@ export function scanExtFields(b: Uint8Array, p: number, end: number): Record<str
     if (p < end && b[p] === QUOTE) {
       const value = readJsonString(b, p + 1, end);
       if (value === undefined) return undefined;
-      setExtField(ext, readUtf8(b, keyStart, keyEnd), value);
+      const key = readUtf8(b, keyStart, keyEnd);
+      // Only a 9-byte key can be "__proto__" (an escaped key goes to the full parser).
+      if (keyEnd - keyStart === 9) setExtField(ext, key, value);
+      else ext[key] = value;
       p = stringEnd.pos;
     } else if (isNull(b, p, end)) {
       p += 4;
