@@ -1,4 +1,4 @@
-import { setExtField } from "./ext-fields.ts";
+import { setDecodedExtField } from "./ext-fields.ts";
 import { JSON_DEFAULTS, normalizeLanguage } from "./json-header-fields.ts";
 import { nextOpaque, type HeaderFields } from "./remoting-command.ts";
 import { readUtf8, utf8Bytes } from "./utf8.ts";
@@ -199,10 +199,7 @@ export function scanExtFields(b: Uint8Array, p: number, end: number): Record<str
     if (p < end && b[p] === QUOTE) {
       const value = readJsonString(b, p + 1, end);
       if (value === undefined) return undefined;
-      const key = readUtf8(b, keyStart, keyEnd);
-      // Only a 9-byte key can be "__proto__" (an escaped key goes to the full parser).
-      if (keyEnd - keyStart === 9) setExtField(ext, key, value);
-      else ext[key] = value;
+      setDecodedExtField(ext, readUtf8(b, keyStart, keyEnd), value, keyEnd - keyStart); // an escaped key went to the full parser
       p = stringEnd.pos;
     } else if (isNull(b, p, end)) {
       p += 4;

@@ -1,7 +1,7 @@
 import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt16, readInt32 } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
-import { refuseExtValue, setExtField } from "./ext-fields.ts";
+import { refuseExtValue, setDecodedExtField } from "./ext-fields.ts";
 import { languageByte, languageName } from "./language-code.ts";
 import type { HeaderFields, RemotingCommand } from "./remoting-command.ts";
 import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
@@ -105,13 +105,7 @@ function decodeExtFields(b: Uint8Array, p: number, end: number): Record<string, 
     p += 4;
     if (valueLength < 0 || valueLength > end - p) fail(`extFields value length ${valueLength} exceeds the ${end - p} bytes left`);
     // A zero-length key or value is null in Java; a null entry is simply absent here.
-    if (keyLength > 0 && valueLength > 0) {
-      const key = readUtf8(b, keyStart, keyStart + keyLength);
-      const value = readUtf8(b, p, p + valueLength);
-      // Only a 9-byte key can be "__proto__": the others skip the string comparison.
-      if (keyLength === 9) setExtField(ext, key, value);
-      else ext[key] = value;
-    }
+    if (keyLength > 0 && valueLength > 0) setDecodedExtField(ext, readUtf8(b, keyStart, keyStart + keyLength), readUtf8(b, p, p + valueLength), keyLength);
     p += valueLength;
   }
   return ext;
