@@ -65,13 +65,10 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
       const raw = ext[key];
       if (raw === null || raw === undefined) continue; // Java skips null values
       const value = typeof raw === "string" ? raw : refuseExtValue(key, raw);
-      const room = 6 + maxUtf8Length(key) + maxUtf8Length(value);
-      if (p + room > b.length) {
-        w.pos = p;
-        w.ensure(room);
-        b = w.bytes;
-        v = w.view;
-      }
+      w.pos = p;
+      w.ensure(6 + maxUtf8Length(key) + maxUtf8Length(value));
+      b = w.bytes;
+      v = w.view;
       const keyLength = writeText(b, p + 2, key);
       if (keyLength < 0) throw loneSurrogate("an extFields key");
       if (keyLength > 0x7fff) throw new RemotingCommandError(`extFields key too long for a ROCKETMQ header: ${keyLength} bytes`);
