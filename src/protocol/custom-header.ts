@@ -1,5 +1,6 @@
 import { quoted } from "./json-text.ts";
 import { RemotingCommandError } from "../errors.ts";
+import { parseJavaInt } from "./java-int.ts";
 
 /**
  * Typed custom headers <-> extFields strings, as Java's makeCustomHeaderToNet /
@@ -144,14 +145,8 @@ function parseField(name: string, raw: string, type: HeaderFieldType, longsAsNum
     case "boolean":
       return raw.toLowerCase() === "true"; // Java's Boolean.parseBoolean
     case "int": {
-      if (raw.length === 1) {
-        const digit = raw.charCodeAt(0) - 0x30; // most of a send header's ints: no regex, no Number()
-        if (digit >= 0 && digit <= 9) return digit;
-      }
-      const n = INTEGER.test(raw) ? Number(raw) : NaN;
-      if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) {
-        throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not an int`);
-      }
+      const n = parseJavaInt(raw);
+      if (n === undefined) throw new RemotingCommandError(`custom header field ${name}: ${quoted(raw)} is not an int`);
       return n;
     }
     case "long": {

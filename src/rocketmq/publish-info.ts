@@ -1,4 +1,5 @@
 import { MQClientError, RemotingCommandError } from "../errors.ts";
+import { parseJavaInt } from "../protocol/java-int.ts";
 import type { MessageQueue } from "./message-queue.ts";
 import { masterOfBroker, PermName, type TopicRouteData } from "./route-data.ts";
 import { ClientErrorCode } from "./send-result.ts";
@@ -28,10 +29,11 @@ function orderTopicQueues(topic: string, conf: string): MessageQueue[] {
   while (entries.length > 0 && entries[entries.length - 1] === "") entries.pop(); // Java's split drops trailing empties
   for (const entry of entries) {
     const [brokerName, count] = entry.split(":");
-    if (brokerName === undefined || count === undefined || !/^[+-]?\d+$/.test(count)) {
+    const queueCount = count === undefined ? undefined : parseJavaInt(count);
+    if (brokerName === undefined || queueCount === undefined) {
       throw new RemotingCommandError(`TopicRouteData.orderTopicConf: "${entry}" is not brokerName:queueCount (in "${conf}")`);
     }
-    for (let i = 0; i < Number(count); i++) queues.push({ topic, brokerName, queueId: i });
+    for (let i = 0; i < queueCount; i++) queues.push({ topic, brokerName, queueId: i });
   }
   return queues;
 }

@@ -1,6 +1,7 @@
 import { RemotingCommandError } from "../errors.ts";
 import { decodeHeaderField, encodeCustomHeader, fieldToString, type HeaderOf, type HeaderSchema } from "../protocol/custom-header.ts";
 import { createRequest, createResponse, type RemotingCommand } from "../protocol/remoting-command.ts";
+import { parseJavaInt } from "../protocol/java-int.ts";
 import { RequestCode } from "../protocol/request-code.ts";
 import { ResponseCode } from "../protocol/response-code.ts";
 import { RPC_FIELDS } from "./headers.ts";
@@ -178,8 +179,8 @@ export interface SendMessageHeaderInit {
 function propertyInt(properties: PropertiesInput, name: string): number | undefined {
   const raw = getProperty(properties, name);
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^[+-]?\d+$/.test(raw) || (n | 0) !== n) throw new RemotingCommandError(`message property ${name}: "${raw}" is not an int`);
+  const n = parseJavaInt(raw);
+  if (n === undefined) throw new RemotingCommandError(`message property ${name}: "${raw}" is not an int`);
   return n;
 }
 
