@@ -10,7 +10,7 @@ import { measure } from "mitata";
 import { startNoiseProbe } from "./cpu-noise.ts";
 import type { Driver } from "./drivers/driver.ts";
 import { loadDriver } from "./drivers/load-driver.ts";
-import type { CaseMeasurement, CaseRun, ClientJob, JobCase } from "./job.ts";
+import { freshWarmupS, type CaseMeasurement, type CaseRun, type ClientJob, type JobCase } from "./job.ts";
 import { LatencySamples } from "./latency-samples.ts";
 import { LoadProcesses } from "./load-processes.ts";
 import { Load } from "./load.ts";
@@ -113,7 +113,7 @@ for (const run of job.runs) {
   // Processes started for this case (this one, its server, its other client processes) warm their JIT up first.
   const fresh = first || !servers.has(JSON.stringify(run.server)) || run.case.clientProcesses > 1;
   try {
-    const result = await measureCase(driver, run, await serverFor(run.server), fresh ? job.firstWarmupS : job.warmupS);
+    const result = await measureCase(driver, run, await serverFor(run.server), fresh ? freshWarmupS(run.case, job.firstWarmupS) : job.warmupS);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (error) {
     process.stderr.write(`${run.case.id}: failed: ${(error as Error).message}\n`);

@@ -1,4 +1,5 @@
 import type { BenchCase } from "../e2e/cases.ts";
+import { freshWarmupS } from "../e2e/job.ts";
 import { clientGroups } from "./placement.ts";
 import type { Target } from "./targets.ts";
 
@@ -24,7 +25,7 @@ const EXTRA_PROCESSES_S = 0.4;
 /**
  * Expected seconds of one round of `cases` over `targets`, from the timing options and the
  * overheads measured. A case on processes started for it (a client process's first case, one on a
- * server not started before, one with other client processes) warms up for `firstWarmupS`, as the
+ * server not started before, one with other client processes) warms up for freshWarmupS, as the
  * client process does it.
  */
 export function estimateRoundS(targets: readonly Pick<Target, "runs" | "server">[], cases: readonly BenchCase[], t: RoundTiming): number {
@@ -37,7 +38,7 @@ export function estimateRoundS(targets: readonly Pick<Target, "runs" | "server">
         const server = `${c.placement} ${target.server(c).join(" ")}`;
         const fresh = !servers.has(server) || c.clientProcesses > 1;
         servers.add(server);
-        seconds += (fresh ? t.firstWarmupS : t.warmupS) + t.seconds + MEASUREMENT_OVERHEAD_S + (c.clientProcesses > 1 || c.ioWorkers > 0 ? EXTRA_PROCESSES_S : 0);
+        seconds += (fresh ? freshWarmupS(c, t.firstWarmupS) : t.warmupS) + t.seconds + MEASUREMENT_OVERHEAD_S + (c.clientProcesses > 1 || c.ioWorkers > 0 ? EXTRA_PROCESSES_S : 0);
       }
     }
   }

@@ -11,7 +11,7 @@ stderr; the results to bench/results/<date>-<mode>-<commit>.json and BENCHMARKS.
 Run size
   (default)              short: the headline cases and the sweeps of body size (pipelined),
                          connections (pipelined) and I/O worker threads; 2 quiet rounds of the
-                         headline cases, 1 of the other sweep points; ~2 minutes
+                         headline cases, 1 of the other sweep points; ~2.5 minutes
   --full                 every case (kinds x bodies x headers x connections x placement, every
                          sweep), 3 quiet rounds, longer measurements, every microbenchmark:
                          ~20-25 minutes
@@ -21,8 +21,8 @@ Run size
   --max-rounds N         rounds at most, quiet or not (short 3, full 9)
   --seconds S            measured seconds per case and target (short 1, full 2)
   --warmup S             load before measuring each case (short 0.3, full 0.5; a case on freshly
-                         started processes gets 1 s, for the JIT)
-  --budget S             start no round expected to end after this many seconds (short 150,
+                         started processes gets 1 s, for the JIT, a send case 3 s)
+  --budget S             start no round expected to end after this many seconds (short 170,
                          full none)
   --only TEXT            only cases and microbenchmarks whose name contains TEXT
   --skip LIST            leave out parts, comma-separated: micro, e2e, raw, node, alternatives
@@ -139,7 +139,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     seconds: positive(values.seconds, full ? 2 : 1, "--seconds"),
     warmupS: positive(values.warmup, full ? 0.5 : 0.3, "--warmup"),
     firstWarmupS: 1,
-    budgetS: positive(values.budget, full ? Infinity : 150, "--budget"),
+    budgetS: positive(values.budget, full ? Infinity : 170, "--budget"),
     only: values.only,
     skip,
     cpu,

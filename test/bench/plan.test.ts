@@ -3,6 +3,7 @@ import { FULL_CASES, SHORT_CASES, SHORT_HEADLINE_CASES, SWEEPS, sweepInFlight, t
 import { openAll } from "../../bench/e2e/drivers/driver.ts";
 import { HEADLINE_CASES } from "../../bench/report/headlines.ts";
 import { parseOptions } from "../../bench/suite/options.ts";
+import { freshWarmupS } from "../../bench/e2e/job.ts";
 import { estimateRoundS, estimateRoundsS } from "../../bench/suite/estimate.ts";
 import { clientGroups, placementCpus } from "../../bench/suite/placement.ts";
 import { notApplicableOf } from "../../bench/suite/plan.ts";
@@ -170,6 +171,12 @@ describe("sweeps and rounds", () => {
     expect(estimateRoundS(TARGETS, [async!], timing)).toBeCloseTo(4 * one, 5); // Bun, Node and both raw echoes
     // Each I/O worker case starts its server and client processes: the JIT's warm-up again, and their start.
     expect(estimateRoundS([TARGETS[0]!], [io[0]!, io[1]!], timing) - estimateRoundS([TARGETS[0]!], [io[0]!], timing)).toBeCloseTo(1 + 1 + 0.05 + 0.4, 5);
+    // A send case on fresh processes warms up for 3 s (the send path's compile), on a warm broker as any other.
+    const send = SHORT_HEADLINE_CASES.find((c) => c.call === "send")!;
+    expect(estimateRoundS([TARGETS[0]!], [send], timing) - one).toBeCloseTo(3 - 1, 5);
+    expect(freshWarmupS(send, 1)).toBe(3);
+    expect(freshWarmupS(async!, 1)).toBe(1);
+    expect(freshWarmupS(send, 5)).toBe(5);
     expect(clientGroups([async!, sync!, io[0]!, io[1]!], 1, 0).map((g) => g.length)).toEqual([2, 2]);
     expect(clientGroups([async!, io[0]!], null, null).map((g) => g.length)).toEqual([2]);
   });
