@@ -46,12 +46,12 @@ export interface ClientJob {
 }
 
 /**
- * A send case's warm-up on freshly started processes. The send path (the producer's and the
- * broker's) is several times an echo's code, and JavaScriptCore tiers a function up by how often it
- * runs: one send at a time, a fresh producer and broker were still compiling after 20 000 sends
- * (450 ms of compile time reported by BUN_JSC_reportCompileTimes, on the pinned CPU, with stalls of
- * 1-4 ms taking a third of the measured second), and steady from about 30 000. Every target gets the
- * same time.
+ * A send case's warm-up on freshly started processes (a target's first send case, see SEND_CASES).
+ * The send path (the producer's and the broker's) is several times an echo's code, and
+ * JavaScriptCore tiers a function up by how often it runs: one send at a time, a fresh producer and
+ * broker were still compiling after 20 000 sends (450 ms of compile time reported by
+ * BUN_JSC_reportCompileTimes, on the pinned CPU, with stalls of 1-4 ms taking a third of the
+ * measured second), and steady from about 30 000. Every target gets the same time.
  */
 const SEND_FIRST_WARMUP_S = 3;
 
