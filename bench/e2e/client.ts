@@ -1,13 +1,13 @@
 /**
  * The measuring process of the end-to-end bench: starts the server process each case names (pinned
  * by the runner's command line), then for each case opens its connections, puts them under load
- * (with the case's other client processes, if any), and lets mitata time it; prints one
+ * (with the case's other client processes, if any), and times it (intervals.ts); prints one
  * CaseMeasurement per case as a JSON line. A case that fails is reported on stderr and left out.
  *   <runtime> client.{ts,js} '<ClientJob as JSON>'
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { measure } from "mitata";
 import { startNoiseProbe } from "./cpu-noise.ts";
+import { timeIntervals } from "./intervals.ts";
 import type { Driver } from "./drivers/driver.ts";
 import { loadDriver } from "./drivers/load-driver.ts";
 import { freshWarmupS, type CaseMeasurement, type CaseRun, type ClientJob, type JobCase } from "./job.ts";
@@ -15,7 +15,7 @@ import { LatencySamples } from "./latency-samples.ts";
 import { LoadProcesses } from "./load-processes.ts";
 import { Load } from "./load.ts";
 
-/** Target duration of one mitata sample: the time to complete a fixed number of requests. */
+/** Target duration of one sample: the time to complete a fixed number of requests. */
 const SAMPLE_SECONDS = 0.004;
 
 const job = JSON.parse(process.argv[2]!) as ClientJob;
@@ -63,15 +63,9 @@ async function measureCase(driver: Driver, run: CaseRun, server: Server, warmupS
     const noise = startNoiseProbe([process.pid, server.process.pid!, ...(others?.pids ?? [])], run.cpus);
     others?.begin();
     const start = { at: performance.now(), completed: load.completed, errors: load.errors };
-    // mitata decides how many samples to take; every request completed meanwhile counts, over the
-    // whole span, so the throughput is exact whatever mitata does between samples.
-    const stats = await measure(() => load.next(perSample), {
-      min_cpu_time: job.seconds * 1e9,
-      min_samples: 5,
-      gc: false,
-      batch_threshold: -1,
-      samples_threshold: Infinity,
-    });
+    // Every request completed meanwhile counts, over the whole span, so the throughput is exact
+    // whatever happens between samples.
+    const intervals = await timeIntervals((n) => load.next(n), perSample, job.seconds);
     const seconds = (performance.now() - start.at) / 1000;
     const requests = load.completed - start.completed;
     const noiseCpuPct = noise.finish(); // before the other client processes exit
@@ -81,7 +75,6 @@ async function measureCase(driver: Driver, run: CaseRun, server: Server, warmupS
     await Promise.all(connections.map((conn) => conn.close()));
 
     const requestsPerSecond = (requests + theirs.requests) / seconds;
-    const rateOf = (ns: number): number => perSample / (ns / 1e9);
     return {
       caseId: c.id,
       requests: requests + theirs.requests,
@@ -90,7 +83,7 @@ async function measureCase(driver: Driver, run: CaseRun, server: Server, warmupS
       requestsPerSecond,
       mbPerSecond: (requestsPerSecond * c.bodyBytes) / 1e6,
       latencyUs: samples === null ? null : samples.summary(),
-      intervals: { perSample, samples: stats.samples.length, p25: rateOf(stats.p75), p50: rateOf(stats.p50), p75: rateOf(stats.p25) },
+      intervals: { perSample, ...intervals },
       noiseCpuPct,
     };
   } finally {

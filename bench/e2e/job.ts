@@ -98,7 +98,7 @@ export interface CaseMeasurement {
   /** Per-request latency (of the measuring process's requests); null for oneway calls. */
   latencyUs: LatencyUs | null;
   /**
-   * mitata's view of the run: the time for the measuring process to complete each `perSample`
+   * The run in samples: the time for the measuring process to complete each `perSample`
    * requests, as requests/s quartiles over `samples` samples (the spread within the run).
    */
   intervals: { perSample: number; samples: number; p25: number; p50: number; p75: number };
