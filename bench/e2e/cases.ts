@@ -205,8 +205,9 @@ export const SWEEPS: readonly Sweep[] = SWEPT.map((s) => s.sweep);
  * A producer's send to BrokerLite (bench/producer/broker.ts), 64 in flight and one at a time: each
  * target's producer (this library's Producer, ali-ons', rocketmq-nodejs') against a broker of its
  * own, started for it. 64 in flight comes first, so that during its warm-up each target's own
- * traffic warms the broker's JIT up (ali-ons' 4 k sends/s one at a time left the broker compiling
- * into its 64-in-flight measurement: 16-17 k/s against 31-33 k/s on a warm broker).
+ * traffic warms the broker's JIT up: ali-ons' 4 k sends/s one at a time left the broker compiling
+ * into the measurements that followed (its one-at-a-time sends: 4.4 k/s first, 10.2-10.8 k/s after
+ * its 64 in flight; its 64 in flight on a fresh broker: 25, then 30, then 33 k/s in three runs).
  */
 const SEND_CASES: readonly BenchCase[] = [
   benchCase({ kind: "async", inFlight: 64, header: "JSON", call: "send" }),

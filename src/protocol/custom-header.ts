@@ -1,6 +1,6 @@
 import { quoted } from "./json-text.ts";
 import { RemotingCommandError } from "../errors.ts";
-import { parseJavaInt } from "./java-int.ts";
+import { isJavaDecimal, parseJavaInt } from "./java-int.ts";
 
 /**
  * Typed custom headers <-> extFields strings, as Java's makeCustomHeaderToNet /
@@ -37,7 +37,6 @@ export type HeaderOf<S extends HeaderSchema> = { [K in RequiredHeaderKeys<S>]: H
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const INTEGER = /^[+-]?\d+$/;
 
 /** Java's Double.toString: "1.0", "0.618", "1.0E10", "1.0E-5". */
 export function formatJavaDouble(x: number): string {
@@ -150,7 +149,7 @@ function parseField(name: string, raw: string, type: HeaderFieldType, longsAsNum
       return n;
     }
     case "long": {
-      const valid = INTEGER.test(raw);
+      const valid = isJavaDecimal(raw);
       if (longsAsNumbers && valid && raw.length <= EXACT_LONG_CHARS) return Number(raw) + 0; // + 0: "-0" is 0, as a bigint has it
       const n = valid ? BigInt(raw) : null;
       if (n === null || n < INT64_MIN || n > INT64_MAX) {

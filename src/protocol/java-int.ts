@@ -1,5 +1,10 @@
 const DECIMAL = /^[+-]?\d+$/;
 
+/** Whether `text` is what Java's Integer.parseInt and Long.parseLong read: an optional sign and ASCII digits. */
+export function isJavaDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
 /**
  * Java's Integer.parseInt of decimal text: an optional sign, digits, within int32; undefined for
  * anything else. What headers, message properties and route configs carry as ints. Only ASCII
@@ -10,7 +15,7 @@ export function parseJavaInt(text: string): number | undefined {
     const digit = text.charCodeAt(0) - 0x30; // most ints on the wire are one digit: no regex, no Number()
     if (digit >= 0 && digit <= 9) return digit;
   }
-  if (!DECIMAL.test(text)) return undefined;
+  if (!isJavaDecimal(text)) return undefined;
   const n = Number(text) + 0; // + 0: "-0" is 0, as Java has it
   return n >= -2147483648 && n <= 2147483647 ? n : undefined;
 }
