@@ -201,13 +201,32 @@ const IO_WORKERS = sweep(
 const SWEPT = [BODY_ASYNC, CONNECTIONS_ASYNC, IO_WORKERS, BODY_SYNC, CONNECTIONS_SYNC];
 export const SWEEPS: readonly Sweep[] = SWEPT.map((s) => s.sweep);
 
+/** Load before measuring a case on processes started for it, for the JIT (a send case: SEND_FRESH_WARMUP_S). */
+export const FRESH_WARMUP_S = 1;
+
+/**
+ * A send case's warm-up on processes started for it. The send path (the producer's and the
+ * broker's) is several times an echo's code, and JavaScriptCore tiers a function up by how often it
+ * runs: one send at a time, a fresh producer and broker were still compiling after 20 000 sends
+ * (450 ms of compile time reported by BUN_JSC_reportCompileTimes, on the pinned CPU, with stalls of
+ * 1-4 ms taking a third of the measured second), and steady from about 30 000. Every target gets
+ * the same time.
+ */
+export const SEND_FRESH_WARMUP_S = 3;
+
+/** How long case `c` warms up on processes started for it, given the run's `firstWarmupS`. */
+export function freshWarmupS(c: Pick<BenchCase, "call">, firstWarmupS: number): number {
+  return c.call === "send" ? Math.max(firstWarmupS, SEND_FRESH_WARMUP_S) : firstWarmupS;
+}
+
 /**
  * A producer's send to BrokerLite (bench/producer/broker.ts), 64 in flight and one at a time: each
  * target's producer (this library's Producer, ali-ons', rocketmq-nodejs') against a broker of its
- * own, started for it. 64 in flight comes first, so that during its warm-up each target's own
- * traffic warms the broker's JIT up: ali-ons' 4 k sends/s one at a time left the broker compiling
- * into the measurements that followed (its one-at-a-time sends: 4.4 k/s first, 10.2-10.8 k/s after
- * its 64 in flight; its 64 in flight on a fresh broker: 25, then 30, then 33 k/s in three runs).
+ * own, started for it. 64 in flight comes first, so that during its warm-up (freshWarmupS) each
+ * target's own traffic warms the broker's JIT up: ali-ons' 4 k sends/s one at a time left the
+ * broker compiling into the measurements that followed (its one-at-a-time sends: 4.4 k/s first,
+ * 10.2-10.8 k/s after its 64 in flight; its 64 in flight on a fresh broker: 25, then 30, then
+ * 33 k/s in three runs).
  */
 const SEND_CASES: readonly BenchCase[] = [
   benchCase({ kind: "async", inFlight: 64, header: "JSON", call: "send" }),

@@ -40,24 +40,9 @@ export interface ClientJob {
   runs: CaseRun[];
   /** Measured time per case. */
   seconds: number;
-  /** Load before measuring, per case; `firstWarmupS` for a case on processes started for it (the first, a new server, other client processes), see freshWarmupS. */
+  /** Load before measuring, per case; `firstWarmupS` for a case on processes started for it (the first, a new server, other client processes), see freshWarmupS (cases.ts). */
   warmupS: number;
   firstWarmupS: number;
-}
-
-/**
- * A send case's warm-up on freshly started processes (a target's first send case, see SEND_CASES).
- * The send path (the producer's and the broker's) is several times an echo's code, and
- * JavaScriptCore tiers a function up by how often it runs: one send at a time, a fresh producer and
- * broker were still compiling after 20 000 sends (450 ms of compile time reported by
- * BUN_JSC_reportCompileTimes, on the pinned CPU, with stalls of 1-4 ms taking a third of the
- * measured second), and steady from about 30 000. Every target gets the same time.
- */
-const SEND_FIRST_WARMUP_S = 3;
-
-/** How long case `c` warms up on processes started for it, given the run's `firstWarmupS`. */
-export function freshWarmupS(c: Pick<BenchCase, "call">, firstWarmupS: number): number {
-  return c.call === "send" ? Math.max(firstWarmupS, SEND_FIRST_WARMUP_S) : firstWarmupS;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FRESH_WARMUP_S, SEND_FRESH_WARMUP_S } from "../e2e/cases.ts";
 import type { Results } from "../suite/results.ts";
 import { headlineTable } from "./headlines.ts";
 import { sweepTables } from "./sweeps.ts";
@@ -30,7 +31,7 @@ export function renderPage(r: Results, resultsFile: string, charts: { throughput
     ...(r.machine.malloc === undefined
       ? []
       : [`- Allocator: every process runs with \`${r.machine.malloc}\`, so that neither allocator hands freed read and reassembly buffers back to the kernel and faults them in again (glibc's for Node, on some runs and not others; Bun's mimalloc, for every large body; see [README: Bun build vs Node build](README.md#bun-build-vs-node-build)).`]),
-    `- Rounds: ${rounds} (at most ${s.maxRounds}), ${s.seconds} s measured per case and target after ${s.warmupS} s of load (1 s on freshly started processes, for the JIT; 3 s for the send cases, whose code JavaScriptCore takes longer to compile). A case's round counts only if other processes used at most ${s.noiseLimitPct}% of the measured CPUs during each of its measurements; figures are medians over the counted rounds with their [min–max]; ratios are taken within each round.`,
+    `- Rounds: ${rounds} (at most ${s.maxRounds}), ${s.seconds} s measured per case and target after ${s.warmupS} s of load (${FRESH_WARMUP_S} s on freshly started processes, for the JIT; ${SEND_FRESH_WARMUP_S} s for the send cases, whose code JavaScriptCore takes longer to compile). A case's round counts only if other processes used at most ${s.noiseLimitPct}% of the measured CPUs during each of its measurements; figures are medians over the counted rounds with their [min–max]; ratios are taken within each round.`,
     "",
     "## Headline figures",
     "",

@@ -1,5 +1,4 @@
-import type { BenchCase } from "../e2e/cases.ts";
-import { freshWarmupS } from "../e2e/job.ts";
+import { freshWarmupS, type BenchCase } from "../e2e/cases.ts";
 import { clientGroups } from "./placement.ts";
 import type { Target } from "./targets.ts";
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { FRESH_WARMUP_S, SEND_FRESH_WARMUP_S } from "../e2e/cases.ts";
 import { defaultCpus } from "./cpus.ts";
 
 export const USAGE = `Usage: npm run bench [-- options]        (or: bun bench/run.ts [options])
@@ -21,7 +22,7 @@ Run size
   --max-rounds N         rounds at most, quiet or not (short 3, full 9)
   --seconds S            measured seconds per case and target (short 1, full 2)
   --warmup S             load before measuring each case (short 0.3, full 0.5; a case on freshly
-                         started processes gets 1 s, for the JIT, a send case 3 s)
+                         started processes gets ${FRESH_WARMUP_S} s, for the JIT, a send case ${SEND_FRESH_WARMUP_S} s)
   --budget S             start no round expected to end after this many seconds (short 170,
                          full none)
   --only TEXT            only cases and microbenchmarks whose name contains TEXT
@@ -138,7 +139,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     maxRounds: Math.max(rounds, sweepRounds, positive(values["max-rounds"], full ? rounds * 3 : rounds + 1, "--max-rounds")),
     seconds: positive(values.seconds, full ? 2 : 1, "--seconds"),
     warmupS: positive(values.warmup, full ? 0.5 : 0.3, "--warmup"),
-    firstWarmupS: 1,
+    firstWarmupS: FRESH_WARMUP_S,
     budgetS: positive(values.budget, full ? Infinity : 170, "--budget"),
     only: values.only,
     skip,

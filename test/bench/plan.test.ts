@@ -1,9 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { FULL_CASES, SHORT_CASES, SHORT_HEADLINE_CASES, SWEEPS, sweepInFlight, type BenchCase } from "../../bench/e2e/cases.ts";
+import { freshWarmupS, FULL_CASES, SHORT_CASES, SHORT_HEADLINE_CASES, SWEEPS, sweepInFlight, type BenchCase } from "../../bench/e2e/cases.ts";
 import { openAll } from "../../bench/e2e/drivers/driver.ts";
 import { HEADLINE_CASES } from "../../bench/report/headlines.ts";
 import { parseOptions } from "../../bench/suite/options.ts";
-import { freshWarmupS } from "../../bench/e2e/job.ts";
 import { estimateRoundS, estimateRoundsS } from "../../bench/suite/estimate.ts";
 import { clientGroups, placementCpus } from "../../bench/suite/placement.ts";
 import { notApplicableOf } from "../../bench/suite/plan.ts";
