@@ -4,7 +4,11 @@
  * interleaved round by round. Per case (body size x sends in flight): sends/s and the producer
  * process's CPU time per send, with the library-on-Bun / alternative ratios taken within each round.
  *
- *   bun bench/producer.bench.ts [--rounds 3] [--seconds 1] [--no-pin] [--e2e]
+ *   bun bench/producer.bench.ts [--rounds 3] [--seconds 1] [--warmup 3] [--no-pin] [--e2e]
+ *
+ * Every producer process warms up for `--warmup` seconds before it is measured (the suite's send
+ * warm-up, SEND_FRESH_WARMUP_S: a fresh Bun producer is still compiling its send path for about
+ * 30 000 sends, and one at a time that takes seconds).
  *
  * `--e2e` measures produce -> consume instead (bench/producer/e2e.ts: a Producer with 64 sends in
  * flight and a Consumer in one process, on Bun and on Node): messages consumed per second, CPU per
@@ -17,14 +21,17 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundleForNode } from "../scripts/node-bundle.ts";
+import { SEND_FRESH_WARMUP_S } from "./e2e/cases.ts";
 import { pinned } from "./e2e/pinned.ts";
 import { COMPARED, install } from "./suite/alternatives.ts";
 
 const root = join(import.meta.dir, "..");
-const { values } = parseArgs({ options: { rounds: { type: "string" }, seconds: { type: "string" }, "no-pin": { type: "boolean" }, e2e: { type: "boolean" } } });
+const { values } = parseArgs({ options: { rounds: { type: "string" }, seconds: { type: "string" }, warmup: { type: "string" }, "no-pin": { type: "boolean" }, e2e: { type: "boolean" } } });
 const e2e = values.e2e === true;
 const rounds = Number(values.rounds ?? 3);
 const measureMs = Math.round(Number(values.seconds ?? 1) * 1000);
+const warmupMs = Math.round(Number(values.warmup ?? SEND_FRESH_WARMUP_S) * 1000);
+if (!(rounds >= 1 && measureMs > 0 && warmupMs >= 0)) throw new Error("--rounds must be at least 1, --seconds above 0 and --warmup not negative");
 const pin = values["no-pin"] !== true && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 const [brokerCpus, loadCpus] = pin ? [[0], [1]] : [[], []];
 
@@ -81,9 +88,9 @@ const cases = [64, 1024].flatMap((bytes) => (e2e ? [64] : [1, 64]).map((inFlight
 const samples = new Map<string, Sample[]>(); // case/target -> per round (NaN: failed)
 
 function measure(target: Target, c: (typeof cases)[number]): Sample {
-  const args = [nameServer!, String(c.bytes), String(c.inFlight), "300", String(measureMs), alternatives];
+  const args = [nameServer!, String(c.bytes), String(c.inFlight), String(warmupMs), String(measureMs), alternatives];
   const [command, ...argv] = pinned(loadCpus, target.argv(args));
-  const run = spawnSync(command!, argv, { cwd: root, encoding: "utf8", timeout: measureMs + 30_000 });
+  const run = spawnSync(command!, argv, { cwd: root, encoding: "utf8", timeout: warmupMs + measureMs + 30_000 });
   const line = run.stdout.trim().split("\n").pop() ?? "";
   if (!line.startsWith("{")) { // the load process kills itself after its report (see load.ts)
     console.error(`  ${target.name}, ${c.name}: failed (${(run.stderr || run.error?.message || `exit ${run.status}`).trim().split("\n").slice(-1)[0]})`);
@@ -116,7 +123,7 @@ const span = (xs: number[], digits = 0): string => {
   return v.length === 0 ? "failed" : `${median(v).toFixed(digits)} [${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}]`;
 };
 
-console.log(`\n${e2e ? "Produce -> consume through" : "Producer sends to"} one BrokerLite (${rounds} rounds, ${measureMs} ms each, ${pin ? "broker on CPU 0, producer on CPU 1" : "not pinned"}): median [min–max]\n`);
+console.log(`\n${e2e ? "Produce -> consume through" : "Producer sends to"} one BrokerLite (${rounds} rounds, ${measureMs} ms each after ${warmupMs} ms of warm-up, ${pin ? "broker on CPU 0, producer on CPU 1" : "not pinned"}): median [min–max]\n`);
 const latency = e2e ? " send-to-receipt p50 ms | p99 ms |" : "";
 console.log(`| case | producer | ${e2e ? "consumed/s" : "sends/s"} | CPU µs per ${e2e ? "message" : "send"} | library on Bun: throughput × | library on Bun: CPU per send ÷ |${latency}`);
 console.log(`| --- | --- | --- | --- | --- | --- |${e2e ? " --- | --- |" : ""}`);
