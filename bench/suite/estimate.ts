@@ -13,9 +13,9 @@ export interface RoundTiming {
 
 /**
  * What a round costs beyond warm-up and measured time, from the suite's progress timestamps on the
- * 2-CPU VM: per measurement, connecting, mitata's last sample, draining and closing; per client
- * process, starting it and its server; per measurement with other client processes or I/O worker
- * threads, starting those.
+ * 2-CPU VM: per measurement, connecting, the last timed sample (intervals.ts), draining and
+ * closing; per client process, starting it and its server; per measurement with other client
+ * processes or I/O worker threads, starting those.
  */
 const MEASUREMENT_OVERHEAD_S = 0.05;
 const PROCESS_OVERHEAD_S = 0.25;
