@@ -7,7 +7,7 @@ import { TopicValidator } from "../rocketmq/message/topics.ts";
 import { tagsCodeOf } from "../rocketmq/subscription.ts";
 import { storedBodyCrc32 } from "./body-checksum.ts";
 import { DelayedDelivery } from "./delayed-delivery.ts";
-import { StoredPropertiesText } from "./stored-properties.ts";
+import { StoredProperties } from "./stored-properties.ts";
 import type { AppendedMessage, MessageStore } from "./message-store.ts";
 
 /** One message to store, as it came (a send) or as it is re-written (a send-back, a delay that passed). */
@@ -15,8 +15,8 @@ export interface MessageInit {
   /** As stored: already compressed if sysFlag says so. */
   body: Uint8Array;
   flag: number;
-  /** As an object, or as a plain single send's stored string (storedSingleProperties: no DELAY). */
-  properties: Properties | StoredPropertiesText;
+  /** As an object, or as a plain single send's stored bytes (stored-properties.ts: no DELAY). */
+  properties: Properties | StoredProperties;
   sysFlag: number;
   bornTimestamp: number;
   /** "ip:port" of the producer, or that address as readAddress reads it. */
@@ -68,7 +68,7 @@ export class MessageWriter {
    */
   put(topic: string, queueId: number, messages: readonly MessageInit[]): AppendedMessage[] {
     const first = messages.length === 1 ? messages[0]!.properties : null;
-    if (first === null || first instanceof StoredPropertiesText) return this.#append(topic, queueId, messages);
+    if (first === null || first instanceof StoredProperties) return this.#append(topic, queueId, messages);
     const level = Number(first[MessageConst.PROPERTY_DELAY_TIME_LEVEL] ?? 0);
     if (!(level > 0) || !Number.isInteger(level)) return this.#append(topic, queueId, messages);
     const clamped = Math.min(level, this.#delays.maxLevel);
@@ -96,12 +96,12 @@ export class MessageWriter {
     const stored: AppendedMessage[] = [];
     for (const m of messages) {
       const properties = m.properties;
-      const text = properties instanceof StoredPropertiesText;
+      const encoded = properties instanceof StoredProperties;
       const record: MessageExtRecord = {
         body: m.body,
         bodyCRC: storedBodyCrc32(m.body),
         flag: m.flag,
-        properties: text ? properties.text : encodeProperties(properties),
+        properties: encoded ? properties.bytes : encodeProperties(properties),
         sysFlag: m.sysFlag,
         bornTimestamp: m.bornTimestamp,
         bornHost: m.bornHost,
@@ -113,7 +113,7 @@ export class MessageWriter {
         storeTimestamp,
         storeHost,
       };
-      const tags = text ? properties.tags : properties[MessageConst.PROPERTY_TAGS];
+      const tags = encoded ? properties.tags : properties[MessageConst.PROPERTY_TAGS];
       stored.push(
         this.#store.append(topic, queueId, storeTimestamp, tagsCodeOf(tags), messageExtMaxSize(record), (out, at, queueOffset, commitLogOffset) => {
           record.queueOffset = queueOffset;

@@ -12,8 +12,10 @@ import { brokerTopicRefusal } from "./broker-topic-check.ts";
 import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
 import { decodeSendMessageRequestHeader } from "../rocketmq/send-headers.ts";
+import { readSendHeaderV2Bytes, type SendHeader, type SendHeaderBytes } from "../rocketmq/send-header-bytes.ts";
+import { readUtf8 } from "../protocol/utf8.ts";
 import { answer } from "./answer.ts";
-import { storedSingleProperties, type StoredPropertiesText } from "./stored-properties.ts";
+import { storedPropertiesOfBytes, storedSingleProperties, type StoredProperties } from "./stored-properties.ts";
 import type { AppendedMessage } from "./message-store.ts";
 import type { MessageInit, MessageWriter } from "./message-writer.ts";
 import type { TopicTable } from "./topic-table.ts";
@@ -43,7 +45,7 @@ export function maxReconsumeTimesOf(request: RemotingCommand, asked: number | un
 interface Incoming {
   body: Uint8Array;
   flag: number;
-  properties: Properties | StoredPropertiesText;
+  properties: Properties | StoredProperties;
 }
 
 /**
@@ -53,9 +55,11 @@ interface Incoming {
  * msgId (the offset id; comma-joined for a batch), queueId and queueOffset (the first message's).
  */
 export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broker: SendStoreContext): RemotingCommand {
+  // A binary header is read from its bytes, its properties left as bytes; anything else is decoded.
+  const raw = readSendHeaderV2Bytes(request);
   let header;
   try {
-    header = decodeSendMessageRequestHeader(request);
+    header = raw?.header ?? decodeSendMessageRequestHeader(request);
   } catch (error) {
     return answer(request, ResponseCode.SYSTEM_ERROR, `the send's header is invalid: ${(error as Error).message}`);
   }
@@ -89,12 +93,12 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
       broker.onTopicCreated(topic);
     }
   }
-  const sent = header.properties ?? "";
   let incoming: Incoming[];
   try {
-    if (batch) incoming = batchMessages(request.body, decodeProperties(sent), broker.clusterName);
+    if (batch) incoming = batchMessages(request.body, decodeProperties(sentProperties(header, raw)), broker.clusterName);
     else {
-      const properties = (dead ? null : storedSingleProperties(sent, broker.clusterName)) ?? singleProperties(decodeProperties(sent), broker.clusterName);
+      const stored = dead ? null : raw !== null && raw.propertiesStart >= 0 ? storedPropertiesOfBytes(raw.bytes, raw.propertiesStart, raw.propertiesEnd, broker.clusterName) : storedSingleProperties(sentProperties(header, raw), broker.clusterName);
+      const properties = stored ?? singleProperties(decodeProperties(sentProperties(header, raw)), broker.clusterName);
       incoming = [{ body: request.body ?? new Uint8Array(0), flag: header.flag, properties }];
     }
   } catch (error) {
@@ -120,6 +124,12 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
     [MessageConst.PROPERTY_TRACE_SWITCH]: "true",
   };
   return answer(request, ResponseCode.SUCCESS, null, { extFields });
+}
+
+/** The properties a send's header carries, as text ("" for none). */
+function sentProperties(header: SendHeader, raw: SendHeaderBytes | null): string {
+  if (raw === null) return header.properties ?? "";
+  return raw.propertiesStart < 0 ? "" : readUtf8(raw.bytes, raw.propertiesStart, raw.propertiesEnd);
 }
 
 /** The topic's config: as it is, or created from the default topic (or, for a retry topic, with one queue). */

@@ -21,7 +21,13 @@ const bufferCopy = (globalThis as { Buffer?: { prototype: { copy: (this: Uint8Ar
  */
 export function copyOut(source: Uint8Array, start: number, length: number): Uint8Array {
   const copy = new Uint8Array(length);
-  if (bufferCopy !== undefined) bufferCopy.call(source, copy, 0, start, start + length);
-  else copy.set(source.subarray(start, start + length));
+  copyBytes(source, start, start + length, copy, 0);
   return copy;
+}
+
+/** Copies `source[start, end)` to `target[at]`, making no view of `source` (see copyOut). */
+export function copyBytes(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
+  if (start === end) return;
+  if (bufferCopy !== undefined) bufferCopy.call(source, target, at, start, end);
+  else target.set(source.subarray(start, end), at);
 }

@@ -98,6 +98,13 @@ export function encodeFrame(cmd: RemotingCommand): Uint8Array {
 const fields = new HeaderFields();
 
 /**
+ * Frames this large are reassembled into buffers that are reused or lent as room for another
+ * frame's header (frame-decoder.ts, headroom.ts), so their ext fields are decoded at once rather
+ * than read from those bytes later.
+ */
+export const LARGE_FRAME_BYTES = 64 * 1024;
+
+/**
  * Decodes one frame whose prefix has been read: `b[start, end)` holds the type word, header and
  * body. The body is a view into `b`; with `lazyBody` the command is a ReceivedCommand whose view is
  * made on first read (a copy, for a body no longer than `chunk.copyBodiesUpTo`). A header longer
@@ -123,15 +130,16 @@ export function decodeFrameContent(
   }
   if (headerLength > maxHeaderLength) throw new RemotingCommandError(`header length ${headerLength} exceeds maxHeaderLength ${maxHeaderLength}`);
   const h = fields;
-  if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h);
-  else if (type === SERIALIZE_TYPE_BYTE.JSON) decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? wordViewOf(b) : chunk.dataView());
-  else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
+  if (type === SERIALIZE_TYPE_BYTE.ROCKETMQ) decodeRocketmqHeader(b, headerStart, headerEnd, h, lazyBody && length < LARGE_FRAME_BYTES);
+  else if (type === SERIALIZE_TYPE_BYTE.JSON) {
+    decodeJsonHeader(b, headerStart, headerEnd, h, chunk === null ? wordViewOf(b) : chunk.dataView());
+    h.extStart = -1;
+  } else throw new RemotingCommandError(`unknown serialize type ${type} (expected 0 = JSON or 1 = ROCKETMQ)`);
   const serializeType = type === SERIALIZE_TYPE_BYTE.ROCKETMQ ? "ROCKETMQ" : "JSON";
   const hasBody = headerEnd < end;
   if (lazyBody) {
-    if (!hasBody) return new ReceivedCommand(h, serializeType, null, 0, 0, false);
     const bodyLength = end - headerEnd;
-    return new ReceivedCommand(h, serializeType, b, headerEnd, bodyLength, chunk !== null && bodyLength <= chunk.copyBodiesUpTo);
+    return new ReceivedCommand(h, serializeType, hasBody || h.extStart >= 0 ? b : null, headerEnd, bodyLength, chunk !== null && bodyLength <= chunk.copyBodiesUpTo);
   }
   return new Command(h.code, h.language, h.version, h.opaque, h.flag, h.remark, h.extFields, hasBody ? b.subarray(headerEnd, end) : null, serializeType);
 }

@@ -3,7 +3,7 @@ import { allocUninitialized } from "./alloc.ts";
 import { readInt32 } from "./byte-writer.ts";
 import { ChunkView } from "./chunk-view.ts";
 import { offerHeadroom, withdrawHeadroom } from "./headroom.ts";
-import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH, MAX_HEADER_LENGTH } from "./frame-codec.ts";
+import { checkFrameLength, decodeFrameContent, DEFAULT_MAX_FRAME_LENGTH, FRAME_PREFIX_LENGTH, LARGE_FRAME_BYTES, MAX_HEADER_LENGTH } from "./frame-codec.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
 
 /** The limits of a FrameDecoder, and how it hands out bodies. Throws a RangeError from the constructor when a limit is out of range. */
@@ -13,8 +13,8 @@ export interface FrameDecoderOptions {
   /** Largest accepted header (its 24-bit length field); default: anything that fits the frame. */
   maxHeaderLength?: number;
   /**
-   * Give ReceivedCommands, whose body view is made on first read (what RemotingServer and
-   * RemotingClient use). Default false: plain commands with `body` set.
+   * Give ReceivedCommands, whose body view and ROCKETMQ ext fields are made on first read (what
+   * RemotingServer and RemotingClient use). Default false: plain commands with every field set.
    */
   lazyBodies?: boolean;
   /**
@@ -26,8 +26,6 @@ export interface FrameDecoderOptions {
   copyBodiesUpTo?: number;
 }
 
-/** Frames this large are reassembled with placement (below) and may reuse a buffer given back. */
-const LARGE_FRAME_BYTES = 64 * 1024;
 /** A large frame starts this many bytes or fewer into its reassembly buffer. */
 const PLACEMENT_SLACK = 64;
 /** Copies shorter than this are fast whatever their alignment. */

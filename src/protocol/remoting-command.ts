@@ -3,6 +3,7 @@ import { RPC_ONEWAY, RPC_TYPE_RESPONSE } from "./flags.ts";
 import { commandBody, commandExtFields, commandFlag, commandNumber, commandLanguage, commandRemark, commandSerializeType } from "./command-fields.ts";
 import { describeValue } from "./describe-value.ts";
 import { encodeCustomHeader } from "./custom-header.ts";
+import { readExtFields } from "./rocketmq-ext-fields.ts";
 import type { SerializeType } from "./serialize-type.ts";
 
 /**
@@ -69,14 +70,27 @@ export class Command implements RemotingCommand {
   ) {}
 }
 
+/** A received command's ROCKETMQ ext fields, still as bytes: `bytes[start, end)` (see rocketmq-ext-fields.ts). */
+export interface ExtFieldBytes {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** ReceivedCommand's reader of its undecoded ext fields (set in its static block: it reads private fields). */
+let undecoded: (cmd: ReceivedCommand) => ExtFieldBytes | null;
+
 /**
  * A command received by a RemotingServer or RemotingClient. Its `body` is a view into the received
  * bytes like any decoded body, but the view is created on first read: a view costs far more than
  * the rest of a small command in JavaScriptCore, and many callers never read the body (a send
  * result, a heartbeat answer). Where the transport asks for it (Bun), a small body is a copy
- * instead (see FrameDecoderOptions.copyBodiesUpTo). Reading or assigning `body` behaves as on any
- * command; the only difference is that `body` is an accessor, so `{ ...cmd }` and deep-equality
- * against plain objects do not see it (read it explicitly).
+ * instead (see FrameDecoderOptions.copyBodiesUpTo). Likewise the ext fields of a ROCKETMQ header
+ * are checked on arrival but made into strings on first read: a processor that reads its header
+ * straight from the bytes (undecodedExtFields) never pays for them. Until both are read, the
+ * command keeps the received chunk. Reading or assigning `body` and `extFields` behaves as on any
+ * command; the only difference is that they are accessors, so `{ ...cmd }` and deep-equality
+ * against plain objects do not see them (read them explicitly).
  */
 export class ReceivedCommand implements RemotingCommand {
   // Declared, not defined: the constructor assigns each once (a class field would be set twice).
@@ -86,22 +100,26 @@ export class ReceivedCommand implements RemotingCommand {
   declare opaque: number;
   declare flag: number;
   declare remark: string | null;
-  declare extFields: Record<string, string> | null;
   declare serializeType: SerializeType;
-  /** The received bytes the body is in (null: no body, or it was made already). */
+  /** The received bytes the body and the undecoded ext fields are in (null once neither is left to make). */
   #source: Uint8Array | null;
+  /** Where the body starts in #source: the header's end. */
   #offset: number;
   /**
-   * The body's length, negated when the body is to be a copy: one private field fewer, as each
-   * costs JavaScriptCore's constructor about 5 ns (a ReceivedCommand with a fifth one took 20
-   * against 14-15 ns to make).
+   * The body's length (0: no body), negated when the body is to be a copy: one private field
+   * fewer, as each costs JavaScriptCore's constructor about 5 ns (a ReceivedCommand with a fifth
+   * one took 20 against 14-15 ns to make).
    */
   #length: number;
-  #body: Uint8Array | null = null;
+  /** The body; undefined until made. */
+  #body: Uint8Array | null | undefined = undefined;
+  /** The ext fields, or, until decoded, where they start in #source (they end at #offset). */
+  #ext: Record<string, string> | null | number;
 
   /**
-   * The header as decoded into `h`; the body is `length` bytes at `offset` in `source` (null: no
-   * body), made when first read: a copy when `copy`, else a view.
+   * The header as decoded into `h` (its ext fields at `h.extStart` in `source`, when left undecoded);
+   * the body is `length` bytes at `offset` in `source` (0: no body), made when first read: a copy
+   * when `copy`, else a view.
    */
   constructor(h: HeaderFields, serializeType: SerializeType, source: Uint8Array | null, offset: number, length: number, copy: boolean) {
     this.code = h.code;
@@ -110,29 +128,59 @@ export class ReceivedCommand implements RemotingCommand {
     this.opaque = h.opaque;
     this.flag = h.flag;
     this.remark = h.remark;
-    this.extFields = h.extFields;
     this.serializeType = serializeType;
+    this.#ext = h.extStart < 0 ? h.extFields : h.extStart;
     this.#source = source;
     this.#offset = offset;
     this.#length = copy ? -length : length;
   }
 
   get body(): Uint8Array | null {
-    const source = this.#source;
-    if (source !== null) {
+    let body = this.#body;
+    if (body === undefined) {
       // A plain Uint8Array whatever the chunk's class (Bun hands out Buffers): the same type on
       // every runtime, and slice() copies, as it does on any Uint8Array.
       const length = this.#length;
-      this.#body = length < 0 ? copyOut(source, this.#offset, -length) : new Uint8Array(source.buffer, source.byteOffset + this.#offset, length);
-      this.#source = null;
+      const source = this.#source!;
+      body = length === 0 ? null : length < 0 ? copyOut(source, this.#offset, -length) : new Uint8Array(source.buffer, source.byteOffset + this.#offset, length);
+      this.body = body;
     }
-    return this.#body;
+    return body;
   }
 
   set body(body: Uint8Array | null) {
     this.#body = body;
-    this.#source = null;
+    if (typeof this.#ext !== "number") this.#source = null;
   }
+
+  get extFields(): Record<string, string> | null {
+    const ext = this.#ext;
+    if (typeof ext !== "number") return ext;
+    const decoded = readExtFields(this.#source!, ext, this.#offset, true);
+    this.extFields = decoded;
+    return decoded;
+  }
+
+  set extFields(extFields: Record<string, string> | null) {
+    this.#ext = extFields;
+    if (this.#body !== undefined) this.#source = null;
+  }
+
+  static {
+    undecoded = (cmd) => {
+      const start = cmd.#ext;
+      return typeof start === "number" ? { bytes: cmd.#source!, start, end: cmd.#offset } : null;
+    };
+  }
+}
+
+/**
+ * Where `cmd`'s ext fields are, as received, while nobody has read or set its `extFields`; null
+ * once they are strings (an RPC hook may have changed them since), or for any other command. The
+ * entries are well formed (checked on arrival).
+ */
+export function undecodedExtFields(cmd: RemotingCommand): ExtFieldBytes | null {
+  return cmd instanceof ReceivedCommand ? undecoded(cmd) : null;
 }
 
 /** The header fields a header decoder fills in (one reused record: decoding allocates no extra object). */
@@ -144,6 +192,8 @@ export class HeaderFields {
   flag = 0;
   remark: string | null = null;
   extFields: Record<string, string> | null = null;
+  /** Where ROCKETMQ ext fields left undecoded start (then extFields is null); -1 when they are in extFields. */
+  extStart = -1;
 }
 
 /**

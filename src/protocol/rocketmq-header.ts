@@ -1,8 +1,9 @@
 import { RemotingCommandError } from "../errors.ts";
 import { ByteWriter, readInt16, readInt32 } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
-import { refuseExtValue, setDecodedExtField } from "./ext-fields.ts";
+import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte, languageName } from "./language-code.ts";
+import { failRocketmqHeader, readExtFields } from "./rocketmq-ext-fields.ts";
 import type { HeaderFields, RemotingCommand } from "./remoting-command.ts";
 import { maxUtf8Length, readUtf8, writeUtf8 } from "./utf8.ts";
 
@@ -84,34 +85,14 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
   w.pos = p;
 }
 
-function fail(message: string): never {
-  throw new RemotingCommandError(`ROCKETMQ header: ${message}`);
-}
-
-function decodeExtFields(b: Uint8Array, p: number, end: number): Record<string, string> {
-  const ext: Record<string, string> = {};
-  while (p < end) {
-    if (end - p < 2) fail(`truncated extFields entry at byte ${p}`);
-    const keyLength = readInt16(b, p);
-    p += 2;
-    if (keyLength < 0 || keyLength > end - p) fail(`extFields key length ${keyLength} exceeds the ${end - p} bytes left`);
-    const keyStart = p;
-    p += keyLength;
-    if (end - p < 4) fail(`truncated extFields value length at byte ${p}`);
-    const valueLength = readInt32(b, p);
-    p += 4;
-    if (valueLength < 0 || valueLength > end - p) fail(`extFields value length ${valueLength} exceeds the ${end - p} bytes left`);
-    // A zero-length key or value is null in Java; a null entry is simply absent here.
-    if (keyLength > 0 && valueLength > 0) setDecodedExtField(ext, readUtf8(b, keyStart, keyStart + keyLength), readUtf8(b, p, p + valueLength), keyLength);
-    p += valueLength;
-  }
-  return ext;
-}
-
-/** Decodes the header in `b[p, end)` into `out`; every byte of it must be accounted for. */
-export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number, out: HeaderFields): void {
+/**
+ * Decodes the header in `b[p, end)` into `out`; every byte of it must be accounted for. With
+ * `lazyExt`, the ext fields are only checked: `out.extStart` says where they start (-1: none), and
+ * `out.extFields` is null until they are decoded from `b` (see ReceivedCommand).
+ */
+export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number, out: HeaderFields, lazyExt = false): void {
   const length = end - p;
-  if (length < ROCKETMQ_FIXED_HEADER_LENGTH) fail(`${length} bytes is shorter than the 21-byte fixed part`);
+  if (length < ROCKETMQ_FIXED_HEADER_LENGTH) failRocketmqHeader(`${length} bytes is shorter than the 21-byte fixed part`);
   const code = readInt16(b, p);
   const language = languageName(b[p + 2]!);
   const version = readInt16(b, p + 3);
@@ -119,17 +100,19 @@ export function decodeRocketmqHeader(b: Uint8Array, p: number, end: number, out:
   const flag = readInt32(b, p + 9);
   const remarkLength = readInt32(b, p + 13);
   p += 17;
-  if (remarkLength < 0 || remarkLength > end - p - 4) fail(`remark length ${remarkLength} runs past the ${length}-byte header`);
+  if (remarkLength < 0 || remarkLength > end - p - 4) failRocketmqHeader(`remark length ${remarkLength} runs past the ${length}-byte header`);
   const remark = remarkLength === 0 ? null : readUtf8(b, p, p + remarkLength);
   p += remarkLength;
   const extLength = readInt32(b, p);
   p += 4;
   if (extLength !== end - p) {
-    fail(extLength < 0 || extLength > end - p
+    failRocketmqHeader(extLength < 0 || extLength > end - p
       ? `extFields length ${extLength} runs past the ${length}-byte header`
       : `${end - p - extLength} unaccounted bytes after extFields`);
   }
-  out.extFields = extLength === 0 ? null : decodeExtFields(b, p, end);
+  const lazy = lazyExt && extLength > 0;
+  out.extFields = extLength === 0 ? null : readExtFields(b, p, end, !lazy);
+  out.extStart = lazy ? p : -1;
   out.code = code;
   out.language = language;
   out.version = version;

@@ -116,6 +116,19 @@ describe("FrameDecoder, large frames that arrive in pieces", () => {
     expect(body.every((x) => x === 7)).toBe(true);
   });
 
+  test("a large frame's ROCKETMQ ext fields are strings at once: a reused or lent buffer leaves them intact", () => {
+    const decoder = new FrameDecoder({ lazyBodies: true });
+    const frame = (fill: number) => encodeFrame(createRequest(1, { body: new Uint8Array(100_000).fill(fill), extFields: { topic: `t${fill}` }, serializeType: "ROCKETMQ" }));
+    const one = frame(1);
+    const [a] = feedAll(decoder, headerThenBody(one, headEnd(one), 65_536));
+    takeHeadroom(a!.body!, headEnd(one) - 4)!.fill(0xee); // the bytes before the body, lent to another frame's header
+    expect(decoder.release(a!)).toBe(true);
+    const two = frame(2);
+    const [b] = feedAll(decoder, headerThenBody(two, headEnd(two), 65_536)); // into a's buffer
+    expect(a!.extFields).toEqual({ topic: "t1" });
+    expect(b!.extFields).toEqual({ topic: "t2" });
+  });
+
   test("release() refuses what it does not own: small frames, frames decoded in place, other decoders' frames, an older frame", () => {
     const decoder = new FrameDecoder({ lazyBodies: true });
     const small = encodeFrame(createRequest(1, { body: new Uint8Array(5000) }));

@@ -4,6 +4,7 @@ import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
 import { Random } from "../helpers/random.ts";
 import { concatBytes } from "../../src/protocol/byte-writer.ts";
 import { plain } from "../helpers/vectors.ts";
+import { undecodedExtFields } from "../../src/protocol/remoting-command.ts";
 
 describe("FrameDecoder on streams", () => {
   const variants = [[1, false, 0], [2, false, 0], [3, false, 0], [4, true, 0], [5, true, 0], [6, true, 100], [7, true, 256]] as const;
@@ -55,6 +56,25 @@ describe("FrameDecoder on streams", () => {
     expect(whole.map((c) => c.body![0])).toEqual([1, 2, 3, 0, 0]);
     expect(whole.slice(0, 3).map((c) => c.body!.buffer.byteLength)).toEqual([1, 64, 100]);
     expect(whole[3]!.body!.buffer).toBe(chunk.buffer);
+  });
+
+  test("lazily, a ROCKETMQ header's ext fields are checked on arrival and made on first read; one assigned first wins", () => {
+    const ext = { topic: "TopicTest", queueId: "3", "\u00e9t\u00e9": "\ud83d\ude00" };
+    const frame = encodeFrame(createRequest(310, { extFields: ext, body: new Uint8Array([1, 2]), serializeType: "ROCKETMQ" }));
+    const [read, assigned] = new FrameDecoder({ lazyBodies: true }).push(concatBytes([frame, frame]));
+    expect(undecodedExtFields(read!)).not.toBeNull();
+    expect(read!.extFields).toEqual(ext);
+    expect(read!.extFields).toBe(read!.extFields); // made once
+    expect(undecodedExtFields(read!)).toBeNull(); // strings now: a hook may change them
+    assigned!.extFields = { mine: "yes" };
+    expect(assigned!.extFields).toEqual({ mine: "yes" });
+    expect(undecodedExtFields(assigned!)).toBeNull();
+    expect(assigned!.body).toEqual(new Uint8Array([1, 2]));
+
+    // A malformed entry fails the frame at once, not when the fields are read.
+    const bad = frame.slice();
+    bad[8 + 21] = 0x7f; // the first key's length (int16 after the 21-byte fixed part), far past the header
+    expect(() => new FrameDecoder({ lazyBodies: true }).push(bad)).toThrow(RemotingCommandError);
   });
 
   test("a frame split across chunks is reassembled once, into a buffer of exactly its size", () => {
