@@ -97,8 +97,7 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
   try {
     if (batch) incoming = batchMessages(request.body, decodeProperties(sentProperties(header, raw)), broker.clusterName);
     else {
-      const stored = dead ? null : raw !== null && raw.propertiesStart >= 0 ? storedPropertiesOfBytes(raw.bytes, raw.propertiesStart, raw.propertiesEnd, broker.clusterName) : storedSingleProperties(sentProperties(header, raw), broker.clusterName);
-      const properties = stored ?? singleProperties(decodeProperties(sentProperties(header, raw)), broker.clusterName);
+      const properties = (dead ? null : storedForm(header, raw, broker.clusterName)) ?? singleProperties(decodeProperties(sentProperties(header, raw)), broker.clusterName);
       incoming = [{ body: request.body ?? new Uint8Array(0), flag: header.flag, properties }];
     }
   } catch (error) {
@@ -124,6 +123,12 @@ export function storeSend(ctx: ProcessorContext, request: RemotingCommand, broke
     [MessageConst.PROPERTY_TRACE_SWITCH]: "true",
   };
   return answer(request, ResponseCode.SUCCESS, null, { extFields });
+}
+
+/** A single message's stored properties worked out on the sent bytes (or the string), or null when the object path must run (see stored-properties.ts). */
+function storedForm(header: SendHeader, raw: SendHeaderBytes | null, clusterName: string): StoredProperties | null {
+  if (raw !== null && raw.propertiesStart >= 0) return storedPropertiesOfBytes(raw.bytes, raw.propertiesStart, raw.propertiesEnd, clusterName);
+  return storedSingleProperties(sentProperties(header, raw), clusterName);
 }
 
 /** The properties a send's header carries, as text ("" for none). */
