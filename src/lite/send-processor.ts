@@ -11,8 +11,8 @@ import { dlqTopicOf, MixAll, NOT_ALLOWED_SEND_TOPICS } from "../rocketmq/message
 import { brokerTopicRefusal } from "./broker-topic-check.ts";
 import { PermName } from "../rocketmq/route-data.ts";
 import type { TopicConfig } from "../rocketmq/register-broker-body.ts";
-import { decodeSendMessageRequestHeader } from "../rocketmq/send-headers.ts";
-import { readSendHeaderV2Bytes, type SendHeader, type SendHeaderBytes } from "../rocketmq/send-header-bytes.ts";
+import { decodeSendMessageRequestHeader, type SendHeader } from "../rocketmq/send-headers.ts";
+import { readSendHeaderV2Bytes, type SendHeaderBytes } from "../rocketmq/send-header-bytes.ts";
 import { readUtf8 } from "../protocol/utf8.ts";
 import { answer } from "./answer.ts";
 import { storedPropertiesOfBytes, storedSingleProperties, type StoredProperties } from "./stored-properties.ts";

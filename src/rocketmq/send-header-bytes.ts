@@ -2,11 +2,7 @@ import { readInt16, readInt32 } from "../protocol/byte-writer.ts";
 import { undecodedExtFields, type RemotingCommand } from "../protocol/remoting-command.ts";
 import { RequestCode } from "../protocol/request-code.ts";
 import { readUtf8 } from "../protocol/utf8.ts";
-import type { NumericHeaderOf } from "./numeric-header.ts";
-import type { SendMessageRequestHeader } from "./send-headers.ts";
-
-/** A send's header as decodeSendMessageRequestHeader gives it. */
-export type SendHeader = NumericHeaderOf<typeof SendMessageRequestHeader>;
+import type { SendHeader } from "./send-headers.ts";
 
 /** A SEND_MESSAGE_V2 header read from its bytes: the header without `properties`, which stay bytes at `bytes[propertiesStart, propertiesEnd)` (-1: none). */
 export interface SendHeaderBytes {
@@ -24,7 +20,7 @@ const REQUIRED = 0b11111111;
 /**
  * The header of a SEND_MESSAGE_V2 or SEND_BATCH_MESSAGE read straight from the received ROCKETMQ
  * ext fields (undecodedExtFields), so that a broker makes no string per field and leaves the
- * properties as bytes. Null, reading nothing into strings, whenever the generic decoder
+ * properties as bytes. Null whenever the generic decoder
  * (decodeSendMessageRequestHeader) must decide: another code or header type, ext fields already
  * decoded, a key given twice, a required field missing, or a number in any form but plain digits
  * (with a minus sign) that fit. So where this answers, it answers as the generic decoder does.

@@ -102,7 +102,8 @@ export const SendMessageResponseHeader = {
 } as const satisfies HeaderSchema;
 export type SendMessageResponseHeader = HeaderOf<typeof SendMessageResponseHeader>;
 
-type SendHeader = NumericHeaderOf<typeof SendMessageRequestHeader>;
+/** A send's header as decodeSendMessageRequestHeader gives it (V1 names, numbers as numbers). */
+export type SendHeader = NumericHeaderOf<typeof SendMessageRequestHeader>;
 type SendHeaderV2 = NumericHeaderOf<typeof SendMessageRequestHeaderV2>;
 
 /** SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2. */
