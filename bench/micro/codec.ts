@@ -9,8 +9,8 @@ type Command = import("../../src/index.ts").RemotingCommand;
  * Encode and decode of a typical request (SEND_MESSAGE_V2-like, 5 ext fields) and response, and of
  * a request with one ext field, both header types. Decode with the body view made at once
  * (decodeFrame, FrameDecoder's default) and lazily (what the endpoints' connections use), where a
- * ROCKETMQ header's ext fields are also left as bytes until read: so lazily once more, reading them
- * (what a processor that decodes its header pays).
+ * send request's ROCKETMQ ext fields (code 310, as here) are also left as bytes until read: so
+ * lazily once more, reading them (what a processor that decodes its header pays).
  */
 export const codecBenches: MicroModule = async (root) => {
   const lib = (await import(`${root}src/index.ts`)) as Library;

@@ -13,8 +13,9 @@ export interface FrameDecoderOptions {
   /** Largest accepted header (its 24-bit length field); default: anything that fits the frame. */
   maxHeaderLength?: number;
   /**
-   * Give ReceivedCommands, whose body view and ROCKETMQ ext fields are made on first read (what
-   * RemotingServer and RemotingClient use). Default false: plain commands with every field set.
+   * Give ReceivedCommands, whose body view (and a send request's ROCKETMQ ext fields, see
+   * rocketmq-header.ts) is made on first read (what RemotingServer and RemotingClient use). Default
+   * false: plain commands with every field set.
    */
   lazyBodies?: boolean;
   /**

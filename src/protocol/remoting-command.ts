@@ -85,10 +85,11 @@ let undecoded: (cmd: ReceivedCommand) => ExtFieldBytes | null;
  * bytes like any decoded body, but the view is created on first read: a view costs far more than
  * the rest of a small command in JavaScriptCore, and many callers never read the body (a send
  * result, a heartbeat answer). Where the transport asks for it (Bun), a small body is a copy
- * instead (see FrameDecoderOptions.copyBodiesUpTo). Likewise the ext fields of a ROCKETMQ header
- * are checked on arrival but made into strings on first read: a processor that reads its header
- * straight from the bytes (undecodedExtFields) never pays for them. Until both are read, the
- * command keeps the received chunk. Reading or assigning `body` and `extFields` behaves as on any
+ * instead (see FrameDecoderOptions.copyBodiesUpTo). Likewise a send request's ROCKETMQ ext fields
+ * are checked on arrival but made into strings on first read (keepsExtFieldBytes in
+ * rocketmq-header.ts): a processor that reads its header straight from the bytes
+ * (undecodedExtFields) never pays for them. Until both are read, the command keeps the received
+ * chunk. Reading or assigning `body` and `extFields` behaves as on any
  * command; the only difference is that they are accessors, so `{ ...cmd }` and deep-equality
  * against plain objects do not see them (read them explicitly).
  */

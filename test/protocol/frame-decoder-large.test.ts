@@ -118,7 +118,8 @@ describe("FrameDecoder, large frames that arrive in pieces", () => {
 
   test("a large frame's ROCKETMQ ext fields are strings at once: a reused or lent buffer leaves them intact", () => {
     const decoder = new FrameDecoder({ lazyBodies: true });
-    const frame = (fill: number) => encodeFrame(createRequest(1, { body: new Uint8Array(100_000).fill(fill), extFields: { topic: `t${fill}` }, serializeType: "ROCKETMQ" }));
+    // SEND_MESSAGE_V2: a small one's ext fields would stay bytes until read.
+    const frame = (fill: number) => encodeFrame(createRequest(310, { body: new Uint8Array(100_000).fill(fill), extFields: { topic: `t${fill}` }, serializeType: "ROCKETMQ" }));
     const one = frame(1);
     const [a] = feedAll(decoder, headerThenBody(one, headEnd(one), 65_536));
     takeHeadroom(a!.body!, headEnd(one) - 4)!.fill(0xee); // the bytes before the body, lent to another frame's header

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRequest, encodeFrame, FrameDecoder, RemotingCommandError, type RemotingCommand } from "../../src/index.ts";
+import { createRequest, createResponse, encodeFrame, FrameDecoder, RemotingCommandError, type RemotingCommand } from "../../src/index.ts";
 import { expectedAfterRoundTrip, randomCommand } from "../helpers/commands.ts";
 import { Random } from "../helpers/random.ts";
 import { concatBytes } from "../../src/protocol/byte-writer.ts";
@@ -58,7 +58,7 @@ describe("FrameDecoder on streams", () => {
     expect(whole[3]!.body!.buffer).toBe(chunk.buffer);
   });
 
-  test("lazily, a ROCKETMQ header's ext fields are checked on arrival and made on first read; one assigned first wins", () => {
+  test("lazily, a SEND_MESSAGE_V2's ROCKETMQ ext fields are checked on arrival and made on first read; one assigned first wins", () => {
     const ext = { topic: "TopicTest", queueId: "3", "\u00e9t\u00e9": "\ud83d\ude00" };
     const frame = encodeFrame(createRequest(310, { extFields: ext, body: new Uint8Array([1, 2]), serializeType: "ROCKETMQ" }));
     const [read, assigned] = new FrameDecoder({ lazyBodies: true }).push(concatBytes([frame, frame]));
@@ -75,6 +75,10 @@ describe("FrameDecoder on streams", () => {
     const bad = frame.slice();
     bad[8 + 21] = 0x7f; // the first key's length (int16 after the 21-byte fixed part), far past the header
     expect(() => new FrameDecoder({ lazyBodies: true }).push(bad)).toThrow(RemotingCommandError);
+
+    // Any other request, and any response, has its fields made at once.
+    const others = [createRequest(105, { extFields: ext, serializeType: "ROCKETMQ" }), createResponse(0, null, { extFields: ext, serializeType: "ROCKETMQ", opaque: 1 })];
+    for (const cmd of new FrameDecoder({ lazyBodies: true }).push(concatBytes(others.map(encodeFrame)))) expect(undecodedExtFields(cmd)).toBeNull();
   });
 
   test("a frame split across chunks is reassembled once, into a buffer of exactly its size", () => {
