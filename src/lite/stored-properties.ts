@@ -18,10 +18,10 @@ export class StoredProperties {
 
 const PAIR = 0x01;
 const SEPARATOR = 0x02;
-const TAGS = ascii(MessageConst.PROPERTY_TAGS);
-const WAIT = ascii(MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
-const CLUSTER = ascii(MessageConst.PROPERTY_CLUSTER);
-const DELAY = ascii(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
+const TAGS = utf8Bytes(MessageConst.PROPERTY_TAGS);
+const WAIT = utf8Bytes(MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
+const CLUSTER = utf8Bytes(MessageConst.PROPERTY_CLUSTER);
+const DELAY = utf8Bytes(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
 /** More pairs than this go the long way (the duplicate check compares every pair of names). */
 const MAX_PAIRS = 32;
 const nameStarts = new Int32Array(MAX_PAIRS);
@@ -64,7 +64,7 @@ function storedOf(b: Uint8Array, start: number, end: number, clusterName: string
   let waitStart = -1;
   let waitEnd = -1;
   let piece = start;
-  for (; piece < end; ) {
+  while (piece < end) {
     let split = -1;
     let next = piece;
     for (; next < end; next++) {
@@ -151,8 +151,4 @@ function sameBytes(b: Uint8Array, aStart: number, aEnd: number, bStart: number, 
 function isAscii(b: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (b[i]! >= 0x80) return false;
   return true;
-}
-
-function ascii(name: string): Uint8Array {
-  return utf8Bytes(name);
 }

@@ -5,9 +5,9 @@ import { readUtf8 } from "./utf8.ts";
 
 /**
  * The ext fields of a ROCKETMQ header: `{ keyLength int16 | key | valueLength int32 | value }*`.
- * A received command's are only checked when its frame is decoded and made into strings on first
- * read (see ReceivedCommand), so that a processor that reads its header straight from the bytes
- * never pays for strings.
+ * A received send request's are only checked when its frame is decoded and made into strings on
+ * first read (see keepsExtFieldBytes and ReceivedCommand), so that a processor that reads its header
+ * straight from the bytes never pays for strings.
  */
 
 /** A malformed ROCKETMQ header. */

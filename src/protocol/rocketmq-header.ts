@@ -91,8 +91,8 @@ export function encodeRocketmqHeader(w: ByteWriter, cmd: RemotingCommand): void 
  * Whether a received request's ext fields stay bytes until read: SEND_MESSAGE_V2's and
  * SEND_BATCH_MESSAGE's, which BrokerLite reads straight from the bytes (rocketmq/send-header-bytes.ts).
  * Any other command's are made strings at once: checking them first and making them on first read
- * cost a processor that reads them about 25 ns more (5 fields: 101 against 123-131 ns, measured
- * with bench/codec.bench.ts), which only a header nobody reads as strings pays back.
+ * costs a processor that reads them about 35 ns more (5 fields: 101-103 against 135-142 ns,
+ * bench/codec.bench.ts), which only a header nobody reads as strings pays back.
  */
 function keepsExtFieldBytes(code: number): boolean {
   return code === RequestCode.SEND_MESSAGE_V2 || code === RequestCode.SEND_BATCH_MESSAGE;
