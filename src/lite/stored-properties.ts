@@ -49,12 +49,19 @@ export function storedPropertiesOfBytes(b: Uint8Array, start: number, end: numbe
 export function storedSingleProperties(sent: string, clusterName: string): StoredProperties | null {
   // A lone surrogate encodes as U+FFFD, which would change a TAGS value's hash.
   if (!(sent as unknown as { isWellFormed(): boolean }).isWellFormed()) return null;
-  if (scratch.length < maxUtf8Length(sent)) scratch = new Uint8Array(maxUtf8Length(sent));
-  return storedOf(scratch, 0, writeUtf8(scratch, 0, sent), clusterName, false);
+  const room = maxUtf8Length(sent);
+  let bytes = scratch;
+  if (room > bytes.length) {
+    bytes = new Uint8Array(room);
+    if (room <= SCRATCH_KEPT) scratch = bytes;
+  }
+  return storedOf(bytes, 0, writeUtf8(bytes, 0, sent), clusterName, false);
 }
 
-/** Where storedSingleProperties encodes the string it works on (what it returns is a copy). */
+/** Where storedSingleProperties encodes the string it works on (what it returns is a copy); kept up to SCRATCH_KEPT bytes. */
 let scratch = new Uint8Array(1024);
+/** A record's properties take at most 32 767 bytes: a larger string gets a buffer of its own, not kept. */
+const SCRATCH_KEPT = 3 * 32 * 1024;
 
 /** The work of both: `b[start, end)` is ASCII when `asciiOnly` (else null), or valid UTF-8. */
 function storedOf(b: Uint8Array, start: number, end: number, clusterName: string, asciiOnly: boolean): StoredProperties | null {

@@ -6,6 +6,7 @@ import { readUtf8 } from "../../src/protocol/utf8.ts";
 import { readSendHeaderV2Bytes } from "../../src/rocketmq/send-header-bytes.ts";
 import { decodeSendMessageRequestHeader } from "../../src/rocketmq/send-headers.ts";
 import { Random } from "../helpers/random.ts";
+import { int32, rawFrame } from "../helpers/raw-frames.ts";
 
 const encoder = new TextEncoder();
 
@@ -14,13 +15,11 @@ function received(entries: [string, Uint8Array][], code: number = RequestCode.SE
   const ext: number[] = [];
   for (const [key, value] of entries) {
     const k = encoder.encode(key);
-    ext.push(k.length >> 8, k.length & 0xff, ...k, 0, (value.length >> 16) & 0xff, (value.length >> 8) & 0xff, value.length & 0xff, ...value);
+    ext.push(k.length >> 8, k.length & 0xff, ...k, ...int32(value.length), ...value);
   }
-  const fixed = [code >> 8, code & 0xff, 0, 1, 153, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0];
-  const header = [...fixed, (ext.length >>> 24) & 0xff, (ext.length >> 16) & 0xff, (ext.length >> 8) & 0xff, ext.length & 0xff, ...ext];
-  const body = [0x68, 0x69];
-  const frameLength = 4 + header.length + body.length;
-  const frame = Uint8Array.of(frameLength >>> 24, (frameLength >> 16) & 0xff, (frameLength >> 8) & 0xff, frameLength & 0xff, 1, (header.length >> 16) & 0xff, (header.length >> 8) & 0xff, header.length & 0xff, ...header, ...body);
+  // code, language (JAVA), version, opaque, flag, remark length 0, then the ext fields
+  const header = Uint8Array.of(code >> 8, code & 0xff, 0, 1, 153, ...int32(7), ...int32(0), ...int32(0), ...int32(ext.length), ...ext);
+  const frame = rawFrame(1, header, Uint8Array.of(0x68, 0x69));
   return decodeFrameContent(frame, 4, frame.length, true);
 }
 
