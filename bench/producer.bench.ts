@@ -1,8 +1,10 @@
 /**
  * Producer throughput against BrokerLite: this package's Producer on Bun (sources) and on Node
  * (dist) next to ali-ons' and rocketmq-nodejs' producers, all sending to one broker-lite process,
- * interleaved round by round. Per case (body size x sends in flight): sends/s and the producer
- * process's CPU time per send, with the library-on-Bun / alternative ratios taken within each round.
+ * interleaved round by round, and the ceiling: "raw frames on Bun", pre-encoded requests whose
+ * answers are counted, not decoded. Per case (body size x sends in flight): sends/s and the producer
+ * process's CPU time per send, with the library-on-Bun / other and ceiling / other ratios taken
+ * within each round.
  *
  *   bun bench/producer.bench.ts [--rounds 3] [--seconds 1] [--warmup 3] [--no-pin] [--e2e]
  *
@@ -41,6 +43,8 @@ interface Target {
 }
 
 const bun = process.execPath;
+/** Pre-encoded requests, answers counted and not decoded (bench/producer/raw-sender.ts): no producer can send faster to this broker. */
+const RAW = "raw frames on Bun";
 const loadTs = join(root, "bench/producer/load.ts");
 const loadJs = join(root, ".bench-build/producer/load.js");
 const e2eTs = join(root, "bench/producer/e2e.ts");
@@ -59,6 +63,7 @@ const targets: Target[] = e2e
   : [
       { name: "library on Bun", argv: (a) => [bun, loadTs, "library", ...a] },
       { name: "library on Node", argv: (a) => ["node", loadJs, "library", ...a] },
+      { name: RAW, argv: (a) => [bun, loadTs, "raw", ...a] },
     ];
 for (const alt of e2e ? [] : COMPARED) {
   const installed = install(`${alternatives}/`, alt);
@@ -125,16 +130,19 @@ const span = (xs: number[], digits = 0): string => {
 
 console.log(`\n${e2e ? "Produce -> consume through" : "Producer sends to"} one BrokerLite (${rounds} rounds, ${measureMs} ms each after ${warmupMs} ms of warm-up, ${pin ? "broker on CPU 0, producer on CPU 1" : "not pinned"}): median [min–max]\n`);
 const latency = e2e ? " send-to-receipt p50 ms | p99 ms |" : "";
-console.log(`| case | producer | ${e2e ? "consumed/s" : "sends/s"} | CPU µs per ${e2e ? "message" : "send"} | library on Bun: throughput × | library on Bun: CPU per send ÷ |${latency}`);
-console.log(`| --- | --- | --- | --- | --- | --- |${e2e ? " --- | --- |" : ""}`);
+const ceiling = e2e ? "" : " raw frames: throughput × |";
+console.log(`| case | producer | ${e2e ? "consumed/s" : "sends/s"} | CPU µs per ${e2e ? "message" : "send"} | library on Bun: throughput × | library on Bun: CPU per send ÷ |${ceiling}${latency}`);
+console.log(`| --- | --- | --- | --- | --- | --- |${e2e ? " --- | --- |" : " --- |"}`);
 for (const c of cases) {
-  const mine = samples.get(`${c.name}\u0000library on Bun`)!;
+  const per = (name: string) => samples.get(`${c.name}\u0000${name}`)!;
+  const mine = per("library on Bun");
   for (const target of targets) {
-    const s = samples.get(`${c.name}\u0000${target.name}`)!;
-    const throughputRatio = s.map((x, i) => mine[i]!.sendsPerSecond / x.sendsPerSecond);
+    const s = per(target.name);
+    const ratio = (over: Sample[]) => span(s.map((x, i) => over[i]!.sendsPerSecond / x.sendsPerSecond), 2);
     const cpuRatio = s.map((x, i) => x.cpuMicrosPerSend / mine[i]!.cpuMicrosPerSend);
     const self = target.name === "library on Bun";
+    const ceilingRatio = e2e ? "" : ` ${target.name === RAW ? "–" : `${ratio(per(RAW))}×`} |`;
     const latencies = e2e ? ` ${span(s.map((x) => x.p50Micros / 1000), 1)} | ${span(s.map((x) => x.p99Micros / 1000), 1)} |` : "";
-    console.log(`| ${c.name} | ${target.name} | ${span(s.map((x) => x.sendsPerSecond))} | ${span(s.map((x) => x.cpuMicrosPerSend), 1)} | ${self ? "–" : `${span(throughputRatio, 2)}×`} | ${self ? "–" : `${span(cpuRatio, 2)}×`} |${latencies}`);
+    console.log(`| ${c.name} | ${target.name} | ${span(s.map((x) => x.sendsPerSecond))} | ${span(s.map((x) => x.cpuMicrosPerSend), 1)} | ${self ? "–" : `${ratio(mine)}×`} | ${self ? "–" : `${span(cpuRatio, 2)}×`} |${ceilingRatio}${latencies}`);
   }
 }

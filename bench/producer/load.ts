@@ -1,13 +1,15 @@
 /**
  * One measured producer, in a process of its own: `load <target> <name server> <bodyBytes> <inFlight> <warmupMs> <measureMs>`.
  * Targets: "library" (this package's Producer: the sources under Bun, dist under Node, bundled by the
- * runner), "ali-ons" and "rocketmq-nodejs" (from .bench-alternatives/, Node only). Prints one JSON
+ * runner), "raw" (pre-encoded requests, answers not decoded: the ceiling; Bun only, see
+ * raw-sender.ts), "ali-ons" and "rocketmq-nodejs" (from .bench-alternatives/, Node only). Prints one JSON
  * line: sends completed while measuring, the time, and this process's CPU time meanwhile.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Producer as LibraryProducer } from "bun-remoting/rocketmq";
 import { measureWindow } from "./measure-window.ts";
+import { openRawSender } from "./raw-sender.ts";
 
 const TOPIC = "BenchTopic";
 const GROUP = "GID_BENCH";
@@ -22,6 +24,7 @@ async function open(target: string, nameServer: string, body: Buffer, alternativ
     const message = { topic: TOPIC, body };
     return { send: () => producer.send(message), close: () => producer.shutdown() };
   }
+  if (target === "raw") return openRawSender(nameServer, TOPIC, GROUP, body);
   const load = createRequire(join(alternatives, target, "package.json"));
   if (target === "ali-ons") {
     const { Producer, Message } = load("ali-ons") as { Producer: new (o: object) => { ready(): Promise<void>; send(m: unknown): Promise<unknown>; close(): Promise<void> }; Message: new (t: string, tags: string, b: Buffer) => unknown };
