@@ -43,7 +43,7 @@ interface Target {
 }
 
 const bun = process.execPath;
-/** Pre-encoded requests, answers counted and not decoded (bench/producer/raw-sender.ts): no producer can send faster to this broker. */
+/** Pre-encoded requests, answers counted and not decoded (bench/e2e/drivers/raw-send.ts): no producer can send faster to this broker. */
 const RAW = "raw frames on Bun";
 const loadTs = join(root, "bench/producer/load.ts");
 const loadJs = join(root, ".bench-build/producer/load.js");

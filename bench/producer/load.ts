@@ -2,14 +2,14 @@
  * One measured producer, in a process of its own: `load <target> <name server> <bodyBytes> <inFlight> <warmupMs> <measureMs>`.
  * Targets: "library" (this package's Producer: the sources under Bun, dist under Node, bundled by the
  * runner), "raw" (pre-encoded requests, answers not decoded: the ceiling; Bun only, see
- * raw-sender.ts), "ali-ons" and "rocketmq-nodejs" (from .bench-alternatives/, Node only). Prints one JSON
+ * bench/e2e/drivers/raw-send.ts), "ali-ons" and "rocketmq-nodejs" (from .bench-alternatives/, Node only). Prints one JSON
  * line: sends completed while measuring, the time, and this process's CPU time meanwhile.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Producer as LibraryProducer } from "bun-remoting/rocketmq";
 import { measureWindow } from "./measure-window.ts";
-import { openRawSender } from "./raw-sender.ts";
+import { rawSendStream } from "../e2e/drivers/raw-send.ts";
 
 const TOPIC = "BenchTopic";
 const GROUP = "GID_BENCH";
@@ -17,14 +17,17 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 type Send = () => Promise<unknown>;
 
-async function open(target: string, nameServer: string, body: Buffer, alternatives: string): Promise<{ send: Send; close: () => Promise<unknown> }> {
+async function open(target: string, nameServer: string, body: Buffer, inFlight: number, alternatives: string): Promise<{ send: Send; close: () => Promise<unknown> }> {
   if (target === "library") {
     const producer = new LibraryProducer({ nameServers: [nameServer], group: GROUP, logger: silent });
     await producer.start();
     const message = { topic: TOPIC, body };
     return { send: () => producer.send(message), close: () => producer.shutdown() };
   }
-  if (target === "raw") return openRawSender(nameServer, TOPIC, GROUP, body);
+  if (target === "raw") {
+    const stream = await rawSendStream(nameServer, TOPIC, body, inFlight);
+    return { send: () => new Promise((resolve, reject) => stream.call((error) => (error === null ? resolve(undefined) : reject(error)))), close: () => stream.close() };
+  }
   const load = createRequire(join(alternatives, target, "package.json"));
   if (target === "ali-ons") {
     const { Producer, Message } = load("ali-ons") as { Producer: new (o: object) => { ready(): Promise<void>; send(m: unknown): Promise<unknown>; close(): Promise<void> }; Message: new (t: string, tags: string, b: Buffer) => unknown };
@@ -42,7 +45,7 @@ async function open(target: string, nameServer: string, body: Buffer, alternativ
 }
 
 const [target = "library", nameServer = "", bodyBytes = "64", inFlight = "1", warmupMs = "300", measureMs = "1000", alternatives = ""] = process.argv.slice(2);
-const { send, close } = await open(target, nameServer, Buffer.alloc(Number(bodyBytes), 7), alternatives);
+const { send, close } = await open(target, nameServer, Buffer.alloc(Number(bodyBytes), 7), Number(inFlight), alternatives);
 await send(); // the route and the connection
 
 let measuring = false;

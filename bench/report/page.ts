@@ -55,7 +55,7 @@ export function renderPage(r: Results, resultsFile: string, charts: { throughput
     "",
     markdownTable(throughputTable(r)),
     "",
-    "Requests/s counted over each measurement's whole span; MB/s are body bytes per direction (10^6 bytes). The raw echo sends frames of the size the library's requests have, with no codec and no dispatch, one socket write per event-loop turn; its server writes back each chunk as it arrives. *Share of raw limit* is the library's throughput divided by the raw echo's on the same runtime in the same round; above 100%, the library's fewer, larger writes (a 1 MiB body in one write) beat the echo's chunk-by-chunk writes.",
+    "Requests/s counted over each measurement's whole span; MB/s are body bytes per direction (10^6 bytes). The raw echo sends frames of the size the library's requests have, with no codec and no dispatch, one socket write per event-loop turn; its server writes back each chunk as it arrives. For the sends one at a time, the raw Bun target writes send requests encoded once to the same BrokerLite and counts the answers without decoding them: the ceiling of any producer on that broker. *Share of raw limit* is the library's throughput divided by the raw echo's on the same runtime in the same round; above 100%, the library's fewer, larger writes (a 1 MiB body in one write) beat the echo's chunk-by-chunk writes.",
     "",
     "## Latency",
     "",

@@ -23,7 +23,7 @@ Run size
   --seconds S            measured seconds per case and target (short 1, full 2)
   --warmup S             load before measuring each case (short 0.3, full 0.5; a case on freshly
                          started processes gets ${FRESH_WARMUP_S} s, for the JIT, a send case ${SEND_FRESH_WARMUP_S} s)
-  --budget S             start no round expected to end after this many seconds (short 170,
+  --budget S             start no round expected to end after this many seconds (short 180,
                          full none)
   --only TEXT            only cases and microbenchmarks whose name contains TEXT
   --skip LIST            leave out parts, comma-separated: micro, e2e, raw, node, alternatives
@@ -140,7 +140,7 @@ export function parseOptions(argv: string[]): SuiteOptions {
     seconds: positive(values.seconds, full ? 2 : 1, "--seconds"),
     warmupS: positive(values.warmup, full ? 0.5 : 0.3, "--warmup"),
     firstWarmupS: FRESH_WARMUP_S,
-    budgetS: positive(values.budget, full ? Infinity : 170, "--budget"),
+    budgetS: positive(values.budget, full ? Infinity : 180, "--budget"),
     only: values.only,
     skip,
     cpu,

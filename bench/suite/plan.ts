@@ -73,6 +73,8 @@ export function planTargets(h: Harness, libraries: LibraryCheckout[], cases: Ben
     pairs.push({ name: `${alt.name} / this library's Node build (same server)`, numerator: alt.name, denominator: "node", metric: "requestsPerSecond" });
     // The producer issue's target is set against the Producer on Bun.
     pairs.push({ name: `this library's Bun build / ${alt.name} (the same broker)`, numerator: "bun", denominator: alt.name, metric: "requestsPerSecond", only: (c) => c.call === "send" });
+    // What no producer can beat on that broker, against the same alternative (where the raw frames ran).
+    if (!skip("raw")) pairs.push({ name: `raw frames, the ceiling / ${alt.name} (the same broker)`, numerator: "raw-bun", denominator: alt.name, metric: "requestsPerSecond", only: (c) => c.call === "send" });
     alternatives.push({ name: alt.name, version: alt.version, status: "measured", reason: alt.about });
   }
   alternatives.push(...NOT_COMPARED);

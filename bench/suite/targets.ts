@@ -43,8 +43,14 @@ function nodeIoWorkers(h: Harness): { runs: boolean; whyNot: string | null } {
   return nodeHasReusePort(h.nodeVersion) ? { runs: true, whyNot: null } : { runs: false, whyNot: reusePortMissing(h) };
 }
 
-/** A raw echo has no oneway form (what would it be the limit of?) and does not play a broker. */
+/** A raw client has no oneway form (what would it be the limit of?). */
 const echoCases = (c: BenchCase): boolean => c.kind !== "oneway" && c.call === "echo";
+/**
+ * A send one at a time has a ceiling too: raw frames on Bun's sockets to the same BrokerLite
+ * (bench/e2e/drivers/raw-send.ts). It shows what a lone send's round trip allows any client; with
+ * 64 in flight it would add to the short run's time what `bun bench/producer.bench.ts` shows anyway.
+ */
+const rawSendCases = (c: BenchCase): boolean => c.kind === "sync" && c.call === "send";
 
 /** The broker every target's producer sends to in the send cases: BrokerLite from the working tree, on Bun. */
 const brokerServer = (h: Harness): string[] => [h.bun, `${h.root}bench/producer/broker.ts`];
@@ -85,7 +91,10 @@ export function libraryTargets(h: Harness, libRoot: string, revision: string | n
   ];
 }
 
-/** The socket limit on both runtimes: raw echo, same frame sizes, connections and threads. */
+/**
+ * The socket limit on both runtimes: raw echo, same frame sizes, connections and threads; on Bun,
+ * for the sends one at a time, pre-encoded sends to the producers' broker.
+ */
 export function rawTargets(h: Harness): Target[] {
   const nodeIo = nodeIoWorkers(h);
   const threads = (c: BenchCase): string[] => (c.ioWorkers > 0 ? [String(c.ioWorkers)] : []);
@@ -98,8 +107,8 @@ export function rawTargets(h: Harness): Target[] {
       revision: null,
       client: [h.bun, `${h.root}bench/e2e/client.ts`],
       driver: { kind: "raw" },
-      server: (c) => [h.bun, `${h.root}bench/e2e/raw-server.ts`, ...threads(c)],
-      runs: echoCases,
+      server: (c) => (c.call === "send" ? brokerServer(h) : [h.bun, `${h.root}bench/e2e/raw-server.ts`, ...threads(c)]),
+      runs: (c) => echoCases(c) || rawSendCases(c),
       whyNot: () => null,
     },
     {

@@ -2,8 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { SHORT_CASES } from "../../bench/e2e/cases.ts";
 import { renderCharts } from "../../bench/report/charts.ts";
 import { renderPage } from "../../bench/report/page.ts";
-import type { Results, RoundMeasurement } from "../../bench/suite/results.ts";
-import { CHARTS, measurement, sampleResults } from "./sample-results.ts";
+import type { Results, RoundMeasurement, TargetInfo } from "../../bench/suite/results.ts";
+import type { RatioPair } from "../../bench/suite/summarize.ts";
+import { CHARTS, measurement, sampleResults, TARGETS } from "./sample-results.ts";
 
 const ASYNC = SHORT_CASES.find((c) => c.id === "async-x1024-rmq-64b-c1")!;
 const SYNC = SHORT_CASES.find((c) => c.id === "sync-x1-rmq-64b-c1")!;
@@ -52,6 +53,26 @@ describe("the results page", () => {
     expect(a).toContain("2.10 M [2.00 M–2.20 M]/s");
     expect(b).toContain("3.15 M [3.00 M–3.30 M]/s");
     expect(b).not.toContain("2.10 M");
+  });
+
+  test("the producer's headline sets it against each alternative, and, where the raw frames ran, the ceiling against the same one", () => {
+    const sendSync = SHORT_CASES.find((c) => c.id === "send-sync-x1-json-64b-c1")!;
+    const sendAsync = SHORT_CASES.find((c) => c.id === "send-async-x64-json-64b-c1")!;
+    const aliOns: TargetInfo = { id: "ali-ons", label: "ali-ons 3.12.0", runtime: "node", role: "alternative", revision: null };
+    const measurements = [1, 2].flatMap((round) => [
+      measurement(sendSync, "bun", round, 20_000, 50),
+      measurement(sendSync, "raw-bun", round, 24_000 + round * 1_000, 40),
+      measurement(sendSync, "ali-ons", round, 8_000, 120),
+      measurement(sendAsync, "bun", round, 200_000, 300),
+      measurement(sendAsync, "ali-ons", round, 40_000, 1500),
+    ]);
+    const pairs: RatioPair[] = [
+      { name: "bun / ali-ons", numerator: "bun", denominator: "ali-ons", metric: "requestsPerSecond" },
+      { name: "raw frames / ali-ons", numerator: "raw-bun", denominator: "ali-ons", metric: "requestsPerSecond" },
+    ];
+    const page = renderPage(sampleResults({ cases: [sendSync, sendAsync], measurements, targets: [...TARGETS, aliOns], pairs }), "r.json", CHARTS);
+    expect(page).toContain("| Producer on Bun / ali-ons producer, send to BrokerLite one at a time, 64 B (throughput) | 2.50x | raw frames (the ceiling) / ali-ons: 3.19x [3.13x–3.25x] | ≥ 5x | no |");
+    expect(page).toContain("| Producer on Bun / ali-ons producer, send to BrokerLite 64 in flight, 64 B (throughput) | 5.00x | – | ≥ 5x | yes |");
   });
 
   test("charts every target of every case", () => {

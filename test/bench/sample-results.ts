@@ -38,13 +38,14 @@ export interface Sample {
   cases: BenchCase[];
   measurements: RoundMeasurement[];
   targets?: TargetInfo[];
+  pairs?: RatioPair[];
   sweeps?: SweepInfo[];
   notApplicable?: NotApplicable[];
 }
 
 export function sampleResults(sample: Sample): Results {
   const targets = sample.targets ?? TARGETS;
-  const { summary, ratios } = summarize(sample.cases, targets, sample.measurements, PAIRS);
+  const { summary, ratios } = summarize(sample.cases, targets, sample.measurements, sample.pairs ?? PAIRS);
   return {
     schema: 1,
     mode: "short",

@@ -1,35 +1,49 @@
 import { connect } from "node:net";
+import { SEND_TOPIC } from "../cases.ts";
 import type { JobCase } from "../job.ts";
+import { FixedAnswers, type AnswerCounter } from "./answers.ts";
 import { openAll, type BenchConnection, type Done, type Driver } from "./driver.ts";
 
 /**
- * The socket limit: the runtime's own sockets against a raw echo server (bench/e2e/raw-server.ts),
- * frames of the size the library's requests have for the case, no codec and no dispatch. Answers
- * are matched by order (the echo keeps it). Writes are batched per event-loop turn, as the library
+ * The socket limit: the runtime's own sockets, frames written as they are (no codec, no dispatch),
+ * answers only counted and matched by order. Against a raw echo server (bench/e2e/raw-server.ts)
+ * the frames are filler of the size the library's requests have for the case; against a broker,
+ * real requests encoded once (raw-send.ts). Writes are batched per event-loop turn, as the library
  * does, so this is the best a client can do with these sockets.
  */
-class RawStream implements BenchConnection {
+export class RawStream implements BenchConnection {
   /** Bytes of requested frames not yet taken by the socket. */
   private owed = 0;
-  /** Bytes received towards the next answer. */
-  private received = 0;
+  /** Where the next byte owed starts in `out`, within its first `period` frames. */
+  private cursor = 0;
   private flushScheduled = false;
   private readonly dones: (Done | undefined)[];
   private readonly mask: number;
   private head = 0;
   private tail = 0;
-  /** Frame bytes (content is irrelevant to an echo), enough for a whole window. */
+  /** `period` frames written in turn, repeated so that a whole window can be written from any cursor. */
   private readonly out: Uint8Array;
+  private readonly cycleBytes: number;
+  private readonly frameBytes: number;
   private readonly flushTask = (): void => this.flush();
   write: (bytes: Uint8Array) => number = () => -1;
   end: () => void = () => {};
 
-  constructor(private readonly frameBytes: number, window: number) {
+  constructor(
+    frames: readonly Uint8Array[],
+    window: number,
+    private readonly answers: AnswerCounter,
+  ) {
     let capacity = 2;
     while (capacity <= window) capacity *= 2;
     this.dones = new Array<Done | undefined>(capacity);
     this.mask = capacity - 1;
-    this.out = new Uint8Array(frameBytes * window).fill(7);
+    const frameBytes = frames[0]!.length;
+    if (frames.some((f) => f.length !== frameBytes)) throw new Error("raw frames must all have one length");
+    this.cycleBytes = frames.length * frameBytes;
+    this.out = new Uint8Array(this.cycleBytes + window * frameBytes);
+    for (let at = 0, i = 0; at < this.out.length; at += frameBytes, i++) this.out.set(frames[i % frames.length]!, at);
+    this.frameBytes = frameBytes;
   }
 
   call(done: Done): void {
@@ -43,25 +57,24 @@ class RawStream implements BenchConnection {
   }
 
   oneway(done: Done): void {
-    done(new Error("the raw echo has no oneway form"));
+    done(new Error("the raw client has no oneway form"));
   }
 
   /** Writes what is owed; a short write waits for drain. */
   flush(): void {
     this.flushScheduled = false;
     while (this.owed > 0) {
-      const length = Math.min(this.owed, this.out.length);
-      const n = this.write(this.out.subarray(0, length));
+      const length = Math.min(this.owed, this.out.length - this.cursor);
+      const n = this.write(this.out.subarray(this.cursor, this.cursor + length));
       if (n <= 0) return;
       this.owed -= n;
+      this.cursor = (this.cursor + n) % this.cycleBytes;
       if (n < length) return;
     }
   }
 
-  onData(length: number): void {
-    this.received += length;
-    while (this.received >= this.frameBytes) {
-      this.received -= this.frameBytes;
+  onData(chunk: Uint8Array): void {
+    for (let answered = this.answers.count(chunk); answered > 0; answered--) {
       const done = this.dones[this.head]!;
       this.dones[this.head] = undefined;
       this.head = (this.head + 1) & this.mask;
@@ -85,12 +98,13 @@ class RawStream implements BenchConnection {
   }
 }
 
-async function openBun(stream: RawStream, port: number): Promise<void> {
+/** Connects `stream` to 127.0.0.1:`port` with Bun's sockets. */
+export async function openBun(stream: RawStream, port: number): Promise<void> {
   const socket = await Bun.connect({
     hostname: "127.0.0.1",
     port,
     socket: {
-      data: (_socket, chunk) => stream.onData(chunk.length),
+      data: (_socket, chunk) => stream.onData(chunk),
       drain: () => stream.flush(),
       close: () => stream.onClose(),
       error: () => {},
@@ -106,7 +120,7 @@ async function openNode(stream: RawStream, port: number): Promise<void> {
     socket.once("connect", resolve);
     socket.once("error", reject);
   });
-  socket.on("data", (chunk: Buffer) => stream.onData(chunk.length));
+  socket.on("data", (chunk: Buffer) => stream.onData(chunk));
   socket.on("close", () => stream.onClose());
   socket.on("error", () => {});
   // Node buffers what it is given and keeps a reference: the frame bytes never change, so sharing is safe.
@@ -114,11 +128,17 @@ async function openNode(stream: RawStream, port: number): Promise<void> {
   stream.end = () => void socket.end();
 }
 
+/** The raw echo's connections; a send case's are raw-send.ts's, to the broker the name server on `port` names (Bun only). */
 export const rawDriver: Driver = async (c: JobCase, port: number) => {
   const perConnection = Math.ceil(c.inFlight / c.connections);
+  if (c.call === "send") {
+    const { rawSendStream } = await import("./raw-send.ts");
+    return openAll(c.connections, () => rawSendStream(`127.0.0.1:${port}`, SEND_TOPIC, new Uint8Array(c.bodyBytes).fill(7), perConnection));
+  }
   const open = typeof Bun !== "undefined" ? openBun : openNode;
+  const filler = new Uint8Array(c.frameBytes).fill(7);
   return openAll(c.connections, async () => {
-    const stream = new RawStream(c.frameBytes, perConnection);
+    const stream = new RawStream([filler], perConnection, new FixedAnswers(c.frameBytes));
     await open(stream, port);
     return stream;
   });
