@@ -61,6 +61,22 @@ describe("round trip over random commands", () => {
     }
   });
 
+  test("a JSON header writes every int as Java does: 0 to 10 999, the digit-count steps, negatives and the int32 ends", () => {
+    const values = [...Array.from({ length: 11_000 }, (_, i) => i), 99_999, 100_000, 123_456_789, 2147483647, -1, -9, -10, -9999, -10_000, -2147483648];
+    const w = new ByteWriter(64);
+    for (const [i, v] of values.entries()) {
+      const cmd = createRequest(v, { serializeType: "JSON", version: values[values.length - 1 - i]! });
+      cmd.flag = v & 0x7ffffffe; // the response bit clear
+      cmd.opaque = v;
+      const at = w.pos;
+      encodeFrameInto(w, cmd); // frames back to back: each one's leftover digit bytes lie under the next
+      const headerLength = (w.bytes[at + 5]! << 16) | (w.bytes[at + 6]! << 8) | w.bytes[at + 7]!;
+      const text = new TextDecoder().decode(w.bytes.subarray(at + 8, at + 8 + headerLength));
+      expect(text).toBe(`{"code":${v},"flag":${cmd.flag},"language":"JAVA","opaque":${v},"serializeTypeCurrentRPC":"JSON","version":${cmd.version}}`);
+    }
+    expect(new FrameDecoder().push(w.bytes.subarray(0, w.pos)).map((c) => c.code)).toEqual(values);
+  });
+
   test("a peer-chosen __proto__ ext key stays an own field and never touches the prototype", () => {
     for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
       const ext: Record<string, string> = {};
