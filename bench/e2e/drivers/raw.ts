@@ -14,14 +14,14 @@ import { openAll, type BenchConnection, type Done, type Driver } from "./driver.
 export class RawStream implements BenchConnection {
   /** Bytes of requested frames not yet taken by the socket. */
   private owed = 0;
-  /** Where the next byte owed starts in `out`, within its first `period` frames. */
+  /** Where the next byte owed starts in `out`, within its first cycle (each of the frames once). */
   private cursor = 0;
   private flushScheduled = false;
   private readonly dones: (Done | undefined)[];
   private readonly mask: number;
   private head = 0;
   private tail = 0;
-  /** `period` frames written in turn, repeated so that a whole window can be written from any cursor. */
+  /** The frames, written in turn: the cycle repeated, so that a whole window can be written from any cursor. */
   private readonly out: Uint8Array;
   private readonly cycleBytes: number;
   private readonly frameBytes: number;
