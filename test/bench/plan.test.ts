@@ -5,7 +5,8 @@ import { HEADLINE_CASES } from "../../bench/report/headlines.ts";
 import { parseOptions } from "../../bench/suite/options.ts";
 import { estimateRoundS, estimateRoundsS } from "../../bench/suite/estimate.ts";
 import { clientGroups, placementCpus } from "../../bench/suite/placement.ts";
-import { notApplicableOf } from "../../bench/suite/plan.ts";
+import { notApplicableOf, planTargets } from "../../bench/suite/plan.ts";
+import { Progress } from "../../bench/suite/progress.ts";
 import { roundsWanted, selectCases, sweepOnlyIds, sweepsOf, type CaseLimits } from "../../bench/suite/select.ts";
 import { alternativeTarget, libraryTargets, nodeHasReusePort, rawTargets, type Harness } from "../../bench/suite/targets.ts";
 
@@ -213,6 +214,15 @@ describe("targets", () => {
     const alternatives = TARGETS.filter((t) => t.role === "alternative");
     const sweepIds = new Set(SWEEPS.flatMap((s) => s.rows.map((row) => row.caseId)));
     for (const c of FULL_CASES.filter((c) => sweepIds.has(c.id))) expect(alternatives.some((t) => t.runs(c))).toBe(false);
+  });
+
+  test("the raw ping-pong ratio is the echo's: a send one at a time has its raw target as the ceiling instead", () => {
+    const checkout = { root: "/tree/", revision: null, hasNodeBuild: true };
+    const plan = planTargets(harness("20.20.2"), [checkout], [...SHORT_CASES], (part) => part === "alternatives", new Progress());
+    const pingPong = plan.pairs.find((p) => p.name === "invokeSync p50 / raw ping-pong p50 (Bun)")!;
+    const [echoSync, sendSync] = [HEADLINE_CASES.sync, HEADLINE_CASES.sendSync].map((id) => SHORT_CASES.find((c) => c.id === id)!);
+    expect([pingPong.only!(echoSync!), pingPong.only!(sendSync!)]).toEqual([true, false]);
+    expect(plan.targets.find((t) => t.id === "raw-bun")!.runs(sendSync!)).toBe(true);
   });
 
   test("the sends: every producer (both builds, ali-ons, rocketmq-nodejs) and, one at a time, the raw ceiling against the same BrokerLite; echo cases never go to it", () => {
