@@ -47,22 +47,25 @@ export function headlineTable(r: Results): Table {
     );
   }
 
-  for (const [id, where] of [
-    [HEADLINE_CASES.mebibyte, "same CPU"],
-    [HEADLINE_CASES.mebibyteSplit, "split CPUs"],
-  ] as const) {
-    const s = summaryOf(r, id, "bun");
-    const figure = `1 MiB bodies echoed, one in flight, ${where}: per direction (Bun)`;
-    if (s?.mbPerSecond) add(figure, spreadText(s.mbPerSecond, megabytes), `${spreadText(s.ofLimit, percent)} of raw Bun echo`, "> 1200 MB/s", s.mbPerSecond.median > 1200);
-    else if (r.cases.some((c) => c.id === HEADLINE_CASES.mebibyte)) add(figure, "not measured: split placement runs with `--full` (on two CPUs)", "–", "> 1200 MB/s", null);
+  // 1 MiB bodies: on one CPU a share of the raw echo and a lead over the Node build (the speed issue's
+  // targets, as the two builds share that CPU with their servers); on two, 1.2 GB/s per direction.
+  const sameCpu = summaryOf(r, HEADLINE_CASES.mebibyte, "bun");
+  if (sameCpu?.mbPerSecond) {
+    const figure = "1 MiB bodies echoed, one in flight, same CPU: per direction (Bun)";
+    add(figure, spreadText(sameCpu.mbPerSecond, megabytes), `${spreadText(sameCpu.ofLimit, percent)} of raw Bun echo`, "≥ 75% of raw Bun echo", sameCpu.ofLimit ? sameCpu.ofLimit.median >= 0.75 : null);
   }
+  const split = summaryOf(r, HEADLINE_CASES.mebibyteSplit, "bun");
+  const splitFigure = "1 MiB bodies echoed, one in flight, split CPUs: per direction (Bun)";
+  if (split?.mbPerSecond) add(splitFigure, spreadText(split.mbPerSecond, megabytes), `${spreadText(split.ofLimit, percent)} of raw Bun echo`, "> 1200 MB/s", split.mbPerSecond.median > 1200);
+  else if (r.cases.some((c) => c.id === HEADLINE_CASES.mebibyte)) add(splitFigure, "not measured: split placement runs with `--full` (on two CPUs)", "–", "> 1200 MB/s", null);
 
-  for (const [id, header] of [
-    [HEADLINE_CASES.asyncRocketmq, "ROCKETMQ"],
-    [HEADLINE_CASES.asyncJson, "JSON"],
+  for (const [id, what, target] of [
+    [HEADLINE_CASES.asyncRocketmq, "invokeAsync x1024, ROCKETMQ", 1.3],
+    [HEADLINE_CASES.asyncJson, "invokeAsync x1024, JSON", 1.3],
+    [HEADLINE_CASES.mebibyte, "1 MiB bodies echoed, one in flight, same CPU", 1.2],
   ] as const) {
     const ratio = ratioOf(r, id, "bun", "node");
-    if (ratio?.ratio) add(`Bun build / Node build, invokeAsync x1024, ${header}`, spreadText(ratio.ratio, times), "–", "≥ 1.3x", ratio.ratio.median >= 1.3);
+    if (ratio?.ratio) add(`Bun build / Node build, ${what}`, spreadText(ratio.ratio, times), "–", `≥ ${target}x`, ratio.ratio.median >= target);
   }
 
   const asyncBun = summaryOf(r, HEADLINE_CASES.asyncRocketmq, "bun")?.requestsPerSecond;

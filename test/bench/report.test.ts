@@ -75,6 +75,25 @@ describe("the results page", () => {
     expect(page).toContain("| Producer on Bun / ali-ons producer, send to BrokerLite 64 in flight, 64 B (throughput) | 5.00x | – | ≥ 5x | yes |");
   });
 
+  test("1 MiB bodies on one CPU are judged as a share of the raw echo and against the Node build; the split figure in MB/s", () => {
+    const mebibyte = SHORT_CASES.find((c) => c.id === "async-x1-rmq-1048576b-c1")!;
+    const page = (bun: number) =>
+      renderPage(
+        sampleResults({
+          cases: [mebibyte],
+          measurements: [1, 2].flatMap((round) => [measurement(mebibyte, "bun", round, bun, 900), measurement(mebibyte, "node", round, 800, 1200), measurement(mebibyte, "raw-bun", round, 1200, 800)]),
+        }),
+        "r.json",
+        CHARTS,
+      );
+    // 1000 calls/s of 1 MiB: 1049 MB/s, 83% of the raw echo's 1200 calls/s, 1.25x the Node build's 800.
+    expect(page(1000)).toContain("| 1 MiB bodies echoed, one in flight, same CPU: per direction (Bun) | 1049 MB/s | 83% of raw Bun echo | ≥ 75% of raw Bun echo | yes |");
+    expect(page(1000)).toContain("| Bun build / Node build, 1 MiB bodies echoed, one in flight, same CPU | 1.25x | – | ≥ 1.2x | yes |");
+    expect(page(1000)).toContain("| 1 MiB bodies echoed, one in flight, split CPUs: per direction (Bun) | not measured: split placement runs with `--full` (on two CPUs) | – | > 1200 MB/s | – |");
+    expect(page(880)).toContain("| 73% of raw Bun echo | ≥ 75% of raw Bun echo | no |");
+    expect(page(880)).toContain("| 1.10x | – | ≥ 1.2x | no |");
+  });
+
   test("charts every target of every case", () => {
     const { throughput, latency } = renderCharts(results([2_000_000, 2_200_000, 0]));
     expect(throughput).toStartWith("<svg");
