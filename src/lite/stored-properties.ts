@@ -1,4 +1,5 @@
 import { copyBytes } from "../protocol/alloc.ts";
+import { ByteLiteral } from "../protocol/byte-literal.ts";
 import { maxUtf8Length, readUtf8, utf8Bytes, writeUtf8 } from "../protocol/utf8.ts";
 import { MessageConst } from "../rocketmq/message/message-const.ts";
 
@@ -18,10 +19,10 @@ export class StoredProperties {
 
 const PAIR = 0x01;
 const SEPARATOR = 0x02;
-const TAGS = utf8Bytes(MessageConst.PROPERTY_TAGS);
-const WAIT = utf8Bytes(MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
-const CLUSTER = utf8Bytes(MessageConst.PROPERTY_CLUSTER);
-const DELAY = utf8Bytes(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
+const TAGS = new ByteLiteral(MessageConst.PROPERTY_TAGS);
+const WAIT = new ByteLiteral(MessageConst.PROPERTY_WAIT_STORE_MSG_OK);
+const CLUSTER = new ByteLiteral(MessageConst.PROPERTY_CLUSTER);
+const DELAY = new ByteLiteral(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
 /** More pairs than this go the long way (the duplicate check compares every pair of names). */
 const MAX_PAIRS = 32;
 const nameStarts = new Int32Array(MAX_PAIRS);
@@ -143,10 +144,9 @@ function nameOf(b: Uint8Array, start: number, end: number): number {
   return REFUSED;
 }
 
-function isName(b: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
-  if (end - start !== name.length) return false;
-  for (let i = 0; i < name.length; i++) if (b[start + i] !== name[i]) return false;
-  return true;
+/** Whether the name `b[start, end)` is `name` (a short array: no DataView for it). */
+function isName(b: Uint8Array, start: number, end: number, name: ByteLiteral): boolean {
+  return end - start === name.length && name.at(null, b, start, end);
 }
 
 function sameBytes(b: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
