@@ -12,7 +12,7 @@ stderr; the results to bench/results/<date>-<mode>-<commit>.json and BENCHMARKS.
 Run size
   (default)              short: the headline cases and the sweeps of body size (pipelined),
                          connections (pipelined) and I/O worker threads; 2 quiet rounds of the
-                         headline cases, 1 of the other sweep points; ~2.5 minutes
+                         headline cases, 1 of the other sweep points; ~3 minutes
   --full                 every case (kinds x bodies x headers x connections x placement, every
                          sweep), 3 quiet rounds, longer measurements, every microbenchmark:
                          ~20-25 minutes
