@@ -10,9 +10,9 @@ const MAX_RETAINED = 32 * 1024 * 1024;
  * Puts a large frame's header and body side by side in one buffer, so that a socket that copies
  * what it is given at once (Bun) sends the whole frame in one write: a header written on its own
  * costs a syscall and, on this project's CPU, makes the kernel's copies of the body that follows
- * land in the slow case that frame-decoder.ts's placement() describes. One buffer per thread, reused: a
- * fresh megabyte per frame would cost its page faults every time. A caller whose socket took only
- * part of the frame keeps the rest as it is (the buffer is then theirs, see `keep`).
+ * land in the slow case that frame-decoder.ts's placement() describes. One buffer per thread,
+ * reused: a fresh megabyte per frame would cost its page faults every time. A caller whose socket
+ * took only part of the frame keeps the rest as it is (the buffer is then theirs, see `keep`).
  */
 export class FrameJoiner {
   private buffer: Uint8Array | null = null;
