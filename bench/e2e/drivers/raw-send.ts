@@ -6,22 +6,30 @@
  */
 import { RemotingClient, silentLogger } from "bun-remoting";
 import { encodeFrame, RemotingVersion } from "bun-remoting/protocol";
-import { buildSendMessageRequestHeader, createRouteInfoRequest, createSendMessageRequest, parseTopicRouteData } from "bun-remoting/rocketmq";
+import {
+  buildSendMessageRequestHeader,
+  createRouteInfoRequest,
+  createSendMessageRequest,
+  masterAddressOf,
+  parseTopicRouteData,
+  topicRouteDataToPublishInfo,
+  type MessageQueue,
+} from "bun-remoting/rocketmq";
 import { PrefixedAnswers } from "./answers.ts";
 import { openBun, RawStream } from "./raw.ts";
 
-/** The topic's first broker master and its write queues, asked of the name server. */
-async function route(nameServer: string, topic: string): Promise<{ port: number; brokerName: string; queues: number }> {
+/** The master port of the topic's first writable broker, and that broker's queues in a producer's send order, asked of the name server. */
+async function route(nameServer: string, topic: string): Promise<{ port: number; queues: MessageQueue[] }> {
   const client = new RemotingClient({ logger: silentLogger });
   await client.start();
   try {
     const answer = await client.invokeSync(nameServer, createRouteInfoRequest(topic), 3000);
     const data = parseTopicRouteData(answer.body);
-    const broker = data.brokerDatas[0];
-    const addr = broker?.brokerAddrs["0"];
-    const queues = data.queueDatas.find((q) => q.brokerName === broker?.brokerName)?.writeQueueNums ?? 0;
-    if (broker === undefined || addr === undefined || queues === 0) throw new Error(`no writable route for ${topic}`);
-    return { port: Number(addr.slice(addr.lastIndexOf(":") + 1)), brokerName: broker.brokerName, queues };
+    const all = topicRouteDataToPublishInfo(topic, data).messageQueueList;
+    const queues = all.filter((q) => q.brokerName === all[0]?.brokerName);
+    const addr = queues.length === 0 ? undefined : masterAddressOf(data, queues[0]!.brokerName);
+    if (addr === undefined) throw new Error(`no writable route for ${topic}`);
+    return { port: Number(addr.slice(addr.lastIndexOf(":") + 1)), queues };
   } finally {
     await client.shutdown();
   }
@@ -29,9 +37,9 @@ async function route(nameServer: string, topic: string): Promise<{ port: number;
 
 /** A raw connection to the master of `topic` (on 127.0.0.1) sending `body` to it, with room for `window` sends in flight. */
 export async function rawSendStream(nameServer: string, topic: string, body: Uint8Array, window: number): Promise<RawStream> {
-  const { port, brokerName, queues } = await route(nameServer, topic);
+  const { port, queues } = await route(nameServer, topic);
   // One fixed message id: BrokerLite stores every send, it does not deduplicate.
-  const frames = Array.from({ length: queues }, (_, queueId) => {
+  const frames = queues.map(({ queueId, brokerName }) => {
     const properties = { UNIQ_KEY: "7F00000100002A9F0000000000000000" };
     const header = buildSendMessageRequestHeader({ producerGroup: "GID_BENCH", topic, queueId, brokerName, properties });
     return encodeFrame(createSendMessageRequest(header, body, { serializeType: "ROCKETMQ", version: RemotingVersion.V4_9_8 }));
