@@ -11,6 +11,7 @@ import {
   createRouteInfoRequest,
   createSendMessageRequest,
   masterAddressOf,
+  parseIpAndPort,
   parseTopicRouteData,
   topicRouteDataToPublishInfo,
   type MessageQueue,
@@ -29,7 +30,7 @@ async function route(nameServer: string, topic: string): Promise<{ port: number;
     const queues = all.filter((q) => q.brokerName === all[0]?.brokerName);
     const addr = queues.length === 0 ? undefined : masterAddressOf(data, queues[0]!.brokerName);
     if (addr === undefined) throw new Error(`no writable route for ${topic}`);
-    return { port: Number(addr.slice(addr.lastIndexOf(":") + 1)), queues };
+    return { port: parseIpAndPort(addr).port, queues };
   } finally {
     await client.shutdown();
   }
