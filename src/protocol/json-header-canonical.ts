@@ -1,5 +1,5 @@
 import { CLOSE, extEnd, intEnd, QUOTE, readInt, readJsonString, scanExtFields, stringEnd } from "./json-header-fast.ts";
-import { CODE, EXT_FIELDS, FLAG, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
+import { CODE, EXT_FIELDS, FLAG, FLAG_DIGIT_OFFSET, FLAG_THEN_JAVA_THEN_OPAQUE, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import { wordViewOf } from "./chunk-view.ts";
 import type { HeaderFields } from "./remoting-command.ts";
 
@@ -25,11 +25,17 @@ export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: numb
     extFields = ext;
     p = extEnd.pos;
   }
-  if (!FLAG.at(view, b, p, end)) return false;
-  const flag = readInt(b, p + FLAG.length, end);
-  p = intEnd.pos;
-  if (p < 0 || !JAVA_THEN_OPAQUE.at(view, b, p, end)) return false;
-  const opaque = readInt(b, p + JAVA_THEN_OPAQUE.length, end);
+  let flag = p + FLAG_DIGIT_OFFSET < end ? b[p + FLAG_DIGIT_OFFSET]! - 0x30 : -1;
+  const common = flag >= 0 && flag < FLAG_THEN_JAVA_THEN_OPAQUE.length ? FLAG_THEN_JAVA_THEN_OPAQUE[flag]! : null;
+  if (common !== null && common.at(view, b, p, end)) p += common.length;
+  else {
+    if (!FLAG.at(view, b, p, end)) return false;
+    flag = readInt(b, p + FLAG.length, end);
+    p = intEnd.pos;
+    if (p < 0 || !JAVA_THEN_OPAQUE.at(view, b, p, end)) return false;
+    p += JAVA_THEN_OPAQUE.length;
+  }
+  const opaque = readInt(b, p, end);
   p = intEnd.pos;
   if (p < 0) return false;
   let remark: string | null = null;

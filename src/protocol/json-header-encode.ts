@@ -1,6 +1,7 @@
 import type { ByteWriter } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
-import { CODE, EXT_FIELDS, FLAG, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
+import { ByteLiteral } from "./byte-literal.ts";
+import { CODE, EXT_FIELDS, FLAG, FLAG_THEN_JAVA_THEN_OPAQUE, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
@@ -115,6 +116,23 @@ function writeExtFields(w: ByteWriter, ext: Record<string, unknown>): void {
   w.bytes[w.pos++] = 0x7d;
 }
 
+/** How many versions get a tail fragment of their own: a process sends one version or a few. */
+const TAIL_VERSIONS = 4;
+const tailVersions: number[] = [];
+const tails: ByteLiteral[] = [];
+
+/**
+ * TAIL, `version` and the closing brace as one fragment (an integer less to write), made on the
+ * version's first use; null once TAIL_VERSIONS versions have one, so that no sender can grow this.
+ */
+function tailOf(version: number): ByteLiteral | null {
+  for (let i = 0; i < tailVersions.length; i++) if (tailVersions[i] === version) return tails[i]!;
+  if (tailVersions.length === TAIL_VERSIONS) return null;
+  tailVersions.push(version);
+  tails.push(new ByteLiteral(`,"serializeTypeCurrentRPC":"JSON","version":${version}}`));
+  return tails[tails.length - 1]!;
+}
+
 /**
  * Appends the JSON header of `cmd` at `w.pos`; the caller checked the int32 fields and the body.
  * The other fields are checked here, as they are read (command-fields.ts).
@@ -130,16 +148,20 @@ export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
     writeExtFields(w, ext);
     w.ensure(FIXED_ROOM);
   }
-  FLAG.writeTo(w);
-  writeInt(w, cmd.flag);
+  const flag = cmd.flag;
   const language = cmd.language;
-  if (language === "JAVA") JAVA_THEN_OPAQUE.writeTo(w);
+  if (language === "JAVA" && flag >= 0 && flag < FLAG_THEN_JAVA_THEN_OPAQUE.length) FLAG_THEN_JAVA_THEN_OPAQUE[flag]!.writeTo(w);
   else {
-    if (typeof language !== "string" || languageByte(language) < 0) throw refusal(cmd);
-    LANGUAGE.writeTo(w);
-    writeString(w, language);
-    w.ensure(FIXED_ROOM);
-    OPAQUE.writeTo(w);
+    FLAG.writeTo(w);
+    writeInt(w, flag);
+    if (language === "JAVA") JAVA_THEN_OPAQUE.writeTo(w);
+    else {
+      if (typeof language !== "string" || languageByte(language) < 0) throw refusal(cmd);
+      LANGUAGE.writeTo(w);
+      writeString(w, language);
+      w.ensure(FIXED_ROOM);
+      OPAQUE.writeTo(w);
+    }
   }
   writeInt(w, cmd.opaque);
   const remark = cmd.remark;
@@ -149,7 +171,11 @@ export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
     writeString(w, remark);
     w.ensure(FIXED_ROOM);
   }
-  TAIL.writeTo(w);
-  writeInt(w, cmd.version);
-  w.bytes[w.pos++] = 0x7d;
+  const tail = tailOf(cmd.version);
+  if (tail !== null) tail.writeTo(w);
+  else {
+    TAIL.writeTo(w);
+    writeInt(w, cmd.version);
+    w.bytes[w.pos++] = 0x7d;
+  }
 }
