@@ -1,7 +1,7 @@
 import type { ByteWriter } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
-import { ByteLiteral } from "./byte-literal.ts";
-import { CODE, EXT_FIELDS, FLAG, FLAG_THEN_JAVA_THEN_OPAQUE, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
+import type { ByteLiteral } from "./byte-literal.ts";
+import { CODE, EXT_FIELDS, FLAG, FLAG_THEN_JAVA_THEN_OPAQUE, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL, tailWithVersion } from "./json-header-fragments.ts";
 import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
@@ -122,14 +122,14 @@ const tailVersions: number[] = [];
 const tails: ByteLiteral[] = [];
 
 /**
- * TAIL, `version` and the closing brace as one fragment (an integer less to write), made on the
+ * The tail of a header with this version (tailWithVersion: an integer less to write), made on the
  * version's first use; null once TAIL_VERSIONS versions have one, so that no sender can grow this.
  */
 function tailOf(version: number): ByteLiteral | null {
   for (let i = 0; i < tailVersions.length; i++) if (tailVersions[i] === version) return tails[i]!;
   if (tailVersions.length === TAIL_VERSIONS) return null;
   tailVersions.push(version);
-  tails.push(new ByteLiteral(`,"serializeTypeCurrentRPC":"JSON","version":${version}}`));
+  tails.push(tailWithVersion(version));
   return tails[tails.length - 1]!;
 }
 
