@@ -1,5 +1,5 @@
 import { CLOSE, extEnd, intEnd, QUOTE, readInt, readJsonString, scanExtFields, stringEnd } from "./json-header-fast.ts";
-import { CODE, EXT_FIELDS, FLAG, FLAG_DIGIT_OFFSET, FLAG_THEN_JAVA_THEN_OPAQUE, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
+import { CODE, EXT_FIELDS, FLAG, FLAG_DIGIT_OFFSET, flagThenJavaThenOpaque, JAVA_THEN_OPAQUE, REMARK, TAIL } from "./json-header-fragments.ts";
 import { wordViewOf } from "./chunk-view.ts";
 import type { HeaderFields } from "./remoting-command.ts";
 
@@ -25,8 +25,8 @@ export function parseCanonicalJsonHeader(b: Uint8Array, start: number, end: numb
     extFields = ext;
     p = extEnd.pos;
   }
-  let flag = p + FLAG_DIGIT_OFFSET < end ? b[p + FLAG_DIGIT_OFFSET]! - 0x30 : -1;
-  const common = flag >= 0 && flag < FLAG_THEN_JAVA_THEN_OPAQUE.length ? FLAG_THEN_JAVA_THEN_OPAQUE[flag]! : null;
+  let flag = p + FLAG_DIGIT_OFFSET < end ? b[p + FLAG_DIGIT_OFFSET]! - 0x30 : -1; // a single digit, if the fragment matches
+  const common = flagThenJavaThenOpaque(flag);
   if (common !== null && common.at(view, b, p, end)) p += common.length;
   else {
     if (!FLAG.at(view, b, p, end)) return false;

@@ -1,7 +1,7 @@
 import type { ByteWriter } from "./byte-writer.ts";
 import { isEncodableExt, refusal } from "./command-fields.ts";
 import type { ByteLiteral } from "./byte-literal.ts";
-import { CODE, EXT_FIELDS, FLAG, FLAG_THEN_JAVA_THEN_OPAQUE, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL, tailWithVersion } from "./json-header-fragments.ts";
+import { CODE, EXT_FIELDS, FLAG, flagThenJavaThenOpaque, JAVA_THEN_OPAQUE, LANGUAGE, OPAQUE, REMARK, TAIL, tailWithVersion } from "./json-header-fragments.ts";
 import { refuseExtValue } from "./ext-fields.ts";
 import { languageByte } from "./language-code.ts";
 import type { RemotingCommand } from "./remoting-command.ts";
@@ -150,7 +150,8 @@ export function encodeJsonHeader(w: ByteWriter, cmd: RemotingCommand): void {
   }
   const flag = cmd.flag;
   const language = cmd.language;
-  if (language === "JAVA" && flag >= 0 && flag < FLAG_THEN_JAVA_THEN_OPAQUE.length) FLAG_THEN_JAVA_THEN_OPAQUE[flag]!.writeTo(w);
+  const common = language === "JAVA" ? flagThenJavaThenOpaque(flag) : null;
+  if (common !== null) common.writeTo(w);
   else {
     FLAG.writeTo(w);
     writeInt(w, flag);

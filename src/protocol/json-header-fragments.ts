@@ -15,13 +15,16 @@ export const LANGUAGE = new ByteLiteral(',"language":');
 export const OPAQUE = new ByteLiteral(',"opaque":');
 /** Nearly every peer says JAVA: one fragment instead of three. */
 export const JAVA_THEN_OPAQUE = new ByteLiteral(JAVA_THEN_OPAQUE_TEXT);
+const FLAG_THEN_JAVA_THEN_OPAQUE = [0, 1, 2, 3].map((flag) => new ByteLiteral(FLAG_TEXT + flag + JAVA_THEN_OPAQUE_TEXT));
 /**
- * The flag, language JAVA and the opaque's key in one fragment, by flag, for the flags nearly every
- * command has: 0 (a request), 1 (a response), 2 (a oneway request) and 3. One run of words instead
- * of two fragments and an integer, written or matched.
+ * The flag, language JAVA and the opaque's key in one fragment, for the flags nearly every command
+ * has: 0 (a request), 1 (a response), 2 (a oneway request) and 3; null for any other flag. One run
+ * of words instead of two fragments and an integer, written or matched.
  */
-export const FLAG_THEN_JAVA_THEN_OPAQUE: readonly ByteLiteral[] = [0, 1, 2, 3].map((flag) => new ByteLiteral(FLAG_TEXT + flag + JAVA_THEN_OPAQUE_TEXT));
-/** Where a flag's digit is in FLAG_THEN_JAVA_THEN_OPAQUE, and in a header at FLAG. */
+export function flagThenJavaThenOpaque(flag: number): ByteLiteral | null {
+  return flag >= 0 && flag < FLAG_THEN_JAVA_THEN_OPAQUE.length ? FLAG_THEN_JAVA_THEN_OPAQUE[flag]! : null;
+}
+/** Where a flag's single digit is, from the start of FLAG (and of flagThenJavaThenOpaque's fragments). */
 export const FLAG_DIGIT_OFFSET = FLAG.length;
 export const REMARK = new ByteLiteral(',"remark":');
 export const TAIL = new ByteLiteral(TAIL_TEXT);
